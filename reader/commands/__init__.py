@@ -1,0 +1,17 @@
+"""Sub-commands of `reader`: each module has `add_arguments(parser)` and `run(args) -> int`.
+
+Messages go to standard error; standard output carries data only. Exit status 2 means bad
+input or an unreadable store.
+"""
+
+SUBCOMMANDS: tuple[str, ...] = ("export", "import", "ingest", "suggest", "db")
+"""Names that `reader NAME ...` dispatches to `reader.commands.<module>`; a file with one of
+these names is opened as `./NAME`."""
+
+MODULES: dict[str, str] = {
+    "export": "reader.commands.export_cmd",
+    "import": "reader.commands.import_cmd",
+    "ingest": "reader.commands.ingest_cmd",
+    "suggest": "reader.commands.suggest_cmd",
+    "db": "reader.commands.db_cmd",
+}

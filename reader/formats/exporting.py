@@ -1,0 +1,323 @@
+"""Export a store in any format: filtering, grouping by article, writing as it goes.
+
+Used by `reader export` and by the app's ctrl+e (`export_article`). Claims stream from
+`Store.iter_claims` one article file at a time; line formats write each claim as it comes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from reader.formats import (
+    brat,
+    claimreview,
+    csv_format,
+    doccano,
+    jsonl,
+    labelstudio,
+    prodigy,
+    spacy_docbin,
+    store_dump,
+)
+from reader.formats.base import ExportSpan, article_file_stem, json_line
+from reader.records import Entity
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "EXTENSIONS",
+    "NEEDS_OUT",
+    "ClaimFilter",
+    "EntitySource",
+    "StoreLike",
+    "export",
+    "store_entities",
+]
+
+EXPORT_FORMATS: tuple[str, ...] = (
+    "jsonl",
+    "csv",
+    "claimreview",
+    "prodigy",
+    "doccano",
+    "doccano-entities",
+    "label-studio",
+    "brat",
+    "spacy",
+    "store",
+)
+"""Every `--format` of `reader export`; the first is the default."""
+
+NEEDS_OUT: frozenset[str] = frozenset({"brat", "spacy"})
+"""Formats that are a folder or binary: they need `--out`."""
+
+EXTENSIONS: dict[str, str] = {
+    "jsonl": ".jsonl",
+    "csv": ".csv",
+    "claimreview": ".jsonl",
+    "prodigy": ".jsonl",
+    "doccano": ".jsonl",
+    "doccano-entities": ".jsonl",
+    "label-studio": ".json",
+    "brat": "",
+    "spacy": ".spacy",
+    "store": ".jsonl",
+}
+"""The file name ending each format is written with (brat is a folder)."""
+
+Warn = Callable[[str], None]
+Pair = tuple[dict[str, Any], dict[str, Any]]
+
+
+class StoreLike(Protocol):
+    """What exporting needs of a `Store`."""
+
+    def articles(self) -> list[dict[str, Any]]: ...
+    def text(self, article_id: str) -> str: ...
+    def claims(self, article_id: str) -> list[dict[str, Any]]: ...
+    def corrections(self, article_id: str) -> list[dict[str, Any]]: ...
+    def iter_claims(self, article_ids: Iterable[str] | None = None) -> Iterator[Pair]: ...
+    def cached_entities(self, digest: str, model: str, version: str) -> list[Entity] | None: ...
+
+
+EntitySource = Callable[[Mapping[str, Any]], list[Entity]]
+"""The final (corrected) entities of an article."""
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    """`--article`, `--label`, `--verdict`, `--annotator`, `--since` (all optional)."""
+
+    article_ids: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    verdicts: tuple[str, ...] = ()
+    annotators: tuple[str, ...] = ()
+    since: str = ""
+    """ISO date or time: claims updated on or after it."""
+
+    def match(self, claim: Mapping[str, Any]) -> bool:
+        """Whether a claim passes every filter given."""
+        if self.labels and claim.get("label") not in self.labels:
+            return False
+        if self.verdicts and claim.get("verdict") not in self.verdicts:
+            return False
+        if self.annotators and claim.get("annotator") not in self.annotators:
+            return False
+        return not (self.since and str(claim.get("updated") or "")[: len(self.since)] < self.since)
+
+    def selected_ids(self, store: StoreLike) -> list[str] | None:
+        """The article ids to read (None: all), resolving short id prefixes."""
+        if not self.article_ids:
+            return None
+        ids = [a["id"] for a in store.articles()]
+        chosen: list[str] = []
+        for wanted in self.article_ids:
+            for ident in ids:
+                bare = ident.split(":", 1)[-1]
+                if (ident == wanted or bare.startswith(wanted) or ident.startswith(wanted)) and (
+                    ident not in chosen
+                ):
+                    chosen.append(ident)
+        return chosen
+
+
+def store_entities(
+    store: StoreLike, model: str | None = None, warn: Warn | None = None
+) -> EntitySource:
+    """Entities for gold exports: the model's cached entities with the analyst's corrections.
+
+    Never runs a model: an article without cached entities gets its corrections only.
+    """
+    from reader.corrections import apply_corrections
+    from reader.nlp.models import ModelError, default_model, model_key
+
+    key: tuple[str, str] | None = None
+    name = model or default_model()
+    if name:
+        try:
+            key = model_key(name)
+        except ModelError:
+            key = None
+
+    def entities_for(article: Mapping[str, Any]) -> list[Entity]:
+        ident = str(article["id"])
+        text = store.text(ident)
+        base: list[Entity] | None = None
+        if key is not None:
+            base = store.cached_entities(str(article.get("text_hash") or ""), key[0], key[1])
+        if base is None:
+            base = []
+            if warn is not None:
+                warn(f"{ident}: no cached model entities; exporting corrected entities only")
+        return apply_corrections(base, store.corrections(ident), text)
+
+    return entities_for
+
+
+def _claims(store: StoreLike, flt: ClaimFilter) -> Iterator[Pair]:
+    ids = flt.selected_ids(store)
+    for article, claim in store.iter_claims(ids):
+        if flt.match(claim):
+            yield article, claim
+
+
+def _claim_spans(claims: Iterable[Mapping[str, Any]]) -> list[ExportSpan]:
+    return [
+        ExportSpan(
+            int(c["start"]),
+            int(c["end"]),
+            str(c.get("label") or ""),
+            str(c.get("note") or ""),
+            str(c.get("id") or ""),
+        )
+        for c in claims
+        if c.get("status", "anchored") == "anchored"
+    ]
+
+
+def _entity_spans(entities: Iterable[Entity]) -> list[ExportSpan]:
+    return [ExportSpan(e.start, e.end, e.label) for e in entities]
+
+
+def _per_article(
+    store: StoreLike,
+    flt: ClaimFilter,
+    what: str,
+    entities_for: EntitySource | None,
+) -> Iterator[tuple[dict[str, Any], str, list[ExportSpan]]]:
+    """(article, text, spans) per article: its filtered claims, or its entities."""
+    if what == "entities":
+        if entities_for is None:
+            raise ValueError("entity export needs an entity source")
+        ids = flt.selected_ids(store)
+        for article in store.articles():
+            if ids is not None and article["id"] not in ids:
+                continue
+            yield article, store.text(article["id"]), _entity_spans(entities_for(article))
+        return
+    for _, group in itertools.groupby(_claims(store, flt), key=lambda pair: pair[0]["id"]):
+        pairs = list(group)
+        article = pairs[0][0]
+        yield article, store.text(article["id"]), _claim_spans(c for _, c in pairs)
+
+
+def _meta(article: Mapping[str, Any]) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        k: article.get(k) for k in ("title", "source", "url", "date") if article.get(k)
+    }
+    meta["article_id"] = article.get("id")
+    return meta
+
+
+def export(
+    store: StoreLike,
+    fmt: str,
+    *,
+    stream: TextIO | None = None,
+    path: Path | None = None,
+    flt: ClaimFilter | None = None,
+    what: str = "claims",
+    entities_for: EntitySource | None = None,
+    terminal: bool = False,
+    warn: Warn | None = None,
+) -> int:
+    """Write `fmt` to `stream` (line formats) or `path` (brat folder, spaCy file).
+
+    Returns how many records (claims, or articles for per-article formats) were written.
+    """
+    flt = flt or ClaimFilter()
+    if fmt in NEEDS_OUT and path is None:
+        raise ValueError(f"the {fmt} format needs an output path")
+    if fmt == "brat":
+        assert path is not None
+        return _export_brat(path, _per_article(store, flt, what, entities_for))
+    if fmt == "spacy":
+        assert path is not None
+        return _export_spacy(store, flt, path, what, entities_for, warn)
+    if stream is None:
+        raise ValueError("no output stream")
+    if fmt == "jsonl":
+        return jsonl.write(_claims(store, flt), stream)
+    if fmt == "claimreview":
+        return claimreview.write(_claims(store, flt), stream)
+    if fmt == "csv":
+        return csv_format.write(_claims(store, flt), stream, terminal=terminal)
+    if fmt == "store":
+        return store_dump.write(_dump_items(store, flt), stream)
+    items = _per_article(store, flt, what, entities_for)
+    if fmt == "label-studio":
+        return labelstudio.write(
+            (labelstudio.task(text, spans, _meta(a)) for a, text, spans in items), stream
+        )
+    makers: dict[str, Callable[[str, Sequence[ExportSpan], Mapping[str, Any]], dict[str, Any]]] = {
+        "prodigy": prodigy.task,
+        "doccano": doccano.label_line,
+        "doccano-entities": doccano.entities_line,
+    }
+    if fmt not in makers:
+        raise ValueError(f"unknown export format {fmt!r}")
+    make = makers[fmt]
+    count = 0
+    for article, text, spans in items:
+        stream.write(json_line(make(text, spans, _meta(article))) + "\n")
+        count += 1
+    return count
+
+
+def _dump_items(store: StoreLike, flt: ClaimFilter) -> Iterator[store_dump.DumpItem]:
+    ids = flt.selected_ids(store)
+    filtered = flt.labels or flt.verdicts or flt.annotators or flt.since
+    for article in store.articles():
+        if ids is not None and article["id"] not in ids:
+            continue
+        claims = [c for c in store.claims(article["id"]) if flt.match(c)]
+        if filtered and not claims:
+            continue
+        yield article, store.text(article["id"]), claims, store.corrections(article["id"])
+
+
+def _export_brat(
+    folder: Path, items: Iterable[tuple[dict[str, Any], str, list[ExportSpan]]]
+) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    count = 0
+    used: set[str] = set()
+    for article, text, spans in items:
+        stem = article_file_stem(article)
+        while stem in used:
+            stem += "_"
+        used.add(stem)
+        (folder / f"{stem}.txt").write_text(text, encoding="utf-8", newline="")
+        (folder / f"{stem}.ann").write_text(
+            brat.ann_text(text, spans), encoding="utf-8", newline=""
+        )
+        count += 1
+    return count
+
+
+def _export_spacy(
+    store: StoreLike,
+    flt: ClaimFilter,
+    path: Path,
+    what: str,
+    entities_for: EntitySource | None,
+    warn: Warn | None,
+) -> int:
+    def items() -> Iterator[spacy_docbin.DocItem]:
+        if what == "entities":  # every chosen article, with its claims as well
+            ids = flt.selected_ids(store)
+            for article in store.articles():
+                if ids is not None and article["id"] not in ids:
+                    continue
+                claims = [c for c in store.claims(article["id"]) if flt.match(c)]
+                entities = entities_for(article) if entities_for is not None else []
+                yield article, store.text(article["id"]), _claim_spans(claims), entities
+            return
+        for article, text, spans in _per_article(store, flt, "claims", None):
+            entities = entities_for(article) if entities_for is not None else []
+            yield article, text, spans, entities
+
+    return spacy_docbin.write(items(), path, warn)

@@ -1,0 +1,356 @@
+"""Import peer files into a store: read, check every span, then one transaction per file.
+
+Offsets in a peer file refer to its own text. `sanitize` is one character for one, so offsets
+stay valid; CRLF normalisation is not, so offsets are mapped through it. A span whose given
+text does not match its offsets, or that lies outside the text, is skipped and reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from reader.claims import iso_now, make_claim, quote_selectors
+from reader.formats import brat, doccano, jsonl, labelstudio, prodigy, store_dump
+from reader.formats.base import (
+    FormatError,
+    ImportDoc,
+    ImportSpan,
+    ParsedFile,
+    Skip,
+    newline_offset_map,
+)
+from reader.formats.detect import IMPORT_FORMATS, detect_path
+from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, SourceArticle
+from reader.text.sanitize import clean_line, sanitize
+
+__all__ = [
+    "MAX_BYTES",
+    "ImportReport",
+    "ImportUnit",
+    "import_unit",
+    "read_units",
+]
+
+MAX_BYTES = 512 * 1024 * 1024
+"""The largest file `reader import` reads."""
+
+FORMAT_ALIASES = {
+    "doccano-entities": "doccano",
+    "labelstudio": "label-studio",
+    "ls": "label-studio",
+}
+
+
+@dataclass
+class ImportUnit:
+    """One file (or brat pair) read and parsed: imported in one transaction."""
+
+    name: str
+    fmt: str
+    parsed: ParsedFile
+    error: FormatError | None = None
+    """Why this unit could not be read (nothing of it is imported)."""
+
+
+@dataclass
+class ImportReport:
+    """What importing one unit did."""
+
+    name: str
+    fmt: str
+    articles: int = 0
+    articles_added: int = 0
+    added: int = 0
+    present: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the user."""
+        return (
+            f"{self.name} ({self.fmt}): {self.articles} article(s), {self.articles_added} new; "
+            f"{self.added} added, {self.present} already present, {len(self.skipped)} skipped"
+        )
+
+
+class TransactionLike(Protocol):
+    """What importing needs of a store transaction."""
+
+    def add_article(self, src: SourceArticle) -> Any: ...
+    def add_claim(self, claim: dict[str, Any]) -> bool: ...
+    def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool: ...
+
+
+class StoreLike(Protocol):
+    """What importing needs of a `Store`."""
+
+    def article(self, article_id: str) -> dict[str, Any] | None: ...
+    def find_by_source(self, source: str) -> dict[str, Any] | None: ...
+    def text(self, article_id: str) -> str: ...
+
+
+def _read_text(path: Path) -> str:
+    """A file's text as UTF-8 (BOM dropped), offsets untouched; FormatError if it is not."""
+    if not path.is_file():
+        why = "not a regular file" if path.exists() else "not found"
+        raise FormatError(why, path=str(path))
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise FormatError(f"too large ({size} bytes; the limit is {MAX_BYTES})", path=str(path))
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FormatError(f"not UTF-8 text (byte {error.start})", line, str(path)) from None
+
+
+def read_units(path: Path, fmt: str | None = None, predictions: bool = False) -> list[ImportUnit]:
+    """Read and parse `path`; a brat folder gives one unit per `.ann` (a bad pair carries its
+    error in `ImportUnit.error`). Raises FormatError for a file that cannot be read."""
+    if fmt:
+        kind = FORMAT_ALIASES.get(fmt, fmt)
+        if kind not in IMPORT_FORMATS:
+            raise FormatError(f"unknown import format {fmt!r} (one of {', '.join(IMPORT_FORMATS)})")
+    else:
+        try:
+            kind = detect_path(path)
+        except OSError as error:
+            raise FormatError(f"cannot read ({error.strerror or error})", path=str(path)) from None
+    if kind == "brat":
+        return _brat_units(path)
+    content = _read_text(path)
+    source = str(path.resolve())
+    readers: dict[str, Callable[[str, str], ParsedFile]] = {
+        "jsonl": jsonl.parse,
+        "store": store_dump.parse,
+        "prodigy": prodigy.parse,
+        "doccano": doccano.parse,
+        "label-studio": lambda c, s: labelstudio.parse(c, s, predictions=predictions),
+    }
+    try:
+        parsed = readers[kind](content, source)
+    except FormatError as error:
+        raise error.at(str(path)) from None
+    return [ImportUnit(str(path), kind, parsed)]
+
+
+def _brat_units(path: Path) -> list[ImportUnit]:
+    if not path.exists():
+        raise FormatError("not found", path=str(path))
+    pairs = brat.find_pairs(path)
+    if not pairs:
+        raise FormatError("no .ann files (brat)", path=str(path))
+    units = []
+    for ann, txt in pairs:
+        try:
+            if not ann.is_file():
+                raise FormatError(f"no {ann.name} beside it (brat)", path=str(txt))
+            if not txt.is_file():
+                raise FormatError(f"no {txt.name} beside it (brat)", path=str(ann))
+            try:
+                parsed = brat.parse(_read_text(ann), _read_text(txt), str(txt.resolve()))
+            except FormatError as error:
+                raise (error if error.path else error.at(str(ann))) from None
+            units.append(ImportUnit(str(ann), "brat", parsed))
+        except FormatError as error:
+            units.append(ImportUnit(str(ann), "brat", ParsedFile(), error))
+    return units
+
+
+@dataclass
+class _Context:
+    store: StoreLike
+    tx: TransactionLike
+    report: ImportReport
+    as_entities: bool
+    annotator: str
+    now: str
+
+
+def import_unit(
+    store: StoreLike,
+    tx: TransactionLike,
+    unit: ImportUnit,
+    *,
+    as_entities: bool = False,
+    annotator: str = "unknown",
+) -> ImportReport:
+    """Add everything of `unit` through `tx` (the caller commits); return what happened."""
+    report = ImportReport(unit.name, unit.fmt, skipped=list(unit.parsed.skipped))
+    ctx = _Context(store, tx, report, as_entities, annotator, iso_now())
+    for doc in unit.parsed.docs:
+        _import_doc(ctx, doc)
+    report.skipped.sort(key=lambda s: s.line)
+    return report
+
+
+def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
+    report = ctx.report
+    if doc.text is None:
+        article = ctx.store.article(doc.article_id)
+        if article is None:
+            report.skipped.append(
+                Skip(
+                    doc.line,
+                    f"article {clean_line(doc.article_id)[:80]} is not in the store: "
+                    f"{len(doc.spans)} claim(s) not imported (import the article's text first, "
+                    "e.g. with a `reader export --format store` dump)",
+                )
+            )
+            return
+        article_id = str(article["id"])
+        text = ctx.store.text(article_id)
+        original = text
+        mapped: Callable[[int], int] = _same
+    else:
+        original = doc.text
+        normalised, mapped = newline_offset_map(original)
+        text = sanitize(normalised)
+        src = SourceArticle(
+            title=clean_line(doc.title).strip() or prodigy.title_from_text(text),
+            text=text,
+            source=doc.source,
+            url=clean_line(doc.url),
+            date=clean_line(doc.date),
+            external_id=clean_line(doc.external_id),
+            meta=dict(doc.meta),
+        )
+        existing = ctx.store.find_by_source(src.source) if src.source else None
+        if existing is not None and existing.get("text_hash") != src.text_hash:
+            src.source = f"{src.source}@{src.text_hash.split(':')[-1][:12]}"  # never rewrite it
+        result = ctx.tx.add_article(src)
+        article_id = str(result.article["id"])
+        report.articles += 1
+        report.articles_added += int(bool(result.created))
+    for span in doc.spans:
+        reason = _check(span, original)
+        if reason:
+            report.skipped.append(Skip(span.line, reason))
+            continue
+        start, end = mapped(span.start), mapped(span.end)
+        if end <= start:
+            report.skipped.append(Skip(span.line, f"span {span.start}-{span.end} is a line break"))
+            continue
+        _import_span(ctx, span, article_id, text, start, end)
+    for corr in doc.corrections:
+        moved = dict(corr)
+        for name in ("start", "end", "new_start", "new_end"):
+            if isinstance(moved.get(name), int):
+                moved[name] = mapped(moved[name])
+        try:
+            added = ctx.tx.add_correction(article_id, moved)
+        except ValueError as error:
+            report.skipped.append(Skip(doc.line, f"correction not imported: {error}"))
+            continue
+        report.added += int(added)
+        report.present += int(not added)
+
+
+def _same(offset: int) -> int:
+    return offset
+
+
+def _check(span: ImportSpan, text: str) -> str:
+    """Why a span cannot be imported ('' when it can)."""
+    orphaned = span.record is not None and span.record.get("status") == "orphaned"
+    if span.start < 0 or span.end <= span.start:
+        return f"span {span.start}-{span.end} is empty or negative"
+    if not orphaned and span.end > len(text):
+        return f"span {span.start}-{span.end} is outside the text ({len(text)} characters)"
+    if span.text is not None and text[span.start : span.end] != span.text:
+        found = clean_line(text[span.start : span.end])[:40]
+        given = clean_line(span.text)[:40]
+        return f"span text {given!r} does not match the text at {span.start}-{span.end} ({found!r})"
+    if not clean_line(span.label).strip():
+        return f"span {span.start}-{span.end} has no label"
+    return ""
+
+
+def _import_span(
+    ctx: _Context, span: ImportSpan, article_id: str, text: str, start: int, end: int
+) -> None:
+    report = ctx.report
+    label = clean_line(span.label).strip()
+    try:
+        if ctx.as_entities:
+            corr = _entity_correction(article_id, text, start, end, label, ctx)
+            added = ctx.tx.add_correction(article_id, corr)
+        else:
+            if span.record is not None:
+                claim = _whole_claim(span.record, article_id, text, start, end, ctx)
+            else:
+                claim = make_claim(
+                    article_id=article_id,
+                    text=text,
+                    start=start,
+                    end=end,
+                    label=label,
+                    annotator=ctx.annotator,
+                    note=sanitize(span.note),
+                )
+            added = ctx.tx.add_claim(claim)
+    except ValueError as error:
+        what = "entity" if ctx.as_entities else "claim"
+        report.skipped.append(Skip(span.line, f"{what} not imported: {clean_line(str(error))}"))
+        return
+    report.added += int(added)
+    report.present += int(not added)
+
+
+def _whole_claim(
+    record: Mapping[str, Any], article_id: str, text: str, start: int, end: int, ctx: _Context
+) -> dict[str, Any]:
+    """A claim record from our own formats, kept as it was; missing fields get defaults."""
+    claim: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "schema": CLAIM_SCHEMA,
+        "speaker": "",
+        "verdict": "unverified",
+        "checkworthy": None,
+        "note": "",
+        "tags": [],
+        "entities": [],
+        "annotator": ctx.annotator,
+        "created": ctx.now,
+        "updated": ctx.now,
+        "status": "anchored",
+    }
+    claim.update({k: v for k, v in record.items() if k in CLAIM_FIELDS})
+    claim.update({"article_id": article_id, "start": start, "end": end})
+    if claim["status"] == "anchored" or not isinstance(claim.get("quote"), str):
+        claim["quote"], claim["prefix"], claim["suffix"] = quote_selectors(text, start, end)
+    for name in ("prefix", "suffix"):
+        claim.setdefault(name, "")
+    for name in ("quote", "prefix", "suffix", "note", "speaker"):
+        if isinstance(claim.get(name), str):
+            claim[name] = sanitize(claim[name])
+    for name in ("label", "verdict", "annotator"):
+        if isinstance(claim.get(name), str):
+            claim[name] = clean_line(claim[name])
+    return {name: claim[name] for name in CLAIM_FIELDS}
+
+
+def _entity_correction(
+    article_id: str, text: str, start: int, end: int, label: str, ctx: _Context
+) -> dict[str, Any]:
+    """A gold entity: an `add` correction whose id is derived from the span (imports dedup)."""
+    key = f"{article_id}\0{start}\0{end}\0{label}".encode("utf-8", "surrogatepass")
+    return {
+        "id": "import-" + hashlib.sha256(key).hexdigest()[:24],
+        "action": "add",
+        "start": start,
+        "end": end,
+        "label": label,
+        "new_start": None,
+        "new_end": None,
+        "text": text[start:end],
+        "scope": "mention",
+        "created": ctx.now,
+        "annotator": ctx.annotator,
+        "source": "import",
+    }

@@ -1,0 +1,149 @@
+"""The whole store as one JSON Lines file, for backup and moving between machines.
+
+Line 1 is `{"type": "reader-store", "version": 1}`; then, per article, `{"type": "article",
+...index fields, "text": ...}`, its claims `{"type": "claim", ...}` and its entity corrections
+`{"type": "correction", "article_id": ..., ...}`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, TextIO
+
+from reader.formats.base import (
+    FormatError,
+    ImportDoc,
+    ImportSpan,
+    ParsedFile,
+    Skip,
+    json_line,
+    str_field,
+)
+from reader.records import CLAIM_FIELDS
+
+__all__ = ["ARTICLE_FIELDS", "HEADER", "VERSION", "article_record", "parse", "write"]
+
+VERSION = 1
+HEADER: dict[str, Any] = {"type": "reader-store", "version": VERSION}
+ARTICLE_FIELDS: tuple[str, ...] = (
+    "id",
+    "title",
+    "source",
+    "url",
+    "date",
+    "external_id",
+    "meta",
+    "text_hash",
+    "added",
+)
+"""The index fields a dump keeps (the store's bookkeeping fields are rebuilt on import)."""
+
+DumpItem = tuple[Mapping[str, Any], str, Iterable[Mapping[str, Any]], Iterable[Mapping[str, Any]]]
+"""(article, text, claims, corrections) of one article."""
+
+
+def article_record(article: Mapping[str, Any], text: str) -> dict[str, Any]:
+    """The dump line of one article: its index fields and its text."""
+    record: dict[str, Any] = {"type": "article"}
+    for name in ARTICLE_FIELDS:
+        if name in article:
+            record[name] = article[name]
+    record["text"] = text
+    return record
+
+
+def write(items: Iterable[DumpItem], out: TextIO) -> int:
+    """Write the header and every article as it comes; return how many claims were written."""
+    out.write(json_line(HEADER) + "\n")
+    count = 0
+    for article, text, claims, corrections in items:
+        out.write(json_line(article_record(article, text)) + "\n")
+        for claim in claims:
+            out.write(json_line({"type": "claim", **claim}) + "\n")
+            count += 1
+        for correction in corrections:
+            record = {"type": "correction", "article_id": article.get("id"), **correction}
+            out.write(json_line(record) + "\n")
+    return count
+
+
+def parse(content: str, source: str = "") -> ParsedFile:
+    """Read a store dump back into documents with whole claim and correction records."""
+    result = ParsedFile()
+    docs: dict[str, ImportDoc] = {}
+    seen_header = False
+    for number, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as error:
+            raise FormatError(f"not JSON: {error}", number) from None
+        if not isinstance(obj, dict):
+            raise FormatError("not a store record", number)
+        kind = obj.get("type")
+        if not seen_header:
+            if kind != "reader-store":
+                raise FormatError("not a reader store dump (no reader-store header)", number)
+            version = obj.get("version")
+            if not isinstance(version, int) or version > VERSION:
+                raise FormatError(f"store dump version {version!r} is newer than this reader", 1)
+            seen_header = True
+            continue
+        if kind == "article":
+            new_doc = _article(obj, number, source)
+            docs[new_doc.article_id] = new_doc
+            result.docs.append(new_doc)
+        elif kind in ("claim", "correction"):
+            article_id = str_field(obj.get("article_id"))
+            doc = docs.get(article_id)
+            if doc is None:
+                result.skipped.append(Skip(number, f"{kind} of an article not in the file"))
+            elif kind == "claim":
+                _claim(doc, obj, number, result)
+            else:
+                correction = {k: v for k, v in obj.items() if k not in ("type", "article_id")}
+                doc.corrections.append(correction)
+        else:
+            result.skipped.append(Skip(number, f"unknown record type {kind!r}"))
+    return result
+
+
+def _article(obj: Mapping[str, Any], number: int, source: str) -> ImportDoc:
+    text = obj.get("text")
+    if not isinstance(text, str) or not isinstance(obj.get("id"), str):
+        raise FormatError("article record without id or text", number)
+    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    assert isinstance(meta, dict)
+    return ImportDoc(
+        text=text,
+        line=number,
+        title=str_field(obj.get("title")),
+        source=str_field(obj.get("source")) or source,
+        url=str_field(obj.get("url")),
+        date=str_field(obj.get("date")),
+        external_id=str_field(obj.get("external_id")),
+        meta=dict(meta),
+        article_id=str(obj["id"]),
+    )
+
+
+def _claim(doc: ImportDoc, obj: Mapping[str, Any], number: int, result: ParsedFile) -> None:
+    start, end = obj.get("start"), obj.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        result.skipped.append(Skip(number, "claim without start/end"))
+        return
+    record = {name: obj[name] for name in CLAIM_FIELDS if name in obj}
+    quote = obj.get("quote")
+    doc.spans.append(
+        ImportSpan(
+            start,
+            end,
+            str_field(obj.get("label")),
+            number,
+            text=quote if isinstance(quote, str) and obj.get("status") != "orphaned" else None,
+            note=str_field(obj.get("note")),
+            record=record,
+        )
+    )

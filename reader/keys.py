@@ -1,0 +1,152 @@
+"""The one table of actions and keys: bindings, the footer, the help screen and the command
+palette all read from it, so they can never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Action:
+    """One user action: its keys, where it applies, and how it is described."""
+
+    name: str
+    """The Textual action name (without the `action_` prefix)."""
+    keys: tuple[str, ...]
+    description: str
+    scope: str
+    """Where the keys work: `screen` (everywhere on the main screen), `article` (the text),
+    `claims` (the Claims panel), `entities`, `suggestions`, `review` (review mode), `form`."""
+    footer: bool = False
+    """Shown in the footer when its scope has focus."""
+    palette: bool = True
+    """Offered in the command palette."""
+    key_display: str | None = None
+
+
+ACTIONS: tuple[Action, ...] = (
+    # -- everywhere on the main screen --------------------------------------------------------
+    Action("help", ("question_mark",), "Help: every key", "screen", footer=True, key_display="?"),
+    Action("quit", ("q",), "Quit", "screen", footer=True),
+    Action("toggle_focus", ("tab",), "Switch article / side panel", "screen", palette=False),
+    Action("next_article", ("right_square_bracket",), "Next article", "screen", key_display="]"),
+    Action("prev_article", ("left_square_bracket",), "Previous article", "screen",
+           key_display="["),
+    Action("export", ("ctrl+e",), "Export claims…", "screen", footer=True),
+    Action("corpus", ("ctrl+f",), "Corpus view and search across articles", "screen",
+           footer=True),
+    Action("undo", ("u",), "Undo the last create, edit or delete", "screen"),
+    Action("redo", ("ctrl+r",), "Redo", "screen"),
+    Action("show_tab('entities')", ("f2",), "Show the Entities tab", "screen", palette=False),
+    Action("show_tab('claims')", ("f3",), "Show the Claims tab", "screen", palette=False),
+    Action("show_tab('suggestions')", ("f4",), "Show the Suggestions tab", "screen",
+           palette=False),
+    Action("show_tab('articles')", ("f5",), "Show the Articles tab", "screen", palette=False),
+    # -- the article text ---------------------------------------------------------------------
+    Action("cursor_down", ("j", "down"), "Cursor down a line", "article", palette=False),
+    Action("cursor_up", ("k", "up"), "Cursor up a line", "article", palette=False),
+    Action("word_right", ("w", "right"), "Next word", "article", palette=False),
+    Action("word_left", ("b", "left"), "Previous word", "article", palette=False),
+    Action("sentence_next", ("right_parenthesis",), "Next sentence", "article", palette=False,
+           key_display=")"),
+    Action("sentence_prev", ("left_parenthesis",), "Previous sentence", "article",
+           palette=False, key_display="("),
+    Action("page_down", ("pagedown", "space"), "Page down", "article", palette=False),
+    Action("page_up", ("pageup",), "Page up", "article", palette=False),
+    Action("top", ("g", "home"), "Top of the article", "article"),
+    Action("bottom", ("G", "end"), "Bottom of the article", "article"),
+    Action("next_entity", ("e",), "Next entity", "article"),
+    Action("prev_entity", ("E",), "Previous entity", "article"),
+    Action("search", ("slash",), "Search in the article", "article", footer=True,
+           key_display="/"),
+    Action("search_next", ("n",), "Next search match", "article"),
+    Action("search_prev", ("N",), "Previous search match", "article"),
+    Action("select_sentence", ("s",), "Select the sentence at the cursor", "article",
+           footer=True),
+    Action("start_selection", ("v",), "Start a selection at the cursor", "article"),
+    Action("swap_selection", ("o",), "Swap the selection's ends", "article", palette=False),
+    Action("clear_selection", ("escape",), "Clear the selection", "article", palette=False),
+    Action("tag(1)", ("1",), "Tag the selection with label 1", "article", palette=False),
+    Action("tag(2)", ("2",), "Tag the selection with label 2", "article", palette=False),
+    Action("tag(3)", ("3",), "Tag the selection with label 3", "article", palette=False),
+    Action("tag(4)", ("4",), "Tag the selection with label 4", "article", palette=False),
+    Action("tag(5)", ("5",), "Tag the selection with label 5", "article", palette=False),
+    Action("tag(6)", ("6",), "Tag the selection with label 6", "article", palette=False),
+    Action("tag(7)", ("7",), "Tag the selection with label 7", "article", palette=False),
+    Action("tag(8)", ("8",), "Tag the selection with label 8", "article", palette=False),
+    Action("tag(9)", ("9",), "Tag the selection with label 9", "article", palette=False),
+    Action("claim_form", ("c",), "Claim form on the selection or the claim here", "article",
+           footer=True),
+    Action("jump_claim", ("enter",), "Jump to the claim here", "article", palette=False),
+    Action("delete_claim", ("d",), "Delete the claim here", "article"),
+    Action("copy_claim", ("y",), "Copy the claim here as a citation", "article"),
+    Action("next_claim", ("full_stop",), "Next claim", "article", key_display="."),
+    Action("prev_claim", ("comma",), "Previous claim", "article", key_display=","),
+    Action("toggle_labels", ("t",), "Show/hide entity labels in the text", "article"),
+    Action("entity_form", ("m",), "Correct the entity here (or add the selection)", "article"),
+    Action("review", ("R",), "Review suggested claims", "article"),
+    # -- the Claims panel ---------------------------------------------------------------------
+    Action("panel_jump", ("enter",), "Jump to the claim", "claims", footer=True, palette=False),
+    Action("panel_edit", ("c",), "Edit the claim", "claims", footer=True, palette=False),
+    Action("panel_delete", ("d",), "Delete the claim", "claims", footer=True, palette=False),
+    Action("panel_copy", ("y",), "Copy the claim", "claims", footer=True, palette=False),
+    # -- the Entities panel -------------------------------------------------------------------
+    Action("entity_toggle_label", ("space",), "Hide/show this label's highlights", "entities",
+           footer=True, palette=False),
+    # -- review mode (suggested claims) -------------------------------------------------------
+    Action("review_accept", ("a",), "Accept the suggestion as a claim", "review", footer=True,
+           palette=False),
+    Action("review_reject", ("x",), "Reject the suggestion", "review", footer=True,
+           palette=False),
+    Action("review_skip", ("space",), "Skip", "review", footer=True, palette=False),
+    Action("review_back", ("backspace",), "Back to the previous suggestion", "review",
+           footer=True, palette=False),
+    Action("review_exit", ("escape",), "Leave review mode", "review", footer=True,
+           palette=False),
+)
+
+
+def bindings_for(scope: str) -> list[Binding]:
+    """Textual bindings for every action of one scope, in table order."""
+    result: list[Binding] = []
+    for action in ACTIONS:
+        if action.scope != scope:
+            continue
+        for index, key in enumerate(action.keys):
+            result.append(
+                Binding(
+                    key,
+                    action.name,
+                    action.description,
+                    show=action.footer and index == 0,
+                    key_display=action.key_display if index == 0 else None,
+                    id=f"{scope}.{action.name}.{index}",
+                )
+            )
+    return result
+
+
+def key_label(key: str) -> str:
+    """How a key is written in help and documentation."""
+    names = {
+        "question_mark": "?",
+        "right_square_bracket": "]",
+        "left_square_bracket": "[",
+        "right_parenthesis": ")",
+        "left_parenthesis": "(",
+        "slash": "/",
+        "full_stop": ".",
+        "comma": ",",
+    }
+    return names.get(key, key)
+
+
+SCOPE_TITLES: dict[str, str] = {
+    "screen": "Everywhere",
+    "article": "Article text",
+    "claims": "Claims panel",
+    "entities": "Entities panel",
+    "review": "Review mode (suggested claims)",
+}

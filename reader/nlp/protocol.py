@@ -1,0 +1,62 @@
+"""The JSON-lines protocol between `NerService` and `python -m reader.nlp.worker`.
+
+Requests (one JSON object per line on the worker's stdin):
+- `{"op": "ner", "job": ID, "chunks": [[offset, text], [offset, text, key], ...]}`
+- `{"op": "cancel", "job": ID}` — stop between chunks
+- `{"op": "suggest", "job": ID, "text": TEXT}`
+- `{"op": "ping", "job": ID}`
+
+Replies (one per line on its stdout):
+- `{"ready": true, "model": NAME, "version": V}` once loaded, or `{"error": MSG}` (then it exits)
+- `{"job": ID, "chunk": I, "offset": O, "length": N, "ents": [[start, end, label], ...]}`
+  (absolute offsets; `"key": K` echoed when the chunk had one), then `{"job": ID, "done": true}`
+  (`"cancelled": true` added when stopped early)
+- `{"job": ID, "suggestions": [...]}`, `{"job": ID, "pong": true}`
+- `{"job": ID, "error": MSG}` for any failure; the worker keeps serving
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+OP_NER = "ner"
+OP_CANCEL = "cancel"
+OP_SUGGEST = "suggest"
+OP_PING = "ping"
+
+BATCH_CHARS = 64_000
+"""Characters the worker parses in one `nlp.pipe` batch (spaCy's scratch memory grows with it)."""
+
+Chunk = tuple[int, str, str | None]
+"""`(offset, text, key)` of one chunk of a request."""
+
+
+def parse_chunks(value: Any) -> list[Chunk]:
+    """Validate a request's `chunks`; raises ValueError with a short reason."""
+    if not isinstance(value, list):
+        raise ValueError("chunks must be a list")
+    chunks: list[Chunk] = []
+    for item in value:
+        if not isinstance(item, list) or len(item) not in (2, 3):
+            raise ValueError("each chunk is [offset, text] or [offset, text, key]")
+        offset, text = item[0], item[1]
+        key = item[2] if len(item) == 3 else None
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            raise ValueError("chunk offset must be a non-negative integer")
+        if not isinstance(text, str):
+            raise ValueError("chunk text must be a string")
+        if key is not None and not isinstance(key, str):
+            raise ValueError("chunk key must be a string")
+        chunks.append((offset, text, key))
+    return chunks
+
+
+def ner_request(job: int, chunks: list[Chunk]) -> dict[str, Any]:
+    """The `ner` request for these chunks (keys only where given)."""
+    return {
+        "op": OP_NER,
+        "job": job,
+        "chunks": [
+            [offset, text] if key is None else [offset, text, key] for offset, text, key in chunks
+        ],
+    }

@@ -1,0 +1,579 @@
+"""Suggested claims: rules over spaCy's parse that point at sentences worth checking.
+
+Imports spaCy (only worker processes and `reader suggest` import this module). Every rule is
+one function in `RULES` with a name, a claim label and a base score, so rules can be measured
+(benchmarks/suggest_eval.py) and tuned. A sentence is suggested for what it says that can be
+checked; who said it (the speaker) is context kept beside the suggestion, never the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+__all__ = [
+    "DEFAULT_MAX_CHARS",
+    "DEFAULT_MIN_SCORE",
+    "RULES",
+    "Hit",
+    "Rule",
+    "quote_spans",
+    "sentence_spans",
+    "suggest_doc",
+    "suggest_text",
+]
+
+def _words(text: str) -> frozenset[str]:
+    """A set of the whitespace-separated words."""
+    return frozenset(text.split())
+
+
+DEFAULT_MIN_SCORE = 0.5
+"""Suggestions scoring below this are dropped."""
+
+DEFAULT_MAX_CHARS = 20_000
+"""The longest piece of text `suggest_text` hands to spaCy at once."""
+
+REPORTING_VERBS = _words(
+    """say state note emphasise emphasize stress post urge reveal estimate accuse tell add
+    continue announce report warn insist argue assert confirm deny allege write tweet explain
+    declare claim acknowledge admit disclose testify predict forecast caution remark observe
+    conclude contend maintain reiterate underline highlight point""")
+"""Lemmas of verbs that report speech; their subject is the speaker."""
+
+PREDICTIVE_VERBS = _words("expect predict forecast project anticipate fear foresee warn estimate")
+ACCUSING_VERBS = _words("accuse allege blame condemn deny charge")
+MODALS = _words("will would may might could shall")
+UNNAMED_SOURCES = _words(
+    """intelligence official officials source sources estimate estimates report reports
+    analyst analysts expert experts observer observers diplomat diplomats insider insiders
+    spokesperson spokesman spokeswoman aide aides people study studies survey data figure
+    figures""")
+"""Heads of subjects that attribute a claim to an unnamed source."""
+HEDGE_WORDS = _words("reportedly allegedly purportedly reported alleged")
+NUMBER_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
+SMALL_NUMBER_WORDS = _words("zero one two three four five six seven eight nine both single couple")
+PRONOUNS = _words("he she they we i it him her them")
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+MIN_QUOTE_WORDS = 6
+
+_QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found in a sentence."""
+
+    reason: str
+    score: float
+    speaker: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rule: `find(sentence)` returns a `Hit` or None."""
+
+    name: str
+    label: str
+    score: float
+    find: Callable[[Span, float], Hit | None]
+
+
+# --- helpers over the parse -------------------------------------------------------------
+
+
+def _verb_of(token: Token, steps: int = 6) -> Token | None:
+    """The nearest verb or auxiliary at or above `token` in its sentence."""
+    current = token
+    for _ in range(steps):
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+        if current.head is current:
+            return None
+        current = current.head
+    return None
+
+
+def _has_finite_verb(sent: Span) -> bool:
+    return any(t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in sent)
+
+
+def _phrase(head: Token) -> str:
+    """The noun phrase headed by `head`, without appositions, relative clauses or commas."""
+    cut = {"appos", "relcl", "acl", "advcl", "parataxis"}
+    if head.pos_ == "PROPN":
+        cut |= {"prep", "punct"}  # "Borrell in a press conference" -> "Borrell"
+    keep = {head.i}
+    stack = [c for c in head.children if c.dep_ not in cut]
+    while stack:
+        tok = stack.pop()
+        keep.add(tok.i)
+        stack.extend(c for c in tok.children if c.dep_ not in ("relcl", "appos", "advcl"))
+    left = right = head.i
+    while left - 1 in keep:
+        left -= 1
+    while right + 1 in keep:
+        right += 1
+    doc = head.doc
+    while left < right and doc[left].is_punct:
+        left += 1
+    while right > left and doc[right].is_punct:
+        right -= 1
+    return doc[left : right + 1].text
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    return None
+
+
+def _reporting_verbs(sent: Span) -> Iterator[Token]:
+    for tok in sent:
+        if tok.dep_ in ("amod", "compound"):
+            continue  # "the reported deployment"
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in REPORTING_VERBS:
+            yield tok
+
+
+def _according_to(sent: Span) -> Token | None:
+    """The object of "according to X" in the sentence."""
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
+            for child in tok.nbor().children:
+                if child.dep_ == "pobj":
+                    return child
+    return None
+
+
+def attribution(sent: Span) -> str:
+    """Who the sentence attributes its content to ("" if nobody): the subject of a reporting
+    verb, or X in "according to X"."""
+    source = _according_to(sent)
+    if source is not None:
+        return _phrase(source)
+    for verb in _reporting_verbs(sent):
+        subject = _subject_or_inherited(verb)
+        if subject is not None:
+            return _phrase(subject)
+    for tok in sent:
+        if tok.lemma_.lower() in PREDICTIVE_VERBS | ACCUSING_VERBS and tok.pos_ == "VERB":
+            subject = _subject(tok)
+            if subject is not None and subject.lower_ not in ("it", "there"):
+                return _phrase(subject)
+    return ""
+
+
+def _number_core(ent: Span) -> str:
+    """"approximately 8,000" -> "8,000"; "around 10,000 to 12,000" -> "10,000 to 12,000"."""
+    tokens = list(ent)
+    while tokens and not (tokens[0].like_num or tokens[0].is_currency):
+        tokens = tokens[1:]
+    if not tokens:
+        return ent.text
+    return ent.doc[tokens[0].i : ent.end].text
+
+
+def _is_substantive_number(ent: Span) -> bool:
+    if any(ch.isdigit() for ch in ent.text) or "%" in ent.text:
+        return True
+    return not all(t.lower_ in SMALL_NUMBER_WORDS or not t.like_num for t in ent)
+
+
+def _is_list_marker(ent: Span) -> bool:
+    """"1 )" or "2." opening a line: a list number, not a statistic."""
+    sent = ent.sent
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return ent.start == sent.start and nxt is not None and nxt.text in (")", ".", ":")
+
+
+def _subject_or_inherited(verb: Token) -> Token | None:
+    """The verb's subject, or the subject of the verb it is conjoined to."""
+    subject = _subject(verb)
+    if subject is None and verb.dep_ == "conj":
+        subject = _subject(verb.head)
+    return subject
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+
+def rule_number(sent: Span, base: float) -> Hit | None:
+    """A number (CARDINAL, PERCENT, MONEY, QUANTITY, or a DATE with digits) tied to a verb."""
+    found: list[str] = []
+    score = 0.0
+    for ent in sent.ents:
+        if _is_list_marker(ent):
+            continue
+        if ent.label_ in NUMBER_LABELS and _is_substantive_number(ent):
+            weight = base
+        elif ent.label_ == "DATE" and any(ch.isdigit() for ch in ent.text):
+            weight = base - 0.2
+        else:
+            continue
+        if _verb_of(ent.root) is None or not _has_finite_verb(sent):
+            continue
+        found.append(_number_core(ent))
+        score = max(score, weight)
+    if not found:
+        return None
+    score = min(1.0, score + 0.05 * (len(found) - 1))
+    return Hit(f"number tied to a verb: {', '.join(found)}", score)
+
+
+def rule_comparison(sent: Span, base: float) -> Hit | None:
+    """Superlatives, comparatives with "than", and "first ... since" firsts."""
+    if not _has_finite_verb(sent):
+        return None
+    words = [t.lower_ for t in sent]
+    for tok in sent:
+        if tok.tag_ in ("JJS", "RBS") and tok.lower_ not in ("most", "least", "best"):
+            return Hit(f"superlative: {tok.text}", base)
+        followed = tok.i + 1 < sent.end and tok.nbor().pos_ in ("ADJ", "ADV")
+        if tok.tag_ in ("JJS", "RBS") and followed:
+            return Hit(f"superlative: {tok.text} {tok.nbor().text}", base)
+        if tok.tag_ in ("JJR", "RBR") and "than" in words[tok.i - sent.start :]:
+            return Hit(f"comparison: {tok.text} … than", base)
+    for ent in sent.ents:
+        if ent.label_ == "ORDINAL" and ("since" in words or "ever" in words):
+            return Hit(f"a first: {ent.text} … since", base)
+    return None
+
+
+def rule_prediction(sent: Span, base: float) -> Hit | None:
+    """Predictions: will/may/might/would with a verb; expects/predicts/fears that ..."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and lemma in PREDICTIVE_VERBS and any(
+            c.dep_ in ("ccomp", "xcomp") for c in tok.children
+        ):
+            return Hit(f"prediction: {tok.text}", min(1.0, base + 0.1))
+    for tok in sent:
+        if tok.tag_ == "MD" and tok.lower_ in MODALS and tok.head.pos_ in ("VERB", "AUX"):
+            subject = _subject(tok.head)
+            if subject is not None and (
+                subject.lower_ == "you" or (subject.lower_ == "it" and tok.head.lemma_ == "be")
+            ):
+                continue  # instructions and hedges ("you may", "it may be that")
+            return Hit(f"prediction: {tok.text} {tok.head.text}", base)
+    return None
+
+
+def rule_unnamed_source(sent: Span, base: float) -> Hit | None:
+    """Claims attributed to unnamed sources ("intelligence estimates", "officials said",
+    "according to sources") or hedged as reported ("reportedly", "reported deployment")."""
+    for verb in _reporting_verbs(sent):
+        subject = _subject(verb)
+        if subject is None:
+            continue
+        has_name = any(
+            e.label_ == "PERSON" for e in sent.ents if e.start >= subject.left_edge.i
+            and e.end <= subject.i + 1
+        )
+        if subject.lemma_.lower() in UNNAMED_SOURCES and not has_name:
+            return Hit(f"unnamed source: {subject.text} {verb.text}", base, _phrase(subject))
+    source = _according_to(sent)
+    if source is not None and source.lemma_.lower() in UNNAMED_SOURCES:
+        return Hit(f"unnamed source: according to {source.text}", base, _phrase(source))
+    for tok in sent:
+        if tok.lower_ in HEDGE_WORDS and _verb_of(tok) is not None:
+            return Hit(f"hedged as reported: {tok.text} {tok.head.text}", base - 0.1)
+    return None
+
+
+def rule_accusation(sent: Span, base: float) -> Hit | None:
+    """Accusations: accuse/allege/blame/condemn/deny with an object or clause."""
+    for tok in sent:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in ACCUSING_VERBS and any(
+            c.dep_ in ("dobj", "ccomp", "prep") for c in tok.children
+        ):
+            subject = _subject_or_inherited(tok)
+            return Hit(f"accusation: {tok.text}", base, _phrase(subject) if subject else "")
+    return None
+
+
+def rule_reported_claim(sent: Span, base: float) -> Hit | None:
+    """Reported speech: a reporting verb with a clause of content ("stated that ...")."""
+    for verb in _reporting_verbs(sent):
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        subject = _subject(verb)
+        if clause is None or subject is None:
+            continue
+        if any(t.text in "\u201c\u201d\"" for t in sent):
+            continue  # direct speech is the quote rule's
+        return Hit(f"reported claim: {verb.text} {sent.doc[verb.i + 1 : verb.i + 2].text} …",
+                   base, _phrase(subject))
+    return None
+
+
+def rule_named_perfect(sent: Span, base: float) -> Hit | None:
+    """A named actor's completed action in the present perfect ("South Korea has provided",
+    "Kim has ramped up"): a checkable statement of fact."""
+    for tok in sent:
+        if tok.tag_ != "VBN" or tok.pos_ != "VERB":
+            continue
+        if not any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children):
+            continue
+        subject = _subject_or_inherited(tok)
+        if subject is None:
+            continue
+        if subject.ent_type_ in NAMED_LABELS or subject.pos_ == "PROPN":
+            return Hit(f"action of a named actor: {_phrase(subject)} {tok.text}", base)
+    return None
+
+
+RULES: dict[str, Rule] = {
+    rule.name: rule
+    for rule in (
+        Rule("number", "statistic", 0.8, rule_number),
+        Rule("unnamed_source", "factual", 0.7, rule_unnamed_source),
+        Rule("accusation", "factual", 0.65, rule_accusation),
+        Rule("prediction", "prediction", 0.6, rule_prediction),
+        Rule("comparison", "factual", 0.6, rule_comparison),
+        Rule("reported_claim", "factual", 0.55, rule_reported_claim),
+        Rule("named_perfect", "factual", 0.5, rule_named_perfect),
+    )
+}
+"""Sentence rules, by name. Direct quotations are found by `quote_spans` (rule "quote")."""
+
+QUOTE_RULE = Rule("quote", "quote", 0.55, lambda sent, base: None)
+"""The direct-speech rule's name, label and base score (it works on quote spans, not
+sentences)."""
+
+
+# --- units: sentences and quotes -----------------------------------------------------------
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """spaCy's sentences, cut again at line ends, without surrounding whitespace."""
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for piece in re.finditer(r"[^\n]+", text[start : sent.end_char]):
+            s, e = start + piece.start(), start + piece.end()
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if s < e:
+                spans.append((s, e))
+    return spans
+
+
+@dataclass
+class _Quote:
+    start: int
+    end: int
+    open_at: int
+    close_at: int
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted statements: the text between paired quote marks on one line, without the marks
+    and without a trailing comma."""
+    return [(q.start, q.end) for q in _quotes(text)]
+
+
+def _quotes(text: str) -> list[_Quote]:
+    found: list[_Quote] = []
+    for opening, closing in _QUOTE_PAIRS:
+        pattern = re.compile(re.escape(opening) + r"([^\n" + re.escape(closing) + r"]+)"
+                             + re.escape(closing))
+        for m in pattern.finditer(text):
+            start, end = m.start(1), m.end(1)
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+                end -= 1
+            if any(q.open_at <= m.start() < q.close_at for q in found):
+                continue
+            if start < end:
+                found.append(_Quote(start, end, m.start(), m.end() - 1))
+    return sorted(found, key=lambda q: q.start)
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end == -1 else end
+
+
+def _quote_speaker(doc: Doc, quote: _Quote, quotes: list[_Quote]) -> str:
+    """The subject of the reporting verb outside the quote on its line: after it first
+    ("…,” stated the two Ministers.), then before it (Borrell said: “…”)."""
+    text = doc.text
+    line_start, line_end = _line_bounds(text, quote.open_at)
+    after_end = min([q.open_at for q in quotes if q.open_at > quote.close_at] + [line_end])
+    before_start = max([q.close_at + 1 for q in quotes if q.close_at < quote.open_at]
+                       + [line_start])
+    for lo, hi in ((quote.close_at + 1, after_end), (before_start, quote.open_at)):
+        span = doc.char_span(lo, hi, alignment_mode="contract")
+        if span is None:
+            continue
+        verbs = [t for t in span if t.pos_ == "VERB" and t.lemma_.lower() in REPORTING_VERBS]
+        for verb in verbs:
+            subject = _subject(verb)
+            if subject is not None and lo <= subject.idx < hi:
+                return _phrase(subject)
+    return ""
+
+
+# --- assembling suggestions ---------------------------------------------------------------
+
+
+def _combine(scores: list[float]) -> float:
+    """Several independent reasons make a stronger suggestion: 1 - prod(1 - s)."""
+    rest = 1.0
+    for score in scores:
+        rest *= 1.0 - score
+    return round(min(1.0, 1.0 - rest), 3)
+
+
+def _resolve(speaker: str, last_named: str) -> str:
+    if speaker.lower() in PRONOUNS and last_named:
+        return last_named
+    return speaker
+
+
+def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE) -> list[dict[str, Any]]:
+    """Suggested claims in a parsed doc (parser and ner needed), sorted by start.
+
+    Each is {"start", "end", "text", "label", "speaker", "reason", "score", "rule"} with exact
+    character offsets into `doc.text`; a direct quotation is one suggestion for its whole span.
+    """
+    text = doc.text
+    quotes = _quotes(text)
+    results: list[dict[str, Any]] = []
+    hits_by_sentence: list[tuple[int, int, list[tuple[Rule, Hit]], str]] = []
+    for start, end in sentence_spans(doc):
+        sent = doc.char_span(start, end, alignment_mode="expand")
+        if sent is None:
+            continue
+        hits: list[tuple[Rule, Hit]] = []
+        if text[start:end].rstrip("\u201d\"' ").endswith("?"):
+            hits_by_sentence.append((start, end, hits, attribution(sent)))
+            continue  # a question claims nothing
+        for rule in RULES.values():
+            hit = rule.find(sent, rule.score)
+            if hit is not None:
+                hits.append((rule, hit))
+        hits_by_sentence.append((start, end, hits, attribution(sent)))
+
+    last_named = ""
+    events: list[tuple[int, str, Any]] = [(q.start, "quote", q) for q in quotes]
+    events += [(s[0], "sent", s) for s in hits_by_sentence]
+    for _, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
+        if kind == "quote":
+            quote: _Quote = item
+            inner = [h for s, e, hs, _ in hits_by_sentence if s < quote.end and e > quote.start
+                     for h in hs if h[0].name not in ("reported_claim",)]
+            words = len(text[quote.start : quote.end].split())
+            if words < MIN_QUOTE_WORDS and not inner:
+                continue
+            if text[quote.start : quote.end].rstrip().endswith("?") and not inner:
+                continue
+            speaker = _resolve(_quote_speaker(doc, quote, quotes), last_named)
+            if speaker and speaker.lower() not in PRONOUNS:
+                last_named = speaker
+            reasons = ["direct quotation"] + [h.reason for _, h in inner]
+            score = _combine([QUOTE_RULE.score] + [h.score * 0.5 for _, h in inner])
+            results.append(_suggestion(text, quote.start, quote.end, "quote", speaker,
+                                       reasons, score, QUOTE_RULE.name))
+            continue
+        start, end, hits, source = item
+        if source and source.lower() not in PRONOUNS:
+            last_named = source
+        outside = [q for q in quotes if q.start < end and q.end > start]
+        if not hits or _inside_quotes(start, end, outside):
+            continue
+        hits.sort(key=lambda rh: -rh[1].score)
+        best_rule, best = hits[0]
+        speaker = next((h.speaker for _, h in hits if h.speaker), "") or source
+        speaker = _resolve(speaker, last_named)
+        score = _combine([h.score for _, h in hits])
+        results.append(_suggestion(text, start, end, best_rule.label, speaker,
+                                   [h.reason for _, h in hits], score, best_rule.name))
+    kept = [r for r in results if r["score"] >= min_score]
+    return sorted(kept, key=lambda r: (r["start"], r["end"]))
+
+
+def _inside_quotes(start: int, end: int, quotes: list[_Quote]) -> bool:
+    """Whether most of the sentence lies inside quotations (the quote suggestion covers it)."""
+    covered = sum(max(0, min(end, q.end) - max(start, q.start)) for q in quotes)
+    return covered * 2 > end - start
+
+
+def _suggestion(text: str, start: int, end: int, label: str, speaker: str,
+                reasons: list[str], score: float, rule: str) -> dict[str, Any]:
+    unique = list(dict.fromkeys(reasons))
+    return {
+        "start": start,
+        "end": end,
+        "text": text[start:end],
+        "label": label,
+        "speaker": speaker,
+        "reason": "; ".join(unique),
+        "score": score,
+        "rule": rule,
+    }
+
+
+# --- long texts -----------------------------------------------------------------------------
+
+
+def _pieces(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Paragraphs (lines), long ones cut by `chunk_spans` (or at whitespace if absent)."""
+    cut: Callable[[str, int], list[tuple[int, int]]]
+    try:
+        from reader.text.chunking import chunk_spans as cut
+    except ImportError:  # pragma: no cover - the text layer ships it
+        cut = _fallback_chunks
+    pieces: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        if not m.group().strip():
+            continue
+        if m.end() - m.start() <= max_chars:
+            pieces.append((m.start(), m.end()))
+            continue
+        for s, e in cut(m.group(), max_chars):
+            pieces.append((m.start() + s, m.start() + e))
+    return pieces
+
+
+def _fallback_chunks(text: str, max_chars: int) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + max_chars)
+        if end < len(text):
+            cut = text.rfind(" ", start + 1, end)
+            end = cut + 1 if cut > start else end
+        spans.append((start, end))
+        start = end
+    return spans
+
+
+def suggest_text(
+    nlp: Language, text: str, *, max_chars: int = DEFAULT_MAX_CHARS,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> list[dict[str, Any]]:
+    """Suggestions for a whole text, parsed paragraph by paragraph (long ones in chunks), with
+    offsets into `text`. A pronoun speaker is resolved across paragraphs."""
+    pieces = _pieces(text, max_chars)
+    results: list[dict[str, Any]] = []
+    last_named = ""
+    for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
+        for item in suggest_doc(doc, min_score=min_score):
+            item = dict(item, start=item["start"] + start, end=item["end"] + start)
+            if item["speaker"].lower() in PRONOUNS:
+                item["speaker"] = last_named or item["speaker"]
+            if item["speaker"] and item["speaker"].lower() not in PRONOUNS:
+                last_named = item["speaker"]
+            results.append(item)
+    return results

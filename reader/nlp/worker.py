@@ -1,0 +1,212 @@
+"""The NER worker process: `python -m reader.nlp.worker --model NAME`.
+
+Speaks JSON lines (see `reader.nlp.protocol`): one request per line on stdin, replies on
+stdout. Runs niced, ignores Ctrl-C (the parent decides), and exits when the parent goes away
+(stdin EOF, and on Linux `PR_SET_PDEATHSIG`). Errors are replies, never a silent death.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import importlib
+import json
+import os
+import queue
+import signal
+import sys
+import threading
+import traceback
+from typing import IO, Any
+
+from reader.nlp import protocol
+
+PR_SET_PDEATHSIG = 1
+
+
+def set_parent_death_signal(parent_pid: int | None) -> None:
+    """Ask Linux to send SIGTERM when the parent dies (best effort), and exit at once if the
+    parent is already gone."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(0)
+
+
+class Output:
+    """Thread-safe JSON-lines writer; a closed stdout ends the process."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Write one message as a line and flush."""
+        line = json.dumps(message) + "\n"
+        with self._lock:
+            try:
+                self._stream.write(line)
+                self._stream.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                os._exit(0)
+
+
+class Inbox:
+    """Reads requests on a thread so a `cancel` is seen while a job runs."""
+
+    def __init__(self, stream: IO[str], output: Output) -> None:
+        self.requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.cancelled: set[Any] = set()
+        self.closed = threading.Event()
+        self._stream = stream
+        self._output = output
+        self._thread = threading.Thread(target=self._run, name="worker-inbox", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for line in self._stream:
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+                if not isinstance(request, dict):
+                    raise ValueError("request is not a JSON object")
+            except ValueError as exc:
+                self._output.send({"error": f"bad request: {exc}"})
+                continue
+            if request.get("op") == protocol.OP_CANCEL:
+                self.cancelled.add(request.get("job"))
+            else:
+                self.requests.put(request)
+        self.closed.set()
+        self.requests.put(None)
+
+    def stop_job(self, job: Any) -> bool:
+        """True when the job was cancelled or the parent went away."""
+        return self.closed.is_set() or job in self.cancelled
+
+
+class Worker:
+    """Handles requests one at a time with a loaded pipeline."""
+
+    def __init__(self, model: str, nlp: Any, output: Output, inbox: Inbox) -> None:
+        self.model = model
+        self.nlp = nlp
+        self.output = output
+        self.inbox = inbox
+        self._parser: Any = None
+
+    def serve(self) -> None:
+        """Answer requests until stdin closes."""
+        while True:
+            request = self.inbox.requests.get()
+            if request is None:
+                return
+            job = request.get("job")
+            try:
+                self.handle(request)
+            except Exception as exc:  # every failure is a reply, the worker stays up
+                self.output.send({"job": job, "error": _describe(exc)})
+            finally:
+                self.inbox.cancelled.discard(job)
+
+    def handle(self, request: dict[str, Any]) -> None:
+        """Dispatch one request by its `op`."""
+        op = request.get("op")
+        if op == protocol.OP_NER:
+            self.ner(request)
+        elif op == protocol.OP_SUGGEST:
+            self.suggest(request)
+        elif op == protocol.OP_PING:
+            self.output.send({"job": request.get("job"), "pong": True})
+        else:
+            raise ValueError(f"unknown op {op!r}")
+
+    def ner(self, request: dict[str, Any]) -> None:
+        """Entities chunk by chunk, then `done` (or `cancelled`)."""
+        from reader.nlp.pipeline import ner_spans
+
+        job = request.get("job")
+        chunks = protocol.parse_chunks(request.get("chunks"))
+        items = [(offset, text) for offset, text, _key in chunks]
+        for index, spans in ner_spans(self.nlp, items, batch_chars=protocol.BATCH_CHARS):
+            if self.inbox.stop_job(job):
+                self.output.send({"job": job, "done": True, "cancelled": True})
+                return
+            offset, text, key = chunks[index]
+            reply: dict[str, Any] = {
+                "job": job,
+                "chunk": index,
+                "offset": offset,
+                "length": len(text),
+                "ents": [list(span) for span in spans],
+            }
+            if key is not None:
+                reply["key"] = key
+            self.output.send(reply)
+        self.output.send({"job": job, "done": True})
+
+    def suggest(self, request: dict[str, Any]) -> None:
+        """Suggestions from `reader.nlp.suggest` over the full parse of `text`."""
+        job = request.get("job")
+        text = request.get("text")
+        if not isinstance(text, str):
+            raise ValueError("suggest needs a text string")
+        try:
+            suggest_module = importlib.import_module("reader.nlp.suggest")
+        except ImportError as exc:
+            self.output.send({"job": job, "error": f"suggestions unavailable: {exc}"})
+            return
+        if self._parser is None:
+            from reader.nlp.pipeline import load_parser
+
+            self._parser = load_parser(self.model)
+        suggestions = suggest_module.suggest_doc(self._parser(text))
+        self.output.send({"job": job, "suggestions": suggestions})
+
+
+def _describe(exc: BaseException) -> str:
+    """One line naming the exception."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m reader.nlp.worker")
+    parser.add_argument("--model", required=True, help="package name or pipeline folder")
+    parser.add_argument("--parent-pid", type=int, default=None, help="exit if this parent dies")
+    parser.add_argument("--no-nice", action="store_true", help="do not lower the priority")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Load the model, say ready (or why not), then serve requests until stdin closes."""
+    args = parse_args(argv)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_parent_death_signal(args.parent_pid)
+    if not args.no_nice:
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(10)
+    output = Output(sys.stdout)
+    inbox = Inbox(sys.stdin, output)
+    try:
+        from reader.nlp.models import model_key
+        from reader.nlp.pipeline import load_ner
+
+        name, version = model_key(args.model)
+        nlp = load_ner(args.model)
+    except Exception as exc:
+        output.send({"error": _describe(exc)})
+        traceback.print_exc(file=sys.stderr)
+        return 1
+    output.send({"ready": True, "model": name, "version": version, "pipes": nlp.pipe_names})
+    Worker(args.model, nlp, output, inbox).serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

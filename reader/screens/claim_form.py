@@ -1,0 +1,125 @@
+"""The claim form: label, speaker (completed from the article's entities), verdict,
+check-worthy, note and tags. `ctrl+s` saves, `escape` cancels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from reader.text.sanitize import clean_line, sanitize
+
+CHECKWORTHY_CHOICES: list[tuple[str, str]] = [("unset", "unset"), ("yes", "true"),
+                                               ("no", "false")]
+
+
+@dataclass
+class ClaimFormData:
+    """What the form starts with and what it returns."""
+
+    quote: str
+    label: str
+    labels: list[str]
+    verdict: str = "unverified"
+    verdicts: list[str] = field(default_factory=list)
+    speaker: str = ""
+    speakers: list[str] = field(default_factory=list)
+    checkworthy: bool | None = None
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    def values(self) -> dict[str, Any]:
+        """The claim fields the form edits."""
+        return {
+            "label": self.label,
+            "verdict": self.verdict,
+            "speaker": self.speaker,
+            "checkworthy": self.checkworthy,
+            "note": self.note,
+            "tags": self.tags,
+        }
+
+
+def parse_tags(value: str) -> list[str]:
+    """Comma-separated tags, trimmed, without duplicates, in order."""
+    seen: list[str] = []
+    for tag in value.split(","):
+        tag = clean_line(tag).strip()
+        if tag and tag not in seen:
+            seen.append(tag)
+    return seen
+
+
+class ClaimForm(ModalScreen[ClaimFormData | None]):
+    """Edit one claim; dismisses with the new data, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, data: ClaimFormData, title: str = "Claim") -> None:
+        super().__init__()
+        self.data = data
+        self.form_title = title
+
+    def compose(self) -> ComposeResult:
+        """The fields, in the order a fact-checker fills them."""
+        data = self.data
+        labels = list(dict.fromkeys([*data.labels, data.label]))
+        verdicts = list(dict.fromkeys([*data.verdicts, data.verdict]))
+        with VerticalScroll(id="claim-form"):
+            yield Static(Text(self.form_title, style="bold"), id="form-title")
+            yield Static(Text("“" + clean_line(data.quote)[:400] + "”", style="italic"),
+                         id="form-quote")
+            yield Label(Text("Label"))
+            yield Select([(Text(name), name) for name in labels], value=data.label,
+                         allow_blank=False, id="form-label")
+            yield Label(Text("Speaker"))
+            yield Input(value=data.speaker, placeholder="who makes the claim",
+                        suggester=SuggestFromList(data.speakers, case_sensitive=False),
+                        id="form-speaker")
+            with Horizontal(id="form-row"):
+                yield Select([(Text(v), v) for v in verdicts], value=data.verdict,
+                             allow_blank=False, id="form-verdict")
+                yield Select([(Text(label), value) for label, value in CHECKWORTHY_CHOICES],
+                             value=_checkworthy_value(data.checkworthy), allow_blank=False,
+                             id="form-checkworthy")
+            yield Label(Text("Note"))
+            yield TextArea(sanitize(data.note), id="form-note", soft_wrap=True)
+            yield Label(Text("Tags (comma-separated)"))
+            yield Input(value=", ".join(data.tags), id="form-tags")
+            yield Static(Text("ctrl+s save · escape cancel · tab next field", style="dim"))
+
+    def on_mount(self) -> None:
+        """Start on the speaker: the label is usually right already."""
+        self.query_one("#form-speaker", Input).focus()
+
+    def action_save(self) -> None:
+        """Return the edited values."""
+        data = self.data
+        data.label = str(self.query_one("#form-label", Select).value)
+        data.verdict = str(self.query_one("#form-verdict", Select).value)
+        data.speaker = clean_line(self.query_one("#form-speaker", Input).value).strip()
+        checkworthy = self.query_one("#form-checkworthy", Select).value
+        data.checkworthy = {"true": True, "false": False}.get(str(checkworthy))
+        data.note = sanitize(self.query_one("#form-note", TextArea).text)
+        data.tags = parse_tags(self.query_one("#form-tags", Input).value)
+        self.dismiss(data)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+
+def _checkworthy_value(value: bool | None) -> str:
+    if value is None:
+        return "unset"
+    return "true" if value else "false"

@@ -1,0 +1,52 @@
+"""The help screen: every key, read from the one table of actions."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reader.keys import ACTIONS, SCOPE_TITLES, key_label
+
+
+def help_table() -> Table:
+    """A table of every action by scope, with its keys."""
+    table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+    table.add_column("keys", style="bold", no_wrap=True, width=22)
+    table.add_column("what")
+    for scope, title in SCOPE_TITLES.items():
+        table.add_row(Text(title, style="bold underline"), Text(""))
+        for action in ACTIONS:
+            if action.scope != scope:
+                continue
+            keys = " ".join(key_label(key) for key in action.keys)
+            table.add_row(Text(keys), Text(action.description))
+        table.add_row(Text(""), Text(""))
+    table.add_row(Text("ctrl+p", style="bold"), Text("Command palette: every command by name"))
+    table.add_row(Text("claim form", style="bold"),
+                  Text("ctrl+s saves, escape cancels, tab moves between fields"))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every key; any of escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("q", "dismiss", "Close", show=False),
+        Binding("question_mark", "dismiss", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """The table in a scrolling box."""
+        with VerticalScroll(id="help-box"):
+            yield Static(Text("reader — keys", style="bold"), id="help-title")
+            yield Static(help_table(), id="help-table")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        """Close."""
+        self.dismiss(result)

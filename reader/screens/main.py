@@ -1,0 +1,544 @@
+"""The main screen: the article pane, the side panel, the status line and the footer, and the
+wiring between them, the session (claims) and the NER service."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+
+from reader.keys import bindings_for
+from reader.records import Entity
+from reader.screens.claim_form import ClaimForm, ClaimFormData
+from reader.screens.help import HelpScreen
+from reader.session import OpenArticle
+from reader.text.sanitize import clean_line
+from reader.widgets.article_view import ArticleView, Overlay
+from reader.widgets.articles_panel import ArticleRow, ArticlesTable
+from reader.widgets.claims_panel import ClaimsPanel, ClaimsTable
+from reader.widgets.entities_panel import EntitiesTree
+from reader.widgets.suggestions_panel import SuggestionsPanel
+
+if TYPE_CHECKING:
+    from reader.app import ReaderApp
+
+RETRY_SECONDS = 5.0
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+
+
+class MainScreen(Screen[None]):
+    """Reading and annotating one article at a time out of the open ones."""
+
+    BINDINGS = bindings_for("screen")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index = 0
+        self.ner_note = ""
+        self._jobs: dict[str, Any] = {}
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        """The app, typed."""
+        from reader.app import ReaderApp
+
+        assert isinstance(self.app, ReaderApp)
+        return self.app
+
+    @property
+    def article(self) -> OpenArticle:
+        """The article on screen."""
+        return self.reader_app.articles[self.index]
+
+    @property
+    def view(self) -> ArticleView:
+        """The article view."""
+        return self.query_one(ArticleView)
+
+    def compose(self) -> ComposeResult:
+        """Article pane | side panel; status line; footer."""
+        with Horizontal(id="main"):
+            with Vertical(id="article-pane"):
+                yield Static(Text(""), id="title")
+                yield ArticleView(id="article")
+                yield Input(placeholder="search (enter: go, escape: close)", id="search")
+            with TabbedContent(id="side", initial="entities"):
+                with TabPane("Entities", id="entities"):
+                    yield EntitiesTree(id="entities-tree")
+                with TabPane("Claims", id="claims"):
+                    yield ClaimsPanel(id="claims-panel")
+                with TabPane("Suggestions", id="suggestions"):
+                    yield SuggestionsPanel(id="suggestions-panel")
+                with TabPane("Articles", id="articles"):
+                    yield ArticlesTable(id="articles-table")
+        yield Static(Text(""), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Open the article the session was on, and start retrying failed saves."""
+        app = self.reader_app
+        self.query_one("#search", Input).display = False
+        self.view.claim_colours = app.taxonomy.colours
+        self.query_one(ClaimsPanel).colours = app.taxonomy.colours
+        self.open_article(app.start_index, first=True)
+        self.set_interval(RETRY_SECONDS, self._retry_saves)
+        for notice in app.notices:
+            self.notify(notice, markup=False, severity="warning", timeout=8)
+
+    # -- articles ------------------------------------------------------------------------------
+    def open_article(self, index: int, *, first: bool = False) -> None:
+        """Show the article at `index` (the text first; entities follow)."""
+        app = self.reader_app
+        if not app.articles:
+            return
+        if not first:
+            self._remember_position()
+            self._cancel_ner(self.article.id)
+        self.index = index % len(app.articles)
+        article = self.article
+        title = self.query_one("#title", Static)
+        title.update(Text(clean_line(article.title), style="bold"))
+        position = article.position or article.body_start
+        view = self.view
+        view.load(article.text, cursor=position, body_start=article.body_start)
+        view.focus()
+        self._show_claims()
+        entities = app.entities.get(article.id)
+        if entities is None:
+            entities = app.cached_entities(article)
+        if entities is not None:
+            self._set_entities(article, entities, "cached")
+        else:
+            self._set_entities(article, [], "")
+            self._start_ner(article)
+        self.query_one(SuggestionsPanel).show(app.suggestions.get(article.id, []))
+        self._refresh_articles()
+        app.save_session(self.index)
+        self._update_status()
+
+    def _remember_position(self) -> None:
+        article = self.article
+        article.position = self.view.cursor
+        self.reader_app.remember_position(article)
+
+    def action_next_article(self) -> None:
+        """Next article."""
+        if len(self.reader_app.articles) > 1:
+            self.open_article(self.index + 1)
+        else:
+            self.notify("Only one article is open.", markup=False, timeout=2)
+
+    def action_prev_article(self) -> None:
+        """Previous article."""
+        if len(self.reader_app.articles) > 1:
+            self.open_article(self.index - 1)
+        else:
+            self.notify("Only one article is open.", markup=False, timeout=2)
+
+    def _refresh_articles(self) -> None:
+        app = self.reader_app
+        rows = []
+        for article in app.articles:
+            entities = app.entities.get(article.id)
+            rows.append(
+                ArticleRow(
+                    id=article.id,
+                    title=article.title,
+                    words=article.word_count,
+                    entities=article.stored_entities if entities is None else len(entities),
+                    claims=app.session.claim_count(article),
+                )
+            )
+        self.query_one(ArticlesTable).show(rows, self.index)
+
+    @on(ArticlesTable.Open)
+    def _open_from_list(self, event: ArticlesTable.Open) -> None:
+        self.open_article(event.index)
+
+    # -- entities ------------------------------------------------------------------------------
+    def _set_entities(self, article: OpenArticle, entities: list[Entity], how: str) -> None:
+        app = self.reader_app
+        shown = app.displayed_entities(article, entities)
+        if how:
+            app.entities[article.id] = entities
+        if article is self.article:
+            self.view.set_entities(shown)
+            status = "" if how else "Entities arrive when NER has run."
+            self.query_one(EntitiesTree).show(shown, article.text, status)
+            if how:
+                self.ner_note = "entities: " + how
+        if how and app.session.fill_entities(article, shown):
+            self._show_claims()
+
+    def _start_ner(self, article: OpenArticle) -> None:
+        app = self.reader_app
+        backend = app.ner_backend()
+        if backend is None:
+            self.ner_note = app.ner_unavailable
+            self._update_status()
+            return
+        job = backend.submit(article.text)
+        self._jobs[article.id] = job
+        self.ner_note = "NER: starting…"
+        self._run_ner(article, job)
+
+    def _cancel_ner(self, article_id: str) -> None:
+        job = self._jobs.pop(article_id, None)
+        if job is not None:
+            job.cancel()
+
+    @work(thread=True, exit_on_error=False, group="ner")
+    def _run_ner(self, article: OpenArticle, job: Any) -> None:
+        """Consume the job's progress in a thread; the UI gets each step as a message."""
+        app = self.reader_app
+        collected: list[Entity] = []
+        for progress in job.progress():
+            if progress.error:
+                app.call_from_thread(self._ner_failed, article, progress.error)
+                return
+            collected.extend(progress.entities)
+            snapshot = sorted(collected)
+            app.call_from_thread(self._ner_progress, article, snapshot, progress.done_chars,
+                                 progress.total_chars, progress.finished)
+            if progress.finished:
+                app.cache_entities(article, snapshot)
+                return
+
+    def _ner_progress(self, article: OpenArticle, entities: list[Entity], done: int,
+                      total: int, finished: bool) -> None:
+        if finished:
+            self._jobs.pop(article.id, None)
+            self._set_entities(article, entities, f"{len(entities)} found by {self.reader_app.model_label}")
+            self._refresh_articles()
+        elif article is self.article:
+            percent = round(100 * done / max(1, total))
+            self.ner_note = f"NER: {percent}% ({len(entities)} entities so far)"
+            self.view.set_entities(self.reader_app.displayed_entities(article, entities))
+        self._update_status()
+
+    def _ner_failed(self, article: OpenArticle, error: str) -> None:
+        self._jobs.pop(article.id, None)
+        self.ner_note = "NER failed: " + clean_line(error)[:120]
+        self.notify(self.ner_note, markup=False, severity="error", timeout=8)
+        self._update_status()
+
+    @on(EntitiesTree.Jump)
+    def _jump_to_entity(self, event: EntitiesTree.Jump) -> None:
+        self.view.move_to(event.offset, center=True)
+
+    @on(EntitiesTree.LabelsChanged)
+    def _labels_changed(self, event: EntitiesTree.LabelsChanged) -> None:
+        self.view.set_hidden_labels(event.hidden)
+
+    # -- status --------------------------------------------------------------------------------
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self._update_status()
+
+    def _update_status(self) -> None:
+        app = self.reader_app
+        view = self.view
+        parts = [
+            f"{self.index + 1}/{len(app.articles)}",
+            f"{view.position_percent}%",
+            f"{len(view.entities)} entities",
+            f"{len(app.session.claims(self.article))} claims",
+        ]
+        if self.ner_note:
+            parts.append(self.ner_note)
+        if app.session.pending:
+            parts.append(f"UNSAVED: {len(app.session.pending)} (retrying)")
+        if app.store.readonly:
+            parts.append("READ-ONLY")
+        parts.append(f"store: {app.store_label}")
+        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+
+    # -- focus and tabs ----------------------------------------------------------------------
+    def action_toggle_focus(self) -> None:
+        """Switch focus between the article and the side panel's open tab."""
+        if self.view.has_focus:
+            tabs = self.query_one("#side", TabbedContent)
+            pane = tabs.get_pane(tabs.active)
+            targets = [w for w in pane.query("*") if w.focusable and w.display]
+            preferred = [w for w in targets if not isinstance(w, Input)]
+            (preferred or targets or [self.view])[0].focus()
+        else:
+            self.view.focus()
+
+    def action_show_tab(self, tab: str) -> None:
+        """Open a side-panel tab."""
+        self.query_one("#side", TabbedContent).active = tab
+
+    def action_help(self) -> None:
+        """Every key."""
+        self.app.push_screen(HelpScreen())
+
+    def action_quit(self) -> None:
+        """Remember where the user is, and quit."""
+        self._remember_position()
+        self.reader_app.save_session(self.index)
+        self.app.exit()
+
+    # -- search --------------------------------------------------------------------------------
+    def _open_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.value = self.view.search_query
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.view.focus()
+        count = self.view.set_search(event.value)
+        if event.value:
+            self.notify(f"{count} match{'es' if count != 1 else ''}: {event.value}",
+                        markup=False, timeout=2)
+
+    def on_key(self, event: Any) -> None:
+        """Escape closes the search box."""
+        search = self.query_one("#search", Input)
+        if event.key == "escape" and search.has_focus:
+            search.display = False
+            self.view.focus()
+            event.stop()
+
+    # -- claims --------------------------------------------------------------------------------
+    def _show_claims(self) -> None:
+        app = self.reader_app
+        claims = app.session.claims(self.article)
+        overlays = [
+            Overlay(c["start"], c["end"], "claim", str(c.get("label", "")), c["id"])
+            for c in claims
+            if c.get("status") != "orphaned"
+        ]
+        overlays.extend(self.query_one(SuggestionsPanel).overlays())
+        self.view.set_overlays(overlays)
+        self.query_one(ClaimsPanel).show(claims)
+        self._update_status()
+
+    def _saved_note(self, saved: bool, what: str) -> None:
+        if saved:
+            self.notify(what, markup=False, timeout=2)
+        else:
+            reason = self.reader_app.session.last_error
+            self.notify(f"{what} — NOT saved yet ({reason}); kept in memory, retrying.",
+                        markup=False, severity="error", timeout=8)
+
+    def _entities_here(self) -> list[Entity]:
+        return list(self.view.entities)
+
+    def _create(self, start: int, end: int, label: str, **fields: Any) -> dict[str, Any]:
+        app = self.reader_app
+        article = self.article
+        if not fields.get("speaker"):
+            fields["speaker"] = app.suggest_speaker(article, self._entities_here(), start, end)
+        claim, saved = app.session.create(article, start, end, label, self._entities_here(),
+                                          **fields)
+        self.view.clear_selection()
+        self._show_claims()
+        self._saved_note(saved, f"Claim tagged {label}: “{claim['quote'][:50]}”")
+        return claim
+
+    @on(ArticleView.Request)
+    def _on_request(self, event: ArticleView.Request) -> None:
+        kind = event.kind
+        data = event.data
+        handler = getattr(self, f"_request_{kind}", None)
+        if handler is not None:
+            handler(**data)
+
+    def _request_search(self) -> None:
+        self._open_search()
+
+    def _request_tag(self, number: int, start: int, end: int) -> None:
+        label = self.reader_app.taxonomy.label_for_key(str(number))
+        if label is None:
+            self.notify(f"No label on key {number}.", markup=False, timeout=2)
+            return
+        self._create(start, end, label)
+
+    def _form_data(self, claim: dict[str, Any] | None, start: int, end: int) -> ClaimFormData:
+        app = self.reader_app
+        article = self.article
+        taxonomy = app.taxonomy
+        speakers = sorted({e.text_in(article.text) for e in self.view.entities
+                           if e.label in SPEAKER_LABELS})
+        if claim is None:
+            return ClaimFormData(
+                quote=article.text[start:end],
+                label=taxonomy.names[0] if taxonomy.names else "other",
+                labels=taxonomy.names,
+                verdicts=taxonomy.verdicts,
+                verdict=taxonomy.verdicts[0] if taxonomy.verdicts else "unverified",
+                speaker=app.suggest_speaker(article, self._entities_here(), start, end),
+                speakers=speakers,
+            )
+        return ClaimFormData(
+            quote=str(claim.get("quote", "")),
+            label=str(claim.get("label", "")),
+            labels=taxonomy.names,
+            verdict=str(claim.get("verdict", "unverified")),
+            verdicts=taxonomy.verdicts,
+            speaker=str(claim.get("speaker") or ""),
+            speakers=speakers,
+            checkworthy=claim.get("checkworthy"),
+            note=str(claim.get("note") or ""),
+            tags=[str(t) for t in claim.get("tags") or []],
+        )
+
+    def _request_form(self, start: int, end: int) -> None:
+        def done(data: ClaimFormData | None) -> None:
+            if data is not None:
+                self._create(start, end, data.label, **{k: v for k, v in data.values().items()
+                                                        if k != "label"})
+            self.view.focus()
+
+        self.app.push_screen(ClaimForm(self._form_data(None, start, end), "New claim"), done)
+
+    def _request_edit(self, claim: str) -> None:
+        app = self.reader_app
+        article = self.article
+        record = app.session.find(article, claim)
+        if record is None:
+            return
+
+        def done(data: ClaimFormData | None) -> None:
+            if data is not None:
+                saved = app.session.update(article, claim, **data.values())
+                self._show_claims()
+                self._saved_note(saved, "Claim updated.")
+
+        self.app.push_screen(ClaimForm(self._form_data(record, 0, 0), "Edit claim"), done)
+
+    def _request_delete(self, claim: str) -> None:
+        app = self.reader_app
+        saved = app.session.delete(self.article, claim)
+        self._show_claims()
+        self._saved_note(saved, "Claim deleted (u undoes).")
+
+    def _request_copy(self, claim: str) -> None:
+        record = self.reader_app.session.find(self.article, claim)
+        if record is not None:
+            self.reader_app.copy_claim(self.article, record)
+
+    def _request_show(self, claim: str, quiet: bool = False) -> None:
+        self.query_one(ClaimsPanel).select(claim)
+        if not quiet:
+            self.action_show_tab("claims")
+
+    @on(ClaimsTable.Act)
+    def _claims_panel_act(self, event: ClaimsTable.Act) -> None:
+        record = self.reader_app.session.find(self.article, event.claim_id)
+        if record is None:
+            return
+        if event.kind == "jump":
+            if record.get("status") == "orphaned":
+                self.notify("This claim is orphaned: its quote is not in the current text.",
+                            markup=False, timeout=4)
+                return
+            self.view.move_to(record["start"], center=True)
+            self.view.focus()
+        elif event.kind == "edit":
+            self._request_edit(event.claim_id)
+        elif event.kind == "delete":
+            self._request_delete(event.claim_id)
+        elif event.kind == "copy":
+            self._request_copy(event.claim_id)
+
+    def action_undo(self) -> None:
+        """Undo the last create, edit or delete."""
+        app = self.reader_app
+        change = app.session.undo(app.articles_by_id)
+        if change is None:
+            self.notify("Nothing to undo.", markup=False, timeout=2)
+            return
+        self._after_history(change.article_id, f"Undid {change.describe()}.")
+
+    def action_redo(self) -> None:
+        """Redo."""
+        app = self.reader_app
+        change = app.session.redo(app.articles_by_id)
+        if change is None:
+            self.notify("Nothing to redo.", markup=False, timeout=2)
+            return
+        self._after_history(change.article_id, f"Redid {change.describe()}.")
+
+    def _after_history(self, article_id: str, message: str) -> None:
+        app = self.reader_app
+        if article_id != self.article.id:
+            for index, article in enumerate(app.articles):
+                if article.id == article_id:
+                    self.open_article(index)
+                    break
+        self._show_claims()
+        self.notify(message, markup=False, timeout=2)
+
+    def _retry_saves(self) -> None:
+        session = self.reader_app.session
+        if not session.pending:
+            return
+        before = len(session.pending)
+        left = session.retry_pending()
+        if left < before:
+            self.notify(f"Saved {before - left} claim change(s) that had failed.",
+                        markup=False, timeout=3)
+        self._update_status()
+
+    # -- export, corpus, entity corrections, review ----------------------------------------------
+    def action_export(self) -> None:
+        """Export the current article or everything."""
+        from reader.screens.export_dialog import ExportDialog
+
+        self.app.push_screen(ExportDialog(self.article.id))
+
+    def action_corpus(self) -> None:
+        """The corpus view."""
+        from reader.screens.corpus import CorpusScreen
+
+        self.app.push_screen(CorpusScreen())
+
+    def _request_entity(self, selection: tuple[int, int] | None, entity: Entity | None) -> None:
+        from reader.screens.entity_form import open_entity_form
+
+        open_entity_form(self, selection, entity)
+
+    def refresh_entities(self) -> None:
+        """Show the entities again after a correction."""
+        article = self.article
+        model = self.reader_app.entities.get(article.id, [])
+        self._set_entities(article, model, "")
+        self.ner_note = ""
+        self._update_status()
+
+    def _request_review(self) -> None:
+        self.query_one(SuggestionsPanel).start_review(self)
+
+    def _request_review_accept(self) -> None:
+        self.query_one(SuggestionsPanel).review_step(self, "accept")
+
+    def _request_review_reject(self) -> None:
+        self.query_one(SuggestionsPanel).review_step(self, "reject")
+
+    def _request_review_skip(self) -> None:
+        self.query_one(SuggestionsPanel).review_step(self, "skip")
+
+    def _request_review_back(self) -> None:
+        self.query_one(SuggestionsPanel).review_step(self, "back")
+
+    def _request_review_exit(self) -> None:
+        self.query_one(SuggestionsPanel).stop_review(self)
+
+    def create_claim(self, start: int, end: int, label: str, **fields: Any) -> dict[str, Any]:
+        """Create a claim on the current article (used by review mode)."""
+        return self._create(start, end, label, **fields)
+
+    def show_claims(self) -> None:
+        """Redraw claims and suggestions."""
+        self._show_claims()
+

@@ -1,0 +1,306 @@
+"""The reading session, without any UI: the open articles, their claims in memory, saving
+through the store (with retries when a save fails), and undo/redo of claim edits.
+
+The UI calls this and shows what it answers; tests drive it directly.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.claims import make_claim, touch
+from reader.records import Entity, SourceArticle
+from reader.store.errors import StoreWriteError
+from reader.store.store import Store
+
+
+@dataclass
+class OpenArticle:
+    """An article the user has open: its text and where it came from."""
+
+    id: str
+    title: str
+    loaded_text: str | None
+    """The text, once loaded (see `text`)."""
+    source: str
+    url: str = ""
+    date: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    position: int = 0
+    in_store: bool = True
+    loader: Callable[[], str] | None = None
+    """Reads the text from the store on first use, so opening 1,000 articles reads none."""
+    stored_words: int | None = None
+    stored_claims: int = 0
+    stored_entities: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The article's normalised text."""
+        if self.loaded_text is None:
+            self.loaded_text = self.loader() if self.loader is not None else ""
+        return self.loaded_text
+
+    @property
+    def body_start(self) -> int:
+        """Where the body starts (after a title line the text carries)."""
+        if not self.meta.get("title_in_text"):
+            return 0
+        newline = self.text.find("\n")
+        if newline == -1:
+            return 0
+        position = newline
+        while position < len(self.text) and self.text[position].isspace():
+            position += 1
+        return position if position < len(self.text) else 0
+
+    @property
+    def word_count(self) -> int:
+        """Words in the text (from the index when the text is not loaded yet)."""
+        if self.loaded_text is None and self.stored_words is not None:
+            return self.stored_words
+        return len(self.text.split())
+
+
+@dataclass
+class Change:
+    """One undoable change: the claim before and after (None for create/delete)."""
+
+    article_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def describe(self) -> str:
+        """What the change did, for a notification."""
+        if self.before is None:
+            return "create"
+        if self.after is None:
+            return "delete"
+        return "edit"
+
+
+class ReaderSession:
+    """Claims of the open articles, kept in memory and saved through one store."""
+
+    def __init__(self, store: Store, annotator: str) -> None:
+        self.store = store
+        self.annotator = annotator
+        self._claims: dict[str, list[dict[str, Any]]] = {}
+        self.pending: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        """Claims whose save failed, by claim id: (article id, claim or None for a delete)."""
+        self.undo_stack: list[Change] = []
+        self.redo_stack: list[Change] = []
+        self.last_error = ""
+
+    # -- reading ------------------------------------------------------------------------
+    def claim_count(self, article: OpenArticle) -> int:
+        """How many claims, without reading the article's file when it is not loaded."""
+        claims = self._claims.get(article.id)
+        return article.stored_claims if claims is None else len(claims)
+
+    def claims(self, article: OpenArticle) -> list[dict[str, Any]]:
+        """The article's claims in text order (loaded once from the store)."""
+        claims = self._claims.get(article.id)
+        if claims is None:
+            claims = list(self.store.claims(article.id)) if article.in_store else []
+            self._claims[article.id] = claims
+        claims.sort(key=lambda c: (c["start"], -c["end"]))
+        return claims
+
+    def find(self, article: OpenArticle, claim_id: str) -> dict[str, Any] | None:
+        """A claim of the article by id."""
+        for claim in self.claims(article):
+            if claim["id"] == claim_id:
+                return claim
+        return None
+
+    # -- changes --------------------------------------------------------------------------
+    def create(
+        self,
+        article: OpenArticle,
+        start: int,
+        end: int,
+        label: str,
+        entities: list[Entity],
+        **fields: Any,
+    ) -> tuple[dict[str, Any], bool]:
+        """Create a claim; returns it and whether it is saved (durably) yet."""
+        claim = make_claim(
+            article_id=article.id,
+            text=article.text,
+            start=start,
+            end=end,
+            label=label,
+            annotator=self.annotator,
+            entities=entities,
+            **fields,
+        )
+        self.claims(article).append(claim)
+        saved = self._save(article, claim)
+        self._record(Change(article.id, None, copy.deepcopy(claim)))
+        return claim, saved
+
+    def update(self, article: OpenArticle, claim_id: str, **fields: Any) -> bool:
+        """Change fields of a claim; returns whether it is saved."""
+        claim = self.find(article, claim_id)
+        if claim is None:
+            return False
+        before = copy.deepcopy(claim)
+        claim.update(fields)
+        claim["updated"] = touch(claim)["updated"]
+        saved = self._save(article, claim)
+        self._record(Change(article.id, before, copy.deepcopy(claim)))
+        return saved
+
+    def delete(self, article: OpenArticle, claim_id: str) -> bool:
+        """Delete a claim; returns whether the deletion is saved."""
+        claim = self.find(article, claim_id)
+        if claim is None:
+            return False
+        self.claims(article).remove(claim)
+        saved = self._delete(article, claim_id)
+        self._record(Change(article.id, copy.deepcopy(claim), None))
+        return saved
+
+    def fill_entities(self, article: OpenArticle, entities: list[Entity]) -> int:
+        """Give claims made before NER finished the entities inside their span."""
+        from reader.claims import entities_in
+
+        filled = 0
+        for claim in self.claims(article):
+            if claim.get("entities"):
+                continue
+            found = entities_in(entities, article.text, claim["start"], claim["end"])
+            if found:
+                claim["entities"] = found
+                self._save(article, claim)
+                filled += 1
+        return filled
+
+    def _record(self, change: Change) -> None:
+        self.undo_stack.append(change)
+        self.redo_stack.clear()
+
+    def _apply(self, article: OpenArticle, target: dict[str, Any] | None,
+               current: dict[str, Any] | None) -> bool:
+        claims = self.claims(article)
+        if current is not None:
+            existing = self.find(article, current["id"])
+            if existing is not None:
+                claims.remove(existing)
+        if target is None:
+            assert current is not None
+            return self._delete(article, current["id"])
+        restored = copy.deepcopy(target)
+        claims.append(restored)
+        return self._save(article, restored)
+
+    def undo(self, articles: dict[str, OpenArticle]) -> Change | None:
+        """Undo the last create, edit or delete."""
+        if not self.undo_stack:
+            return None
+        change = self.undo_stack.pop()
+        article = articles.get(change.article_id)
+        if article is None:
+            return None
+        self._apply(article, change.before, change.after)
+        self.redo_stack.append(change)
+        return change
+
+    def redo(self, articles: dict[str, OpenArticle]) -> Change | None:
+        """Redo what was undone."""
+        if not self.redo_stack:
+            return None
+        change = self.redo_stack.pop()
+        article = articles.get(change.article_id)
+        if article is None:
+            return None
+        self._apply(article, change.after, change.before)
+        self.undo_stack.append(change)
+        return change
+
+    # -- saving -------------------------------------------------------------------------------
+    def _save(self, article: OpenArticle, claim: dict[str, Any]) -> bool:
+        if not article.in_store or self.store.readonly:
+            self.pending[claim["id"]] = (article.id, claim)
+            self.last_error = self.store.readonly_reason or "the article is not in the store"
+            return False
+        try:
+            self.store.save_claim(claim)
+        except StoreWriteError as error:
+            self.pending[claim["id"]] = (article.id, claim)
+            self.last_error = str(error)
+            return False
+        self.pending.pop(claim["id"], None)
+        return True
+
+    def _delete(self, article: OpenArticle, claim_id: str) -> bool:
+        if not article.in_store or self.store.readonly:
+            self.pending[claim_id] = (article.id, None)
+            self.last_error = self.store.readonly_reason or "the article is not in the store"
+            return False
+        try:
+            self.store.delete_claim(article.id, claim_id)
+        except StoreWriteError as error:
+            self.pending[claim_id] = (article.id, None)
+            self.last_error = str(error)
+            return False
+        self.pending.pop(claim_id, None)
+        return True
+
+    def retry_pending(self) -> int:
+        """Try the failed saves again; returns how many are still unsaved."""
+        if self.store.readonly:
+            return len(self.pending)
+        for claim_id, (article_id, claim) in list(self.pending.items()):
+            try:
+                if claim is None:
+                    self.store.delete_claim(article_id, claim_id)
+                else:
+                    self.store.save_claim(claim)
+            except StoreWriteError as error:
+                self.last_error = str(error)
+                continue
+            except KeyError:
+                pass
+            self.pending.pop(claim_id, None)
+        return len(self.pending)
+
+
+def open_article_from_record(
+    record: dict[str, Any], loader: Callable[[], str], text: str | None = None
+) -> OpenArticle:
+    """An open article from a store index record; its text is read when first needed."""
+    words = record.get("word_count")
+    entities = record.get("entity_count")
+    return OpenArticle(
+        id=record["id"],
+        title=record.get("title") or record.get("source") or record["id"],
+        loaded_text=text,
+        loader=loader,
+        stored_words=words if isinstance(words, int) else None,
+        stored_claims=int(record.get("claim_count") or 0),
+        stored_entities=entities if isinstance(entities, int) else None,
+        source=record.get("source", ""),
+        url=record.get("url", ""),
+        date=record.get("date", ""),
+        meta=dict(record.get("meta") or {}),
+        position=int(record.get("position") or 0),
+    )
+
+
+def open_article_from_source(src: SourceArticle, article_id: str, in_store: bool) -> OpenArticle:
+    """An open article straight from a loaded file (used when the store is read-only)."""
+    return OpenArticle(
+        id=article_id,
+        title=src.title,
+        loaded_text=src.text,
+        source=src.source,
+        url=src.url,
+        date=src.date,
+        meta=dict(src.meta),
+        in_store=in_store,
+    )

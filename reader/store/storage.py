@@ -1,0 +1,217 @@
+"""`AtomicJSONStorage`: a TinyDB storage that never leaves a half-written file.
+
+Writes go to a temp file in the same folder, are flushed and fsynced, the previous version is
+kept as `<name>.bak`, then the temp file atomically replaces the live one and the folder is
+fsynced. A file that cannot be read (not JSON, not a store file, newer schema) is never
+written afterwards.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tinydb import Storage
+
+from reader.records import CLAIM_SCHEMA
+from reader.store.errors import StoreFileError, StoreReadOnlyError, StoreWriteError
+
+Tables = dict[str, dict[str, Any]]
+
+
+class LowLevelIO:
+    """The system calls a write goes through; tests replace these to inject faults."""
+
+    def write(self, fd: int, data: bytes) -> None:
+        """Write all of `data` to `fd`."""
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+
+    def fsync(self, fd: int) -> None:
+        """Flush `fd` to stable storage."""
+        os.fsync(fd)
+
+    def replace(self, src: str, dst: str) -> None:
+        """Atomically rename `src` over `dst`."""
+        os.replace(src, dst)
+
+
+LOW_LEVEL = LowLevelIO()
+"""The one `LowLevelIO` every storage uses (monkeypatch its methods in tests)."""
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EIO: "input/output error",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A short, plain reason for an OSError."""
+    reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    return f"could not save: {reason}"
+
+
+def copy_tree(value: Any) -> Any:
+    """A deep copy of JSON data (dicts and lists copied, strings and numbers shared)."""
+    if type(value) is dict:
+        return {k: copy_tree(v) for k, v in value.items()}
+    if type(value) is list:
+        return [copy_tree(v) for v in value]
+    return value
+
+
+def encode(data: Any) -> bytes:
+    """Compact UTF-8 JSON (lone surrogates kept, so every text round-trips)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass")
+
+
+def check_tables(path: Path, data: Any) -> Tables:
+    """`data` if it has the TinyDB shape and no record newer than this program; else raise."""
+    if not isinstance(data, dict):
+        raise StoreFileError(path, "not a store file (the top level is not a JSON object)")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise StoreFileError(path, f"not a store file (table {name!r} is not an object)")
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict):
+                raise StoreFileError(path, f"not a store file (record {name}/{doc_id})")
+            schema = doc.get("schema")
+            if isinstance(schema, int) and not isinstance(schema, bool) and schema > CLAIM_SCHEMA:
+                raise StoreFileError(
+                    path,
+                    f"written by a newer version of reader (schema {schema}, this version "
+                    f"reads {CLAIM_SCHEMA}); left untouched",
+                )
+    return data
+
+
+def fsync_dir(folder: Path) -> None:
+    """fsync a folder so a rename in it is durable (best effort where unsupported)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        LOW_LEVEL.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage with atomic, durable writes, a `.bak` generation and an in-memory cache."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        fsync: bool = True,
+        backup: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self.fsync = fsync
+        self.backup = backup
+        self.error: StoreFileError | None = None
+        self._data: Tables | None = None
+        self._loaded = False
+
+    def read(self) -> Tables | None:
+        """The file's tables (a copy), `None` for a missing file; raises `StoreFileError`."""
+        if self.error is not None:
+            raise self.error
+        if not self._loaded:
+            self._data = self._load()
+            self._loaded = True
+        return None if self._data is None else copy_tree(self._data)
+
+    def _load(self) -> Tables | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.error = StoreFileError(self.path, f"cannot be read: {exc.strerror or exc}")
+            raise self.error from exc
+        try:
+            if not raw:
+                raise ValueError("the file is empty")
+            data = json.loads(raw.decode("utf-8", "surrogatepass"))
+        except (ValueError, RecursionError) as exc:
+            self.error = StoreFileError(self.path, f"not valid JSON ({exc}); left untouched")
+            raise self.error from exc
+        try:
+            return check_tables(self.path, data)
+        except StoreFileError as exc:
+            self.error = exc
+            raise
+
+    def write(self, data: Tables) -> None:
+        """Replace the file atomically; on error raise `StoreWriteError` and keep the old file."""
+        if self.readonly:
+            raise StoreReadOnlyError(self.path, "opened read-only")
+        if self.error is not None:
+            raise StoreReadOnlyError(self.path, f"not written: {self.error.message}")
+        payload = encode(data)
+        try:
+            self._write_bytes(payload)
+        except OSError as exc:
+            raise StoreWriteError(self.path, describe_os_error(exc)) from exc
+        self._data = copy_tree(data)
+        self._loaded = True
+
+    def _write_bytes(self, payload: bytes) -> None:
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{self.path.name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            try:
+                LOW_LEVEL.write(fd, payload)
+                if self.fsync:
+                    LOW_LEVEL.fsync(fd)
+            finally:
+                os.close(fd)
+            if self.backup and self.path.exists():
+                self._keep_backup(folder)
+            LOW_LEVEL.replace(str(tmp), str(self.path))
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        if self.fsync:
+            fsync_dir(folder)
+
+    def _keep_backup(self, folder: Path) -> None:
+        """Hard-link the live file to `<name>.bak` (the live path never disappears)."""
+        bak = self.path.with_name(self.path.name + ".bak")
+        bak_tmp = folder / f".{bak.name}.{os.getpid()}.tmp"
+        bak_tmp.unlink(missing_ok=True)
+        try:
+            os.link(self.path, bak_tmp)
+        except OSError as exc:
+            if exc.errno in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK):
+                return  # no hard links here: the backup is best effort
+            raise
+        try:
+            LOW_LEVEL.replace(str(bak_tmp), str(bak))
+        except BaseException:
+            bak_tmp.unlink(missing_ok=True)
+            raise
+
+    def close(self) -> None:
+        """Drop the cached data."""
+        self._data = None
+        self._loaded = False

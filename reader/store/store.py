@@ -1,0 +1,960 @@
+"""The `Store`: articles, claims, corrections, entity cache and session in one folder.
+
+Layout (see ARCHITECTURE.md): `index.json` (tables `articles`, `session`), one file per
+article under `articles/`, derived entity cache under `cache/`, the writer lock `.lock`.
+Article files are opened only when asked for, so opening a large store costs one index read.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import os
+import re
+import threading
+import uuid
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from reader.claims import iso_now, validate_claim
+from reader.records import CLAIM_SCHEMA, Entity, SourceArticle, text_hash
+from reader.store.anchoring import reanchor
+from reader.store.errors import (
+    StoreFileError,
+    StoreProblem,
+    StoreReadOnlyError,
+    StoreWriteError,
+)
+from reader.store.lock import StoreLock
+from reader.store.storage import AtomicJSONStorage, Tables, copy_tree
+
+INDEX_NAME = "index.json"
+ARTICLES_DIR = "articles"
+CACHE_DIR = "cache"
+EXPORTS_DIR = "exports"
+TEXT_Z_LIMIT = 64 * 1024
+"""Texts longer than this (in characters) are stored zlib-compressed and base64-encoded."""
+OPEN_ARTICLES = 8
+"""Article files kept parsed in memory at once."""
+
+_FILE_RE = re.compile(r"^[0-9a-f]{32}(\.[0-9a-f]{8,32})?\.json$")
+_SAFE_NAME_RE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*\.json$")
+_ARTICLE_TABLES = ("article", "claims", "corrections", "rejected")
+_PROTECTED_FIELDS = frozenset({"id", "file", "text_hash", "order"})
+
+
+@dataclass
+class AddResult:
+    """What `add_article` did."""
+
+    article: dict[str, Any]
+    created: bool
+    text_changed: bool = False
+    reanchored: int = 0
+    orphaned: int = 0
+
+
+def article_key(article_id: str) -> str:
+    """A file-name-safe key for an article id or text hash (32 hex characters)."""
+    head, _, tail = article_id.partition(":")
+    if head == "sha256" and re.fullmatch(r"[0-9a-f]{64}", tail):
+        return tail[:32]
+    return hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def encode_text(text: str) -> dict[str, str]:
+    """The article-record fields holding `text` (`text`, or `text_z` for long texts)."""
+    if len(text) <= TEXT_Z_LIMIT:
+        return {"text": text}
+    packed = zlib.compress(text.encode("utf-8", "surrogatepass"), 6)
+    return {"text_z": base64.b64encode(packed).decode("ascii")}
+
+
+def decode_text(doc: dict[str, Any]) -> str:
+    """The text of an article record; raises ValueError if it holds none."""
+    if isinstance(doc.get("text"), str):
+        return str(doc["text"])
+    if isinstance(doc.get("text_z"), str):
+        raw = zlib.decompress(base64.b64decode(doc["text_z"], validate=True))
+        return raw.decode("utf-8", "surrogatepass")
+    raise ValueError("the article record holds no text")
+
+
+def _next_doc_id(table: dict[str, Any]) -> str:
+    numbers = [int(k) for k in table if k.isdigit()]
+    return str(max(numbers, default=0) + 1)
+
+
+def _find_doc(table: dict[str, Any], record_id: str) -> str | None:
+    for doc_id, doc in table.items():
+        if doc.get("id") == record_id:
+            return doc_id
+    return None
+
+
+def _upsert(table: dict[str, Any], record: dict[str, Any]) -> None:
+    doc_id = _find_doc(table, record["id"]) or _next_doc_id(table)
+    table[doc_id] = copy_tree(record)
+
+
+def _sort_key(claim: dict[str, Any]) -> tuple[int, int]:
+    return (claim["start"], -claim["end"])
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _index_problem(doc: dict[str, Any]) -> str:
+    """What is wrong with an index record ('' if nothing)."""
+    for name in ("id", "source", "text_hash", "file"):
+        if not isinstance(doc.get(name), str):
+            return f"field {name!r} missing or not a string"
+    if not _SAFE_NAME_RE.match(doc["file"]):
+        return f"file name {doc['file']!r} is not a plain article file name"
+    if not isinstance(doc.get("order"), int):
+        return "field 'order' missing or not an integer"
+    return ""
+
+
+@dataclass
+class _Pending:
+    """An article a transaction touches: its index record and (once loaded) its tables."""
+
+    doc: dict[str, Any]
+    tables: Tables | None = None
+    new: bool = False
+    changed: bool = False
+    text: str = ""
+    ids: set[str] = field(default_factory=set)
+    spans: set[tuple[int, int, str]] = field(default_factory=set)
+    correction_ids: set[str] = field(default_factory=set)
+
+
+class Transaction:
+    """All of an import or none of it: new article files, then one atomic index rewrite.
+
+    Counts: `articles_added`, `claims_added`, `claims_skipped_duplicates`,
+    `corrections_added`.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._pending: dict[str, _Pending] = {}
+        self.articles_added = 0
+        self.claims_added = 0
+        self.claims_skipped_duplicates = 0
+        self.corrections_added = 0
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _load(self, article_id: str) -> _Pending:
+        pending = self._pending.get(article_id)
+        if pending is not None:
+            if pending.tables is None:
+                self._fill(pending)
+            return pending
+        doc = self._store.article(article_id)
+        if doc is None:
+            raise ValueError(f"no article {article_id!r} in the store or this import")
+        pending = _Pending(doc=doc)
+        self._pending[article_id] = pending
+        self._fill(pending)
+        return pending
+
+    def _fill(self, pending: _Pending) -> None:
+        tables = self._store._article_tables(pending.doc)
+        if tables is None:
+            raise StoreReadOnlyError(
+                self._store._article_path(pending.doc), "article file cannot be read"
+            )
+        pending.tables = tables
+        pending.text = decode_text(next(iter(tables.get("article", {}).values()), {}))
+        self._index_records(pending)
+
+    def _index_records(self, pending: _Pending) -> None:
+        assert pending.tables is not None
+        for claim in pending.tables.get("claims", {}).values():
+            if isinstance(claim.get("id"), str):
+                pending.ids.add(claim["id"])
+            if not validate_claim(claim, len(pending.text)):
+                pending.spans.add((claim["start"], claim["end"], claim["label"]))
+        for corr in pending.tables.get("corrections", {}).values():
+            if isinstance(corr.get("id"), str):
+                pending.correction_ids.add(corr["id"])
+
+    def _lookup_source(self, source: str) -> dict[str, Any] | None:
+        for pending in self._pending.values():
+            if pending.doc.get("source") == source:
+                return pending.doc
+        return self._store.find_by_source(source)
+
+    def _lookup_hash(self, digest: str) -> dict[str, Any] | None:
+        for pending in self._pending.values():
+            if digest in (pending.doc.get("id"), pending.doc.get("text_hash")):
+                return pending.doc
+        return self._store._find_by_hash(digest)
+
+    def add_article(self, src: SourceArticle) -> AddResult:
+        """Add `src` (or find it: same source, or same text under another source).
+
+        `result.article` of a new or changed article is the record the commit will write (its
+        `file` and `order` are set when the transaction commits).
+        """
+        digest = src.text_hash
+        doc = self._lookup_source(src.source)
+        if doc is not None:
+            if doc["text_hash"] == digest:
+                return AddResult(article=copy_tree(doc), created=False)
+            return self._change_text(doc["id"], src, digest)
+        doc = self._lookup_hash(digest)
+        if doc is not None:
+            return AddResult(article=copy_tree(doc), created=False)
+        return self._new_article(src, digest)
+
+    def _change_text(self, article_id: str, src: SourceArticle, digest: str) -> AddResult:
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        text = src.text
+        reanchored = orphaned = 0
+        claims = pending.tables.setdefault("claims", {})
+        for doc_id, claim in list(claims.items()):
+            if validate_claim(claim, len(pending.text)):
+                continue  # an invalid record is kept exactly as it is
+            moved = reanchor(claim, text)
+            if moved["status"] == "orphaned":
+                orphaned += 1
+            elif (moved["start"], moved["end"]) != (claim["start"], claim["end"]):
+                reanchored += 1
+            claims[doc_id] = moved
+        corrections = pending.tables.setdefault("corrections", {})
+        for doc_id, corr in list(corrections.items()):
+            corrections[doc_id] = _reanchor_correction(corr, text)
+        article_table = pending.tables.setdefault("article", {})
+        doc_id = next(iter(article_table), "1")
+        record = {
+            k: v for k, v in article_table.get(doc_id, {}).items() if k not in ("text", "text_z")
+        }
+        record.update({"id": article_id, "schema": CLAIM_SCHEMA, "text_hash": digest})
+        record.update(encode_text(text))
+        article_table[doc_id] = record
+        pending.text = text
+        pending.spans = set()
+        pending.ids = set()
+        pending.correction_ids = set()
+        self._index_records(pending)
+        pending.doc.update(
+            {
+                "text_hash": digest,
+                "word_count": _word_count(text),
+                "entity_count": 0,
+                "title": src.title or pending.doc.get("title", ""),
+                "url": src.url or pending.doc.get("url", ""),
+                "date": src.date or pending.doc.get("date", ""),
+                "external_id": src.external_id or pending.doc.get("external_id", ""),
+                "meta": dict(src.meta) or pending.doc.get("meta", {}),
+            }
+        )
+        pending.changed = True
+        return AddResult(
+            article=pending.doc,
+            created=False,
+            text_changed=True,
+            reanchored=reanchored,
+            orphaned=orphaned,
+        )
+
+    def _new_article(self, src: SourceArticle, digest: str) -> AddResult:
+        doc: dict[str, Any] = {
+            "id": digest,
+            "title": src.title,
+            "source": src.source,
+            "url": src.url,
+            "date": src.date,
+            "external_id": src.external_id,
+            "meta": copy_tree(dict(src.meta)),
+            "text_hash": digest,
+            "file": "",
+            "position": 0,
+            "word_count": _word_count(src.text),
+            "entity_count": 0,
+            "claim_count": 0,
+            "added": iso_now(),
+            "order": 0,
+        }
+        record = {"id": digest, "schema": CLAIM_SCHEMA, "text_hash": digest}
+        record.update(encode_text(src.text))
+        tables: Tables = {"article": {"1": record}, "claims": {}, "corrections": {}, "rejected": {}}
+        pending = _Pending(doc=doc, tables=tables, new=True, changed=True, text=src.text)
+        self._pending[digest] = pending
+        self.articles_added += 1
+        return AddResult(article=doc, created=True)
+
+    def add_claim(self, claim: dict[str, Any]) -> bool:
+        """Add a claim; False (and counted) if it is already there by id or by span and label."""
+        article_id = claim.get("article_id")
+        if not isinstance(article_id, str):
+            raise ValueError("claim has no article_id")
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        problems = validate_claim(claim, len(pending.text))
+        if problems:
+            raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
+        span = (claim["start"], claim["end"], claim["label"])
+        if claim["id"] in pending.ids or span in pending.spans:
+            self.claims_skipped_duplicates += 1
+            return False
+        _upsert(pending.tables.setdefault("claims", {}), claim)
+        pending.ids.add(claim["id"])
+        pending.spans.add(span)
+        pending.changed = True
+        self.claims_added += 1
+        return True
+
+    def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool:
+        """Add an entity correction; False if one with its id is already there."""
+        if not isinstance(corr.get("id"), str):
+            raise ValueError("correction has no id")
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        if corr["id"] in pending.correction_ids:
+            return False
+        _upsert(pending.tables.setdefault("corrections", {}), corr)
+        pending.correction_ids.add(corr["id"])
+        pending.changed = True
+        self.corrections_added += 1
+        return True
+
+    # -- committing ---------------------------------------------------------------------------
+
+    def commit(self) -> None:
+        """Write new article files (fsynced), then point the index at them in one rewrite."""
+        store = self._store
+        changed = [p for p in self._pending.values() if p.changed]
+        if not changed:
+            return
+        referenced = store._referenced_files()
+        written: list[Path] = []
+        replaced: list[str] = []
+        try:
+            for pending in changed:
+                assert pending.tables is not None
+                key = article_key(pending.doc["id"])
+                name = f"{key}.json"
+                if not pending.new or name in referenced:
+                    name = f"{key}.{uuid.uuid4().hex[:8]}.json"
+                path = store.root / ARTICLES_DIR / name
+                AtomicJSONStorage(path, backup=False).write(pending.tables)
+                written.append(path)
+                if not pending.new:
+                    replaced.append(pending.doc["file"])
+                pending.doc["file"] = name
+                pending.doc["claim_count"] = sum(
+                    1
+                    for c in pending.tables.get("claims", {}).values()
+                    if not validate_claim(c, len(pending.text))
+                )
+            store._commit_index(changed)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+        store._forget_files(replaced)
+
+
+def _reanchor_correction(corr: dict[str, Any], text: str) -> dict[str, Any]:
+    """Move an entity correction with the text (by its `text`), or mark it orphaned."""
+    start, end, surface = corr.get("start"), corr.get("end"), corr.get("text")
+    if not (isinstance(start, int) and isinstance(end, int) and isinstance(surface, str)):
+        return corr
+    probe = {
+        "start": start,
+        "end": end,
+        "quote": surface,
+        "prefix": corr.get("prefix", ""),
+        "suffix": corr.get("suffix", ""),
+    }
+    moved = reanchor(probe, text, threshold=101)  # exact only: an entity is a few words
+    out = {**corr, "start": moved["start"], "end": moved["end"]}
+    out["status"] = moved["status"]
+    return out
+
+
+class Store:
+    """One store folder. Writers hold the lock; others (or on any bad file) are read-only."""
+
+    def __init__(self, root: Path | str, *, readonly: bool = False, wait: float = 0.0) -> None:
+        self.root = Path(root)
+        self.readonly = readonly
+        self.readonly_reason = "opened read-only" if readonly else ""
+        self.problems: list[StoreProblem] = []
+        self._problem_keys: set[tuple[str, str]] = set()
+        self._mutex = threading.RLock()
+        self._lock: StoreLock | None = None
+        self._open: OrderedDict[str, AtomicJSONStorage] = OrderedDict()
+        self._texts: dict[str, tuple[str, str]] = {}
+        self._counts: dict[str, int] = {}
+        if not readonly:
+            self._acquire(wait)
+        self._index_storage = AtomicJSONStorage(self.root / INDEX_NAME, readonly=self.readonly)
+        self._index: Tables = {}
+        self._docs: dict[str, str] = {}
+        self._sources: dict[str, str] = {}
+        self._hashes: dict[str, str] = {}
+        index_ok = True
+        try:
+            self._set_index(self._index_storage.read() or {})
+        except StoreFileError as exc:
+            index_ok = False
+            self._file_problem(exc)
+        if self._lock is not None and index_ok:
+            self._clean()
+
+    # -- opening and closing -----------------------------------------------------------------
+
+    def _acquire(self, wait: float) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = exc.strerror or exc
+            self._go_readonly(f"cannot create {self.root} ({reason}); opened read-only")
+            return
+        lock = StoreLock(self.root)
+        if lock.try_acquire(wait):
+            self._lock = lock
+        else:
+            self._go_readonly(lock.busy_reason())
+
+    def _go_readonly(self, reason: str) -> None:
+        if not self.readonly:
+            self.readonly = True
+            self.readonly_reason = reason
+
+    def _problem(self, path: Path, message: str) -> None:
+        key = (str(path), message)
+        if key not in self._problem_keys:
+            self._problem_keys.add(key)
+            self.problems.append(StoreProblem(path, message))
+
+    def _file_problem(self, exc: StoreFileError) -> None:
+        self._problem(exc.path, exc.message)
+        self._go_readonly(f"{exc.path} cannot be used: {exc.message}; opened read-only")
+
+    def _clean(self) -> None:
+        """Remove what a crash left: temp files, and article files the index does not name."""
+        for folder in (self.root, self.root / ARTICLES_DIR, self.root / CACHE_DIR):
+            for entry in _regular_files(folder):
+                if entry.name.endswith(".tmp"):
+                    _unlink(Path(entry.path))
+        if not (self.root / INDEX_NAME).exists():
+            return  # no index: nothing tells which article files are live, so keep them all
+        referenced = self._referenced_files()
+        for entry in _regular_files(self.root / ARTICLES_DIR):
+            base = entry.name.removesuffix(".bak")
+            if _FILE_RE.match(base) and base not in referenced:
+                _unlink(Path(entry.path))
+
+    def close(self) -> None:
+        """Write pending claim counts (best effort) and release the lock."""
+        with self._mutex:
+            if self._counts and not self.readonly:
+                with contextlib.suppress(StoreWriteError):
+                    self._write_index(self._index_copy())
+            self._open.clear()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- the index ----------------------------------------------------------------------------
+
+    def _set_index(self, tables: Tables) -> None:
+        self._index = tables
+        self._docs, self._sources, self._hashes = {}, {}, {}
+        for doc_id, doc in tables.get("articles", {}).items():
+            problem = _index_problem(doc)
+            if problem:
+                label = doc.get("id", doc_id)
+                self._problem(self.root / INDEX_NAME, f"article {label!r}: {problem}; skipped")
+                continue
+            self._docs[doc["id"]] = doc_id
+            self._sources.setdefault(doc["source"], doc["id"])
+            self._hashes.setdefault(doc["id"], doc["id"])
+            self._hashes.setdefault(doc["text_hash"], doc["id"])
+
+    def _referenced_files(self) -> set[str]:
+        return {
+            doc["file"]
+            for doc in self._index.get("articles", {}).values()
+            if isinstance(doc.get("file"), str)
+        }
+
+    def _doc(self, article_id: str) -> dict[str, Any] | None:
+        doc_id = self._docs.get(article_id)
+        if doc_id is None:
+            return None
+        doc = copy_tree(self._index["articles"][doc_id])
+        if article_id in self._counts:
+            doc["claim_count"] = self._counts[article_id]
+        return doc
+
+    def _index_copy(self) -> Tables:
+        tables = copy_tree(self._index)
+        articles = tables.setdefault("articles", {})
+        for article_id, count in self._counts.items():
+            doc_id = self._docs.get(article_id)
+            if doc_id is not None:
+                articles[doc_id]["claim_count"] = count
+        return tables
+
+    def _write_index(self, tables: Tables) -> None:
+        self._check_writable(self.root / INDEX_NAME)
+        self._index_storage.write(tables)
+        self._counts.clear()
+        self._set_index(tables)
+
+    def _commit_index(self, changed: list[_Pending]) -> None:
+        tables = self._index_copy()
+        articles = tables.setdefault("articles", {})
+        orders = [d["order"] for d in articles.values() if isinstance(d.get("order"), int)]
+        next_order = max(orders, default=-1) + 1
+        for pending in changed:
+            if pending.new:
+                pending.doc["order"] = next_order
+                next_order += 1
+                articles[_next_doc_id(articles)] = copy_tree(pending.doc)
+            else:
+                doc_id = self._docs[pending.doc["id"]]
+                articles[doc_id] = copy_tree(pending.doc)
+        self._write_index(tables)
+
+    def _forget_files(self, names: Iterable[str]) -> None:
+        """Drop replaced article files (best effort: the next writer open cleans leftovers)."""
+        referenced = self._referenced_files()
+        for name in names:
+            self._open.pop(name, None)
+            if name in referenced:
+                continue
+            path = self.root / ARTICLES_DIR / name
+            _unlink(path)
+            _unlink(path.with_name(name + ".bak"))
+
+    def _check_writable(self, path: Path) -> None:
+        if self.readonly:
+            raise StoreReadOnlyError(path, self.readonly_reason or "opened read-only")
+
+    # -- articles -------------------------------------------------------------------------------
+
+    def articles(self) -> list[dict[str, Any]]:
+        """Every (valid) article record, in index order."""
+        with self._mutex:
+            docs = [d for d in (self._doc(i) for i in self._docs) if d is not None]
+        return sorted(docs, key=lambda d: d["order"])
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """The index record of an article, or None."""
+        with self._mutex:
+            return self._doc(article_id)
+
+    def find_by_source(self, source: str) -> dict[str, Any] | None:
+        """The article first loaded from `source`, or None."""
+        with self._mutex:
+            article_id = self._sources.get(source)
+            return None if article_id is None else self._doc(article_id)
+
+    def _find_by_hash(self, digest: str) -> dict[str, Any] | None:
+        article_id = self._hashes.get(digest)
+        return None if article_id is None else self._doc(article_id)
+
+    def add_article(self, src: SourceArticle) -> AddResult:
+        """Add an article, or find it (same source / same text); re-anchor claims if it changed."""
+        with self.transaction() as tx:
+            result = tx.add_article(src)
+        with self._mutex:
+            committed = self._doc(result.article["id"])
+        if committed is not None:
+            result.article = committed
+        return result
+
+    def update_article(self, article_id: str, **fields: Any) -> dict[str, Any]:
+        """Change index fields of an article (position, counts, title...); returns the record."""
+        bad = _PROTECTED_FIELDS.intersection(fields)
+        if bad:
+            raise ValueError(f"cannot change {', '.join(sorted(bad))}")
+        with self._mutex:
+            doc_id = self._docs.get(article_id)
+            if doc_id is None:
+                raise KeyError(article_id)
+            tables = self._index_copy()
+            tables["articles"][doc_id].update(copy_tree(fields))
+            self._write_index(tables)
+            doc = self._doc(article_id)
+            assert doc is not None
+            return doc
+
+    def _article_path(self, doc: dict[str, Any]) -> Path:
+        return self.root / ARTICLES_DIR / doc["file"]
+
+    def _article_storage(self, doc: dict[str, Any], *, keep: bool = True) -> AtomicJSONStorage:
+        name = doc["file"]
+        storage = self._open.get(name)
+        if storage is not None:
+            self._open.move_to_end(name)
+            return storage
+        storage = AtomicJSONStorage(self._article_path(doc), readonly=self.readonly)
+        if keep:
+            self._open[name] = storage
+            while len(self._open) > OPEN_ARTICLES:
+                self._open.popitem(last=False)
+        return storage
+
+    def _article_tables(self, doc: dict[str, Any], *, keep: bool = True) -> Tables | None:
+        """The article file's tables (a copy), or None (and a problem) if it cannot be used."""
+        storage = self._article_storage(doc, keep=keep)
+        try:
+            tables = storage.read()
+        except StoreFileError as exc:
+            self._file_problem(exc)
+            return None
+        if tables is None:
+            self._file_problem(StoreFileError(storage.path, "the article file is missing"))
+            return None
+        records = list(tables.get("article", {}).values())
+        try:
+            if len(records) != 1:
+                raise ValueError("it holds no article record")
+            decode_text(records[0])
+        except (ValueError, zlib.error) as exc:
+            self._file_problem(StoreFileError(storage.path, f"not an article file: {exc}"))
+            return None
+        return tables
+
+    def _text_of(self, doc: dict[str, Any], tables: Tables) -> str:
+        record = next(iter(tables["article"].values()))
+        digest = record.get("text_hash", "")
+        cached = self._texts.get(doc["id"])
+        if cached is not None and cached[0] == digest and isinstance(digest, str) and digest:
+            return cached[1]
+        text = decode_text(record)
+        self._texts[doc["id"]] = (digest, text)
+        return text
+
+    def _require(self, article_id: str) -> tuple[dict[str, Any], Tables]:
+        doc = self._doc(article_id)
+        if doc is None:
+            raise KeyError(article_id)
+        tables = self._article_tables(doc)
+        if tables is None:
+            raise StoreFileError(self._article_path(doc), "the article file cannot be used")
+        return doc, tables
+
+    def text(self, article_id: str) -> str:
+        """The article's current text; KeyError if unknown, StoreFileError if unreadable."""
+        with self._mutex:
+            doc, tables = self._require(article_id)
+            return self._text_of(doc, tables)
+
+    # -- claims -------------------------------------------------------------------------------
+
+    def _valid_claims(self, doc: dict[str, Any], tables: Tables) -> list[dict[str, Any]]:
+        text_len = len(self._text_of(doc, tables))
+        path = self._article_path(doc)
+        good: list[dict[str, Any]] = []
+        for doc_id, claim in tables.get("claims", {}).items():
+            problems = validate_claim(claim, text_len)
+            if problems:
+                label = claim.get("id", f"#{doc_id}")
+                self._problem(path, f"claim {label!r}: {'; '.join(problems)}; skipped")
+            else:
+                good.append(claim)
+        good.sort(key=_sort_key)
+        return good
+
+    def claims(self, article_id: str) -> list[dict[str, Any]]:
+        """The article's valid claims (orphaned ones too), by (start, -end); [] if unreadable."""
+        with self._mutex:
+            doc = self._doc(article_id)
+            if doc is None:
+                raise KeyError(article_id)
+            tables = self._article_tables(doc)
+            if tables is None:
+                return []
+            claims = self._valid_claims(doc, tables)
+            if doc.get("claim_count") != len(claims) and not self.readonly:
+                self._counts[article_id] = len(claims)
+            return claims
+
+    def iter_claims(
+        self, article_ids: Iterable[str] | None = None
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """(article, claim) for every valid claim, one article file in memory at a time."""
+        ids = [d["id"] for d in self.articles()] if article_ids is None else list(article_ids)
+        for article_id in ids:
+            with self._mutex:
+                doc = self._doc(article_id)
+                if doc is None:
+                    continue
+                tables = self._article_tables(doc, keep=False)
+                claims = [] if tables is None else self._valid_claims(doc, tables)
+            for claim in claims:
+                yield doc, claim
+
+    def _modify(self, article_id: str, change: Any) -> Any:
+        """Apply `change(tables)` to an article file and write it; returns what change returned."""
+        doc, tables = self._require(article_id)
+        path = self._article_path(doc)
+        self._check_writable(path)
+        result = change(tables)
+        if result is False:
+            return False
+        self._article_storage(doc).write(tables)
+        return result
+
+    def save_claim(self, claim: dict[str, Any]) -> None:
+        """Insert or replace a claim by id; durable on return. Raises StoreWriteError."""
+        article_id = claim.get("article_id")
+        if not isinstance(article_id, str):
+            raise ValueError("claim has no article_id")
+        with self._mutex:
+            self._check_writable(self.root / ARTICLES_DIR)
+            doc, tables = self._require(article_id)
+            problems = validate_claim(claim, len(self._text_of(doc, tables)))
+            if problems:
+                raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
+
+            def change(t: Tables) -> None:
+                _upsert(t.setdefault("claims", {}), claim)
+
+            self._modify(article_id, change)
+            self._recount(article_id)
+
+    def delete_claim(self, article_id: str, claim_id: str) -> bool:
+        """Remove a claim; False if there was none with that id."""
+        with self._mutex:
+            self._check_writable(self.root / ARTICLES_DIR)
+
+            def change(t: Tables) -> bool:
+                return _remove(t.setdefault("claims", {}), claim_id)
+
+            removed = bool(self._modify(article_id, change))
+            if removed:
+                self._recount(article_id)
+            return removed
+
+    def _recount(self, article_id: str) -> None:
+        doc, tables = self._require(article_id)
+        self._counts[article_id] = len(self._valid_claims(doc, tables))
+
+    # -- corrections and rejected suggestions ---------------------------------------------------
+
+    def _records(self, article_id: str, table: str) -> list[dict[str, Any]]:
+        with self._mutex:
+            doc = self._doc(article_id)
+            if doc is None:
+                raise KeyError(article_id)
+            tables = self._article_tables(doc)
+            return [] if tables is None else list(tables.get(table, {}).values())
+
+    def corrections(self, article_id: str) -> list[dict[str, Any]]:
+        """The article's entity corrections."""
+        return self._records(article_id, "corrections")
+
+    def save_correction(self, article_id: str, corr: dict[str, Any]) -> None:
+        """Insert or replace an entity correction by its `id`; durable on return."""
+        if not isinstance(corr.get("id"), str):
+            raise ValueError("correction has no id")
+        with self._mutex:
+            self._check_writable(self.root / ARTICLES_DIR)
+            self._modify(article_id, lambda t: _upsert(t.setdefault("corrections", {}), corr))
+
+    def delete_correction(self, article_id: str, corr_id: str) -> bool:
+        """Remove an entity correction; False if there was none with that id."""
+        with self._mutex:
+            self._check_writable(self.root / ARTICLES_DIR)
+            removed = self._modify(
+                article_id, lambda t: _remove(t.setdefault("corrections", {}), corr_id)
+            )
+            return bool(removed)
+
+    def rejected(self, article_id: str) -> list[dict[str, Any]]:
+        """The article's rejected suggestions."""
+        return self._records(article_id, "rejected")
+
+    def add_rejected(self, article_id: str, item: dict[str, Any]) -> None:
+        """Remember a rejected suggestion (an equal one is not stored twice)."""
+        with self._mutex:
+            self._check_writable(self.root / ARTICLES_DIR)
+
+            def change(t: Tables) -> bool | None:
+                table = t.setdefault("rejected", {})
+                if item in table.values():
+                    return False
+                table[_next_doc_id(table)] = copy_tree(item)
+                return None
+
+            self._modify(article_id, change)
+
+    # -- entity cache (derived: no fsync, rebuilt if unreadable) -------------------------------
+
+    def _cache_path(self, digest: str) -> Path:
+        return self.root / CACHE_DIR / f"{article_key(digest)}.json"
+
+    def cached_entities(self, digest: str, model: str, version: str) -> list[Entity] | None:
+        """Entities a model found in a text, if cached; None if not (or unreadable)."""
+        try:
+            tables = AtomicJSONStorage(self._cache_path(digest), readonly=True).read() or {}
+        except StoreFileError:
+            return None
+        for doc in tables.get("entities", {}).values():
+            if (doc.get("text_hash"), doc.get("model"), doc.get("version")) == (
+                digest,
+                model,
+                version,
+            ):
+                try:
+                    return [Entity(int(s), int(e), str(lab)) for s, e, lab in doc["entities"]]
+                except (TypeError, ValueError, KeyError):
+                    return None
+        return None
+
+    def put_cached_entities(
+        self, digest: str, model: str, version: str, entities: list[Entity]
+    ) -> None:
+        """Cache a model's entities for a text (atomic, not fsynced)."""
+        self.put_cached_entities_many([(digest, model, version, entities)])
+
+    def put_cached_entities_many(
+        self, items: Iterable[tuple[str, str, str, list[Entity]]]
+    ) -> None:
+        """Cache several results, one write per cache file."""
+        with self._mutex:
+            self._check_writable(self.root / CACHE_DIR)
+            grouped: dict[Path, list[tuple[str, str, str, list[Entity]]]] = {}
+            for item in items:
+                grouped.setdefault(self._cache_path(item[0]), []).append(item)
+            for path, group in grouped.items():
+                try:
+                    tables = AtomicJSONStorage(path, readonly=True).read() or {}
+                except StoreFileError:
+                    tables = {}  # derived data: an unreadable cache file is simply rebuilt
+                table = tables.setdefault("entities", {})
+                for digest, model, version, entities in group:
+                    record = {
+                        "text_hash": digest,
+                        "model": model,
+                        "version": version,
+                        "entities": [[e.start, e.end, e.label] for e in entities],
+                    }
+                    key = (digest, model, version)
+                    doc_id = next(
+                        (
+                            i
+                            for i, d in table.items()
+                            if (d.get("text_hash"), d.get("model"), d.get("version")) == key
+                        ),
+                        None,
+                    ) or _next_doc_id(table)
+                    table[doc_id] = record
+                AtomicJSONStorage(path, fsync=False, backup=False).write(tables)
+
+    # -- session --------------------------------------------------------------------------------
+
+    def session(self) -> dict[str, Any]:
+        """The saved session (open articles, current one...), {} if none."""
+        with self._mutex:
+            docs = list(self._index.get("session", {}).values())
+            return copy_tree(docs[0]) if docs else {}
+
+    def save_session(self, **fields: Any) -> None:
+        """Merge `fields` into the saved session (one index write)."""
+        with self._mutex:
+            tables = self._index_copy()
+            table = tables.setdefault("session", {})
+            doc_id = next(iter(table), "1")
+            table[doc_id] = {**table.get(doc_id, {}), **copy_tree(fields)}
+            self._write_index(tables)
+
+    # -- transactions ---------------------------------------------------------------------------
+
+    def transaction(self) -> _TransactionContext:
+        """`with store.transaction() as tx:` — commit on success, nothing visible on error."""
+        return _TransactionContext(self)
+
+
+class _TransactionContext:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._tx: Transaction | None = None
+
+    def __enter__(self) -> Transaction:
+        store = self._store
+        store._mutex.acquire()
+        try:
+            store._check_writable(store.root / INDEX_NAME)
+        except BaseException:
+            store._mutex.release()
+            raise
+        self._tx = Transaction(store)
+        return self._tx
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None and self._tx is not None:
+                self._tx.commit()
+        finally:
+            self._store._mutex.release()
+
+
+def _remove(table: dict[str, Any], record_id: str) -> bool:
+    doc_id = _find_doc(table, record_id)
+    if doc_id is None:
+        return False
+    del table[doc_id]
+    return True
+
+
+def _regular_files(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return [e for e in entries if e.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+__all__ = [
+    "AddResult",
+    "Store",
+    "StoreFileError",
+    "StoreProblem",
+    "StoreReadOnlyError",
+    "StoreWriteError",
+    "Transaction",
+    "article_key",
+    "text_hash",
+]

@@ -1,0 +1,150 @@
+"""The Claims tab: the article's claims in text order, a filter, a count, and the orphaned
+claims (whose quote was not found again) in their own section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+from reader.keys import bindings_for
+from reader.text.sanitize import clean_line
+from reader.widgets.styles import claim_colour
+
+QUOTE_CELLS = 60
+
+
+def quote_start(quote: str, cells: int = QUOTE_CELLS) -> str:
+    """The start of a quote on one line."""
+    line = " ".join(clean_line(quote).split())
+    return line if len(line) <= cells else line[: cells - 1] + "…"
+
+
+class ClaimsTable(DataTable[Any]):
+    """A table of claims; keys act on the claim in the cursor row."""
+
+    BINDINGS = bindings_for("claims")
+
+    class Act(Message):
+        """Do `kind` (jump, edit, delete, copy) to the claim with this id."""
+
+        def __init__(self, kind: str, claim_id: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.claim_id = claim_id
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        """Columns."""
+        self.add_columns("label", "verdict", "speaker", "quote")
+
+    def _act(self, kind: str) -> None:
+        if self.row_count == 0:
+            return
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        if key.value is not None:
+            self.post_message(self.Act(kind, key.value))
+
+    def action_panel_jump(self) -> None:
+        """Jump to the claim in the text."""
+        self._act("jump")
+
+    def action_panel_edit(self) -> None:
+        """Edit the claim."""
+        self._act("edit")
+
+    def action_panel_delete(self) -> None:
+        """Delete the claim."""
+        self._act("delete")
+
+    def action_panel_copy(self) -> None:
+        """Copy the claim."""
+        self._act("copy")
+
+
+class ClaimsPanel(Vertical):
+    """Claims of the current article with a label/verdict filter."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._claims: list[dict[str, Any]] = []
+        self.colours: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        """Count, filter, the claims table, the orphaned section."""
+        yield Static(Text("No claims yet."), id="claims-count")
+        yield Input(placeholder="filter: label or verdict", id="claims-filter")
+        yield ClaimsTable(id="claims-table")
+        yield Static(Text("Orphaned (quote not found in the current text)", style="bold"),
+                     id="orphans-title")
+        yield ClaimsTable(id="orphans-table")
+
+    def show(self, claims: list[dict[str, Any]]) -> None:
+        """Show these claims (in text order)."""
+        self._claims = claims
+        self._refill()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Filter as the user types."""
+        event.stop()
+        self._refill()
+
+    def _matches(self, claim: dict[str, Any], words: list[str]) -> bool:
+        label = str(claim.get("label", "")).lower()
+        verdict = str(claim.get("verdict", "")).lower()
+        return all(word in label or word in verdict for word in words)
+
+    def _refill(self) -> None:
+        words = self.query_one("#claims-filter", Input).value.lower().split()
+        table = self.query_one("#claims-table", ClaimsTable)
+        orphans = self.query_one("#orphans-table", ClaimsTable)
+        cursor = table.cursor_row
+        table.clear()
+        orphans.clear()
+        shown = orphaned = 0
+        for claim in self._claims:
+            if words and not self._matches(claim, words):
+                continue
+            target = orphans if claim.get("status") == "orphaned" else table
+            if target is orphans:
+                orphaned += 1
+            else:
+                shown += 1
+            target.add_row(*self._cells(claim), key=claim["id"])
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        self.query_one("#orphans-title").display = orphaned > 0
+        orphans.display = orphaned > 0
+        total = len(self._claims)
+        summary = f"{shown} claim{'s' if shown != 1 else ''}"
+        if words:
+            summary += f" shown of {total}"
+        if orphaned:
+            summary += f" · {orphaned} orphaned"
+        self.query_one("#claims-count", Static).update(Text(summary))
+
+    def _cells(self, claim: dict[str, Any]) -> tuple[Text, Text, Text, Text]:
+        label = clean_line(str(claim.get("label", "")))
+        colour = claim_colour(label, self.colours)
+        return (
+            Text(label, Style(color=colour, bold=True)),
+            Text(clean_line(str(claim.get("verdict", "")))),
+            Text(clean_line(str(claim.get("speaker") or ""))),
+            Text(quote_start(str(claim.get("quote", "")))),
+        )
+
+    def select(self, claim_id: str) -> None:
+        """Put the table cursor on this claim."""
+        for table in self.query(ClaimsTable):
+            try:
+                row = table.get_row_index(claim_id)
+            except Exception:  # noqa: BLE001 - the row is in the other table
+                continue
+            table.move_cursor(row=row)

@@ -1,0 +1,139 @@
+"""The Entities tab: entities grouped under spaCy's label names with mention counts, label
+filters, and a jump to each mention in turn."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rich.style import Style
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from reader.keys import bindings_for
+from reader.records import Entity
+from reader.text.sanitize import clean_line
+from reader.widgets.styles import entity_colour
+
+
+@dataclass
+class EntityGroup:
+    """One entity string under one label, with the offsets of its mentions."""
+
+    label: str
+    text: str
+    mentions: list[int] = field(default_factory=list)
+    turn: int = 0
+
+
+def group_entities(entities: list[Entity], text: str) -> dict[str, list[EntityGroup]]:
+    """Entities by label, then by surface text; most mentioned first."""
+    groups: dict[tuple[str, str], EntityGroup] = {}
+    for entity in entities:
+        surface = entity.text_in(text)
+        key = (entity.label, surface)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = EntityGroup(entity.label, surface)
+        group.mentions.append(entity.start)
+    by_label: dict[str, list[EntityGroup]] = defaultdict(list)
+    for group in groups.values():
+        by_label[group.label].append(group)
+    for items in by_label.values():
+        items.sort(key=lambda g: (-len(g.mentions), g.mentions[0]))
+    return dict(sorted(by_label.items(), key=lambda kv: -sum(len(g.mentions) for g in kv[1])))
+
+
+def inconsistent(entities: list[Entity], text: str) -> dict[str, Counter[str]]:
+    """Strings the model labels in more than one way."""
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for entity in entities:
+        labels[entity.text_in(text)][entity.label] += 1
+    return {surface: counts for surface, counts in labels.items() if len(counts) > 1}
+
+
+class EntitiesTree(Tree[object]):
+    """The tree of entities; `space` on a label hides or shows its highlights."""
+
+    BINDINGS = bindings_for("entities")
+
+    class Jump(Message):
+        """Go to this offset in the article."""
+
+        def __init__(self, offset: int, length: int) -> None:
+            super().__init__()
+            self.offset = offset
+            self.length = length
+
+    class LabelsChanged(Message):
+        """The set of hidden labels changed."""
+
+        def __init__(self, hidden: set[str]) -> None:
+            super().__init__()
+            self.hidden = hidden
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(Text("Entities"), id=id)
+        self.show_root = False
+        self.hidden: set[str] = set()
+        self._groups: dict[str, list[EntityGroup]] = {}
+        self._flags: dict[str, Counter[str]] = {}
+
+    def show(self, entities: list[Entity], text: str, status: str = "") -> None:
+        """Rebuild the tree from the article's entities."""
+        self._groups = group_entities(entities, text)
+        self._flags = inconsistent(entities, text)
+        self.clear()
+        if not entities:
+            self.root.add_leaf(Text(status or "No entities yet.", style="dim"))
+            return
+        for label, groups in self._groups.items():
+            node = self.root.add(self._label_text(label, groups), data=label, expand=True)
+            for group in groups:
+                node.add_leaf(self._entity_text(group), data=group)
+
+    def _label_text(self, label: str, groups: list[EntityGroup]) -> Text:
+        count = sum(len(g.mentions) for g in groups)
+        mark = "☐ " if label in self.hidden else "☑ "
+        text = Text(mark)
+        text.append(clean_line(label), Style(color=entity_colour(label), bold=True))
+        text.append(f"  {count}", "dim")
+        return text
+
+    def _entity_text(self, group: EntityGroup) -> Text:
+        text = Text(clean_line(group.text))
+        text.append(f" ×{len(group.mentions)}", "dim")
+        flags = self._flags.get(group.text)
+        if flags:
+            detail = ", ".join(f"{label} {n}" for label, n in flags.most_common())
+            text.append(f"  ⚠ {detail}", Style(color="#d7875f"))
+        return text
+
+    def action_entity_toggle_label(self) -> None:
+        """Hide or show the highlights of the label under the cursor."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if isinstance(node.data, EntityGroup):
+            node = node.parent or node
+        label = node.data
+        if not isinstance(label, str):
+            return
+        if label in self.hidden:
+            self.hidden.discard(label)
+        else:
+            self.hidden.add(label)
+        node.set_label(self._label_text(label, self._groups.get(label, [])))
+        self.post_message(self.LabelsChanged(set(self.hidden)))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[object]) -> None:
+        """Enter on an entity jumps to its mentions in turn."""
+        node: TreeNode[object] = event.node
+        group = node.data
+        if isinstance(group, EntityGroup):
+            event.stop()
+            offset = group.mentions[group.turn % len(group.mentions)]
+            group.turn += 1
+            self.post_message(self.Jump(offset, len(group.text)))

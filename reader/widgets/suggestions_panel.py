@@ -1,0 +1,153 @@
+"""The Suggestions tab and review mode: claims the reader proposes, stepped through like
+Prodigy (`a` accept, `x` reject, `space` skip, `backspace` back)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from reader.text.sanitize import clean_line
+from reader.widgets.article_view import Overlay
+from reader.widgets.claims_panel import quote_start
+
+if TYPE_CHECKING:
+    from reader.screens.main import MainScreen
+
+
+class SuggestionsPanel(Vertical):
+    """Suggested claims of the current article."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.items: list[dict[str, Any]] = []
+        self.position = 0
+        self.reviewing = False
+        self.loading = False
+
+    def compose(self) -> ComposeResult:
+        """A one-line status and the table."""
+        yield Static(Text("Press R in the text to compute and review suggestions."),
+                     id="suggestions-status")
+        table: DataTable[Text] = DataTable(id="suggestions-table", cursor_type="row")
+        yield table
+
+    def on_mount(self) -> None:
+        """Columns."""
+        table = self.query_one("#suggestions-table", DataTable)
+        table.add_columns("label", "speaker", "why", "text")
+
+    def show(self, items: list[dict[str, Any]] | None, status: str = "") -> None:
+        """Show these suggestions (None: not computed yet)."""
+        self.items = list(items or [])
+        self.position = 0
+        table = self.query_one("#suggestions-table", DataTable)
+        table.clear()
+        for item in self.items:
+            table.add_row(
+                Text(clean_line(str(item.get("label", "")))),
+                Text(clean_line(str(item.get("speaker") or ""))),
+                Text(clean_line(str(item.get("reason", "")))[:40]),
+                Text(quote_start(str(item.get("text", "")), 50)),
+            )
+        if status:
+            message = status
+        elif items is None:
+            message = "Press R in the text to compute and review suggestions."
+        else:
+            message = f"{len(self.items)} suggestion(s). R in the text reviews them."
+        self.query_one("#suggestions-status", Static).update(Text(message))
+
+    def overlays(self) -> list[Overlay]:
+        """Dim marks for the text."""
+        return [
+            Overlay(int(item["start"]), int(item["end"]), "suggestion",
+                    str(item.get("label", "")), item)
+            for item in self.items
+        ]
+
+    # -- review mode ---------------------------------------------------------------------
+    def start_review(self, screen: MainScreen) -> None:
+        """Enter review mode (computing the suggestions first if needed)."""
+        app = screen.reader_app
+        article = screen.article
+        if article.id not in app.suggestions:
+            if not self.loading:
+                self.loading = True
+                self.show([], "Computing suggestions (loading the parser)…")
+                app.compute_suggestions(article, lambda: self._computed(screen))
+            return
+        if not self.items:
+            screen.notify("No suggestions to review.", markup=False, timeout=3)
+            return
+        self.reviewing = True
+        screen.view.review_mode = True
+        screen.view.refresh_bindings()
+        screen.action_show_tab("suggestions")
+        screen.view.focus()
+        self.position = min(self.position, len(self.items) - 1)
+        self._goto(screen)
+
+    def _computed(self, screen: MainScreen) -> None:
+        self.loading = False
+        app = screen.reader_app
+        article = screen.article
+        self.show(app.suggestions.get(article.id, []))
+        screen.show_claims()
+        self.start_review(screen)
+
+    def _goto(self, screen: MainScreen) -> None:
+        if not self.items:
+            self.stop_review(screen)
+            screen.notify("Review finished: no suggestions left.", markup=False, timeout=3)
+            return
+        self.position %= len(self.items)
+        item = self.items[self.position]
+        screen.view.select_span(int(item["start"]), int(item["end"]))
+        table = self.query_one("#suggestions-table", DataTable)
+        if table.row_count:
+            table.move_cursor(row=self.position)
+        why = clean_line(str(item.get("reason", "")))
+        speaker = clean_line(str(item.get("speaker") or "")) or "?"
+        self.query_one("#suggestions-status", Static).update(Text(
+            f"Review {self.position + 1}/{len(self.items)}: {item.get('label')} · speaker: "
+            f"{speaker} · {why}   (a accept, x reject, space skip, backspace back, escape stop)"
+        ))
+
+    def review_step(self, screen: MainScreen, step: str) -> None:
+        """Accept, reject, skip or go back."""
+        if not self.reviewing or not self.items:
+            return
+        app = screen.reader_app
+        item = self.items[self.position]
+        if step == "accept":
+            screen.create_claim(int(item["start"]), int(item["end"]), str(item["label"]),
+                                speaker=str(item.get("speaker") or ""))
+            self._remove(screen)
+        elif step == "reject":
+            app.reject_suggestion(screen.article, item)
+            self._remove(screen)
+        elif step == "skip":
+            self.position += 1
+        elif step == "back":
+            self.position -= 1
+        self._goto(screen)
+
+    def _remove(self, screen: MainScreen) -> None:
+        app = screen.reader_app
+        del self.items[self.position]
+        app.suggestions[screen.article.id] = list(self.items)
+        keep = self.position
+        self.show(self.items)
+        self.position = keep
+        screen.show_claims()
+
+    def stop_review(self, screen: MainScreen) -> None:
+        """Leave review mode."""
+        self.reviewing = False
+        screen.view.review_mode = False
+        screen.view.clear_selection()
+        screen.view.refresh_bindings()

@@ -1,0 +1,1 @@
+"""Scripts the crash and two-process tests run as child processes."""

