@@ -98,7 +98,9 @@ class ReaderApp(App[None]):
         self.entities: dict[str, list[Entity]] = {}
         """Model entities per article id (before corrections)."""
         self.suggestions: dict[str, list[dict[str, Any]]] = {}
-        if model:
+        if model and ner_factory is not None:
+            self.model_version = "test"
+        elif model:
             try:
                 from reader.nlp.models import model_key
 

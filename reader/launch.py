@@ -79,8 +79,16 @@ def articles_from_store(store: Store) -> tuple[list[OpenArticle], int]:
     return articles, index
 
 
-def launch(args: argparse.Namespace) -> int:
-    """Run the UI; returns the exit status."""
+class LaunchError(Exception):
+    """Nothing can be opened; the message is one line and the exit status is 2."""
+
+
+def build_app(args: argparse.Namespace, ner_factory: Any = None) -> Any:
+    """Load what `args` names, open the store, and make the app (not yet running).
+
+    Raises LaunchError when nothing can be opened. Error lines about single files go to
+    standard error here and into the app's notices.
+    """
     store_root = resolve_store(args.db)
     result = None
     if args.paths:
@@ -88,13 +96,11 @@ def launch(args: argparse.Namespace) -> int:
         for line in result.errors:
             _say(line)
         if not result.articles:
-            _say("nothing to open")
-            return 2
+            raise LaunchError("nothing to open")
     try:
         store = Store(store_root, readonly=bool(args.read_only))
     except (StoreError, OSError) as error:
-        _say(f"cannot open the store {store_root}: {error}")
-        return 2
+        raise LaunchError(f"cannot open the store {store_root}: {error}") from error
     notices: list[str] = []
     if store.readonly and store.readonly_reason:
         notices.append(store.readonly_reason)
@@ -103,9 +109,8 @@ def launch(args: argparse.Namespace) -> int:
     try:
         taxonomy = load_taxonomy(store_root)
     except ConfigError as error:
-        _say(str(error))
         store.close()
-        return 2
+        raise LaunchError(str(error)) from error
     start_index = 0
     if result is not None:
         articles = articles_from_sources(store, result.articles, notices)
@@ -116,27 +121,39 @@ def launch(args: argparse.Namespace) -> int:
             sample = load_paths([sample_article()])
             articles = articles_from_sources(store, sample.articles, notices)
     if not articles:
-        _say("nothing to open")
         store.close()
-        return 2
-    model, model_problem = choose_model(args.model)
+        raise LaunchError("nothing to open")
+    if ner_factory is not None:
+        model, model_problem = getattr(args, "model", None) or "test-model", ""
+    else:
+        model, model_problem = choose_model(args.model)
     from reader.app import ReaderApp
 
-    app = ReaderApp(
+    return ReaderApp(
         store=store,
         articles=articles,
         start_index=start_index,
         taxonomy=taxonomy,
         annotator=args.annotator or default_annotator(),
         model=model,
+        ner_factory=ner_factory,
         notices=notices,
         model_problem=model_problem,
     )
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Run the UI; returns the exit status."""
+    try:
+        app = build_app(args)
+    except LaunchError as error:
+        _say(str(error))
+        return 2
     try:
         app.run()
     finally:
         unsaved = len(app.session.pending)
-        store.close()
+        app.store.close()
     if unsaved:
         _say(f"{unsaved} claim change(s) could not be saved: {app.session.last_error}")
         return 1

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from reader.claims import make_claim
+from reader.records import Entity
 from reader.store.anchoring import reanchor
 
 SENTENCE = (
@@ -22,8 +23,12 @@ def _claim(text: str, quote: str, occurrence: int = 0) -> dict[str, Any]:
     for _ in range(occurrence + 1):
         start = text.index(quote, start + 1)
     return make_claim(
-        article_id="sha256:x", text=text, start=start, end=start + len(quote),
-        label="factual", annotator="t",
+        article_id="sha256:x",
+        text=text,
+        start=start,
+        end=start + len(quote),
+        label="factual",
+        annotator="t",
     )
 
 
@@ -31,7 +36,8 @@ def test_unchanged_position_keeps_the_claim(sample_text: str) -> None:
     claim = _claim(sample_text, SENTENCE)
     edited = sample_text + "\nA new closing paragraph."
     moved = reanchor(claim, edited)
-    assert (moved["start"], moved["end"], moved["status"]) == (claim["start"], claim["end"], "anchored")
+    assert (moved["start"], moved["end"]) == (claim["start"], claim["end"])
+    assert moved["status"] == "anchored"
     assert moved is not claim
 
 
@@ -47,16 +53,17 @@ def test_insert_before_moves_the_claim(sample_text: str) -> None:
 
 def test_duplicate_sentence_chooses_copy_by_context(sample_text: str) -> None:
     claim = _claim(sample_text, SENTENCE)
-    # A new first paragraph quotes the same sentence in other surroundings: it is nearer to the
-    # old offset than the original copy, but its prefix/suffix disagree.
+    # A new paragraph just before it quotes the same sentence in other surroundings: that copy
+    # is nearer to the old offset than the original, but its prefix/suffix disagree.
     lead = "Summary. " + SENTENCE + " More below.\n"
-    cut = claim["start"] - 200
-    edited = lead + sample_text[cut:]
+    at = claim["start"] - 100
+    edited = sample_text[:at] + lead + sample_text[at:]
+    wrong = at + len("Summary. ")
+    expected = claim["start"] + len(lead)
+    assert abs(wrong - claim["start"]) < abs(expected - claim["start"])
     moved = reanchor(claim, edited)
-    expected = len(lead) + 200
     assert moved["start"] == expected, (moved["start"], expected)
     assert edited[moved["start"] : moved["end"]] == SENTENCE
-
 
 
 def test_equal_context_prefers_the_nearer_copy() -> None:
@@ -67,6 +74,26 @@ def test_equal_context_prefers_the_nearer_copy() -> None:
     assert moved["start"] == claim["start"] + 2
     later = "XX" + text.replace("QUOTE", "other") + " " + text
     assert reanchor(claim, later)["start"] == later.rindex("QUOTE")
+
+
+def test_entities_move_with_the_claim(sample_text: str) -> None:
+    start = sample_text.index(SENTENCE)
+    moscow = sample_text.index("Moscow and Pyongyang")
+    claim = make_claim(
+        article_id="sha256:x",
+        text=sample_text,
+        start=start,
+        end=start + len(SENTENCE),
+        label="factual",
+        annotator="t",
+        entities=[Entity(moscow, moscow + 6, "GPE"), Entity(moscow + 11, moscow + 20, "GPE")],
+    )
+    edited = ("Lead.\n" + sample_text).replace("growing military", "increasing military")
+    moved = reanchor(claim, edited)
+    assert [edited[e["start"] : e["end"]] for e in moved["entities"]] == ["Moscow", "Pyongyang"]
+    assert [e["text"] for e in moved["entities"]] == ["Moscow", "Pyongyang"]
+    gone = edited.replace("Moscow and Pyongyang.", "Moscow and P'yang.")
+    assert [e["text"] for e in reanchor(claim, gone)["entities"]] == ["Moscow"]
 
 
 def test_edited_word_is_found_by_fuzzy_match(sample_text: str) -> None:
@@ -84,7 +111,9 @@ def test_deleted_sentence_is_orphaned(sample_text: str) -> None:
     moved = reanchor(claim, sample_text.replace(SENTENCE, ""))
     assert moved["status"] == "orphaned"
     assert (moved["start"], moved["end"], moved["quote"]) == (
-        claim["start"], claim["end"], claim["quote"],
+        claim["start"],
+        claim["end"],
+        claim["quote"],
     )
 
 

@@ -24,8 +24,14 @@ NOW = datetime(2026, 11, 28, 5, 0, 0, tzinfo=UTC)
 
 def _claim(text: str, start: int, end: int, **kw: object) -> dict[str, object]:
     return make_claim(
-        article_id="sha256:abc", text=text, start=start, end=end, label="factual",
-        annotator="ana", now=NOW, **kw,  # type: ignore[arg-type]
+        article_id="sha256:abc",
+        text=text,
+        start=start,
+        end=end,
+        label="factual",
+        annotator="ana",
+        now=NOW,
+        **kw,  # type: ignore[arg-type]
     )
 
 

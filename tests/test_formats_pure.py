@@ -38,7 +38,13 @@ from reader.text.sanitize import FORBIDDEN
 PEERS = Path(__file__).parent / "fixtures" / "peers"
 
 TEXT = "The minister said: growth hit 5.2% in 2023.\nUnemployment fell to 3%, she added."
-ARTICLE = {"id": "sha256:" + "ab" * 32, "title": "Budget day", "source": "x.txt", "url": "", "date": ""}
+ARTICLE = {
+    "id": "sha256:" + "ab" * 32,
+    "title": "Budget day",
+    "source": "x.txt",
+    "url": "",
+    "date": "",
+}
 
 
 def _claim(start: int, end: int, label: str = "statistic", **extra: object) -> dict[str, object]:
@@ -49,7 +55,7 @@ def _claim(start: int, end: int, label: str = "statistic", **extra: object) -> d
     return claim
 
 
-# -- JSON helpers -------------------------------------------------------------------------------
+# -- JSON helpers ---------------------------------------------------------------------------------
 
 
 def test_json_line_escapes_what_a_terminal_would_obey() -> None:
@@ -103,7 +109,7 @@ def test_tokenize_splits_tokens_at_span_edges_and_covers_everything() -> None:
     assert {2, 8} <= starts and {4, 10} <= ends
 
 
-# -- jsonl ------------------------------------------------------------------------------------------
+# -- jsonl ----------------------------------------------------------------------------------------
 
 
 def test_claim_line_has_every_field_in_order_and_validates() -> None:
@@ -129,7 +135,7 @@ def test_jsonl_parse_reads_back_what_write_wrote() -> None:
     assert records == claims
 
 
-# -- prodigy ----------------------------------------------------------------------------------------
+# -- prodigy --------------------------------------------------------------------------------------
 
 
 def test_prodigy_task_token_indices_are_exact_even_inside_tokens() -> None:
@@ -156,7 +162,9 @@ def test_prodigy_peer_file_accepted_spans() -> None:
     parsed = prodigy.parse(content)
     assert len(parsed.docs) == len(accepted) == 372
     assert sum(len(d.spans) for d in parsed.docs) == 303
-    assert [s.reason for s in parsed.skipped] == ["task not accepted (answer 'ignore'); not imported"]
+    assert [s.reason for s in parsed.skipped] == [
+        "task not accepted (answer 'ignore'); not imported"
+    ]
     first = parsed.docs[0]
     assert first.text is not None
     assert [(first.text[s.start : s.end], s.label) for s in first.spans] == [
@@ -165,13 +173,18 @@ def test_prodigy_peer_file_accepted_spans() -> None:
     ]
 
 
-# -- doccano ----------------------------------------------------------------------------------------
+# -- doccano --------------------------------------------------------------------------------------
 
 
 def test_doccano_both_shapes_from_peer_files() -> None:
     seq = doccano.parse((PEERS / "doccano" / "sequence_labeling-export.jsonl").read_text("utf-8"))
     got = [(d.text[s.start : s.end], s.label) for d in seq.docs for s in d.spans if d.text]
-    assert got == [("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PERSON"), ("Obama", "PERSON")]
+    assert got == [
+        ("EU", "ORG"),
+        ("German", "MISC"),
+        ("Peter Blackburn", "PERSON"),
+        ("Obama", "PERSON"),
+    ]
     rel = doccano.parse((PEERS / "doccano" / "relation_extraction-export.json").read_text("utf-8"))
     doc = rel.docs[0]
     assert doc.text is not None
@@ -193,11 +206,13 @@ def test_doccano_lines_round_trip() -> None:
         )
 
 
-# -- label studio -------------------------------------------------------------------------------------
+# -- label studio ---------------------------------------------------------------------------------
 
 
 def test_label_studio_annotations_and_predictions() -> None:
-    ann = labelstudio.parse((PEERS / "label-studio" / "named_entity-annotation.json").read_text("utf-8"))
+    ann = labelstudio.parse(
+        (PEERS / "label-studio" / "named_entity-annotation.json").read_text("utf-8")
+    )
     span = ann.docs[0].spans[0]
     assert (span.start, span.end, span.label, span.text) == (343, 354, "Date", "February 22")
     tasks = (PEERS / "label-studio" / "named_entity-tasks.json").read_text("utf-8")
@@ -218,7 +233,7 @@ def test_label_studio_write_is_a_json_list_that_reads_back() -> None:
     assert len(labelstudio.parse(out.getvalue()).docs) == 2
 
 
-# -- brat -----------------------------------------------------------------------------------------------
+# -- brat -----------------------------------------------------------------------------------------
 
 
 def test_brat_note_on_discworld_and_skipped_lines() -> None:
@@ -253,7 +268,7 @@ def test_brat_malformed_line_is_an_error_with_its_line() -> None:
     assert info.value.line == 2
 
 
-# -- claimreview, csv ------------------------------------------------------------------------------------
+# -- claimreview, csv -----------------------------------------------------------------------------
 
 
 def test_claimreview_fields() -> None:
@@ -279,7 +294,7 @@ def test_claimreview_fields() -> None:
 
 
 def test_csv_guards_formulas_and_terminal_controls() -> None:
-    claim = _claim(30, 34, note="=HYPERLINK(\"x\")", speaker="@bob", tags=["a", "b"])
+    claim = _claim(30, 34, note='=HYPERLINK("x")', speaker="@bob", tags=["a", "b"])
     claim["quote"] = "-1 \x1b[2J"
     out = io.StringIO()
     csv_format.write([(ARTICLE, claim)], out, terminal=True)
@@ -296,7 +311,7 @@ def test_csv_guards_formulas_and_terminal_controls() -> None:
     assert "\x1b" in plain.getvalue()  # a file keeps the data as it is
 
 
-# -- store dump --------------------------------------------------------------------------------------------
+# -- store dump -----------------------------------------------------------------------------------
 
 
 def test_store_dump_reads_back() -> None:
@@ -315,7 +330,7 @@ def test_store_dump_reads_back() -> None:
         store_dump.parse('{"type": "reader-store", "version": 99}\n')
 
 
-# -- spaCy ---------------------------------------------------------------------------------------------------
+# -- spaCy ----------------------------------------------------------------------------------------
 
 
 def test_spacy_doc_keeps_every_span_exactly(tmp_path: Path) -> None:
@@ -341,7 +356,7 @@ def test_spacy_doc_keeps_every_span_exactly(tmp_path: Path) -> None:
     assert warnings and "1 overlapping" in warnings[0]
 
 
-# -- detection -------------------------------------------------------------------------------------------------
+# -- detection ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,11 @@ def _claim(store: Store, article_id: str, quote: str, label: str = "factual") ->
     text = store.text(article_id)
     start = text.index(quote)
     return make_claim(
-        article_id=article_id, text=text, start=start, end=start + len(quote), label=label,
+        article_id=article_id,
+        text=text,
+        start=start,
+        end=start + len(quote),
+        label=label,
         annotator="tester",
     )
 
@@ -123,6 +127,8 @@ def test_add_article_rules(store: Store, sample_text: str) -> None:
     doomed = _claim(store, aid, "Kim Jong Un is using the Russia-Ukraine war")
     store.save_claim(claim)
     store.save_claim(doomed)
+    seoul = sample_text.index("Seoul")
+    store.save_correction(aid, {"id": "k", "start": seoul, "end": seoul + 5, "text": "Seoul"})
 
     same = store.add_article(_src(sample_text))
     assert (same.created, same.text_changed, same.article["id"]) == (False, False, aid)
@@ -141,6 +147,8 @@ def test_add_article_rules(store: Store, sample_text: str) -> None:
     by_id = {c["id"]: c for c in store.claims(aid)}
     assert by_id[claim["id"]]["start"] == claim["start"] + len(lead)
     assert by_id[doomed["id"]]["status"] == "orphaned"
+    corr = store.corrections(aid)[0]
+    assert new_text[corr["start"] : corr["end"]] == "Seoul" and corr["start"] == seoul + len(lead)
     assert [c["status"] for _, c in store.iter_claims()].count("orphaned") == 1
 
     # A third source with the *new* text is the same article too.
@@ -152,8 +160,10 @@ def test_add_article_rules(store: Store, sample_text: str) -> None:
 
 
 def test_articles_keep_order_and_update(store: Store, sample_text: str) -> None:
-    ids = [store.add_article(_src(f"Text {n}. " + sample_text, f"{n}.txt")).article["id"]
-           for n in range(4)]
+    ids = [
+        store.add_article(_src(f"Text {n}. " + sample_text, f"{n}.txt")).article["id"]
+        for n in range(4)
+    ]
     assert [a["id"] for a in store.articles()] == ids
     assert [a["order"] for a in store.articles()] == [0, 1, 2, 3]
     doc = store.update_article(ids[2], position=120, entity_count=7, title="New title")
@@ -213,8 +223,11 @@ def test_entity_cache(store: Store) -> None:
     assert store.cached_entities("sha256:aa", "m", "2") is None
     assert store.cached_entities("sha256:aa", "other", "1") is None
     store.put_cached_entities_many(
-        [("sha256:aa", "m", "2", ents[:1]), ("sha256:bb", "m", "1", []),
-         ("sha256:aa", "m", "1", ents[1:])]
+        [
+            ("sha256:aa", "m", "2", ents[:1]),
+            ("sha256:bb", "m", "1", []),
+            ("sha256:aa", "m", "1", ents[1:]),
+        ]
     )
     assert store.cached_entities("sha256:aa", "m", "2") == ents[:1]
     assert store.cached_entities("sha256:aa", "m", "1") == ents[1:]
@@ -256,8 +269,16 @@ def test_iter_claims_streams_one_article_at_a_time(
             ids.append(aid)
             text = f"Part {n}. " + sample_text
             for k in range(4):
-                tx.add_claim(make_claim(article_id=aid, text=text, start=k * 10, end=k * 10 + 5,
-                                        label="factual", annotator="t"))
+                tx.add_claim(
+                    make_claim(
+                        article_id=aid,
+                        text=text,
+                        start=k * 10,
+                        end=k * 10 + 5,
+                        label="factual",
+                        annotator="t",
+                    )
+                )
     opened: list[str] = []
     real = store._article_tables
 

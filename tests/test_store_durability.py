@@ -116,7 +116,8 @@ def test_read_only_open_creates_nothing(tmp_path: Path, sample_text: str) -> Non
 
     root = tmp_path / "db"
     with Store(root) as store:
-        aid = store.add_article(SourceArticle(title="t", text=sample_text, source="s")).article["id"]
+        src = SourceArticle(title="t", text=sample_text, source="s")
+        aid = store.add_article(src).article["id"]
     (root / ".lock").unlink()
     before = _tree(root)
     with Store(root, readonly=True) as store:

@@ -25,8 +25,14 @@ def _make_store(root: Path, text: str) -> tuple[str, dict[str, Any]]:
     with Store(root) as store:
         aid = store.add_article(SourceArticle(title="t", text=text, source="eu.txt")).article["id"]
         start = text.index(SENTENCE)
-        claim = make_claim(article_id=aid, text=text, start=start, end=start + len(SENTENCE),
-                           label="factual", annotator="t")
+        claim = make_claim(
+            article_id=aid,
+            text=text,
+            start=start,
+            end=start + len(SENTENCE),
+            label="factual",
+            annotator="t",
+        )
         store.save_claim(claim)
         store.save_session(current=aid)
     return aid, claim
@@ -56,7 +62,7 @@ def _newer_schema(raw: bytes) -> bytes:
 
 
 def _not_tables(raw: bytes) -> bytes:
-    return b'[1, 2, 3]'
+    return b"[1, 2, 3]"
 
 
 DAMAGE: list[Callable[[bytes], bytes]] = [_garbage, _truncated, _empty, _newer_schema, _not_tables]
@@ -207,8 +213,11 @@ def test_index_write_error_keeps_index(
     index = root / "index.json"
     before = index.read_bytes()
     with Store(root) as store:
-        monkeypatch.setattr(LOW_LEVEL, "write", lambda fd, data: (_ for _ in ()).throw(
-            OSError(errno.ENOSPC, "full")))
+        monkeypatch.setattr(
+            LOW_LEVEL,
+            "write",
+            lambda fd, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")),
+        )
         with pytest.raises(StoreWriteError, match="disk is full"):
             store.update_article(aid, position=42)
         assert index.read_bytes() == before

@@ -15,18 +15,9 @@ import pytest
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "reader" / "data" / "eu-korea-joint-statement.txt"
 
-# Until reader/cli.py dispatches `suggest`, run the command module directly the same way.
-RUNNER = (
-    "import argparse, sys\n"
-    "from reader.commands import suggest_cmd\n"
-    "parser = argparse.ArgumentParser(prog='reader suggest')\n"
-    "suggest_cmd.add_arguments(parser)\n"
-    "sys.exit(suggest_cmd.run(parser.parse_args(sys.argv[1:])))\n"
-)
-
-
 def command(*args: str) -> list[str]:
-    return [sys.executable, "-c", RUNNER, *args]
+    """`python -m reader suggest ARGS...`."""
+    return [sys.executable, "-m", "reader", "suggest", *args]
 
 
 def env() -> dict[str, str]:

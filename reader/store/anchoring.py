@@ -36,8 +36,11 @@ def reanchor(claim: dict[str, Any], new_text: str, *, threshold: float = 85) -> 
 
 def _anchored(claim: dict[str, Any], text: str, start: int, end: int) -> dict[str, Any]:
     quote, prefix, suffix = quote_selectors(text, start, end)
+    old_start = claim.get("start")
+    delta = start - old_start if isinstance(old_start, int) else 0
     return {
         **claim,
+        "entities": _move_entities(claim.get("entities"), text, start, end, delta),
         "start": start,
         "end": end,
         "quote": quote,
@@ -45,6 +48,31 @@ def _anchored(claim: dict[str, Any], text: str, start: int, end: int) -> dict[st
         "suffix": suffix,
         "status": "anchored",
     }
+
+
+def _move_entities(entities: object, text: str, start: int, end: int, delta: int) -> object:
+    """The claim's entities moved with it; one whose words are gone from the span is dropped."""
+    if not isinstance(entities, list):
+        return entities
+    moved: list[Any] = []
+    for ent in entities:
+        if not isinstance(ent, dict):
+            moved.append(ent)
+            continue
+        surface, e_start = ent.get("text"), ent.get("start")
+        if not isinstance(surface, str) or not isinstance(e_start, int) or not surface:
+            moved.append(ent)
+            continue
+        pos = e_start + delta
+        if not (
+            start <= pos and pos + len(surface) <= end and text[pos : pos + len(surface)] == surface
+        ):
+            found = text.find(surface, start, end)
+            if found < 0:
+                continue
+            pos = found
+        moved.append({**ent, "start": pos, "end": pos + len(surface)})
+    return moved
 
 
 def _occurrences(text: str, quote: str) -> list[int]:

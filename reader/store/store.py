@@ -839,9 +839,7 @@ class Store:
         """Cache a model's entities for a text (atomic, not fsynced)."""
         self.put_cached_entities_many([(digest, model, version, entities)])
 
-    def put_cached_entities_many(
-        self, items: Iterable[tuple[str, str, str, list[Entity]]]
-    ) -> None:
+    def put_cached_entities_many(self, items: Iterable[tuple[str, str, str, list[Entity]]]) -> None:
         """Cache several results, one write per cache file."""
         with self._mutex:
             self._check_writable(self.root / CACHE_DIR)

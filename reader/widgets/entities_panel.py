@@ -93,6 +93,7 @@ class EntitiesTree(Tree[object]):
             node = self.root.add(self._label_text(label, groups), data=label, expand=True)
             for group in groups:
                 node.add_leaf(self._entity_text(group), data=group)
+        self.cursor_line = 0
 
     def _label_text(self, label: str, groups: list[EntityGroup]) -> Text:
         count = sum(len(g.mentions) for g in groups)

@@ -1,4 +1,4 @@
-"""Child for the two-process test: open STORE as the writer, add the sample, hold it until stdin closes.
+"""Child for the two-process test: open STORE as writer, add the sample, hold until stdin closes.
 
 Usage: python hold_lock.py STORE SAMPLE_TEXT_FILE
 """

@@ -1,0 +1,57 @@
+"""Build the real app for Pilot and snapshot tests, with the tiny in-process NER pipeline."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from reader.app import ReaderApp
+from reader.launch import build_app
+
+SAMPLE = Path(__file__).parent.parent / "reader" / "data" / "eu-korea-joint-statement.txt"
+
+
+def make_app(
+    db: Path | str,
+    paths: Sequence[Path | str] = (),
+    nlp: Any = None,
+    *,
+    annotator: str = "tester",
+    read_only: bool = False,
+) -> ReaderApp:
+    """The app as `reader PATHS --db DB` builds it, NER from `nlp` in a thread."""
+    from reader.nlp.service import InlineNerService
+
+    args = argparse.Namespace(
+        paths=[str(p) for p in paths],
+        db=str(db),
+        model="tiny-test-model",
+        annotator=annotator,
+        read_only=read_only,
+    )
+    factory = (lambda: InlineNerService(nlp, model="tiny-test-model")) if nlp else None
+    app = build_app(args, ner_factory=factory)
+    assert isinstance(app, ReaderApp)
+    return app
+
+
+async def wait_for(pilot: Pilot[Any], condition: Any, timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.02)
+
+
+async def wait_entities(pilot: Pilot[Any]) -> None:
+    """Wait until NER has delivered entities for the article on screen."""
+    app = pilot.app
+    await wait_for(pilot, lambda: bool(app.screen.query_one("#article").entities))
