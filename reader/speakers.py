@@ -25,22 +25,60 @@ NEAR = 40
 """Characters between a reporting verb and its speaker."""
 
 
+_VERBS = "|".join(re.escape(v) for v in REPORTING_VERBS if " " not in v)
+_AFTER_QUOTE = re.compile(
+    r"[”\"]\s*,?\s*(?:" + _VERBS + r")\s+((?:the\s+)?[^\s.,;:”\"]+(?:\s+[^\s.,;:”\"]+){0,4}?)"
+    r"(?=\s+(?:in|on|at|during|to|when|after|before|from|as)\b|\s*[.,;:]|\s*$)",
+    re.I,
+)
+_PRONOUN_AFTER_QUOTE = re.compile(r"[”\"]\s*,?\s*(?:he|she|they)\s+(?:" + _VERBS + r")\b", re.I)
+
+
+def _paragraph(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end == -1 else end
+
+
+def _named_speaker(text: str, entities: list[Entity], start: int, end: int) -> str:
+    """A speaker named in `[start, end)`: after a closing quote, or an entity before a verb."""
+    match = _AFTER_QUOTE.search(text, start, end)
+    if match:
+        return match.group(1).strip()
+    for verb in _VERB.finditer(text, start, end):
+        before = [
+            e for e in entities
+            if e.label in SPEAKER_LABELS and start <= e.start and 0 <= verb.start() - e.end <= NEAR
+        ]
+        if before:
+            return max(before, key=lambda e: e.end).text_in(text)
+    return ""
+
+
 def suggest_speaker(text: str, entities: list[Entity], start: int, end: int) -> str:
     """The likely speaker of the claim at `[start, end)`, or an empty string."""
+    para_start, para_end = _paragraph(text, start)
+    para_end = max(para_end, _paragraph(text, max(start, end - 1))[1])
+    named = _named_speaker(text, entities, para_start, para_end)
+    if named:
+        return named
+    if _PRONOUN_AFTER_QUOTE.search(text, para_start, para_end):
+        back = para_start - 1
+        for _ in range(3):
+            if back <= 0:
+                break
+            prev_start, prev_end = _paragraph(text, back - 1)
+            named = _named_speaker(text, entities, prev_start, prev_end)
+            if named:
+                return named
+            back = prev_start - 1
     sentences = Sentences(text)
-    first = sentences.span_at(start)
-    last = sentences.span_at(max(start, end - 1))
-    window_start = first[0]
-    window_end = last[1]
-    following = sentences.next_start(max(start, end - 1))
-    if following is not None:
-        window_end = max(window_end, sentences.span_at(following)[1])
+    window_start = sentences.span_at(start)[0]
+    window_end = sentences.span_at(max(start, end - 1))[1]
     candidates = [
         e for e in entities
         if e.label in SPEAKER_LABELS and window_start <= e.start and e.end <= window_end
     ]
-    if not candidates:
-        return ""
     for verb in _VERB.finditer(text, window_start, window_end):
         near = [
             e for e in candidates
@@ -50,9 +88,7 @@ def suggest_speaker(text: str, entities: list[Entity], start: int, end: int) -> 
             best = min(near, key=lambda e: min(abs(verb.start() - e.end),
                                                abs(e.start - verb.end())))
             return best.text_in(text)
-    inside = [e for e in candidates if start <= e.start and e.end <= end] or candidates
-    for label in SPEAKER_LABELS:
-        for entity in inside:
-            if entity.label == label:
-                return entity.text_in(text)
+    for entity in candidates:
+        if entity.label == "PERSON":
+            return entity.text_in(text)
     return ""

@@ -162,10 +162,10 @@ def test_close_ends_the_workers_and_fails_pending_jobs(tiny_model_path: Path) ->
     svc = NerService(str(tiny_model_path), processes=2, nice=False)
     pids = svc.pids
     assert len(pids) == 2 and svc.wait_ready(30)
-    job = svc.submit((long_text() + "\n\n") * 40, chunk_chars=300)
+    job = svc.submit((long_text() + "\n\n") * 60, chunk_chars=300)
     svc.close()
     assert wait_gone(pids, timeout=1)
-    assert [u.error for u in job.progress()][-1] in ("NER service closed", None)
+    assert [u.error for u in job.progress()][-1] == "NER service closed"
     with pytest.raises(NerError, match="closed"):
         svc.submit(SENTENCE).result()
 
@@ -194,3 +194,25 @@ def test_workers_die_with_a_killed_parent(tiny_model_path: Path) -> None:
     finally:
         parent.kill()
         parent.wait()
+
+
+def test_service_made_on_a_short_lived_thread_keeps_its_workers(tiny_model_path: Path) -> None:
+    import threading
+
+    made: list[NerService] = []
+
+    def start() -> None:
+        made.append(NerService(str(tiny_model_path), nice=False))
+        made[0].wait_ready(30)  # the worker is up (a death signal would be armed) ...
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    thread.join()  # ... and now the thread that started it has ended
+    svc = made[0]
+    try:
+        time.sleep(0.2)
+        assert svc.status == "ready"
+        assert svc.submit(SENTENCE).result() == [Entity(0, 13, "PERSON"), Entity(22, 27, "GPE")]
+    finally:
+        svc.close()
+    assert wait_gone(svc.pids, timeout=1)

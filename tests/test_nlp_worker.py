@@ -72,7 +72,8 @@ def test_ready_then_chunks_with_absolute_offsets_and_keys(worker: Pipe, tiny_mod
 def test_errors_are_replies_and_the_worker_keeps_serving(worker: Pipe) -> None:
     assert worker.recv()["ready"]
     worker.send({"op": "ner", "job": 1, "chunks": [[-1, "x"]]})
-    assert worker.recv() == {"job": 1, "error": "ValueError: chunk offset must be a non-negative integer"}
+    error = "ValueError: chunk offset must be a non-negative integer"
+    assert worker.recv() == {"job": 1, "error": error}
     worker.send({"op": "explode", "job": 2})
     assert worker.recv()["error"].startswith("ValueError: unknown op")
     assert worker.proc.stdin is not None

@@ -10,8 +10,9 @@ import spacy
 from spacy.language import Language
 
 from reader.nlp.models import NER_EXCLUDE, ModelError, is_model_path, model_meta
+from reader.nlp.protocol import BATCH_CHARS
 
-DEFAULT_BATCH_CHARS = 64_000
+DEFAULT_BATCH_CHARS = BATCH_CHARS
 """Characters of text parsed in one `nlp.pipe` batch: bounds the worker's scratch memory."""
 
 MAX_BATCH_DOCS = 64

@@ -24,8 +24,10 @@ OP_CANCEL = "cancel"
 OP_SUGGEST = "suggest"
 OP_PING = "ping"
 
-BATCH_CHARS = 64_000
-"""Characters the worker parses in one `nlp.pipe` batch (spaCy's scratch memory grows with it)."""
+BATCH_CHARS = 20_000
+"""Characters the worker parses in one `nlp.pipe` batch. spaCy's scratch memory grows with it:
+measured with en_core_web_sm on a 1 MB text, 20k keeps a worker near 190 MB PSS (64k: 260 MB)
+at the same speed, and the first entities arrive sooner."""
 
 Chunk = tuple[int, str, str | None]
 """`(offset, text, key)` of one chunk of a request."""

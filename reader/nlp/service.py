@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -34,7 +34,7 @@ DEFAULT_CHUNK_CHARS = 20_000
 """Characters per chunk sent to a worker (spaCy's scratch memory grows with a doc's length)."""
 
 STOP_WAIT = 2.0
-"""Seconds `close()` waits at each step (stdin closed, then SIGTERM) before the next."""
+"""Seconds `close()` waits after SIGTERM before SIGKILL."""
 
 
 class NerError(Exception):
@@ -99,7 +99,12 @@ _job_ids = itertools.count(1)
 class NerJob:
     """A submitted text (or texts): chunks spread over workers, results streamed per chunk."""
 
-    def __init__(self, chunks: list[protocol.Chunk], on_cancel: Any = None) -> None:
+    def __init__(
+        self,
+        chunks: list[protocol.Chunk],
+        on_cancel: Callable[[NerJob], None] | None = None,
+        closing: Callable[[], bool] | None = None,
+    ) -> None:
         self.id = next(_job_ids)
         self.chunks = chunks
         self.total_chars = sum(len(text) for _offset, text, _key in chunks)
@@ -108,6 +113,7 @@ class NerJob:
         self.workers_done = 0
         self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._on_cancel = on_cancel
+        self._closing = closing or (lambda: False)
         self._lock = threading.Lock()
         self._entities: list[Entity] = []
         self._key_left: dict[str | None, int] = {}
@@ -185,6 +191,8 @@ class NerJob:
     def _handle(self, worker: int, message: dict[str, Any]) -> NerProgress | None:
         if "error" in message:
             return self._failed(str(message["error"]))
+        if message.get("cancelled"):
+            return self._failed("NER service closed" if self._closing() else "NER job stopped")
         if "chunk" not in message:
             return None  # `done` bookkeeping
         index = message["chunk"]
@@ -323,12 +331,11 @@ class _Process:
         return f": {lines[-1]}" if lines else ""
 
     def stop(self) -> None:
-        """Close stdin (the worker exits), then SIGTERM, then SIGKILL."""
+        """Close stdin and SIGTERM (a worker has nothing to save), then SIGKILL if need be."""
         self._outbox.put(None)
-        for action in (None, self.popen.terminate, self.popen.kill):
-            if action is not None:
-                with contextlib.suppress(OSError):
-                    action()
+        for action in (self.popen.terminate, self.popen.kill):
+            with contextlib.suppress(OSError):
+                action()
             try:
                 self.popen.wait(timeout=STOP_WAIT)
                 break
@@ -343,8 +350,9 @@ class NerService:
     """NER in `processes` worker subprocesses, started at once so spaCy loads while the UI
     starts.
 
-    Create it from a long-lived thread (the main thread): on Linux the workers get SIGTERM
-    when the thread that started them ends.
+    Workers end when this process dies: stdin EOF always, and on Linux `PR_SET_PDEATHSIG`
+    too when the service is created on the main thread (the signal follows the creating
+    thread, so from another thread only EOF is used).
     """
 
     def __init__(
@@ -353,6 +361,7 @@ class NerService:
         processes: int = 1,
         python: str = sys.executable,
         nice: bool = True,
+        batch_chars: int = protocol.BATCH_CHARS,
     ) -> None:
         self.model = model
         self.closing = False
@@ -369,9 +378,11 @@ class NerService:
             self.error = str(exc)
             return
         argv = [python, "-m", "reader.nlp.worker", "--model", model, "--parent-pid"]
-        argv.append(str(os.getpid()))
+        argv += [str(os.getpid()), "--batch-chars", str(batch_chars)]
         if not nice:
             argv.append("--no-nice")
+        if threading.current_thread() is not threading.main_thread():
+            argv.append("--no-death-signal")  # it would fire when this thread ends
         for index in range(max(1, processes)):
             try:
                 self._procs.append(_Process(index, self, argv))
@@ -431,7 +442,7 @@ class NerService:
         return self._start(split_many(items, chunk_chars))
 
     def _start(self, chunks: list[protocol.Chunk]) -> NerJob:
-        job = NerJob(chunks, on_cancel=self._cancel)
+        job = NerJob(chunks, on_cancel=self._cancel, closing=lambda: self.closing)
         if not chunks:
             return job
         live = [proc for proc in self._procs if proc.alive]
@@ -448,6 +459,8 @@ class NerService:
             job.assigned.setdefault(target, []).append(index)
         with self._lock:
             self._jobs[job.id] = job
+        if any(self._procs[i].exited.is_set() for i in job.assigned):
+            self._worker_gone(-1, self._failure() or "NER worker exited")
         for proc in live:
             indices = job.assigned.get(proc.index)
             if indices:
@@ -476,15 +489,21 @@ class NerService:
             self._answer(message)
 
     def _worker_gone(self, worker: int, reason: str) -> None:
-        """Fail every job still waiting on the worker that ended."""
+        """Fail every job and suggestion still waiting on a worker that ended."""
         with self._lock:
-            waiting = [job for job in self._jobs.values() if worker in job.assigned]
+            waiting = [
+                job
+                for job in self._jobs.values()
+                if worker in job.assigned
+                or any(self._procs[i].exited.is_set() for i in job.assigned)
+            ]
             for job in waiting:
                 self._jobs.pop(job.id, None)
-            pending = [p for p in self._pending.values() if p[0] == worker]
+            gone = [k for k, (i, _box) in self._pending.items() if self._procs[i].exited.is_set()]
+            boxes = [self._pending.pop(k)[1] for k in gone]
         for job in waiting:
             job.fail(reason)
-        for _worker, box in pending:
+        for box in boxes:
             box.put({"error": reason})
 
     # --- suggestions ------------------------------------------------------------------------
@@ -510,6 +529,8 @@ class NerService:
             box: queue.Queue[dict[str, Any]] = queue.Queue()
             self._pending[job_id] = (proc.index, box)
         proc.send({"op": protocol.OP_SUGGEST, "job": job_id, "text": text})
+        if proc.exited.is_set():
+            self._worker_gone(proc.index, self._failure() or "NER worker exited")
         try:
             reply = box.get(timeout=timeout)
         except queue.Empty as exc:
@@ -525,7 +546,7 @@ class NerService:
 
     # --- shutdown ---------------------------------------------------------------------------
     def close(self) -> None:
-        """End the workers (stdin closed, then terminate, wait, kill); pending jobs fail."""
+        """End the workers (stdin closed and terminate, wait, kill); pending jobs fail."""
         if self.closing:
             return
         self.closing = True

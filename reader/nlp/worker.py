@@ -25,10 +25,14 @@ from reader.nlp import protocol
 PR_SET_PDEATHSIG = 1
 
 
-def set_parent_death_signal(parent_pid: int | None) -> None:
+def set_parent_death_signal(parent_pid: int | None, enable: bool = True) -> None:
     """Ask Linux to send SIGTERM when the parent dies (best effort), and exit at once if the
-    parent is already gone."""
-    if sys.platform.startswith("linux"):
+    parent is already gone.
+
+    Linux counts the *thread* that started us as the parent, so the service only asks for
+    this when it was created on its main thread; otherwise stdin EOF alone ends the worker.
+    """
+    if enable and sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
@@ -92,8 +96,16 @@ class Inbox:
 class Worker:
     """Handles requests one at a time with a loaded pipeline."""
 
-    def __init__(self, model: str, nlp: Any, output: Output, inbox: Inbox) -> None:
+    def __init__(
+        self,
+        model: str,
+        nlp: Any,
+        output: Output,
+        inbox: Inbox,
+        batch_chars: int = protocol.BATCH_CHARS,
+    ) -> None:
         self.model = model
+        self.batch_chars = batch_chars
         self.nlp = nlp
         self.output = output
         self.inbox = inbox
@@ -132,7 +144,7 @@ class Worker:
         job = request.get("job")
         chunks = protocol.parse_chunks(request.get("chunks"))
         items = [(offset, text) for offset, text, _key in chunks]
-        for index, spans in ner_spans(self.nlp, items, batch_chars=protocol.BATCH_CHARS):
+        for index, spans in ner_spans(self.nlp, items, batch_chars=self.batch_chars):
             if self.inbox.stop_job(job):
                 self.output.send({"job": job, "done": True, "cancelled": True})
                 return
@@ -150,7 +162,8 @@ class Worker:
         self.output.send({"job": job, "done": True})
 
     def suggest(self, request: dict[str, Any]) -> None:
-        """Suggestions from `reader.nlp.suggest` over the full parse of `text`."""
+        """Suggestions from `reader.nlp.suggest` over the full parse of `text` (its
+        `suggest_text` when present, else `suggest_doc` on one doc)."""
         job = request.get("job")
         text = request.get("text")
         if not isinstance(text, str):
@@ -164,7 +177,11 @@ class Worker:
             from reader.nlp.pipeline import load_parser
 
             self._parser = load_parser(self.model)
-        suggestions = suggest_module.suggest_doc(self._parser(text))
+        by_text = getattr(suggest_module, "suggest_text", None)
+        if by_text is not None:  # parses paragraph by paragraph: bounded memory on long texts
+            suggestions = by_text(self._parser, text)
+        else:
+            suggestions = suggest_module.suggest_doc(self._parser(text))
         self.output.send({"job": job, "suggestions": suggestions})
 
 
@@ -180,6 +197,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", required=True, help="package name or pipeline folder")
     parser.add_argument("--parent-pid", type=int, default=None, help="exit if this parent dies")
     parser.add_argument("--no-nice", action="store_true", help="do not lower the priority")
+    parser.add_argument(
+        "--no-death-signal", action="store_true", help="do not use PR_SET_PDEATHSIG"
+    )
+    parser.add_argument(
+        "--batch-chars",
+        type=int,
+        default=protocol.BATCH_CHARS,
+        help="characters parsed per nlp.pipe batch (memory grows with it)",
+    )
     return parser.parse_args(argv)
 
 
@@ -187,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     """Load the model, say ready (or why not), then serve requests until stdin closes."""
     args = parse_args(argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    set_parent_death_signal(args.parent_pid)
+    set_parent_death_signal(args.parent_pid, enable=not args.no_death_signal)
     if not args.no_nice:
         with contextlib.suppress(OSError, AttributeError):
             os.nice(10)
@@ -204,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc(file=sys.stderr)
         return 1
     output.send({"ready": True, "model": name, "version": version, "pipes": nlp.pipe_names})
-    Worker(args.model, nlp, output, inbox).serve()
+    Worker(args.model, nlp, output, inbox, max(1, args.batch_chars)).serve()
     return 0
 
 

@@ -1,7 +1,8 @@
 """The `Store`: articles, claims, corrections, entity cache and session in one folder.
 
-Layout (see ARCHITECTURE.md): `index.json` (tables `articles`, `session`), one file per
-article under `articles/`, derived entity cache under `cache/`, the writer lock `.lock`.
+Layout (see ARCHITECTURE.md): `index.json` (tables `articles`, `session`, and `corrections`:
+corpus-wide entity rules), one file per article under `articles/`, derived entity cache under
+`cache/`, the writer lock `.lock`.
 Article files are opened only when asked for, so opening a large store costs one index read.
 """
 
@@ -38,6 +39,8 @@ INDEX_NAME = "index.json"
 ARTICLES_DIR = "articles"
 CACHE_DIR = "cache"
 EXPORTS_DIR = "exports"
+CORPUS_CORRECTIONS = "corrections"
+"""The index.json table of corpus-wide entity correction rules."""
 TEXT_Z_LIMIT = 64 * 1024
 """Texts longer than this (in characters) are stored zlib-compressed and base64-encoded."""
 OPEN_ARTICLES = 8
@@ -809,6 +812,36 @@ class Store:
                 return None
 
             self._modify(article_id, change)
+
+    # -- corpus-wide entity correction rules (table "corrections" of index.json) ---------------
+
+    def corpus_corrections(self) -> list[dict[str, Any]]:
+        """Entity correction rules that apply to every article (scope `corpus`)."""
+        with self._mutex:
+            table = self._index.get(CORPUS_CORRECTIONS, {})
+            return [copy_tree(c) for c in table.values() if isinstance(c, dict)]
+
+    def save_corpus_correction(self, corr: dict[str, Any]) -> None:
+        """Insert or replace a corpus rule by its `id`; durable on return (one index write)."""
+        if not isinstance(corr.get("id"), str):
+            raise ValueError("correction has no id")
+        with self._mutex:
+            tables = self._index_copy()
+            _upsert(tables.setdefault(CORPUS_CORRECTIONS, {}), corr)
+            self._write_index(tables)
+
+    def delete_corpus_correction(self, corr_id: str) -> bool:
+        """Remove a corpus rule; False if there was none with that id."""
+        with self._mutex:
+            tables = self._index_copy()
+            if not _remove(tables.setdefault(CORPUS_CORRECTIONS, {}), corr_id):
+                return False
+            self._write_index(tables)
+            return True
+
+    def all_corrections(self, article_id: str) -> list[dict[str, Any]]:
+        """Corpus rules and the article's own corrections: everything to lay over its entities."""
+        return [*self.corpus_corrections(), *self.corrections(article_id)]
 
     # -- entity cache (derived: no fsync, rebuilt if unreadable) -------------------------------
 

@@ -153,7 +153,8 @@ class ArticleView(ScrollView, can_focus=True):
         }
 
     def _relayout(self) -> None:
-        self._layout = WrapLayout(self.text, self.text_width, self._label_inserts())
+        gap = "\n\n" not in self.text
+        self._layout = WrapLayout(self.text, self.text_width, self._label_inserts(), gap)
         self.virtual_size = Size(self.text_width + MARGIN, self._layout.height)
 
     def on_resize(self) -> None:
@@ -262,6 +263,17 @@ class ArticleView(ScrollView, can_focus=True):
         layout = self.layout
         line = layout.line_of(self.cursor)
         target = max(0, min(layout.height - 1, line + delta))
+        step = 1 if delta > 0 else -1
+        probe = target
+        while 0 <= probe < layout.height and layout.is_empty(probe):
+            probe += step
+        if not 0 <= probe < layout.height:
+            probe = target
+            while 0 <= probe < layout.height and layout.is_empty(probe):
+                probe -= step
+        if not 0 <= probe < layout.height:
+            return
+        target = probe
         if self._goal_cell is None:
             self._goal_cell = self._cell_of(self.cursor)
         goal = self._goal_cell

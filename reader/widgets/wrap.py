@@ -42,10 +42,18 @@ class WrapLayout:
     drawn just before it (entity label tags), so the wrap leaves room for them.
     """
 
-    def __init__(self, text: str, width: int, inserts: Mapping[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        width: int,
+        inserts: Mapping[int, int] | None = None,
+        paragraph_gap: bool = False,
+    ) -> None:
         self.text = text
         self.width = max(4, width)
         self.inserts = dict(inserts or {})
+        self.paragraph_gap = paragraph_gap
+        """Draw an empty line after each paragraph (for texts without blank lines)."""
         self.starts = array("q")
         self.ends = array("q")
         self._layout()
@@ -61,6 +69,10 @@ class WrapLayout:
             return 0
         return max(0, bisect_right(self.starts, offset) - 1)
 
+    def is_empty(self, line: int) -> bool:
+        """True for a line that shows no character (a blank line or a paragraph gap)."""
+        return self.starts[line] == self.ends[line]
+
     def span(self, line: int) -> tuple[int, int]:
         """`(start, end)` offsets of a visual line."""
         return self.starts[line], self.ends[line]
@@ -75,6 +87,9 @@ class WrapLayout:
             self._wrap_paragraph(position, end)
             if newline == -1:
                 break
+            if self.paragraph_gap and end > position:
+                self.starts.append(newline)
+                self.ends.append(newline)
             position = newline + 1
         if not self.starts:
             self.starts.append(0)

@@ -1,0 +1,299 @@
+"""`reader ingest PATH... [--model NAME] [--processes N] [--db DIR]`: load articles into the
+store and cache their named entities, in worker processes, with a progress line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from reader.nlp.models import ModelError, default_model, model_key
+from reader.nlp.protocol import BATCH_CHARS
+from reader.nlp.service import NerJob, NerService
+from reader.paths import resolve_store
+from reader.records import Entity, SourceArticle
+from reader.text.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from reader.store.store import Store
+
+ADD_BATCH = 200
+"""Articles added to the store per transaction."""
+
+FLUSH_SECONDS = 2.0
+"""Cached entities are written at least this often..."""
+
+FLUSH_ARTICLES = 100
+"""...or after this many articles, whichever comes first."""
+
+JOB_ARTICLES = 64
+"""At most this many articles per worker in one request."""
+
+IN_FLIGHT = 2
+"""Requests queued ahead, so workers never wait between batches."""
+
+PLAIN_EVERY = 5.0
+"""Seconds between progress lines when stderr is not a terminal."""
+
+TTY_EVERY = 0.2
+"""Seconds between redraws of the progress line on a terminal."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The sub-command's options."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to ingest")
+    parser.add_argument("--model", help="spaCy model package or folder (default: installed one)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="NER worker processes (default: 2, or 1 on one core)",
+    )
+    parser.add_argument("--db", help="store folder (default: READER_DB, ./annotations, ...)")
+
+
+@dataclass
+class Todo:
+    """A distinct text still needing entities."""
+
+    digest: str
+    text: str
+
+
+@dataclass
+class Progress:
+    """Counts and the stderr progress line."""
+
+    total: int
+    total_chars: int
+    stream: TextIO
+    started: float = field(default_factory=time.monotonic)
+    done: int = 0
+    done_chars: int = 0
+    base_chars: int = 0
+    """Characters of the requests already finished."""
+    entities: int = 0
+    _shown: float = 0.0
+    _width: int = 0
+
+    @property
+    def tty(self) -> bool:
+        """True when the line is redrawn in place."""
+        try:
+            return self.stream.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def line(self) -> str:
+        """`count/total, rates, time left`."""
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = self.done / elapsed
+        chars = self.done_chars / elapsed
+        left = (self.total_chars - self.done_chars) / chars if chars > 0 else None
+        eta = _duration(left) if left is not None else "?"
+        return (
+            f"ner {self.done}/{self.total} articles, {rate:.1f} articles/s, "
+            f"{chars / 1000:.0f}k chars/s, {eta} left"
+        )
+
+    def show(self, force: bool = False) -> None:
+        """Redraw (terminal) or print now and then (pipe or file)."""
+        now = time.monotonic()
+        every = TTY_EVERY if self.tty else PLAIN_EVERY
+        if not force and now - self._shown < every:
+            return
+        self._shown = now
+        text = self.line()
+        if self.tty:
+            self.stream.write("\r" + text + "\x1b[K")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def end(self) -> None:
+        """Finish the in-place line."""
+        if self.tty and self._shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    """`m:ss` or `h:mm:ss`."""
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def default_processes() -> int:
+    """2 on two or more cores, else 1."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _batches(todo: list[Todo], processes: int) -> Iterator[list[Todo]]:
+    """Requests of about one worker batch per process."""
+    limit_chars = BATCH_CHARS * processes
+    limit_count = JOB_ARTICLES * processes
+    group: list[Todo] = []
+    size = 0
+    for item in todo:
+        if group and (size + len(item.text) > limit_chars or len(group) >= limit_count):
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += len(item.text)
+    if group:
+        yield group
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, add, and cache entities; 0 on success, 1 if NER failed, 2 for bad input."""
+    from reader.store.store import Store
+    from reader.text.loading import load_paths
+
+    model = args.model or default_model()
+    if not model:
+        _say("reader ingest: no spaCy model installed (try --model NAME)")
+        return 2
+    try:
+        key_model, version = model_key(model)
+    except ModelError as exc:
+        _say(f"reader ingest: {clean_line(str(exc))}")
+        return 2
+    processes = args.processes if args.processes else default_processes()
+    if processes < 1:
+        _say("reader ingest: --processes must be at least 1")
+        return 2
+    service = NerService(model, processes=processes)  # loads while we read the files
+    store = None
+    try:
+        store = Store(resolve_store(args.db))
+        if store.readonly:
+            _say(f"reader ingest: cannot write the store: {clean_line(store.readonly_reason)}")
+            return 2
+        loaded = load_paths(list(args.paths), skip=store.root)
+        for error in loaded.errors:
+            _say(f"reader ingest: {clean_line(error)}")
+        if not loaded.articles:
+            _say("reader ingest: nothing could be loaded")
+            return 2
+        added = _add_all(store, loaded.articles)
+        todo: list[Todo] = []
+        seen: set[str] = set()
+        for article in loaded.articles:
+            digest = article.text_hash
+            if digest in seen:
+                continue
+            seen.add(digest)
+            if store.cached_entities(digest, key_model, version) is None:
+                todo.append(Todo(digest, article.text))
+        cached = len(seen) - len(todo)
+        _say(
+            f"reader ingest: {len(loaded.articles)} articles ({added} new), "
+            f"{cached} already have entities for {key_model} {version}"
+        )
+        if not todo:
+            return 0
+        return _run_ner(store, service, todo, key_model, version)
+    finally:
+        service.close()
+        if store is not None:
+            store.close()
+
+
+def _add_all(store: Store, articles: list[SourceArticle]) -> int:
+    """Add the articles in transactions of `ADD_BATCH`; the number newly created."""
+    created = 0
+    for start in range(0, len(articles), ADD_BATCH):
+        with store.transaction() as tx:
+            for article in articles[start : start + ADD_BATCH]:
+                created += bool(tx.add_article(article).created)
+    return created
+
+
+def _run_ner(
+    store: Store, service: NerService, todo: list[Todo], key_model: str, version: str
+) -> int:
+    """Entities for every `todo` text, cached in batches; Ctrl-C keeps what is done."""
+    put_many = store.put_cached_entities_many
+    if not service.wait_ready():
+        _say(f"reader ingest: {clean_line(service.status)}")
+        return 1
+    progress = Progress(len(todo), sum(len(t.text) for t in todo), sys.stderr)
+    buffer: list[tuple[str, str, str, list[Entity]]] = []
+    flushed = time.monotonic()
+
+    def flush() -> None:
+        nonlocal flushed
+        if buffer:
+            put_many(list(buffer))
+            buffer.clear()
+        flushed = time.monotonic()
+
+    pending = _batches(todo, service_processes(service))
+    jobs: deque[NerJob] = deque()
+    status = 0
+    try:
+        for _ in range(IN_FLIGHT):
+            _submit_next(service, pending, jobs)
+        while jobs:
+            job = jobs.popleft()
+            for update in job.progress():
+                if update.error:
+                    raise _NerFailed(update.error)
+                for digest, entities in update.completed.items():
+                    buffer.append((digest, key_model, version, entities))
+                    progress.done += 1
+                    progress.entities += len(entities)
+                progress.done_chars = progress.base_chars + update.done_chars
+                if len(buffer) >= FLUSH_ARTICLES or time.monotonic() - flushed >= FLUSH_SECONDS:
+                    flush()
+                progress.show()
+            progress.base_chars += job.total_chars
+            _submit_next(service, pending, jobs)
+    except KeyboardInterrupt:
+        for job in jobs:
+            job.cancel()
+        status = 130
+    except _NerFailed as exc:
+        for job in jobs:
+            job.cancel()
+        status = 1
+        progress.end()
+        _say(f"reader ingest: NER failed: {clean_line(str(exc))}")
+    finally:
+        flush()
+    progress.show(force=True)
+    progress.end()
+    elapsed = time.monotonic() - progress.started
+    verb = "interrupted after caching" if status == 130 else "cached"
+    _say(
+        f"reader ingest: {verb} entities for {progress.done}/{progress.total} articles "
+        f"({progress.entities} entities) in {_duration(elapsed)}"
+    )
+    return status
+
+
+class _NerFailed(Exception):
+    """A job reported an error."""
+
+
+def service_processes(service: NerService) -> int:
+    """How many workers the service runs."""
+    return max(1, len(service.pids))
+
+
+def _submit_next(service: NerService, pending: Iterator[list[Todo]], jobs: deque[NerJob]) -> None:
+    """Queue the next request, if any."""
+    group = next(pending, None)
+    if group is not None:
+        jobs.append(service.submit_many([(t.digest, t.text) for t in group]))

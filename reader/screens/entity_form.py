@@ -1,0 +1,379 @@
+"""The entity form: correct the model's entity under the cursor, or add a missing one.
+
+Flow (`m` in the article text):
+
+- cursor on an entity, nothing selected: relabel it or delete it;
+- to fix an entity's boundaries: select the right span (`v` and motions, or `s`) so that it
+  overlaps the entity, then `m`: the action "set its boundaries to the selection" is chosen;
+- a selection that overlaps no entity: add it as an entity with the label chosen;
+- cursor where a correction acted (also a deleted entity): `m`, then `ctrl+u` reverts to the
+  model, removing every correction record that affects this spot (a rule: all its mentions).
+
+Scope: this mention, every identical string in the article, or in the whole corpus; a rule is
+ONE record, so reverting it undoes every mention at once. `ctrl+s` applies, `escape` cancels.
+Corrections never touch the model's output: they are stored apart (per article, corpus rules
+in the store's index) and laid over the entities each time they are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Select, Static
+
+from reader.corrections import CorrectionError, find_anchor, make_correction, rule_matches
+from reader.records import Entity
+from reader.store.errors import StoreError
+from reader.text.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from reader.screens.main import MainScreen
+
+__all__ = [
+    "SPACY_LABELS",
+    "EntityForm",
+    "EntityFormData",
+    "EntityFormResult",
+    "correction_spans",
+    "corrections_affecting",
+    "describe_correction",
+    "label_choices",
+    "open_entity_form",
+]
+
+SPACY_LABELS: tuple[str, ...] = (
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+)
+"""spaCy's English entity labels (OntoNotes), in its documentation's order."""
+
+ACTION_NAMES: dict[str, str] = {
+    "relabel": "Relabel",
+    "delete": "Delete: not an entity",
+    "rebound": "Set its boundaries to the selection",
+    "add": "Add the selection as an entity",
+}
+SCOPE_NAMES: dict[str, str] = {
+    "mention": "this mention only",
+    "article": "all mentions in this article",
+    "corpus": "all mentions in the corpus",
+}
+HELP = (
+    "ctrl+s apply · ctrl+u revert to model (removes the corrections listed) · escape cancel. "
+    "To fix boundaries: escape, select the right span with v + motions over the entity, "
+    "then m."
+)
+
+
+@dataclass
+class EntityFormData:
+    """What the form shows: the span, the choices and the corrections already acting here."""
+
+    text: str
+    """The entity's (or the selection's) surface text."""
+    label: str
+    labels: list[str]
+    actions: list[str]
+    action: str
+    selection_text: str = ""
+    existing: list[str] = field(default_factory=list)
+    """One line per correction affecting this spot (what ctrl+u removes)."""
+    corpus_scope: bool = True
+
+
+@dataclass(frozen=True)
+class EntityFormResult:
+    """What the analyst chose: an action (or `revert`), a label and a scope."""
+
+    action: str
+    label: str = ""
+    scope: str = "mention"
+
+
+def label_choices(seen: Iterable[str]) -> list[str]:
+    """spaCy's labels, then any other label seen, sorted."""
+    extra = sorted({label for label in seen if label and label not in SPACY_LABELS})
+    return [*SPACY_LABELS, *extra]
+
+
+def correction_spans(corr: dict[str, Any], text: str) -> list[tuple[int, int]]:
+    """The spans of `text` a correction acts on (the old span and, for a rebound, the new)."""
+    try:
+        start, end = int(corr["start"]), int(corr["end"])
+        shift_start = int(corr["new_start"]) - start if corr.get("new_start") is not None else 0
+        shift_end = int(corr["new_end"]) - end if corr.get("new_end") is not None else 0
+    except (KeyError, TypeError, ValueError):
+        return []
+    rebound = corr.get("action") == "rebound"
+    if corr.get("scope", "mention") == "mention":
+        anchor = find_anchor(corr, text) if isinstance(corr.get("text"), str) else None
+        found = [anchor] if anchor is not None else []
+    else:
+        found = rule_matches(text, str(corr.get("text") or ""))
+    spans: list[tuple[int, int]] = []
+    for s, e in found:
+        spans.append((s, e))
+        if rebound:
+            spans.append((s + shift_start, e + shift_end))
+    return spans
+
+
+def corrections_affecting(
+    corrections: Iterable[dict[str, Any]], text: str, start: int, end: int
+) -> list[dict[str, Any]]:
+    """The corrections acting on any span that overlaps `start:end`."""
+    return [
+        corr
+        for corr in corrections
+        if any(s < end and start < e for s, e in correction_spans(corr, text))
+    ]
+
+
+def describe_correction(corr: dict[str, Any]) -> str:
+    """One plain line: what a correction does and where."""
+    action = str(corr.get("action") or "?")
+    surface = clean_line(str(corr.get("text") or ""))
+    if len(surface) > 40:
+        surface = surface[:39] + "…"
+    label = clean_line(str(corr.get("label") or ""))
+    scope = SCOPE_NAMES.get(str(corr.get("scope") or "mention"), "?")
+    what = {
+        "relabel": f"relabel “{surface}” as {label}",
+        "delete": f"delete “{surface}”",
+        "rebound": f"new boundaries for “{surface}”" + (f" ({label})" if label else ""),
+        "add": f"add “{surface}” as {label}",
+    }.get(action, f"{action} “{surface}”")
+    return f"{what} — {scope}"
+
+
+class EntityForm(ModalScreen[EntityFormResult | None]):
+    """Choose a correction; dismisses with an `EntityFormResult`, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", priority=True),
+        Binding("ctrl+u", "revert", "Revert to model", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, data: EntityFormData) -> None:
+        super().__init__()
+        self.data = data
+
+    def compose(self) -> ComposeResult:
+        """The span, then action, label and scope; what already acts here; the keys."""
+        data = self.data
+        with VerticalScroll(id="entity-form"):
+            yield Static(Text("Entity correction", style="bold"), id="entity-title")
+            heading = Text("“" + clean_line(data.text)[:200] + "”", style="italic")
+            if data.label and data.actions and data.actions[0] != "add":
+                heading.append(f"  {clean_line(data.label)}", style="bold")
+            yield Static(heading, id="entity-text")
+            if data.selection_text and data.selection_text != data.text:
+                yield Static(
+                    Text("selection: “" + clean_line(data.selection_text)[:200] + "”"),
+                    id="entity-selection",
+                )
+            if data.actions:
+                yield Label(Text("Action"))
+                yield Select(
+                    [(Text(ACTION_NAMES[a]), a) for a in data.actions],
+                    value=data.action,
+                    allow_blank=False,
+                    id="entity-action",
+                )
+                yield Label(Text("Label"))
+                labels = list(dict.fromkeys([*data.labels, data.label]))
+                yield Select(
+                    [(Text(clean_line(name)), name) for name in labels],
+                    value=data.label,
+                    allow_blank=False,
+                    id="entity-label",
+                )
+                yield Label(Text("Apply to"))
+                scopes = [s for s in SCOPE_NAMES if s != "corpus" or data.corpus_scope]
+                yield Select(
+                    [(Text(SCOPE_NAMES[s]), s) for s in scopes],
+                    value="mention",
+                    allow_blank=False,
+                    id="entity-scope",
+                )
+            if data.existing:
+                lines = Text("Corrections here (ctrl+u removes them):", style="bold")
+                for line in data.existing:
+                    lines.append("\n  • " + line, style="")
+                yield Static(lines, id="entity-existing")
+            yield Static(Text(HELP, style="dim"), id="entity-help")
+
+    def on_mount(self) -> None:
+        """Start on the action."""
+        if self.data.actions:
+            self.query_one("#entity-action", Select).focus()
+
+    def action_apply(self) -> None:
+        """Return the chosen correction."""
+        if not self.data.actions:
+            self.notify("Nothing to apply here; ctrl+u reverts, escape closes.",
+                        markup=False, timeout=3)
+            return
+        action = str(self.query_one("#entity-action", Select).value)
+        label = str(self.query_one("#entity-label", Select).value)
+        scope = str(self.query_one("#entity-scope", Select).value)
+        self.dismiss(EntityFormResult(action, label, scope))
+
+    def action_revert(self) -> None:
+        """Remove the corrections affecting this spot."""
+        if not self.data.existing:
+            self.notify("No correction acts here: these are the model's entities.",
+                        markup=False, timeout=3)
+            return
+        self.dismiss(EntityFormResult("revert"))
+
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(None)
+
+
+@dataclass
+class _Target:
+    """What the form acts on in the article on screen."""
+
+    entity: Entity | None
+    selection: tuple[int, int] | None
+    spot: tuple[int, int]
+    affecting: list[tuple[bool, dict[str, Any]]]
+    """(is a corpus rule, record) for each correction acting on the spot."""
+
+
+def _overlapping(entities: Sequence[Entity], start: int, end: int) -> list[Entity]:
+    return [e for e in entities if e.start < end and start < e.end]
+
+
+def open_entity_form(
+    screen: MainScreen, selection: tuple[int, int] | None, entity: Entity | None
+) -> None:
+    """Open the entity form for the entity under the cursor and/or the selection."""
+    app = screen.reader_app
+    article = screen.article
+    store = app.store
+    if store.readonly or not article.in_store:
+        why = store.readonly_reason or "the article is not in the store"
+        screen.notify(f"Corrections cannot be saved: {why}.", markup=False, severity="warning",
+                      timeout=4)
+        return
+    text = article.text
+    view = screen.view
+    if entity is None and selection is not None:
+        near = _overlapping(view.entities, *selection)
+        inside = [e for e in near if e.start <= view.cursor < e.end]
+        entity = (inside or near or [None])[0]
+    if entity is not None:
+        spot = (entity.start, entity.end)
+    elif selection is not None:
+        spot = selection
+    else:
+        spot = (view.cursor, view.cursor + 1)
+    try:
+        article_corrections = store.corrections(article.id)
+        corpus_rules = store.corpus_corrections()
+    except (KeyError, StoreError, OSError) as error:
+        screen.notify(f"Cannot read the corrections: {error}", markup=False, severity="error")
+        return
+    affecting = [(False, c) for c in corrections_affecting(article_corrections, text, *spot)]
+    affecting += [(True, c) for c in corrections_affecting(corpus_rules, text, *spot)]
+    if selection is not None and entity is not None and selection != (entity.start, entity.end):
+        actions = ["rebound", "relabel", "delete"]
+    elif entity is not None:
+        actions = ["relabel", "delete"]
+    elif selection is not None:
+        actions = ["add"]
+    else:
+        actions = []
+    if not actions and not affecting:
+        screen.notify("Move onto an entity, or select a span (v, s) to add one, then m.",
+                      markup=False, timeout=3)
+        return
+    seen = [e.label for e in view.entities]
+    seen += [e.label for e in app.entities.get(article.id, [])]
+    seen += [str(c.get("label")) for c in [*article_corrections, *corpus_rules]]
+    surface = text[spot[0]:spot[1]] if (entity is not None or selection is not None) else ""
+    data = EntityFormData(
+        text=surface,
+        label=entity.label if entity is not None else SPACY_LABELS[0],
+        labels=label_choices(seen),
+        actions=actions,
+        action=actions[0] if actions else "",
+        selection_text=text[selection[0]:selection[1]] if selection is not None else "",
+        existing=[describe_correction(c) for _, c in affecting],
+    )
+    target = _Target(entity, selection, spot, affecting)
+
+    def done(result: EntityFormResult | None) -> None:
+        if result is not None:
+            apply_result(screen, target, result)
+        view.focus()
+
+    screen.app.push_screen(EntityForm(data), done)
+
+
+def apply_result(screen: MainScreen, target: _Target, result: EntityFormResult) -> None:
+    """Store what the form chose, then show the entities again."""
+    app = screen.reader_app
+    article = screen.article
+    store = app.store
+    text = article.text
+    try:
+        if result.action == "revert":
+            for corpus, corr in target.affecting:
+                if corpus:
+                    store.delete_corpus_correction(str(corr["id"]))
+                else:
+                    store.delete_correction(article.id, str(corr["id"]))
+            message = f"Reverted to the model: {len(target.affecting)} correction(s) removed."
+        else:
+            corr = _make(target, result, text, app.session.annotator)
+            if result.scope == "corpus":
+                store.save_corpus_correction(corr)
+            else:
+                store.save_correction(article.id, corr)
+            message = "Saved: " + describe_correction(corr) + " (m then ctrl+u reverts)."
+    except CorrectionError as error:
+        screen.notify(f"Not saved: {error}", markup=False, severity="warning", timeout=5)
+        return
+    except (KeyError, StoreError, OSError) as error:
+        screen.notify(f"The correction was NOT saved: {error}", markup=False, severity="error",
+                      timeout=8)
+        return
+    screen.view.clear_selection()
+    screen.refresh_entities()
+    screen.notify(message, markup=False, timeout=4)
+
+
+def _make(target: _Target, result: EntityFormResult, text: str,
+          annotator: str) -> dict[str, Any]:
+    entity, selection = target.entity, target.selection
+    action = result.action
+    if action == "add":
+        if selection is None:
+            raise CorrectionError("select the span to add first")
+        return make_correction("add", *selection, text, label=result.label,
+                               scope=result.scope, annotator=annotator)
+    if entity is None:
+        raise CorrectionError("no entity here")
+    if action == "rebound":
+        if selection is None:
+            raise CorrectionError("select the right span first (v and motions), then m")
+        return make_correction("rebound", entity.start, entity.end, text, label=result.label,
+                               new_start=selection[0], new_end=selection[1],
+                               scope=result.scope, annotator=annotator)
+    if action == "relabel":
+        return make_correction("relabel", entity.start, entity.end, text, label=result.label,
+                               scope=result.scope, annotator=annotator)
+    return make_correction("delete", entity.start, entity.end, text, scope=result.scope,
+                           annotator=annotator)

@@ -1,0 +1,81 @@
+"""SVG snapshots of the main screens (pytest-textual-snapshot). Update with --snapshot-update
+after looking at the new pictures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.apphelpers import SAMPLE, make_app, wait_entities
+
+SIZE = (120, 36)
+
+
+@pytest.fixture()
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in a temporary folder, so the status line's store path is always `store/`."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def _settle(pilot: Any) -> None:
+    await wait_entities(pilot)
+    await pilot.pause()
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_sample_article_with_entities(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
+    app = make_app("store", [SAMPLE], tiny_nlp)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_settle)
+
+
+def test_entities_tab_focused(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
+    app = make_app("store", [SAMPLE], tiny_nlp)
+
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("tab", "down", "down")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_help_screen(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
+    app = make_app("store", [SAMPLE], tiny_nlp)
+
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_article_with_claims(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
+    app = make_app("store", [SAMPLE], tiny_nlp)
+
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press(")", ")", "s", "1", ")", "s", "4", "w", "w", "v", "w", "w", "2")
+        await pilot.press("g", "t")
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_claims_tab(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
+    app = make_app("store", [SAMPLE], tiny_nlp)
+
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press(")", ")", "s", "1", ")", "s", "4", "f3")
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
