@@ -79,6 +79,7 @@ class Progress:
     """Characters of the requests already finished."""
     entities: int = 0
     _shown: float = 0.0
+    _shown_done: int = -1
     _width: int = 0
 
     @property
@@ -107,7 +108,9 @@ class Progress:
         every = TTY_EVERY if self.tty else PLAIN_EVERY
         if not force and now - self._shown < every:
             return
-        self._shown = now
+        if force and self._shown_done == self.done:
+            return  # nothing new since the last line
+        self._shown, self._shown_done = now, self.done
         text = self.line()
         if self.tty:
             self.stream.write("\r" + text + "\x1b[K")

@@ -24,8 +24,11 @@ def export_name(article: dict[str, Any], fmt: str, now: datetime | None = None) 
     return f"{article_file_stem(article)}-{moment:%Y%m%d-%H%M%S}{EXTENSIONS[fmt]}"
 
 
-def export_article(store: Any, article_id: str, fmt: str, out_dir: Path | None = None) -> Path:
-    """Export one article's claims in `fmt` into `out_dir` (default `<store>/exports/`).
+def export_article(
+    store: Any, article_id: str | None, fmt: str, out_dir: Path | None = None
+) -> Path:
+    """Export one article's claims (every article's when `article_id` is None) in `fmt` into
+    `out_dir` (default `<store>/exports/`).
 
     Returns the path written (a folder for brat). Raises `KeyError` for an unknown article,
     `ValueError` for an unknown format, `OSError` when the file cannot be written.
@@ -34,13 +37,18 @@ def export_article(store: Any, article_id: str, fmt: str, out_dir: Path | None =
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    article = store.article(article_id)
-    if article is None:
-        raise KeyError(article_id)
+    if article_id is None:
+        article: dict[str, Any] = {"id": "sha256:all", "title": "all-articles"}
+        flt = ClaimFilter()
+    else:
+        found = store.article(article_id)
+        if found is None:
+            raise KeyError(article_id)
+        article = found
+        flt = ClaimFilter(article_ids=(article_id,))
     folder = Path(out_dir) if out_dir is not None else Path(store.root) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / export_name(article, fmt)
-    flt = ClaimFilter(article_ids=(article_id,))
     entities = store_entities(store) if fmt == "spacy" else None
     if fmt in NEEDS_OUT:
         export(store, fmt, path=target, flt=flt, entities_for=entities)

@@ -1,0 +1,79 @@
+"""ctrl+e: export the current article or everything, in a chosen format, to `exports/` inside
+the store; the path written is shown when done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Select, Static
+
+from reader.formats.exporting import EXPORT_FORMATS
+
+SCOPES: list[tuple[str, str]] = [("this article", "article"), ("all articles", "all")]
+
+
+class ExportDialog(ModalScreen[None]):
+    """Pick a format and a scope; ctrl+s (or enter on the last field) exports."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "export", "Export", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, article_id: str | None) -> None:
+        super().__init__()
+        self.article_id = article_id
+
+    def compose(self) -> ComposeResult:
+        """Format, scope, and where it goes."""
+        with VerticalScroll(id="export-form"):
+            yield Static(Text("Export claims", style="bold"))
+            yield Label(Text("Format"))
+            yield Select([(Text(f), f) for f in EXPORT_FORMATS], value=EXPORT_FORMATS[0],
+                         allow_blank=False, id="export-format")
+            yield Label(Text("What"))
+            yield Select([(Text(label), value) for label, value in SCOPES],
+                         value="article" if self.article_id else "all", allow_blank=False,
+                         id="export-scope")
+            yield Static(Text("Written to exports/ inside the store. ctrl+s export · escape "
+                              "cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        """Start on the format."""
+        self.query_one("#export-format", Select).focus()
+
+    def action_cancel(self) -> None:
+        """Close without exporting."""
+        self.dismiss(None)
+
+    def action_export(self) -> None:
+        """Export in a worker (the spaCy format loads spaCy) and close."""
+        fmt = str(self.query_one("#export-format", Select).value)
+        scope = str(self.query_one("#export-scope", Select).value)
+        article_id = self.article_id if scope == "article" else None
+        self.app.notify(f"Exporting {fmt}…", markup=False, timeout=2)
+        run_export(self.app, article_id, fmt)
+        self.dismiss(None)
+
+
+def run_export(app, article_id: str | None, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """Export on a thread; notify the path or the error on the UI thread."""
+    import threading
+
+    def job() -> None:
+        from reader.formats import export_article
+
+        try:
+            path: Path = export_article(app.store, article_id, fmt)
+        except Exception as error:  # noqa: BLE001 - any failure is one line for the user
+            message = f"Export failed: {error}"
+            app.call_from_thread(app.notify, message, markup=False, severity="error")
+            return
+        app.call_from_thread(app.notify, f"Exported {fmt}: {path}", markup=False, timeout=8)
+
+    threading.Thread(target=job, name="export", daemon=True).start()

@@ -1,0 +1,212 @@
+"""Pilot tests of the corpus view: figures across articles, drilling into an entity or a
+speaker, cross-article search, and jumping to what was found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable, Input
+
+from reader.records import Entity
+from reader.screens.corpus import CorpusScreen, squeeze
+from reader.screens.main import MainScreen
+from reader.widgets.article_view import ArticleView
+from tests.apphelpers import make_app, wait_for
+from tests.corpushelpers import NOTE, corpus_folder, visit_all
+
+SIZE = (120, 40)
+
+
+def main_view(app: Any) -> ArticleView:
+    return app.screen.query_one(ArticleView)
+
+
+def cells(screen: CorpusScreen, table_id: str) -> list[list[str]]:
+    table = screen.query_one(f"#{table_id}", DataTable)
+    rows = []
+    for index in range(table.row_count):
+        row = table.get_row_at(index)
+        assert all(isinstance(cell, Text) for cell in row)
+        rows.append([cell.plain for cell in row])
+    return rows
+
+
+def add_claim(app: Any, index: int, quote: str, speaker: str, verdict: str,
+              label: str = "factual") -> dict[str, Any]:
+    article = app.articles[index]
+    start = article.text.index(quote)
+    claim, saved = app.session.create(article, start, start + len(quote), label, [],
+                                      speaker=speaker, verdict=verdict)
+    assert saved
+    return claim
+
+
+async def open_corpus(pilot: Any) -> CorpusScreen:
+    app = pilot.app
+    await pilot.press("ctrl+f")
+    await wait_for(pilot, lambda: isinstance(app.screen, CorpusScreen))
+    screen = app.screen
+    assert isinstance(screen, CorpusScreen)
+    await wait_for(pilot, lambda: screen.ready)
+    await pilot.pause()
+    return screen
+
+
+async def setup_corpus(pilot: Any) -> None:
+    """NER on every article; three claims in the sample, one in the note."""
+    app = pilot.app
+    await visit_all(pilot)
+    add_claim(app, 0, "Borrell also visited the demilitarised zone", "Josep Borrell", "true")
+    add_claim(app, 0, "We are strategic partners.", "josep  borrell", "false", "opinion")
+    add_claim(app, 0, "all scenarios are being considered", "Cho Tae-yul", "unverified",
+              "quote")
+    add_claim(app, 4, "Borrell met Cho Tae-yul in Seoul", "the reporter", "true")
+
+
+async def test_corpus_figures_across_articles(tmp_path: Path, tiny_nlp) -> None:
+    app = make_app(tmp_path / "db", [corpus_folder(tmp_path)], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        assert len(app.articles) == 5
+        await setup_corpus(pilot)
+        screen = await open_corpus(pilot)
+        data = screen.data
+        assert data is not None and data.stats.articles == 5
+        entities = cells(screen, "corpus-entities")
+        counts = [int(row[2]) for row in entities]
+        assert counts == sorted(counts, reverse=True)
+        assert entities[0][:2] == ["North Korea", "GPE"]
+        assert int(entities[0][2]) == app.articles[0].text.count("North Korea")
+        borrell = next(row for row in entities if row[:2] == ["Borrell", "PERSON"])
+        assert borrell[2:] == ["6", "2"]  # 5 in the sample, 1 in the note; 2 articles
+        speakers = cells(screen, "corpus-speakers")
+        assert speakers[0] == ["Josep Borrell", "2", "true 1 · false 1"]
+        assert ["Cho Tae-yul", "1", "unverified 1"] in speakers
+        labels = cells(screen, "corpus-labels")
+        assert labels[0] == ["factual", "0", "2", "0", "2"]  # unverified true false All
+        assert ["opinion", "0", "0", "1", "1"] in labels
+        summary = str(screen.query_one("#corpus-summary").render())
+        assert "5 articles" in summary and "4 claims" in summary
+        assert "█▁▁▁▄" in summary  # 3, 0, 0, 0, 1 claims
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+async def test_entities_come_from_the_cache_without_ner(tmp_path: Path, tiny_nlp) -> None:
+    db = tmp_path / "db"
+    app = make_app(db, [corpus_folder(tmp_path)], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await visit_all(pilot)
+        await pilot.press("q")
+    again = make_app(db, (), None)  # no NER at all this time
+    async with again.run_test(size=SIZE) as pilot:
+        assert again.entities.keys() <= {again.articles[0].id}
+        screen = await open_corpus(pilot)
+        borrell = next(row for row in cells(screen, "corpus-entities")
+                       if row[:2] == ["Borrell", "PERSON"])
+        assert borrell[2:] == ["6", "2"]
+
+
+async def test_entity_and_speaker_lists_jump_across_articles(tmp_path: Path, tiny_nlp) -> None:
+    app = make_app(tmp_path / "db", [corpus_folder(tmp_path)], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await setup_corpus(pilot)
+        screen = await open_corpus(pilot)
+        entities = screen.query_one("#corpus-entities", DataTable)
+        row = next(i for i, r in enumerate(cells(screen, "corpus-entities"))
+                   if r[:2] == ["Borrell", "PERSON"])
+        entities.focus()
+        entities.move_cursor(row=row)
+        await pilot.press("enter")
+        results = cells(screen, "corpus-results")
+        assert len(results) == 6 and all(r[1] == "PERSON" for r in results)
+        assert all("Borrell" in r[2] for r in results)
+        assert results[-1][0] == app.articles[4].title
+        table = screen.query_one("#corpus-results", DataTable)
+        assert table.has_focus
+        table.move_cursor(row=5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.screen.index == 4
+        view = main_view(app)
+        assert view.cursor == NOTE.index("Borrell")
+        assert view.has_focus
+
+        screen = await open_corpus(pilot)
+        speakers = screen.query_one("#corpus-speakers", DataTable)
+        speakers.focus()
+        speakers.move_cursor(row=0)
+        await pilot.press("enter")
+        results = cells(screen, "corpus-results")
+        assert [r[1] for r in results] == ["factual · true", "opinion · false"]
+        assert results[1][2] == "We are strategic partners."
+        screen.query_one("#corpus-results", DataTable).move_cursor(row=1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.screen.index == 0
+        assert main_view(app).cursor == app.articles[0].text.index("We are strategic")
+
+
+async def test_search_across_articles_lists_sentences_and_jumps(tmp_path: Path,
+                                                               tiny_nlp) -> None:
+    app = make_app(tmp_path / "db", [corpus_folder(tmp_path)], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await visit_all(pilot)
+        screen = await open_corpus(pilot)
+        search = screen.query_one("#corpus-search", Input)
+        assert search.has_focus
+        await pilot.press(*"google")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.results_kind == "search" and screen.ready)
+        results = cells(screen, "corpus-results")
+        titles = [r[0] for r in results]
+        brat = [a.title for a in app.articles[1:3]]
+        assert set(titles) == {*brat, app.articles[4].title}
+        assert titles == sorted(titles, key=[a.title for a in app.articles].index)
+        first_brat = app.articles[1].text
+        sentence = "1 ) Google was founded by Larry Page and Sergey Brin in California."
+        assert sentence in [r[2] for r in results]
+        # one row per sentence, even with two matches in it
+        assert all(r[1] == "1×" for r in results)
+        row = [r[2] for r in results].index(sentence, 1) if [r[2] for r in results].count(
+            sentence) > 1 else [r[2] for r in results].index(sentence)
+        screen.query_one("#corpus-results", DataTable).move_cursor(row=row)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        target = app.articles[app.screen.index]
+        assert target.title == results[row][0]
+        assert main_view(app).cursor == target.text.index("Google", target.text.index(
+            sentence))
+        assert target.text == first_brat or target.id == app.articles[2].id
+
+
+async def test_search_finds_articles_not_opened_this_session(tmp_path: Path,
+                                                            tiny_nlp) -> None:
+    """Articles in the store but not open are searched, and jumping opens them."""
+    db = tmp_path / "db"
+    folder = corpus_folder(tmp_path)
+    app = make_app(db, [folder], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+    only = make_app(db, [folder / "zz-note.txt"], tiny_nlp)
+    async with only.run_test(size=SIZE) as pilot:
+        assert len(only.articles) == 1
+        screen = await open_corpus(pilot)
+        assert screen.data is not None and screen.data.stats.articles == 5
+        await pilot.press(*"cocoa zone")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.results_kind == "search" and screen.ready)
+        [row] = cells(screen, "corpus-results")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(only.screen, MainScreen))
+        assert len(only.articles) == 2 and only.screen.index == 1
+        article = only.articles[1]
+        assert main_view(only).cursor == article.text.index("cocoa zone")
+        assert row[0] == article.title
+
+
+def test_squeeze_groups_long_sparklines() -> None:
+    assert squeeze([1, 2, 3], 5) == ([1, 2, 3], 1)
+    assert squeeze(list(range(10)), 4) == ([3, 12, 21, 9], 3)
+    assert Entity(0, 1, "X").label == "X"
