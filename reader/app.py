@@ -24,6 +24,9 @@ from reader.store.errors import StoreWriteError
 from reader.store.store import Store
 from reader.text.sanitize import clean_line
 
+LONG_TEXT_CHARS = 200_000
+"""Above this, NER runs in two worker processes."""
+
 NerFactory = Callable[[], Any]
 """Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
 
@@ -137,15 +140,23 @@ class ReaderApp(App[None]):
         return {article.id: article for article in self.articles}
 
     # -- NER ----------------------------------------------------------------------------------
-    def ner_backend(self) -> Any:
-        """The NER backend, started on first use; None when there is no model."""
+    def ner_backend(self, text_length: int = 0) -> Any:
+        """The NER backend, started on first use; None when there is no model.
+
+        Long texts get two worker processes (on two or more cores): NER of a 1 MB book takes
+        half the time, for a second model in memory.
+        """
         if self._ner is None:
             if self._ner_factory is not None:
                 self._ner = self._ner_factory()
             elif self.model:
+                import os
+
                 from reader.nlp.service import NerService
 
-                self._ner = NerService(self.model, processes=1)
+                long_text = text_length > LONG_TEXT_CHARS
+                processes = 2 if long_text and (os.cpu_count() or 1) >= 2 else 1
+                self._ner = NerService(self.model, processes=processes)
             else:
                 return None
         return self._ner
@@ -171,7 +182,10 @@ class ReaderApp(App[None]):
         try:
             self.store.put_cached_entities(text_hash(article.text), self.model_key,
                                            self.model_version, entities)
-        except (OSError, StoreWriteError):
+            if article.in_store:
+                article.stored_entities = len(entities)
+                self.store.update_article(article.id, entity_count=len(entities))
+        except (OSError, KeyError, StoreWriteError):
             pass  # a cache write that fails costs a re-run of NER, nothing else
 
     def displayed_entities(self, article: OpenArticle, model: list[Entity]) -> list[Entity]:

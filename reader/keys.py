@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -226,9 +226,9 @@ ACTIONS: tuple[Action, ...] = (
 )
 
 
-def bindings_for(scope: str) -> list[Binding]:
+def bindings_for(scope: str) -> list[BindingType]:
     """Textual bindings for every action of one scope, in table order."""
-    result: list[Binding] = []
+    result: list[BindingType] = []
     for action in ACTIONS:
         if action.scope != scope:
             continue

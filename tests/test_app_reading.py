@@ -24,10 +24,10 @@ async def test_cursor_starts_on_first_word_and_moves_by_line(tmp_path: Path, tin
         await wait_entities(pilot)
         view = view_of(app)
         assert view.cursor == 0 and view.text.startswith("In a joint")
-        line = view.layout.line_of(view.cursor)
+        line = view.wrap.line_of(view.cursor)
         for key, delta in (("j", 1), ("down", 1), ("k", -1), ("up", -1)):
             await pilot.press(key)
-            assert view.layout.line_of(view.cursor) == line + delta, key
+            assert view.wrap.line_of(view.cursor) == line + delta, key
             line += delta
 
 
@@ -72,7 +72,7 @@ async def test_paging_and_ends(tmp_path: Path, tiny_nlp) -> None:
         await pilot.press("home")
         assert view.cursor == 0
         # the cursor stays on screen through all of it
-        line = view.layout.line_of(view.cursor)
+        line = view.wrap.line_of(view.cursor)
         assert view.scroll_y <= line < view.scroll_y + view.scrollable_content_region.height
 
 
@@ -210,9 +210,9 @@ async def test_label_toggle_rewraps(tmp_path: Path, tiny_nlp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         view = view_of(app)
-        height = view.layout.height
+        height = view.wrap.height
         await pilot.press("t")
-        assert view.show_labels and view.layout.height >= height
+        assert view.show_labels and view.wrap.height >= height
         await pilot.press("t")
         assert not view.show_labels
 
@@ -221,8 +221,8 @@ async def test_label_toggle_rewraps(tmp_path: Path, tiny_nlp) -> None:
 async def test_readable_at_80_and_200_columns(tmp_path: Path, tiny_nlp, width: int) -> None:
     app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
     async with app.run_test(size=(width, 30)) as pilot:
-        await wait_for(pilot, lambda: view_of(app).layout.height > 0)
+        await wait_for(pilot, lambda: view_of(app).wrap.height > 0)
         view = view_of(app)
-        for line in range(view.layout.height):
-            start, end = view.layout.span(line)
+        for line in range(view.wrap.height):
+            start, end = view.wrap.span(line)
             assert len(view.text[start:end].rstrip()) <= view.text_width

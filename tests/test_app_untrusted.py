@@ -8,7 +8,10 @@ from pathlib import Path
 from reader.widgets.article_view import ArticleView
 from tests.apphelpers import make_app, wait_for
 
-HOSTILE = "Title [bold]x[/bold]\n\nA [red]x[/red] and [/] and \x1b]0;title\x07 end [@click=app.quit]q[/].\n"
+HOSTILE = (
+    "Title [bold]x[/bold]\n\n"
+    "A [red]x[/red] and [/] and \x1b]0;title\x07 end [@click=app.quit]q[/].\n"
+)
 
 
 def rendered_text(view: ArticleView) -> str:
@@ -24,7 +27,7 @@ async def test_markup_and_controls_show_literally(tmp_path: Path, tiny_nlp) -> N
     app = make_app(tmp_path / "db", [path], tiny_nlp)
     async with app.run_test(size=(120, 30)) as pilot:
         view = app.screen.query_one(ArticleView)
-        await wait_for(pilot, lambda: view.layout.height > 0)
+        await wait_for(pilot, lambda: view.wrap.height > 0)
         shown = rendered_text(view)
         assert "[red]x[/red]" in shown and "and [/] and" in shown
         assert "\x1b" not in shown and "\x07" not in shown

@@ -138,7 +138,8 @@ async def test_encodings_open_faithfully_in_the_app(tmp_path: Path) -> None:
         paths.append(tmp_path / name)
     latin = "Caf\xe9 cr\xe8me, na\xefve.\n"
     (tmp_path / "latin1.txt").write_bytes(latin.encode("latin-1"))
-    (tmp_path / "invalid.txt").write_bytes(b"Good start \xff\xfe\xc3 then ascii.\n")
+    (tmp_path / "invalid.txt").write_bytes("Good start: Grüße aus Köln ".encode() + b"\xff\xfe"
+                                           + " then ascii.\n".encode())
     paths += [tmp_path / "latin1.txt", tmp_path / "invalid.txt"]
     loaded = load_paths(paths)
     assert loaded.errors == []
@@ -158,7 +159,7 @@ async def test_encodings_open_faithfully_in_the_app(tmp_path: Path) -> None:
             assert view.text.split("\n")[0][:20].strip() in rendered
     assert texts[0] == BODY
     assert texts[-2] == latin
-    assert texts[-1].startswith("Good start ") and texts[-1].endswith(" then ascii.\n")
+    assert texts[-1] == "Good start: Grüße aus Köln \ufffd\ufffd then ascii.\n"
     assert "\ufffd" in texts[-1]
 
 
@@ -186,23 +187,23 @@ async def test_cursor_never_splits_a_grapheme_and_lines_fit(tmp_path: Path) -> N
             width = view.scrollable_content_region.width
             for y in range(view.scrollable_content_region.height):
                 assert view.render_line(y).cell_length <= width
-            for line in range(view.layout.height):
-                start, end = view.layout.span(line)
+            for line in range(view.wrap.height):
+                start, end = view.wrap.span(line)
                 assert cell_len(view.text[start:end].rstrip(" ").replace("\t", " ")) \
                     <= view.text_width, (line, view.text[start:end])
                 assert is_grapheme_start(view.text, start) or start == 0
 
         visited = set()
-        for keys in (["w"] * 25, ["j"] * 12, ["b"] * 10, ["k"] * 4, ["right"] * 8,
-                     ["down"] * 3, ["left"] * 6, ["up"] * 2, ["G"], ["b"] * 6, ["g"]):
+        for keys in (["w"] * 8, ["j"] * 6, ["b"] * 3, ["k"] * 2, ["right"] * 3,
+                     ["down"] * 2, ["left"] * 3, ["up"], ["G"], ["b"] * 3, ["g"]):
             await pilot.press(*keys)
             check()
             visited.add(view.cursor)
-        for _ in range(40):  # one key at a time through the mixed scripts
+        for _ in range(22):  # one key at a time through the mixed scripts
             await pilot.press("w")
             check()
             visited.add(view.cursor)
-        assert len(visited) > 35
+        assert len(visited) > 25
         await pilot.press("s")  # select a sentence and tag it: the span starts on a grapheme
         selection = view.selection
         assert selection is not None

@@ -177,7 +177,7 @@ class MainScreen(Screen[None]):
 
     def _start_ner(self, article: OpenArticle) -> None:
         app = self.reader_app
-        backend = app.ner_backend()
+        backend = app.ner_backend(len(article.text))
         if backend is None:
             self.ner_note = app.ner_unavailable
             self._update_status()
@@ -217,7 +217,9 @@ class MainScreen(Screen[None]):
             self._refresh_articles()
         elif article is self.article:
             percent = round(100 * done / max(1, total))
-            self.ner_note = f"NER: {percent}% ({len(entities)} entities so far)"
+            filled = percent // 10
+            bar = "▰" * filled + "▱" * (10 - filled)
+            self.ner_note = f"NER {bar} {percent}% ({len(entities)} entities so far)"
             self.view.set_entities(self.reader_app.displayed_entities(article, entities))
         self._update_status()
 

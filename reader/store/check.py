@@ -310,10 +310,7 @@ def _coerce(claim: dict[str, Any], article_id: str, text: str, now: str) -> list
         done.append("article_id set")
     for name in ("start", "end"):
         value = claim.get(name)
-        if isinstance(value, str) and value.strip().isdigit():
-            claim[name] = int(value)
-            done.append(f"{name} made an integer")
-        elif isinstance(value, float) and value.is_integer():
+        if isinstance(value, str) and value.strip().isdigit() or isinstance(value, float) and value.is_integer():
             claim[name] = int(value)
             done.append(f"{name} made an integer")
     for name, default in _DEFAULTS.items():

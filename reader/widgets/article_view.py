@@ -15,7 +15,6 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -136,7 +135,7 @@ class ArticleView(ScrollView, can_focus=True):
         return max(10, self.scrollable_content_region.width - MARGIN - 1)
 
     @property
-    def layout(self) -> WrapLayout:
+    def wrap(self) -> WrapLayout:
         """The wrap layout at the current width."""
         if self._layout is None or self._layout.width != self.text_width:
             self._relayout()
@@ -236,8 +235,8 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=line - height + 1, animate=False, immediate=True)
 
     def _cell_of(self, offset: int) -> int:
-        line = self.layout.line_of(offset)
-        start, _end = self.layout.span(line)
+        line = self.wrap.line_of(offset)
+        start, _end = self.wrap.span(line)
         from rich.cells import cell_len
 
         return cell_len(self.text[start:offset].replace("\t", " "))
@@ -245,7 +244,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _offset_at_cell(self, line: int, cell: int) -> int:
         from rich.cells import split_graphemes
 
-        start, end = self.layout.span(line)
+        start, end = self.wrap.span(line)
         spans, _ = split_graphemes(self.text[start:end].replace("\t", " "))
         used = 0
         for g_start, _g_end, cells in spans:
@@ -260,7 +259,7 @@ class ArticleView(ScrollView, can_focus=True):
         return start
 
     def _move_lines(self, delta: int) -> None:
-        layout = self.layout
+        layout = self.wrap
         line = layout.line_of(self.cursor)
         target = max(0, min(layout.height - 1, line + delta))
         step = 1 if delta > 0 else -1
@@ -589,11 +588,6 @@ class ArticleView(ScrollView, can_focus=True):
         self.post_message(self.Request("review_exit"))
 
     # -- rendering ---------------------------------------------------------------------------
-    def notify_style_change(self) -> None:
-        """The theme changed: drop cached styles."""
-        self._styles = None
-        super().notify_style_change()
-
     @property
     def view_styles(self) -> ViewStyles:
         """Styles for the current theme."""
@@ -606,7 +600,7 @@ class ArticleView(ScrollView, can_focus=True):
         """One screen line: the margin mark, then the styled text."""
         width = self.scrollable_content_region.width
         line = int(self.scroll_y) + y
-        layout = self.layout
+        layout = self.wrap
         base = self.rich_style
         if line >= layout.height or not self.text:
             return Strip.blank(width, base)
