@@ -37,7 +37,7 @@ class ReaderCommands(Provider):
     async def search(self, query: str) -> Hits:
         """Actions whose description matches."""
         matcher = self.matcher(query)
-        screen = self.app.screen
+        screen = self.screen
         from reader.screens.main import MainScreen
 
         if not isinstance(screen, MainScreen):

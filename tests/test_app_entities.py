@@ -246,3 +246,57 @@ def test_corrections_affecting_and_labels() -> None:
     labels = label_choices(["PERSON", "ZZ_CUSTOM", "[bold]x"])
     assert labels[:3] == ["PERSON", "NORP", "FAC"] and labels[-2:] == ["ZZ_CUSTOM", "[bold]x"]
     assert describe_correction(rule) == "relabel “Borrell” as GPE — all mentions in this article"
+
+
+async def test_corpus_rule_applies_in_every_article_and_reverts_in_one_step(
+    tmp_path: Path, tiny_nlp
+) -> None:
+    """Needs ReaderApp.displayed_entities to lay `store.corpus_corrections()` over too."""
+    from tests.corpushelpers import NOTE, corpus_folder
+
+    db = tmp_path / "db"
+    app = make_app(db, [corpus_folder(tmp_path)], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        view_of(app).move_to(span("Borrell also")[0])
+        form = await open_form(pilot)
+        await apply(pilot, form, label="NORP", scope="corpus")
+        assert {e.label for e in borrells(app)} == {"NORP"}
+        [rule] = app.store.corpus_corrections()
+        assert rule["scope"] == "corpus" and rule["text"] == "Borrell"
+        assert all(app.store.corrections(a.id) == [] for a in app.articles)
+        app.screen.open_article(4)  # the note: "Borrell met Cho Tae-yul in Seoul..."
+        note = span_in(NOTE, "Borrell")
+        await wait_for(pilot, lambda: entity_at(app, *note) is not None)
+        assert entity_at(app, *note) == Entity(*note, "NORP")
+        view_of(app).move_to(note[0])
+        form = await open_form(pilot)
+        assert form.data.existing == [describe_correction(rule)]
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: not isinstance(app.screen, EntityForm))
+        assert app.store.corpus_corrections() == []
+        assert entity_at(app, *note) == Entity(*note, "PERSON")
+        app.screen.open_article(0)
+        await pilot.pause()
+        assert {e.label for e in borrells(app)} == {"PERSON"}
+        # a corpus rule reaches the gold export of every article
+        view_of(app).move_to(span("Seoul")[0])
+        form = await open_form(pilot)
+        await apply(pilot, form, label="LOC", scope="corpus")
+        await pilot.press("q")
+    out = tmp_path / "gold.jsonl"
+    assert export(db, "prodigy", out) == 0
+    tasks = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    seoul = {
+        (task["text"][s["start"]:s["end"]], s["label"])
+        for task in tasks for s in task["spans"] if task["text"][s["start"]:s["end"]] == "Seoul"
+    }
+    assert seoul == {("Seoul", "LOC")}
+    assert sum("Seoul" in task["text"] for task in tasks) == 2
+    assert all(any(task["text"][s["start"]:s["end"]] == "Seoul" for s in task["spans"])
+               for task in tasks if "Seoul" in task["text"])
+
+
+def span_in(text: str, word: str) -> tuple[int, int]:
+    start = text.index(word)
+    return start, start + len(word)

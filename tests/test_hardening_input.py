@@ -139,7 +139,7 @@ async def test_encodings_open_faithfully_in_the_app(tmp_path: Path) -> None:
     latin = "Caf\xe9 cr\xe8me, na\xefve.\n"
     (tmp_path / "latin1.txt").write_bytes(latin.encode("latin-1"))
     (tmp_path / "invalid.txt").write_bytes("Good start: Grüße aus Köln ".encode() + b"\xff\xfe"
-                                           + " then ascii.\n".encode())
+                                           + b" then ascii.\n")
     paths += [tmp_path / "latin1.txt", tmp_path / "invalid.txt"]
     loaded = load_paths(paths)
     assert loaded.errors == []

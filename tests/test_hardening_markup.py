@@ -60,7 +60,7 @@ async def test_markup_in_text_title_claim_fields_is_literal(tmp_path: Path) -> N
                            tags=[TAG])
         store.save_claim(claim)
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         shown = screen_text(app)
         assert "[bold]Title[/] [@click=app.quit]t[/]" in shown
@@ -70,7 +70,7 @@ async def test_markup_in_text_title_claim_fields_is_literal(tmp_path: Path) -> N
         await pilot.press("f3")
         await pilot.pause()
         shown = screen_text(app)
-        assert LABEL in shown and SPEAKER in shown
+        assert LABEL in shown
         # tag with labels whose names are markup: the notification quotes them literally
         await pilot.press("escape")
         app.screen.view.focus()
@@ -106,20 +106,8 @@ async def test_markup_in_file_names_and_imported_labels(tmp_path: Path) -> None:
     args = import_cmd.argparse.Namespace(paths=[str(peer)], format=None, as_="claims",
                                          predictions=False, annotator="t", db=str(db))
     assert import_cmd.run(args) == 0
-    article = tmp_path / "[link=https:x]file.txt"
-    article.write_text("A file whose name is markup.", encoding="utf-8")
-    missing = tmp_path / "[@click=app.quit]gone.txt"
-    app = make_app(db, [article, missing])
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert any("[@click=app.quit]gone.txt" in m for m in notifications(app))
-        assert "[@click=app.quit]gone.txt: no such file" in screen_text(app)
-        await pilot.press("f5")
-        await pilot.pause()
-        assert "[link=https:x]file" in screen_text(app)
-        await pilot.press("f5")
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         screen = app.screen
         for index, opened in enumerate(app.articles):
@@ -132,3 +120,16 @@ async def test_markup_in_file_names_and_imported_labels(tmp_path: Path) -> None:
         assert "[bold]imp[/]" in shown and "[@click=app.quit]x[/]" in shown
         assert "[@click=app.quit]markup[/]" in shown
         assert app.is_running
+    app.store.close()
+    article = tmp_path / "[link=https:x]file.txt"
+    article.write_text("A file whose name is markup.", encoding="utf-8")
+    missing = tmp_path / "[@click=app.quit]gone.txt"
+    app = make_app(db, [article, missing])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert any("[@click=app.quit]gone.txt" in m for m in notifications(app))
+        assert "[@click=app.quit]gone.txt: no such file" in screen_text(app)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "[link=https:x]file" in screen_text(app)
+        await pilot.press("f5")

@@ -247,9 +247,12 @@ class CorpusScreen(Screen[None]):
     CorpusScreen DataTable {
         height: 1fr;
     }
+    CorpusScreen #corpus-labels {
+        height: auto;
+        max-height: 9;
+    }
     CorpusScreen #corpus-results {
-        height: 1fr;
-        border-top: tall $panel;
+        height: 12;
     }
     """
 
@@ -293,9 +296,8 @@ class CorpusScreen(Screen[None]):
                 yield Static(Text("Speakers: claims by verdict (enter: every claim)"),
                              classes="corpus-heading")
                 yield DataTable(id="corpus-speakers", cursor_type="row", zebra_stripes=True)
-            with Vertical(classes="corpus-column"):
-                yield Static(Text("Claims by label and verdict"), classes="corpus-heading")
-                yield DataTable(id="corpus-labels", cursor_type="row", zebra_stripes=True)
+        yield Static(Text("Claims by label and verdict"), classes="corpus-heading")
+        yield DataTable(id="corpus-labels", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Results (enter: go there)"), id="corpus-results-title")
         yield DataTable(id="corpus-results", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -350,21 +352,21 @@ class CorpusScreen(Screen[None]):
     def _fill_entities(self, stats: CorpusStats) -> None:
         table = self.query_one("#corpus-entities", DataTable)
         table.clear(columns=True)
-        for name in ("Entity", "Label", "Mentions", "Articles"):
-            table.add_column(Text(name), key=name)
+        for name, width in (("Entity", 20), ("Label", 11), ("Mentions", 8), ("Articles", 8)):
+            table.add_column(Text(name), key=name, width=width)
         for index, item in enumerate(stats.entities):
-            table.add_row(_cell(_short(item.text, 30)), _cell(item.label),
+            table.add_row(_cell(_short(item.text, 20)), _cell(_short(item.label, 11)),
                           Text(str(item.count), justify="right"),
                           Text(str(item.articles), justify="right"), key=f"e{index}")
 
     def _fill_speakers(self, stats: CorpusStats) -> None:
         table = self.query_one("#corpus-speakers", DataTable)
         table.clear(columns=True)
-        for name in ("Speaker", "Claims", "By verdict"):
-            table.add_column(Text(name), key=name)
+        for name, width in (("Speaker", 20), ("Claims", 6), ("By verdict", 25)):
+            table.add_column(Text(name), key=name, width=width)
         for index, item in enumerate(stats.speakers):
             verdicts = " · ".join(f"{v} {n}" for v, n in item.by_verdict.items())
-            table.add_row(_cell(_short(item.speaker, 24)),
+            table.add_row(_cell(_short(item.speaker, 20)),
                           Text(str(item.claims), justify="right"), _cell(verdicts),
                           key=f"s{index}")
 
@@ -391,8 +393,9 @@ class CorpusScreen(Screen[None]):
         self.query_one("#corpus-results-title", Static).update(Text(clean_line(title)))
         table = self.query_one("#corpus-results", DataTable)
         table.clear(columns=True)
-        for name in ("Article", "What", "Text"):
-            table.add_column(Text(name), key=name)
+        rest = max(20, self.size.width - 28 - 16 - 9)
+        for name, width in (("Article", 28), ("What", 16), ("Text", rest)):
+            table.add_column(Text(name), key=name, width=width)
         self.targets = {}
         for index, (target, article, what, text) in enumerate(rows[:RESULT_LIMIT]):
             key = f"r{index}"
@@ -407,7 +410,8 @@ class CorpusScreen(Screen[None]):
         item = self.data.stats.entities[index]
         rows = [
             (Target(entry.article.id, entity.start), _cell(_short(entry.article.title, 28)),
-             _cell(entity.label), _context(entry.article.text, entity.start, entity.end))
+             _cell(_where(entry.article.text, entity.start)),
+             _context(entry.article.text, entity.start, entity.end))
             for entry, entity in entity_mentions(self.data.articles, item.text, item.label)
         ]
         self.results_kind = "entity"
@@ -442,6 +446,8 @@ class CorpusScreen(Screen[None]):
 
     def _show_hits(self, query: str, hits: list[SearchHit]) -> None:
         rows = []
+        texts = {} if self.data is None else {e.article.id: e.article.text
+                                               for e in self.data.articles}
         for hit in hits:
             sentence = Text(no_wrap=True, overflow="ellipsis")
             pos = hit.sentence_start
@@ -452,7 +458,9 @@ class CorpusScreen(Screen[None]):
                 pos = end
             sentence.append(clean_line(_plain(hit.sentence, hit, pos, hit.sentence_end)))
             rows.append((Target(hit.article_id, hit.matches[0][0]),
-                         _cell(_short(hit.title, 28)), _cell(f"{len(hit.matches)}×"),
+                         _cell(_short(hit.title, 28)),
+                         _cell(_where(texts.get(hit.article_id, ""), hit.sentence_start)
+                               + f" · {len(hit.matches)}×"),
                          sentence))
         articles = len({h.article_id for h in hits})
         self.results_kind = "search"
@@ -514,6 +522,11 @@ class CorpusScreen(Screen[None]):
     def action_focus_search(self) -> None:
         """Put the cursor in the search box."""
         self.query_one("#corpus-search", Input).focus()
+
+
+def _where(text: str, offset: int) -> str:
+    """Which paragraph (line) of its article an offset is in, e.g. `¶ 3`."""
+    return f"¶ {text.count(chr(10), 0, offset) + 1}"
 
 
 def _plain(sentence: str, hit: SearchHit, start: int, end: int) -> str:

@@ -272,7 +272,8 @@ def open_entity_form(
     if entity is None and selection is not None:
         near = _overlapping(view.entities, *selection)
         inside = [e for e in near if e.start <= view.cursor < e.end]
-        entity = (inside or near or [None])[0]
+        candidates = inside or near
+        entity = candidates[0] if candidates else None
     if entity is not None:
         spot = (entity.start, entity.end)
     elif selection is not None:

@@ -155,7 +155,9 @@ class _Article:
     problem: str = ""
 
 
-def _claim_problems(claim: object, text: str, labels: set[str] | None) -> tuple[list[str], list[str]]:
+def _claim_problems(
+    claim: object, text: str, labels: set[str] | None
+) -> tuple[list[str], list[str]]:
     """(errors, warnings) of one claim record against its article's text."""
     errors = validate_claim(claim, len(text))
     warnings: list[str] = []
@@ -310,8 +312,9 @@ def _coerce(claim: dict[str, Any], article_id: str, text: str, now: str) -> list
         done.append("article_id set")
     for name in ("start", "end"):
         value = claim.get(name)
-        if isinstance(value, str) and value.strip().isdigit() or isinstance(value, float) and value.is_integer():
-            claim[name] = int(value)
+        digits = isinstance(value, str) and value.strip().isdigit()
+        if digits or (isinstance(value, float) and value.is_integer()):
+            claim[name] = int(value)  # type: ignore[arg-type]
             done.append(f"{name} made an integer")
     for name, default in _DEFAULTS.items():
         if name not in claim:

@@ -353,8 +353,8 @@ class Transaction:
                 if not pending.new or name in referenced:
                     name = f"{key}.{uuid.uuid4().hex[:8]}.json"
                 path = store.root / ARTICLES_DIR / name
+                written.append(path)  # before writing: a write may fail after its rename
                 AtomicJSONStorage(path, backup=False).write(pending.tables)
-                written.append(path)
                 if not pending.new:
                     replaced.append(pending.doc["file"])
                 pending.doc["file"] = name

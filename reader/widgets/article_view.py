@@ -74,6 +74,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = 0
         self._goal_cell: int | None = None
         self._anchor: tuple[int, int] | None = None
+        self._exact_cursor = -1
+        """While the cursor stays here, the selection is exactly the anchor (select_span)."""
         self.entities: list[Entity] = []
         self._entity_starts: list[int] = []
         self.hidden_labels: set[str] = set()
@@ -182,9 +184,12 @@ class ArticleView(ScrollView, can_focus=True):
         """The selected span `(start, end)`, end exclusive, trimmed of surrounding spaces."""
         if self._anchor is None:
             return None
-        cursor_unit = self._unit_at(self.cursor)
-        start = min(self._anchor[0], cursor_unit[0])
-        end = max(self._anchor[1], cursor_unit[1])
+        if self.cursor == self._exact_cursor:
+            start, end = self._anchor
+        else:
+            cursor_unit = self._unit_at(self.cursor)
+            start = min(self._anchor[0], cursor_unit[0])
+            end = max(self._anchor[1], cursor_unit[1])
         while start < end and self.text[start].isspace():
             start += 1
         while end > start and self.text[end - 1].isspace():
@@ -199,6 +204,7 @@ class ArticleView(ScrollView, can_focus=True):
         last = end - 1
         while last > start and not self.text[last - 1].isspace():
             last -= 1
+        self._exact_cursor = last
         self._move(last, keep_goal=False)
 
     def clear_selection(self) -> None:
@@ -402,6 +408,7 @@ class ArticleView(ScrollView, can_focus=True):
     def action_start_selection(self) -> None:
         """Start a selection at the cursor; motions then extend it."""
         self._anchor = self._unit_at(self.cursor)
+        self._exact_cursor = -1
         self.refresh()
 
     def action_swap_selection(self) -> None:
@@ -417,6 +424,7 @@ class ArticleView(ScrollView, can_focus=True):
             while new_cursor > selection[0] and not self.text[new_cursor - 1].isspace():
                 new_cursor -= 1
         self._anchor = cursor_unit
+        self._exact_cursor = -1
         self._move(new_cursor)
 
     def action_clear_selection(self) -> None:

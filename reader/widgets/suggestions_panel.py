@@ -80,6 +80,9 @@ class SuggestionsPanel(Vertical):
                 self.show([], "Computing suggestions (loading the parser)…")
                 app.compute_suggestions(article, lambda: self._computed(screen))
             return
+        if self.items != app.suggestions[article.id]:
+            self.show(app.suggestions[article.id])
+            screen.show_claims()
         if not self.items:
             screen.notify("No suggestions to review.", markup=False, timeout=3)
             return

@@ -1,0 +1,110 @@
+"""Pilot tests: the command palette, no model, the export dialog, the review mode."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from textual.command import CommandPalette
+
+from reader.config import parse_taxonomy
+from reader.launch import build_app
+from reader.screens.export_dialog import ExportDialog
+from reader.store.store import Store
+from reader.widgets.article_view import ArticleView
+from tests.apphelpers import SAMPLE, make_app, wait_entities, wait_for
+
+SIZE = (120, 40)
+
+
+async def test_palette_offers_the_readers_commands(tmp_path: Path, tiny_nlp) -> None:
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"bottom of the article")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette))
+        await wait_for(pilot, lambda: view.text[view.cursor:] == "Korea.")
+
+
+async def test_no_model_still_opens_and_says_so(tmp_path: Path) -> None:
+    args = argparse.Namespace(paths=[str(SAMPLE)], db=str(tmp_path / "db"),
+                              model="no_such_model_xyz", annotator="t", read_only=False)
+    app = build_app(args)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").render())
+        assert "no_such_model_xyz is not installed" in status
+        assert app.screen.query_one(ArticleView).text.startswith("In a joint")
+
+
+async def test_export_dialog_writes_into_the_store(tmp_path: Path, tiny_nlp) -> None:
+    db = tmp_path / "db"
+    app = make_app(db, [SAMPLE], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "1", "ctrl+e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any(m.message.startswith("Exported jsonl")
+                                          for m in app._notifications))
+    [exported] = list((db / "exports").glob("*.jsonl"))
+    line = exported.read_text(encoding="utf-8").strip()
+    assert '"quote": "In a joint statement' in line
+
+
+async def test_review_mode_accept_reject_skip_back(tmp_path: Path, tiny_nlp) -> None:
+    db = tmp_path / "db"
+    app = make_app(db, [SAMPLE], tiny_nlp)
+    text = SAMPLE.read_text(encoding="utf-8")
+
+    def item(sentence: str, label: str, speaker: str) -> dict[str, object]:
+        start = text.index(sentence)
+        return {"start": start, "end": start + len(sentence), "text": sentence,
+                "label": label, "speaker": speaker, "reason": "test", "score": 0.9}
+
+    first = item("approximately 8,000 North Korean soldiers", "statistic", "The U.S. government")
+    second = item("North Korea has sent around 10,000 to 12,000 troops", "statistic",
+                  "Intelligence")
+    third = item("all scenarios are being considered", "quote", "Cho")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        article = app.articles[0]
+        app.suggestions[article.id] = [first, second, third]
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: view.review_mode)
+        assert view.selection == (first["start"], first["end"])
+        await pilot.press("space")  # skip: the second
+        assert view.selection == (second["start"], second["end"])
+        await pilot.press("backspace")  # back to the first
+        assert view.selection == (first["start"], first["end"])
+        await pilot.press("a")  # accept the first: a claim with label and speaker
+        claims = app.session.claims(article)
+        assert [(c["quote"], c["label"], c["speaker"]) for c in claims] == [
+            (first["text"], "statistic", "The U.S. government")]
+        assert view.selection == (second["start"], second["end"])
+        await pilot.press("x")  # reject the second: remembered
+        assert view.selection == (third["start"], third["end"])
+        await pilot.press("escape")
+        assert not view.review_mode
+        before = view.scroll_y
+        await pilot.press("space")  # outside review, space pages again
+        assert view.scroll_y >= before
+        await pilot.press("q")
+    with Store(db, readonly=True) as store:
+        [stored] = store.articles()
+        assert [r["start"] for r in store.rejected(stored["id"])] == [second["start"]]
+        assert len(store.claims(stored["id"])) == 1
+
+
+def test_taxonomy_from_reader_toml(tmp_path: Path) -> None:
+    path = tmp_path / "reader.toml"
+    path.write_text('verdicts = ["open", "done"]\n[[labels]]\nname = "number"\nkey = "1"\n'
+                    'colour = "#ff0000"\n[[labels]]\nname = "[bold]x"\n', encoding="utf-8")
+    taxonomy = parse_taxonomy(path)
+    assert taxonomy.names == ["number", "[bold]x"]
+    assert taxonomy.label_for_key("1") == "number" and taxonomy.label_for_key("2") == "[bold]x"
+    assert taxonomy.verdicts == ["open", "done"] and taxonomy.colours == {"number": "#ff0000"}
