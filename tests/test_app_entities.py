@@ -300,3 +300,19 @@ async def test_corpus_rule_applies_in_every_article_and_reverts_in_one_step(
 def span_in(text: str, word: str) -> tuple[int, int]:
     start = text.index(word)
     return start, start + len(word)
+
+
+def test_store_corpus_rules_persist_and_delete(tmp_path: Path) -> None:
+    from reader.corrections import make_correction
+
+    rule = make_correction("relabel", 0, 7, "Borrell met", label="GPE", scope="corpus")
+    with Store(tmp_path / "db") as store:
+        assert store.corpus_corrections() == []
+        store.save_corpus_correction(rule)
+        store.save_corpus_correction({**rule, "label": "LOC"})  # replaced by id
+    with Store(tmp_path / "db", readonly=True) as store:
+        assert store.corpus_corrections() == [{**rule, "label": "LOC"}]
+    with Store(tmp_path / "db") as store:
+        assert store.delete_corpus_correction(rule["id"]) is True
+        assert store.delete_corpus_correction(rule["id"]) is False
+        assert store.corpus_corrections() == []

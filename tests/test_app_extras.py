@@ -108,3 +108,20 @@ def test_taxonomy_from_reader_toml(tmp_path: Path) -> None:
     assert taxonomy.names == ["number", "[bold]x"]
     assert taxonomy.label_for_key("1") == "number" and taxonomy.label_for_key("2") == "[bold]x"
     assert taxonomy.verdicts == ["open", "done"] and taxonomy.colours == {"number": "#ff0000"}
+
+
+async def test_source_change_is_reported_and_text_kept(tmp_path: Path, tiny_nlp) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Josep Borrell visited Seoul on Monday.\n", encoding="utf-8")
+    app = make_app(tmp_path / "db", [path], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one(ArticleView)
+        path.write_text("Completely different text now, and longer.\n", encoding="utf-8")
+        app.screen.check_source()
+        await pilot.pause()
+        assert view.text.startswith("Josep Borrell visited Seoul")
+        assert any("changed on disk" in n.message for n in app._notifications)
+        assert "SOURCE CHANGED" in str(app.screen.query_one("#status").render())
+        path.unlink()
+        app.screen.check_source()  # warned once only
+        assert sum("a.txt" in n.message for n in app._notifications) == 1

@@ -3,6 +3,8 @@ wiring between them, the session (claims) and the NER service."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from reader.app import ReaderApp
 
 RETRY_SECONDS = 5.0
+SOURCE_CHECK_SECONDS = 3.0
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
 
@@ -41,6 +44,9 @@ class MainScreen(Screen[None]):
         self.index = 0
         self.ner_note = ""
         self._jobs: dict[str, Any] = {}
+        self._source_stamps: dict[str, tuple[int, int] | None] = {}
+        """Per article id: (mtime_ns, size) of its source file when first shown."""
+        self._source_warned: set[str] = set()
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -87,6 +93,7 @@ class MainScreen(Screen[None]):
         self.query_one(ClaimsPanel).colours = app.taxonomy.colours
         self.open_article(app.start_index, first=True)
         self.set_interval(RETRY_SECONDS, self._retry_saves)
+        self.set_interval(SOURCE_CHECK_SECONDS, self.check_source)
         for notice in app.notices:
             self.notify(notice, markup=False, severity="warning", timeout=8)
 
@@ -119,6 +126,24 @@ class MainScreen(Screen[None]):
         self.query_one(SuggestionsPanel).show(app.suggestions.get(article.id, []))
         self._refresh_articles()
         app.save_session(self.index)
+        if article.id not in self._source_stamps:
+            self._source_stamps[article.id] = _stamp(article.source)
+        self._update_status()
+
+    def check_source(self) -> None:
+        """Say so (once) when the article's file changed or vanished since it was loaded."""
+        article = self.article
+        before = self._source_stamps.get(article.id)
+        if before is None or article.id in self._source_warned:
+            return
+        now = _stamp(article.source)
+        if now == before:
+            return
+        self._source_warned.add(article.id)
+        what = "was deleted" if now is None else "changed on disk"
+        self.notify(f"{clean_line(article.source)} {what}; showing the text as loaded "
+                    "(reopen it to take the new text and re-anchor claims).",
+                    markup=False, severity="warning", timeout=10)
         self._update_status()
 
     def _remember_position(self) -> None:
@@ -255,6 +280,8 @@ class MainScreen(Screen[None]):
             parts.append(self.ner_note)
         if app.session.pending:
             parts.append(f"UNSAVED: {len(app.session.pending)} (retrying)")
+        if self.article.id in self._source_warned:
+            parts.append("SOURCE CHANGED")
         if app.store.readonly:
             parts.append("READ-ONLY")
         parts.append(f"store: {app.store_label}")
@@ -544,3 +571,13 @@ class MainScreen(Screen[None]):
         """Redraw claims and suggestions."""
         self._show_claims()
 
+
+def _stamp(source: str) -> tuple[int, int] | None:
+    """(mtime_ns, size) of a source file; None when it is not a plain file path or is gone."""
+    if not source or "#" in Path(source).name:
+        return None
+    try:
+        info = os.stat(source)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
