@@ -18,7 +18,7 @@ from benchmarks.common import Row, main_for, percentile, say, summary, temp_dir
 from benchmarks.inputs import claims_store, copy_store
 
 SAVES = 300
-BASE_INSERTS = 15
+BASE_INSERTS = 6
 
 
 def run() -> list[Row]:

@@ -85,6 +85,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.claim_colours: dict[str, str] = {}
         self.search_query = ""
         self.matches: list[tuple[int, int]] = []
+        self._match_starts: list[int] = []
         self.review_mode = False
         self.sentences = Sentences("")
         self._layout: WrapLayout | None = None
@@ -101,6 +102,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.overlays = []
         self._overlay_starts = []
         self.matches = []
+        self._match_starts = []
+        self.search_query = ""
         self._anchor = None
         self.review_mode = False
         self.cursor = max(0, min(cursor, max(0, len(text) - 1)))
@@ -367,6 +370,7 @@ class ArticleView(ScrollView, can_focus=True):
         if query:
             pattern = re.compile(re.escape(query), re.IGNORECASE)
             self.matches = [(m.start(), m.end()) for m in pattern.finditer(self.text)]
+        self._match_starts = [start for start, _ in self.matches]
         self.refresh()
         if self.matches:
             self._goto_match(forward=True, include_here=True)
@@ -377,7 +381,7 @@ class ArticleView(ScrollView, can_focus=True):
             if self.search_query:
                 self.notify(f"Not found: {self.search_query}", markup=False, timeout=2)
             return
-        starts = [start for start, _ in self.matches]
+        starts = self._match_starts
         if forward:
             index = bisect_left(starts, self.cursor if include_here else self.cursor + 1)
             if index >= len(starts):
@@ -700,6 +704,6 @@ class ArticleView(ScrollView, can_focus=True):
     def _matches_in(self, start: int, end: int) -> Sequence[tuple[int, int]]:
         if not self.matches:
             return ()
-        starts = [s for s, _ in self.matches]
+        starts = self._match_starts
         index = max(0, bisect_left(starts, start) - 1)
         return [m for m in self.matches[index:bisect_left(starts, end)] if m[1] > start]
