@@ -20,7 +20,7 @@ from reader.paths import styles_dir
 from reader.records import Entity
 from reader.session import OpenArticle, ReaderSession
 from reader.speakers import suggest_speaker
-from reader.store.errors import StoreWriteError
+from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import Store
 from reader.text.sanitize import clean_line
 
@@ -189,13 +189,16 @@ class ReaderApp(App[None]):
             pass  # a cache write that fails costs a re-run of NER, nothing else
 
     def displayed_entities(self, article: OpenArticle, model: list[Entity]) -> list[Entity]:
-        """The model's entities with the analyst's corrections laid over them."""
-        if not article.in_store:
-            return model
+        """The model's entities with the analyst's corrections (corpus rules too) laid over."""
         try:
-            corrections = self.store.corrections(article.id)
-        except KeyError:
-            return model
+            corrections = list(self.store.corpus_corrections())
+        except (OSError, StoreError):
+            corrections = []
+        if article.in_store:
+            try:
+                corrections += self.store.corrections(article.id)
+            except (KeyError, OSError, StoreError):
+                pass
         if not corrections:
             return model
         from reader.corrections import apply_corrections

@@ -69,6 +69,9 @@ def run_in_pty(argv: list[str], *, wait_for: bytes = b"", send: bytes = b"q",
                 os.write(fd, send)
                 sent = True
         done, status = os.waitpid(pid, os.WNOHANG)
+        while done == 0 and time.monotonic() < deadline + 10:  # output closed; let it exit
+            time.sleep(0.02)
+            done, status = os.waitpid(pid, os.WNOHANG)
         if done == 0:
             os.kill(pid, signal.SIGKILL)
             _, status = os.waitpid(pid, 0)

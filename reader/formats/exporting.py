@@ -79,6 +79,7 @@ class StoreLike(Protocol):
     def text(self, article_id: str) -> str: ...
     def claims(self, article_id: str) -> list[dict[str, Any]]: ...
     def corrections(self, article_id: str) -> list[dict[str, Any]]: ...
+    def corpus_corrections(self) -> list[dict[str, Any]]: ...
     def iter_claims(self, article_ids: Iterable[str] | None = None) -> Iterator[Pair]: ...
     def cached_entities(self, digest: str, model: str, version: str) -> list[Entity] | None: ...
 
@@ -142,6 +143,8 @@ def store_entities(
         except ModelError:
             key = None
 
+    corpus_rules: list[dict[str, Any]] = list(store.corpus_corrections())
+
     def entities_for(article: Mapping[str, Any]) -> list[Entity]:
         ident = str(article["id"])
         text = store.text(ident)
@@ -152,7 +155,7 @@ def store_entities(
             base = []
             if warn is not None:
                 warn(f"{ident}: no cached model entities; exporting corrected entities only")
-        return apply_corrections(base, store.corrections(ident), text)
+        return apply_corrections(base, [*corpus_rules, *store.corrections(ident)], text)
 
     return entities_for
 

@@ -138,6 +138,15 @@ class AtomicJSONStorage(Storage):
             self._loaded = True
         return None if self._data is None else copy_tree(self._data)
 
+    def read_uncached(self) -> Tables | None:
+        """The file's tables for a caller that keeps them: read now, neither kept nor copied
+        (a copy only if this storage already holds the data)."""
+        if self.error is not None:
+            raise self.error
+        if self._loaded:
+            return None if self._data is None else copy_tree(self._data)
+        return self._load()
+
     def _load(self) -> Tables | None:
         try:
             raw = self.path.read_bytes()
@@ -159,8 +168,11 @@ class AtomicJSONStorage(Storage):
             self.error = exc
             raise
 
-    def write(self, data: Tables) -> None:
-        """Replace the file atomically; on error raise `StoreWriteError` and keep the old file."""
+    def write(self, data: Tables, *, cache: bool = True) -> None:
+        """Replace the file atomically; on error raise `StoreWriteError` and keep the old file.
+
+        `cache=False`: a one-off write; the data is not copied into this storage's cache (it
+        is read from the file if this storage is read later)."""
         if self.readonly:
             raise StoreReadOnlyError(self.path, "opened read-only")
         if self.error is not None:
@@ -170,8 +182,12 @@ class AtomicJSONStorage(Storage):
             self._write_bytes(payload)
         except OSError as exc:
             raise StoreWriteError(self.path, describe_os_error(exc)) from exc
-        self._data = copy_tree(data)
-        self._loaded = True
+        if cache:
+            self._data = copy_tree(data)
+            self._loaded = True
+        else:
+            self._data = None
+            self._loaded = False
 
     def _write_bytes(self, payload: bytes) -> None:
         folder = self.path.parent
