@@ -115,7 +115,9 @@ def table(rows: Sequence[Row]) -> str:
     for r in rows:
         base = "—"
         if r.baseline is not None:
-            base = fmt_value(r.baseline, r.unit) + (f" ({r.baseline_what})" if r.baseline_what else "")
+            base = fmt_value(r.baseline, r.unit)
+            if r.baseline_what:
+                base += f" ({r.baseline_what})"
         elif r.baseline_what:
             base = r.baseline_what
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"

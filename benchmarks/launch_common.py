@@ -38,7 +38,8 @@ def timed_runs(
         missing = sorted(set(patterns) - set(run.found))
         if missing:
             raise RuntimeError(f"{name}: {missing} never appeared; screen ends {run.tail!r}")
-        say(f"  {name} run {number + 1}: " + ", ".join(f"{k} {v:.3f} s" for k, v in run.found.items()))
+        found = ", ".join(f"{k} {v:.3f} s" for k, v in run.found.items())
+        say(f"  {name} run {number + 1}: {found}")
         done.append(run)
     return done
 

@@ -13,7 +13,16 @@ import re
 import statistics
 
 from benchmarks.baselines import bare_ner
-from benchmarks.common import ENTITIES_DONE, READER, SAMPLE, Row, main_for, reader_model, say, temp_dir
+from benchmarks.common import (
+    ENTITIES_DONE,
+    READER,
+    SAMPLE,
+    Row,
+    main_for,
+    reader_model,
+    say,
+    temp_dir,
+)
 from benchmarks.launch_common import timed_runs
 
 RUNS = 3

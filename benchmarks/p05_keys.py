@@ -8,7 +8,8 @@ messages it caused (`pilot._wait_for_screen()`, three times: the key hops app ->
 view), then rendering the screen update at once (`screen._on_timer_update()`, what Textual's
 refresh timer runs; the headless driver only skips writing the bytes). `pilot.press()` and
 `pilot.pause()` are not used: each calls `wait_for_idle`, which sleeps at least 20 ms per
-call until the CPU looks idle, and that sleep would be measured as latency. Keys cycle pagedown, j, w (pageup, k, b on the way back up).
+call until the CPU looks idle, and that sleep would be measured as latency.
+Keys cycle pagedown, j, w (pageup, k, b on the way back up).
 """
 
 from __future__ import annotations
@@ -153,7 +154,8 @@ def run() -> list[Row]:
                 + (f"; NER took {result['ner_seconds']:.1f} s, {result['entities']} entities "
                    f"({result['status']})" if name == "P5b" else
                    f"; keys {result['keys_during']}"),
-                details={"stats": stats, "p95_by_key": result["p95_by_key"], "samples": [round(v, 2) for v in values]},
+                details={"stats": stats, "p95_by_key": result["p95_by_key"],
+                         "samples": [round(v, 2) for v in values]},
             )
         )
     return rows

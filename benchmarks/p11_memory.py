@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.common import ENTITIES_DONE, READER, Row, cmdline, descendants, main_for, pss_kb, run_in_pty, say, temp_dir
+from benchmarks.common import (
+    ENTITIES_DONE,
+    READER,
+    Row,
+    cmdline,
+    descendants,
+    main_for,
+    pss_kb,
+    run_in_pty,
+    say,
+    temp_dir,
+)
 from benchmarks.inputs import big_article
 
 

@@ -29,6 +29,21 @@ __all__ = [
 ]
 
 
+def json_objects(text: str, what: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """`(line number, object)` for each non-blank line of JSON Lines; `what` names the
+    expected record in the error for a line that is valid JSON but not an object."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as error:
+            raise FormatError(f"not JSON: {error}", number) from None
+        if not isinstance(obj, dict):
+            raise FormatError(f"not {what}", number)
+        yield number, obj
+
+
 class FormatError(Exception):
     """A file that cannot be read in its format; `line` is 1-based (0 when unknown)."""
 

@@ -10,7 +10,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from reader.formats.base import FormatError, ImportDoc, ImportSpan, ParsedFile, Skip, json_line
+from reader.formats.base import (
+    ImportDoc,
+    ImportSpan,
+    ParsedFile,
+    Skip,
+    json_line,
+    json_objects,
+)
 from reader.records import CLAIM_FIELDS
 
 __all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "claim_line", "load_schema", "parse", "write"]
@@ -72,15 +79,7 @@ def parse(text: str, source: str = "") -> ParsedFile:
     """Read our own JSONL back: one `ImportDoc` per article id, each claim kept whole."""
     result = ParsedFile()
     docs: dict[str, ImportDoc] = {}
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError as error:
-            raise FormatError(f"not JSON: {error}", number) from None
-        if not isinstance(obj, dict):
-            raise FormatError("not a claim record (expected a JSON object)", number)
+    for number, obj in json_objects(text, "a claim record (expected a JSON object)"):
         article = obj.get("article") if isinstance(obj.get("article"), dict) else {}
         assert isinstance(article, dict)
         article_id = str(obj.get("article_id") or article.get("id") or "")

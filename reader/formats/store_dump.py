@@ -7,7 +7,6 @@ Line 1 is `{"type": "reader-store", "version": 1}`; then, per article, `{"type":
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
@@ -18,6 +17,7 @@ from reader.formats.base import (
     ParsedFile,
     Skip,
     json_line,
+    json_objects,
     str_field,
 )
 from reader.records import CLAIM_FIELDS
@@ -73,15 +73,7 @@ def parse(content: str, source: str = "") -> ParsedFile:
     result = ParsedFile()
     docs: dict[str, ImportDoc] = {}
     seen_header = False
-    for number, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError as error:
-            raise FormatError(f"not JSON: {error}", number) from None
-        if not isinstance(obj, dict):
-            raise FormatError("not a store record", number)
+    for number, obj in json_objects(content, "a store record"):
         kind = obj.get("type")
         if not seen_header:
             if kind != "reader-store":
