@@ -1,11 +1,12 @@
 """P6: 1 MB article, NER complete with progress, against bare `nlp.pipe` over the same chunks.
 
-App side: `reader.nlp.service.NerService(model, processes=N)` with the N reader/app.py
-`ner_backend()` picks for this text (2 above `LONG_TEXT_CHARS` on two cores) — from construction (worker spawn, spaCy import, model load) until the job's last
-progress update; every progress update is counted (the app shows each as "NER: N%"). The other
-process count is reported too. Baseline: a fresh interpreter doing `import spacy`,
-`spacy.load(model, exclude=[...])`, `nlp.pipe(chunks, n_process, batch_size)` over the same
-chunks (`split_text(text, DEFAULT_CHUNK_CHARS)`), best of n_process 1 and 2.
+App side: `NerService(model, processes=N)` (reader.nlp.service) with the N that reader/app.py
+`ner_backend()` picks for this text (2 above `LONG_TEXT_CHARS` on two cores), timed from its
+construction (worker spawn, spaCy import, model load) until the job's last progress update;
+every update is counted (the app shows each as "NER: N%"). The other process count is
+reported too. Baseline: a fresh interpreter doing `import spacy`, `spacy.load(model,
+exclude=[...])`, `nlp.pipe(chunks, n_process, batch_size)` over the same chunks
+(`split_text(text, DEFAULT_CHUNK_CHARS)`), best of n_process 1 and 2.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 from benchmarks.baselines import best_bare_ner
 from benchmarks.common import Row, main_for, reader_model, say
 from benchmarks.inputs import big_article
-
 
 
 def app_processes(text: str) -> int:

@@ -6,6 +6,7 @@ claim logic in `session.py`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,6 @@ from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import Store
 from reader.text.sanitize import clean_line
-
-LONG_TEXT_CHARS = 200_000
-"""Above this, NER runs in two worker processes."""
 
 NerFactory = Callable[[], Any]
 """Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
@@ -82,6 +80,7 @@ class ReaderApp(App[None]):
         annotator: str = "unknown",
         model: str | None = None,
         ner_factory: NerFactory | None = None,
+        ner_service: Any = None,
         notices: Iterable[str] = (),
         model_problem: str = "",
     ) -> None:
@@ -95,7 +94,7 @@ class ReaderApp(App[None]):
         self.model_version = ""
         self.model_key = model or ""
         self._ner_factory = ner_factory
-        self._ner: Any = None
+        self._ner: Any = ner_service
         self.ner_unavailable = model_problem or "no spaCy model installed: no entities"
         self.notices = list(notices)
         self.entities: dict[str, list[Entity]] = {}
@@ -141,22 +140,15 @@ class ReaderApp(App[None]):
 
     # -- NER ----------------------------------------------------------------------------------
     def ner_backend(self, text_length: int = 0) -> Any:
-        """The NER backend, started on first use; None when there is no model.
-
-        Long texts get two worker processes (on two or more cores): NER of a 1 MB book takes
-        half the time, for a second model in memory.
-        """
+        """The NER backend (started early by `launch`, else on first use); None when there
+        is no model. Long texts get two worker processes."""
         if self._ner is None:
             if self._ner_factory is not None:
                 self._ner = self._ner_factory()
             elif self.model:
-                import os
+                from reader.nlp.service import NerService, processes_for
 
-                from reader.nlp.service import NerService
-
-                long_text = text_length > LONG_TEXT_CHARS
-                processes = 2 if long_text and (os.cpu_count() or 1) >= 2 else 1
-                self._ner = NerService(self.model, processes=processes)
+                self._ner = NerService(self.model, processes=processes_for(text_length))
             else:
                 return None
         return self._ner
@@ -195,10 +187,8 @@ class ReaderApp(App[None]):
         except (OSError, StoreError):
             corrections = []
         if article.in_store:
-            try:
+            with contextlib.suppress(KeyError, OSError, StoreError):
                 corrections += self.store.corrections(article.id)
-            except (KeyError, OSError, StoreError):
-                pass
         if not corrections:
             return model
         from reader.corrections import apply_corrections
@@ -217,19 +207,16 @@ class ReaderApp(App[None]):
             return
         ids = [a.id for a in self.articles if a.in_store]
         current = self.articles[index].id if self.articles else None
-        try:
+        # where the user left off is a convenience; claims are saved on their own
+        with contextlib.suppress(OSError, StoreWriteError):
             self.store.save_session(open=ids, current=current)
-        except (OSError, StoreWriteError):
-            pass  # where the user left off is a convenience; claims are saved on their own
 
     def remember_position(self, article: OpenArticle) -> None:
         """Save the reading position of an article."""
         if self.store.readonly or not article.in_store:
             return
-        try:
+        with contextlib.suppress(OSError, KeyError, StoreWriteError):
             self.store.update_article(article.id, position=article.position)
-        except (OSError, KeyError, StoreWriteError):
-            pass
 
     def suggest_speaker(self, article: OpenArticle, entities: list[Entity], start: int,
                         end: int) -> str:

@@ -123,10 +123,13 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None) -> Any:
     if not articles:
         store.close()
         raise LaunchError("nothing to open")
+    ner_service = None
     if ner_factory is not None:
         model, model_problem = getattr(args, "model", None) or "test-model", ""
     else:
         model, model_problem = choose_model(args.model)
+        if model is not None:
+            ner_service = start_ner_early(store, articles[start_index], model)
     from reader.app import ReaderApp
 
     return ReaderApp(
@@ -137,6 +140,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None) -> Any:
         annotator=args.annotator or default_annotator(),
         model=model,
         ner_factory=ner_factory,
+        ner_service=ner_service,
         notices=notices,
         model_problem=model_problem,
     )
@@ -158,6 +162,23 @@ def launch(args: argparse.Namespace) -> int:
         _say(f"{unsaved} claim change(s) could not be saved: {app.session.last_error}")
         return 1
     return 0
+
+
+def start_ner_early(store: Store, article: OpenArticle, model: str) -> Any:
+    """Start the NER workers before the UI is even imported when the first article has no
+    cached entities, so spaCy loads while Textual starts (no spaCy import here)."""
+    from reader.nlp.models import ModelError, model_key
+    from reader.records import text_hash
+
+    try:
+        name, version = model_key(model)
+    except ModelError:
+        return None
+    if store.cached_entities(text_hash(article.text), name, version) is not None:
+        return None
+    from reader.nlp.service import NerService, processes_for
+
+    return NerService(model, processes=processes_for(len(article.text)))
 
 
 def choose_model(name: str | None) -> tuple[str | None, str]:

@@ -278,9 +278,6 @@ async def test_corrupt_index_opens_read_only_and_stays_untouched(tmp_path: Path)
     await _tag_attempts(app, db, before, "index.json")
 
 
-@pytest.mark.xfail(strict=True, reason="crash: MainScreen.open_article reads article.text, and "
-                   "Store.text raises StoreFileError for a damaged article file (lead: catch it "
-                   "in screens/main.py open_article, see the report)")
 async def test_corrupt_article_file_opens_read_only_and_stays_untouched(tmp_path: Path) -> None:
     db = tmp_path / "db"
     article_file = _stored_sample(db)
@@ -325,10 +322,13 @@ async def test_source_deleted_while_open_keeps_the_loaded_text(tmp_path: Path) -
     original = "The text as it was loaded.\n\nA second paragraph."
     article.write_text(original, encoding="utf-8")
     app = make_app(tmp_path / "db", [article])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         article.unlink()
+        app.screen.check_source()
         await pilot.press("j", "w", "G")
+        assert any("a.txt was deleted; showing the text as loaded" in m
+                   for m in notifications(app))
         view = app.screen.query_one(ArticleView)
         assert view.text == original and app.articles[0].text == original
         await pilot.press("s", "1")
@@ -337,8 +337,6 @@ async def test_source_deleted_while_open_keeps_the_loaded_text(tmp_path: Path) -
     app.store.close()
 
 
-@pytest.mark.xfail(strict=True, reason="UI feature missing: MainScreen does not watch the "
-                   "source file (lead: periodic stat in screens/main.py, see the report)")
 async def test_source_changed_on_disk_is_announced(tmp_path: Path) -> None:
     article = tmp_path / "a.txt"
     article.write_text("The text as it was loaded.", encoding="utf-8")
@@ -346,7 +344,11 @@ async def test_source_changed_on_disk_is_announced(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         article.write_text("Somebody rewrote the file meanwhile, longer.", encoding="utf-8")
-        await wait_for(pilot, lambda: any("source changed on disk" in m
+        app.screen.check_source()  # what the periodic timer calls
+        await wait_for(pilot, lambda: any("changed on disk" in m and "as loaded" in m
                                           for m in notifications(app)), timeout=4)
         assert app.screen.query_one(ArticleView).text == "The text as it was loaded."
+        app.screen.check_source()
+        await pilot.pause()
+        assert sum("changed on disk" in m for m in notifications(app)) == 1  # said once
     app.store.close()

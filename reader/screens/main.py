@@ -19,6 +19,7 @@ from reader.records import Entity
 from reader.screens.claim_form import ClaimForm, ClaimFormData
 from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
+from reader.store.errors import StoreError
 from reader.text.sanitize import clean_line
 from reader.widgets.article_view import ArticleView, Overlay
 from reader.widgets.articles_panel import ArticleRow, ArticlesTable
@@ -112,7 +113,13 @@ class MainScreen(Screen[None]):
         title.update(Text(clean_line(article.title), style="bold"))
         position = article.position or article.body_start
         view = self.view
-        view.load(article.text, cursor=position, body_start=article.body_start)
+        try:
+            text = article.text
+        except (StoreError, OSError) as error:
+            article.loaded_text = text = ""
+            self.notify(f"{clean_line(str(error))}; nothing to show (see `reader db check`)",
+                        markup=False, severity="error", timeout=10)
+        view.load(text, cursor=position, body_start=article.body_start)
         view.focus()
         self._show_claims()
         entities = app.entities.get(article.id)
@@ -238,7 +245,8 @@ class MainScreen(Screen[None]):
                       total: int, finished: bool) -> None:
         if finished:
             self._jobs.pop(article.id, None)
-            self._set_entities(article, entities, f"{len(entities)} found by {self.reader_app.model_label}")
+            found = f"{len(entities)} found by {self.reader_app.model_label}"
+            self._set_entities(article, entities, found)
             self._refresh_articles()
         elif article is self.article:
             percent = round(100 * done / max(1, total))

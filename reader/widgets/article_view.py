@@ -223,12 +223,30 @@ class ArticleView(ScrollView, can_focus=True):
     def _move(self, offset: int, *, keep_goal: bool = False, center: bool = False) -> None:
         if not self.text:
             return
+        before = self._cursor_region()
+        scroll = self.scroll_y
         self.cursor = max(0, min(offset, len(self.text) - 1))
         if not keep_goal:
             self._goal_cell = None
         self._ensure_cursor_visible(center=center)
-        self.refresh()
+        if self.scroll_y != scroll or self._layout is None:
+            self.refresh()
+        else:
+            after = self._cursor_region()
+            first = self._layout.line_of(min(before[0], after[0]))
+            last = self._layout.line_of(max(before[1], after[1]))
+            self.refresh_lines(first, last - first + 1)
         self.post_message(self.CursorMoved(self))
+
+    def _cursor_region(self) -> tuple[int, int]:
+        """Offsets whose look depends on the cursor: its sentence, itself, the selection."""
+        start, end = self.sentences.span_at(self.cursor)
+        low = min(start, self.cursor)
+        high = max(end, next_grapheme(self.text, self.cursor))
+        selection = self.selection
+        if selection is not None:
+            low, high = min(low, selection[0]), max(high, selection[1])
+        return low, high
 
     def _ensure_cursor_visible(self, center: bool = False) -> None:
         if self._layout is None:
