@@ -1,7 +1,7 @@
 """P6: 1 MB article, NER complete with progress, against bare `nlp.pipe` over the same chunks.
 
 App side: `NerService(model, processes=N)` (reader.nlp.service) with the N that reader/app.py
-`ner_backend()` picks for this text (2 above `LONG_TEXT_CHARS` on two cores), timed from its
+`processes_for()` picks for this text (2 above `LONG_TEXT_CHARS` on two cores), timed from its
 construction (worker spawn, spaCy import, model load) until the job's last progress update;
 every update is counted (the app shows each as "NER: N%"). The other process count is
 reported too. Baseline: a fresh interpreter doing `import spacy`, `spacy.load(model,
@@ -20,12 +20,11 @@ from benchmarks.inputs import big_article
 
 
 def app_processes(text: str) -> int:
-    """What reader/app.py `ner_backend()` starts for this text."""
-    import os
+    """What the app starts for this text (`reader.nlp.service.processes_for`)."""
+    from reader.nlp.service import processes_for
 
-    from reader.app import LONG_TEXT_CHARS
+    return processes_for(len(text))
 
-    return 2 if len(text) > LONG_TEXT_CHARS and (os.cpu_count() or 1) >= 2 else 1
 
 BASELINE_CONFIGS = [(1, 64), (2, 1), (2, 4)]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,12 +88,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] in SUBCOMMANDS:
         return run_subcommand(args_list[0], args_list[1:])
     args = build_parser().parse_args(args_list)
+    early = prestart_ner(args)
     from reader.launch import launch
 
     try:
-        return launch(args)
+        return launch(args, early_ner=early)
     except KeyboardInterrupt:
         return 130
+    finally:
+        if early is not None:
+            early.close()
+
+
+def prestart_ner(args: argparse.Namespace) -> object | None:
+    """Start the NER workers first of all, before the files, the store and the UI load:
+    importing spaCy and loading the model is the slowest step of a launch. The launch closes
+    them again when the article on screen has cached entities. No spaCy import here."""
+    from reader.nlp.models import default_model, model_installed
+
+    name = args.model or default_model()
+    if not name or not model_installed(name):
+        return None
+    size = 0
+    for path in args.paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            size += info.st_size
+    from reader.nlp.service import NerService, processes_for
+
+    try:
+        return NerService(name, processes=processes_for(size))
+    except Exception:  # noqa: BLE001 - the launch starts its own when this fails
+        return None
 
 
 def default_paths() -> list[Path]:

@@ -83,7 +83,7 @@ class LaunchError(Exception):
     """Nothing can be opened; the message is one line and the exit status is 2."""
 
 
-def build_app(args: argparse.Namespace, ner_factory: Any = None) -> Any:
+def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any = None) -> Any:
     """Load what `args` names, open the store, and make the app (not yet running).
 
     Raises LaunchError when nothing can be opened. Error lines about single files go to
@@ -129,7 +129,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None) -> Any:
     else:
         model, model_problem = choose_model(args.model)
         if model is not None:
-            ner_service = start_ner_early(store, articles[start_index], model)
+            ner_service = start_ner_early(store, articles[start_index], model, early_ner)
     from reader.app import ReaderApp
 
     return ReaderApp(
@@ -146,10 +146,10 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None) -> Any:
     )
 
 
-def launch(args: argparse.Namespace) -> int:
+def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
     """Run the UI; returns the exit status."""
     try:
-        app = build_app(args)
+        app = build_app(args, early_ner=early_ner)
     except LaunchError as error:
         _say(str(error))
         return 2
@@ -164,17 +164,25 @@ def launch(args: argparse.Namespace) -> int:
     return 0
 
 
-def start_ner_early(store: Store, article: OpenArticle, model: str) -> Any:
-    """Start the NER workers before the UI is even imported when the first article has no
-    cached entities, so spaCy loads while Textual starts (no spaCy import here)."""
+def start_ner_early(store: Store, article: OpenArticle, model: str, early: Any = None) -> Any:
+    """The NER workers for the app, started before the UI is even imported when the first
+    article has no cached entities, so spaCy loads while Textual starts (no spaCy import
+    here). `early` is a service the command line already started: kept when it runs `model`
+    and is needed, closed otherwise."""
     from reader.nlp.models import ModelError, model_key
     from reader.records import text_hash
 
     try:
         name, version = model_key(model)
     except ModelError:
-        return None
-    if store.cached_entities(text_hash(article.text), name, version) is not None:
+        name, version = "", ""
+    needed = bool(name) and store.cached_entities(text_hash(article.text), name,
+                                                  version) is None
+    if early is not None:
+        if needed and getattr(early, "model", None) == model:
+            return early
+        early.close()
+    if not needed:
         return None
     from reader.nlp.service import NerService, processes_for
 
