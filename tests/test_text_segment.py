@@ -226,14 +226,34 @@ def test_split_line_spacing(line: str, expected: list[str]) -> None:
     assert [line[s:e] for s, e in split_line(line)] == expected
 
 
-def test_sentences_never_cross_a_newline() -> None:
-    text = "A line without end\nnext line starts here. And ends.\n\n  Indented one."
+def test_sentences_never_cross_a_newline_in_unwrapped_text() -> None:
+    text = "A line without end\nnext line starts here. And ends.\n  Indented one."
     assert sentences(text) == [
         "A line without end",
         "next line starts here.",
         "And ends.",
         "Indented one.",
     ]
+
+
+def test_hard_wrapped_sentences_run_across_line_breaks_not_blank_lines() -> None:
+    text = "A line without end\nnext line starts here. And ends.\n\n  Indented one."
+    assert sentences(text) == [
+        "A line without end\nnext line starts here.",
+        "And ends.",
+        "Indented one.",
+    ]
+
+
+def test_pride_and_prejudice_first_sentence_spans_two_lines() -> None:
+    text = (FIXTURES / "pride-and-prejudice.txt").read_text(encoding="utf-8-sig")
+    text = text.replace("\r\n", "\n")
+    start = text.index("It is a truth")
+    span = Sentences(text).span_at(start)
+    assert text[span[0]:span[1]] == (
+        "It is a truth universally acknowledged, that a single man in possession\n"
+        "of a good fortune must be in want of a wife."
+    )
 
 
 def test_span_at_next_prev() -> None:
@@ -273,7 +293,7 @@ def test_sentence_spans_are_sane(text: str) -> None:
     for start, end in spans:
         assert previous_end <= start < end <= len(text)
         piece = text[start:end]
-        assert piece == piece.strip() and "\n" not in piece
+        assert piece == piece.strip() and s.separator not in piece
         previous_end = end
     for pos in range(len(text) + 1):
         span = s.span_at(pos)

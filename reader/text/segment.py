@@ -291,18 +291,38 @@ def split_line(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+HARD_WRAP_MAX_AVERAGE = 100
+"""Average line length (characters) under which text with blank lines counts as hard-wrapped."""
+
+
+def hard_wrapped(text: str, sample_chars: int = 200_000) -> bool:
+    """Text whose paragraphs are separated by blank lines and whose lines are short: a
+    Gutenberg book, an e-mail, a hard-wrapped news wire."""
+    sample = text[:sample_chars]
+    if "\n\n" not in sample:
+        return False
+    lines = [line for line in sample.split("\n") if line.strip()]
+    if len(lines) < 3:
+        return False
+    return sum(map(len, lines)) / len(lines) < HARD_WRAP_MAX_AVERAGE
+
+
 class Sentences:
     """Sentence spans of one text, computed one line at a time and cached."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._lines: dict[int, list[tuple[int, int]]] = {}
+        self.separator = "\n\n" if hard_wrapped(text) else "\n"
+        """What ends a paragraph: a blank line in hard-wrapped text (its single line breaks
+        are only wrapping, so sentences run across them), else any line break."""
 
     def _line_start(self, pos: int) -> int:
-        return self.text.rfind("\n", 0, max(0, pos)) + 1
+        found = self.text.rfind(self.separator, 0, max(0, pos))
+        return 0 if found < 0 else found + len(self.separator)
 
     def _line_end(self, line_start: int) -> int:
-        end = self.text.find("\n", line_start)
+        end = self.text.find(self.separator, line_start)
         return len(self.text) if end < 0 else end
 
     def _spans(self, line_start: int) -> list[tuple[int, int]]:
@@ -310,7 +330,7 @@ class Sentences:
         cached = self._lines.get(line_start)
         if cached is None:
             end = self._line_end(line_start)
-            line = self.text[line_start:end]
+            line = self.text[line_start:end].replace("\n", " ")
             cached = [(line_start + s, line_start + e) for s, e in split_line(line)]
             self._lines[line_start] = cached
         return cached
@@ -326,7 +346,7 @@ class Sentences:
             end = self._line_end(line)
             if end >= len(self.text):
                 return None
-            line = end + 1
+            line = end + len(self.separator)
         return None
 
     def _last_before(self, pos: int) -> tuple[int, int] | None:
