@@ -50,7 +50,7 @@ class ArticlesTable(DataTable[Text]):
             mark = "▶" if index == current else " "
             self.add_row(
                 Text(f"{mark}{index + 1}"),
-                Text(clean_line(row.title)[:60]),
+                Text(_short(clean_line(row.title), 24)),
                 Text(str(row.words), justify="right"),
                 Text("…" if row.entities is None else str(row.entities), justify="right"),
                 Text(str(row.claims), justify="right"),
@@ -63,3 +63,8 @@ class ArticlesTable(DataTable[Text]):
         """Enter opens the article."""
         event.stop()
         self.post_message(self.Open(event.cursor_row))
+
+
+def _short(title: str, cells: int) -> str:
+    """A title cut to fit its column."""
+    return title if len(title) <= cells else title[: cells - 1] + "…"

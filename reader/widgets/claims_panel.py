@@ -16,7 +16,7 @@ from reader.keys import bindings_for
 from reader.text.sanitize import clean_line
 from reader.widgets.styles import claim_colour
 
-QUOTE_CELLS = 60
+QUOTE_CELLS = 28
 
 
 def quote_start(quote: str, cells: int = QUOTE_CELLS) -> str:
@@ -43,7 +43,7 @@ class ClaimsTable(DataTable[Any]):
 
     def on_mount(self) -> None:
         """Columns."""
-        self.add_columns("label", "verdict", "speaker", "quote")
+        self.add_columns("label", "quote", "verdict", "speaker")
 
     def _act(self, kind: str) -> None:
         if self.row_count == 0:
@@ -135,9 +135,9 @@ class ClaimsPanel(Vertical):
         colour = claim_colour(label, self.colours)
         return (
             Text(label, Style(color=colour, bold=True)),
+            Text(quote_start(str(claim.get("quote", "")))),
             Text(clean_line(str(claim.get("verdict", "")))),
             Text(clean_line(str(claim.get("speaker") or ""))),
-            Text(quote_start(str(claim.get("quote", "")))),
         )
 
     def select(self, claim_id: str) -> None:
