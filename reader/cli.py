@@ -10,6 +10,7 @@ import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from reader import __version__
 from reader.commands import MODULES, SUBCOMMANDS
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             early.close()
 
 
-def prestart_ner(args: argparse.Namespace) -> object | None:
+def prestart_ner(args: argparse.Namespace) -> Any:
     """Start the NER workers first of all, before the files, the store and the UI load:
     importing spaCy and loading the model is the slowest step of a launch. The launch closes
     them again when the article on screen has cached entities. No spaCy import here."""
