@@ -9,12 +9,11 @@ import os
 import stat
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from reader import __version__
 from reader.commands import MODULES, SUBCOMMANDS
-from reader.paths import resolve_store, sample_article
+from reader.paths import resolve_store
 from reader.text.sanitize import clean_line
 
 EPILOG = """\
@@ -124,11 +123,6 @@ def prestart_ner(args: argparse.Namespace) -> Any:
         return NerService(name, processes=processes_for(size))
     except Exception:  # noqa: BLE001 - the launch starts its own when this fails
         return None
-
-
-def default_paths() -> list[Path]:
-    """What `reader` opens when the store is empty: the bundled sample article."""
-    return [sample_article()]
 
 
 if __name__ == "__main__":  # pragma: no cover

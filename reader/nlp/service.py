@@ -656,6 +656,8 @@ class InlineNerService:
             suggest_module = importlib.import_module("reader.nlp.suggest")
         except ImportError as exc:
             raise NerError(f"suggestions unavailable: {exc}") from exc
+        if hasattr(suggest_module, "suggest_text"):
+            return list(suggest_module.suggest_text(self.parser, text))
         return list(suggest_module.suggest_doc(self.parser(text)))
 
     def close(self) -> None:

@@ -307,6 +307,12 @@ class MainScreen(Screen[None]):
         else:
             self.view.focus()
 
+    @on(TabbedContent.TabActivated, "#side")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Opening the Suggestions tab computes the article's suggestions."""
+        if event.pane.id == "suggestions":
+            self.query_one(SuggestionsPanel).compute(self)
+
     def action_show_tab(self, tab: str) -> None:
         """Open a side-panel tab."""
         self.query_one("#side", TabbedContent).active = tab

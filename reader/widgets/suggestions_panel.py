@@ -70,15 +70,26 @@ class SuggestionsPanel(Vertical):
         ]
 
     # -- review mode ---------------------------------------------------------------------
+    def compute(self, screen: MainScreen, *, then_review: bool = False) -> bool:
+        """Compute the article's suggestions in a worker unless they are known; True when
+        they are known already."""
+        app = screen.reader_app
+        article = screen.article
+        if article.id in app.suggestions:
+            return True
+        if not self.loading:
+            self.loading = True
+            self.show([], "Computing suggestions (loading the parser)…")
+            app.compute_suggestions(
+                article, lambda: self._computed(screen, article.id, then_review)
+            )
+        return False
+
     def start_review(self, screen: MainScreen) -> None:
         """Enter review mode (computing the suggestions first if needed)."""
         app = screen.reader_app
         article = screen.article
-        if article.id not in app.suggestions:
-            if not self.loading:
-                self.loading = True
-                self.show([], "Computing suggestions (loading the parser)…")
-                app.compute_suggestions(article, lambda: self._computed(screen))
+        if not self.compute(screen, then_review=True):
             return
         if self.items != app.suggestions[article.id]:
             self.show(app.suggestions[article.id])
@@ -94,13 +105,16 @@ class SuggestionsPanel(Vertical):
         self.position = min(self.position, len(self.items) - 1)
         self._goto(screen)
 
-    def _computed(self, screen: MainScreen) -> None:
+    def _computed(self, screen: MainScreen, article_id: str, then_review: bool) -> None:
         self.loading = False
         app = screen.reader_app
         article = screen.article
+        if article.id != article_id:
+            return  # the user moved on; the suggestions wait in app.suggestions
         self.show(app.suggestions.get(article.id, []))
         screen.show_claims()
-        self.start_review(screen)
+        if then_review:
+            self.start_review(screen)
 
     def _goto(self, screen: MainScreen) -> None:
         if not self.items:
