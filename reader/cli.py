@@ -13,8 +13,6 @@ from typing import Any
 
 from reader import __version__
 from reader.commands import MODULES, SUBCOMMANDS
-from reader.paths import resolve_store
-from reader.text.sanitize import clean_line
 
 EPILOG = """\
 sub-commands (reader NAME --help for each):
@@ -35,15 +33,22 @@ Keys: press ? in the reader for every key; ctrl+p opens the command palette.
 
 def error(message: str) -> None:
     """One line on standard error, with no control characters."""
+    from reader.text.sanitize import clean_line
+
     print("reader: " + clean_line(message), file=sys.stderr)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of `reader [PATH...]`."""
-    try:
-        store = str(resolve_store(None))
-    except Exception:  # noqa: BLE001 - the help text must never fail
-        store = "(unknown)"
+def build_parser(for_help: bool = True) -> argparse.ArgumentParser:
+    """The parser of `reader [PATH...]`; `for_help=False` skips finding the store (only the
+    help text names it), to keep the launch fast."""
+    store = "(see --help)"
+    if for_help:
+        from reader.paths import resolve_store
+
+        try:
+            store = str(resolve_store(None))
+        except Exception:  # noqa: BLE001 - the help text must never fail
+            store = "(unknown)"
     parser = argparse.ArgumentParser(
         prog="reader",
         description="A keyboard-driven terminal reader for analysts: named entities, "
@@ -87,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in SUBCOMMANDS:
         return run_subcommand(args_list[0], args_list[1:])
-    args = build_parser().parse_args(args_list)
+    wants_help = any(arg in ("-h", "--help") for arg in args_list)
+    args = build_parser(for_help=wants_help).parse_args(args_list)
     early = prestart_ner(args)
     from reader.launch import launch
 
@@ -102,8 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def prestart_ner(args: argparse.Namespace) -> Any:
     """Start the NER workers first of all, before the files, the store and the UI load:
-    importing spaCy and loading the model is the slowest step of a launch. The launch closes
-    them again when the article on screen has cached entities. No spaCy import here."""
+    importing spaCy and loading the model is the slowest step of a launch. The launch hands
+    them to its NER service, or ends them when the article on screen has cached entities.
+    Imports only what starting a process needs (no spaCy)."""
     from reader.nlp.models import default_model, model_installed
 
     name = args.model or default_model()
@@ -117,13 +124,6 @@ def prestart_ner(args: argparse.Namespace) -> Any:
             continue
         if stat.S_ISREG(info.st_mode):
             size += info.st_size
-    from reader.nlp.service import NerService, processes_for
+    from reader.nlp.spawn import processes_for, start_early
 
-    try:
-        return NerService(name, processes=processes_for(size))
-    except Exception:  # noqa: BLE001 - the launch starts its own when this fails
-        return None
-
-
-if __name__ == "__main__":  # pragma: no cover
-    os._exit(main())
+    return start_early(name, processes_for(size))

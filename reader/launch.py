@@ -178,15 +178,13 @@ def start_ner_early(store: Store, article: OpenArticle, model: str, early: Any =
         name, version = "", ""
     needed = bool(name) and store.cached_entities(text_hash(article.text), name,
                                                   version) is None
-    if early is not None:
-        if needed and getattr(early, "model", None) == model:
-            return early
-        early.close()
     if not needed:
+        if early is not None:
+            early.close()
         return None
     from reader.nlp.service import NerService, processes_for
 
-    return NerService(model, processes=processes_for(len(article.text)))
+    return NerService(model, processes=processes_for(len(article.text)), adopt=early)
 
 
 def choose_model(name: str | None) -> tuple[str | None, str]:

@@ -7,7 +7,6 @@ UI process uses this module to choose a model and to key the entity cache.
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import json
 from pathlib import Path
@@ -86,6 +85,8 @@ def model_meta(name: str) -> dict[str, Any]:
 
 def _dist_version(name: str) -> str | None:
     """The installed distribution version for a package name, trying `-`/`_` spellings."""
+    import importlib.metadata  # here, not at the top: it is slow to import at start-up
+
     for dist in (name.replace("_", "-"), name):
         try:
             return importlib.metadata.version(dist)

@@ -14,19 +14,24 @@ import contextlib
 import importlib
 import itertools
 import json
-import os
 import queue
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any, Protocol
 
 from reader.nlp import protocol
 from reader.nlp.models import ModelError, model_key
+from reader.nlp.spawn import (  # noqa: F401 - processes_for is re-exported
+    LONG_TEXT_CHARS,
+    EarlyWorkers,
+    Spawned,
+    processes_for,
+    spawn,
+    worker_argv,
+)
 from reader.records import Entity
 from reader.text.chunking import chunk_spans
 
@@ -35,18 +40,6 @@ DEFAULT_CHUNK_CHARS = 20_000
 
 STOP_WAIT = 2.0
 """Seconds `close()` waits after SIGTERM before SIGKILL."""
-
-
-LONG_TEXT_CHARS = 200_000
-"""Above this, NER runs in two worker processes (on two or more cores)."""
-
-
-def processes_for(text_length: int) -> int:
-    """Worker processes for a text: two for long texts on two or more cores, else one.
-
-    A 1 MB book takes half the time with two workers, for a second model in memory.
-    """
-    return 2 if text_length > LONG_TEXT_CHARS and (os.cpu_count() or 1) >= 2 else 1
 
 
 class NerError(Exception):
@@ -244,19 +237,12 @@ def split_many(items: Sequence[tuple[str, str]], chunk_chars: int) -> list[proto
     return chunks
 
 
-def _worker_env() -> dict[str, str]:
-    """The environment for a worker: ours, with this checkout importable."""
-    env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent.parent)
-    current = env.get("PYTHONPATH")
-    env["PYTHONPATH"] = root if not current else root + os.pathsep + current
-    return env
-
-
 class _Process:
     """One worker subprocess with its writer and reader threads."""
 
-    def __init__(self, index: int, service: NerService, argv: list[str]) -> None:
+    def __init__(
+        self, index: int, service: NerService, argv: list[str], adopt: Spawned | None = None
+    ) -> None:
         self.index = index
         self.service = service
         self.ready = threading.Event()
@@ -264,19 +250,9 @@ class _Process:
         self.info: dict[str, Any] | None = None
         self.error: str | None = None
         self._outbox: queue.Queue[tuple[NerJob | None, dict[str, Any]] | None] = queue.Queue()
-        self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
-        self.popen = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            close_fds=True,
-            start_new_session=False,
-            env=_worker_env(),
-            text=True,
-            encoding="utf-8",
-            bufsize=1,
-        )
+        spawned = adopt if adopt is not None else spawn(argv)
+        self._stderr: IO[bytes] = spawned.stderr
+        self.popen = spawned.popen
         self._writer = threading.Thread(target=self._write, name=f"ner-writer-{index}", daemon=True)
         self._reader = threading.Thread(target=self._read, name=f"ner-reader-{index}", daemon=True)
         self._writer.start()
@@ -374,6 +350,7 @@ class NerService:
         python: str = sys.executable,
         nice: bool = True,
         batch_chars: int = protocol.BATCH_CHARS,
+        adopt: EarlyWorkers | None = None,
     ) -> None:
         self.model = model
         self.closing = False
@@ -388,16 +365,19 @@ class NerService:
         except ModelError as exc:
             self.key_model, self.version = model, ""
             self.error = str(exc)
+            if adopt is not None:
+                adopt.close()
             return
-        argv = [python, "-m", "reader.nlp.worker", "--model", model, "--parent-pid"]
-        argv += [str(os.getpid()), "--batch-chars", str(batch_chars)]
-        if not nice:
-            argv.append("--no-nice")
-        if threading.current_thread() is not threading.main_thread():
-            argv.append("--no-death-signal")  # it would fire when this thread ends
-        for index in range(max(1, processes)):
+        argv = worker_argv(model, python=python, nice=nice, batch_chars=batch_chars)
+        if adopt is not None and adopt.model != model:
+            adopt.close()
+        adopted = list(adopt.workers) if adopt is not None else []
+        if adopt is not None:
+            adopt.workers = []  # this service owns them now
+        for index in range(max(1, processes, len(adopted))):
             try:
-                self._procs.append(_Process(index, self, argv))
+                taken = adopted[index] if index < len(adopted) else None
+                self._procs.append(_Process(index, self, argv, taken))
             except OSError as exc:
                 self.error = f"cannot start the NER worker: {exc}"
                 break
