@@ -126,14 +126,11 @@ ACTIONS: tuple[Action, ...] = (
         short="tag",
         key_display="1-9",
     ),
-    Action("tag(2)", ("2",), "Tag the selection with label 2", "article", palette=False),
-    Action("tag(3)", ("3",), "Tag the selection with label 3", "article", palette=False),
-    Action("tag(4)", ("4",), "Tag the selection with label 4", "article", palette=False),
-    Action("tag(5)", ("5",), "Tag the selection with label 5", "article", palette=False),
-    Action("tag(6)", ("6",), "Tag the selection with label 6", "article", palette=False),
-    Action("tag(7)", ("7",), "Tag the selection with label 7", "article", palette=False),
-    Action("tag(8)", ("8",), "Tag the selection with label 8", "article", palette=False),
-    Action("tag(9)", ("9",), "Tag the selection with label 9", "article", palette=False),
+    *(
+        Action(f"tag({n})", (str(n),), f"Tag the selection with label {n}", "article",
+               palette=False)
+        for n in range(2, 10)
+    ),
     Action(
         "claim_form",
         ("c",),
