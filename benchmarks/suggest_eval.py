@@ -1,6 +1,7 @@
 """Measure suggested claims against hand-labelled sentences: recall and suggestion rate.
 
     python benchmarks/suggest_eval.py [--min-score 0.5] [--model NAME] [--split test] [-v]
+    python benchmarks/suggest_eval.py --clef benchmarks/data/clef2019 [--dev NAME] [-v]
 
 Data: tests/fixtures/suggest/checkworthy.jsonl, real sentences already on this machine (the
 sample article, a Reuters article and news headlines from peer tools' examples, brat tutorial
@@ -8,6 +9,13 @@ text), labelled check-worthy or not by hand. It is NOT a held-out set of labelle
 the `dev` split (the sample article) was used while writing the rules; `test` was labelled
 before the rules were tuned, but by the same person. Target from the issue: recall >= 0.75
 while suggesting <= 15 % of sentences.
+
+`--clef DIR` measures on real held-out labelled transcripts instead: the CLEF-2019 CheckThat!
+Task 1 test transcripts (TSV: line_number, speaker, text, label; 1 = check-worthy), see
+benchmarks/data/clef2019/SOURCES.md. Each transcript becomes the text the reader would show,
+one sentence per line (audience lines such as "(APPLAUSE)" left out); a line counts as
+suggested when a suggestion overlaps it. One transcript (`--dev`) was used to tune the rules;
+the others are held out.
 """
 
 from __future__ import annotations
@@ -21,6 +29,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "fixtures" / "suggest" / "checkworthy.jsonl"
+CLEF_DEV = "20181015_60_min"
+"""The transcript the rules were tuned on; every other one is held out."""
+CUTOFFS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def load(path: Path = DATA) -> list[dict[str, Any]]:
@@ -63,6 +74,80 @@ def evaluate(docs: list[dict[str, Any]], suggestions: list[list[dict[str, Any]]]
     }
 
 
+def clef_text(field: str) -> str:
+    """A TSV text field without its CSV quoting ("...""x""..." -> ...\"x\"...)."""
+    if len(field) >= 2 and field.startswith('"') and field.endswith('"'):
+        return field[1:-1].replace('""', '"')
+    return field
+
+
+def load_clef(path: Path) -> dict[str, Any]:
+    """One transcript as {"name", "text", "sentences": [[start, end, checkworthy]], "lines"}:
+    one sentence per line, audience reactions (speaker SYSTEM, or "(APPLAUSE)") skipped."""
+    kept: list[tuple[int, str, str, bool]] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        number, speaker, field, label = raw.split("\t")
+        text = clef_text(field).strip()
+        if speaker == "SYSTEM" or (text.startswith("(") and text.endswith(")")) or not text:
+            continue
+        kept.append((int(number), speaker, text, label.strip() == "1"))
+    offsets: list[list[Any]] = []
+    position = 0
+    for _, _, text, worthy in kept:
+        offsets.append([position, position + len(text), worthy])
+        position += len(text) + 1
+    return {"name": path.stem, "text": "\n".join(t for _, _, t, _ in kept),
+            "sentences": offsets, "lines": kept}
+
+
+def _at(found: list[dict[str, Any]], cutoff: float) -> list[dict[str, Any]]:
+    return [s for s in found if s["score"] >= cutoff]
+
+
+def run_clef(nlp: Any, directory: Path, dev: str, min_score: float, verbose: bool) -> None:
+    """Print recall and suggestion rate per transcript, held-out total, and at cut-offs."""
+    from reader.nlp.suggest import suggest_text
+
+    docs = [load_clef(p) for p in sorted(directory.glob("*.tsv"))]
+    found = [suggest_text(nlp, d["text"], min_score=0.0) for d in docs]
+    groups = [("held-out", [i for i, d in enumerate(docs) if d["name"] != dev]),
+              ("all", list(range(len(docs))))]
+    print(f"min_score={min_score} (target recall>=0.75, rate<=0.15); dev = {dev}")
+    for i, doc in enumerate(docs):
+        tag = " (dev)" if doc["name"] == dev else ""
+        result = evaluate([doc], [_at(found[i], min_score)])
+        print(f"{doc['name'] + tag:32} lines={result['sentences']:4} "
+              f"checkworthy={result['checkworthy']:3} recall={result['recall']:.2f} "
+              f"rate={result['rate']:.2f} by_rule={result['by_rule']}")
+    for label, members in groups:
+        result = evaluate([docs[i] for i in members], [_at(found[i], min_score) for i in members])
+        print(f"{label:32} lines={result['sentences']:4} "
+              f"checkworthy={result['checkworthy']:3} recall={result['recall']:.2f} "
+              f"rate={result['rate']:.2f}")
+    print("cut-off   " + "  ".join(f"{d['name'][:16]:>16}" for d in docs) + "          held-out")
+    for cutoff in CUTOFFS:
+        cells = []
+        for i, doc in enumerate(docs):
+            r = evaluate([doc], [_at(found[i], cutoff)])
+            cells.append(f"{r['recall']:.2f}/{r['rate']:.2f}".rjust(16))
+        held = groups[0][1]
+        r = evaluate([docs[i] for i in held], [_at(found[i], cutoff) for i in held])
+        print(f"{cutoff:<8.2f}  " + "  ".join(cells) + f"  {r['recall']:.2f}/{r['rate']:.2f}"
+              .rjust(18))
+    print("(cells: recall/rate)")
+    if verbose:
+        for i, doc in enumerate(docs):
+            if doc["name"] != dev:
+                continue
+            result = evaluate([doc], [_at(found[i], min_score)])
+            for miss in result["misses"]:
+                print("  MISS ", miss[:110])
+            for alarm in result["false_alarms"]:
+                print("  ALARM", alarm[:140])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -70,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-score", type=float, default=None)
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and alarms")
+    parser.add_argument("--clef", type=Path, default=None,
+                        help="a directory of CLEF-2019 CheckThat! Task 1 TSV transcripts")
+    parser.add_argument("--dev", default=CLEF_DEV, help="the transcript used for tuning")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import spacy
@@ -78,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
 
     nlp = spacy.load(args.model)
     min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
+    if args.clef is not None:
+        run_clef(nlp, args.clef, args.dev, min_score, args.verbose)
+        return 0
     docs = load()
     for split in ("dev", "test", "all"):
         if args.split not in ("all", split):

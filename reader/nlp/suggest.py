@@ -61,6 +61,18 @@ SMALL_NUMBER_WORDS = _words("zero one two three four five six seven eight nine b
 PRONOUNS = _words("he she they we i it him her them")
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 MIN_QUOTE_WORDS = 6
+SELF_SUBJECTS = _words("i you 's us")
+THIRD_PERSON = _words("he she they")
+PROMISERS = _words("we that which who")
+"""Subjects of "will" that make a promise or a description rather than a forecast."""
+"""Subjects of talk about the conversation itself ("I will tell you", "you said", "let's say")."""
+OPINION_VERBS = _words("think believe guess feel hope suppose mean assume suspect doubt wish")
+"""First-person verbs that mark what follows as the speaker's opinion ("I think ...")."""
+OPINION_FACTOR = 0.7
+"""A sentence opening with "I think" (etc.) keeps this share of its score."""
+RECORD_WORDS = _words("ever history record records all-time decades century")
+"""Words that turn a comparison into a record claim ("lowest ever recorded", "in history")."""
+RECORD_BONUS = 0.2
 
 _QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'))
 
@@ -214,9 +226,12 @@ def rule_number(sent: Span, base: float) -> Hit | None:
         if ent.label_ in NUMBER_LABELS and _is_substantive_number(ent):
             weight = base
         elif ent.label_ == "DATE" and any(ch.isdigit() for ch in ent.text):
-            weight = base - 0.2
+            # a calendar date can be checked; a duration ("for 70 years") is mostly background
+            weight = base - (0.3 if re.search(r"\b(1[5-9]|20)\d\d\b", ent.text) else 0.35)
         else:
             continue
+        if ent.root.dep_ == "nummod" and ent.root.head.pos_ == "PROPN":
+            continue  # part of a name: "60 Minutes", "Apollo 11"
         if _verb_of(ent.root) is None or not _has_finite_verb(sent):
             continue
         found.append(_number_core(ent))
@@ -232,17 +247,27 @@ def rule_comparison(sent: Span, base: float) -> Hit | None:
     if not _has_finite_verb(sent):
         return None
     words = [t.lower_ for t in sent]
+    record = any(w in RECORD_WORDS for w in words)
+    score = min(1.0, base + RECORD_BONUS) if record else base
+    note = " (a record)" if record else ""
     for tok in sent:
         if tok.tag_ in ("JJS", "RBS") and tok.lower_ not in ("most", "least", "best"):
-            return Hit(f"superlative: {tok.text}", base)
+            return Hit(f"superlative: {tok.text}{note}", score)
         followed = tok.i + 1 < sent.end and tok.nbor().pos_ in ("ADJ", "ADV")
         if tok.tag_ in ("JJS", "RBS") and followed:
-            return Hit(f"superlative: {tok.text} {tok.nbor().text}", base)
+            return Hit(f"superlative: {tok.text} {tok.nbor().text}{note}", score)
         if tok.tag_ in ("JJR", "RBR") and "than" in words[tok.i - sent.start :]:
-            return Hit(f"comparison: {tok.text} … than", base)
+            return Hit(f"comparison: {tok.text} … than{note}", score)
     for ent in sent.ents:
         if ent.label_ == "ORDINAL" and ("since" in words or "ever" in words):
-            return Hit(f"a first: {ent.text} … since", base)
+            return Hit(f"a first: {ent.text} … since", min(1.0, base + RECORD_BONUS))
+    named = [e for e in sent.ents if e.label_ in NAMED_LABELS]
+    for tok in sent:
+        if tok.lower_ == "same" and named and (
+            (tok.i + 1 < sent.end and tok.nbor().lower_ == "as")
+            or any(e.root.dep_ in ("nsubj", "nsubjpass") for e in named)
+        ):
+            return Hit(f"equivalence: the same … {named[0].text}", base)
     return None
 
 
@@ -254,6 +279,7 @@ def rule_prediction(sent: Span, base: float) -> Hit | None:
             c.dep_ in ("ccomp", "xcomp") for c in tok.children
         ):
             return Hit(f"prediction: {tok.text}", min(1.0, base + 0.1))
+    hypothetical = any(t.lower_ in ("if", "unless", "whether") for t in sent)
     for tok in sent:
         if tok.tag_ == "MD" and tok.lower_ in MODALS and tok.head.pos_ in ("VERB", "AUX"):
             subject = _subject(tok.head)
@@ -261,6 +287,18 @@ def rule_prediction(sent: Span, base: float) -> Hit | None:
                 subject.lower_ == "you" or (subject.lower_ == "it" and tok.head.lemma_ == "be")
             ):
                 continue  # instructions and hedges ("you may", "it may be that")
+            if subject is not None and subject.lower_ in SELF_SUBJECTS and (
+                tok.head.lemma_.lower() in REPORTING_VERBS | {"tell"}
+            ):
+                continue  # talk about the talk: "I will say this", "I will tell you"
+            if tok.lower_ != "will" and (
+                hypothetical or any(c.lower_ == "have" for c in tok.head.children)
+            ):
+                continue  # hypotheticals: "would be upset if ...", "could have done"
+            if tok.lower_ == "will" and subject is not None and subject.lower_ not in (
+                SELF_SUBJECTS | PROMISERS
+            ):
+                base = min(1.0, base + 0.05)  # a forecast about others, not a promise
             return Hit(f"prediction: {tok.text} {tok.head.text}", base)
     return None
 
@@ -276,7 +314,8 @@ def rule_unnamed_source(sent: Span, base: float) -> Hit | None:
             e.label_ == "PERSON" for e in sent.ents if e.start >= subject.left_edge.i
             and e.end <= subject.i + 1
         )
-        if subject.lemma_.lower() in UNNAMED_SOURCES and not has_name:
+        says_something = any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)
+        if subject.lemma_.lower() in UNNAMED_SOURCES and not has_name and says_something:
             return Hit(f"unnamed source: {subject.text} {verb.text}", base, _phrase(subject))
     source = _according_to(sent)
     if source is not None and source.lemma_.lower() in UNNAMED_SOURCES:
@@ -291,9 +330,13 @@ def rule_accusation(sent: Span, base: float) -> Hit | None:
     """Accusations: accuse/allege/blame/condemn/deny with an object or clause."""
     for tok in sent:
         if tok.pos_ == "VERB" and tok.lemma_.lower() in ACCUSING_VERBS and any(
-            c.dep_ in ("dobj", "ccomp", "prep") for c in tok.children
+            c.dep_ == "ccomp" or (c.dep_ == "dobj" and c.pos_ != "PRON")
+            or (c.dep_ == "prep" and c.lower_ in ("of", "for"))
+            for c in tok.children
         ):
             subject = _subject_or_inherited(tok)
+            if subject is not None and subject.lower_ in SELF_SUBJECTS:
+                continue  # "I'm not denying ...", "I have to blame myself"
             return Hit(f"accusation: {tok.text}", base, _phrase(subject) if subject else "")
     return None
 
@@ -303,8 +346,8 @@ def rule_reported_claim(sent: Span, base: float) -> Hit | None:
     for verb in _reporting_verbs(sent):
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         subject = _subject(verb)
-        if clause is None or subject is None:
-            continue
+        if clause is None or subject is None or subject.lower_ in SELF_SUBJECTS:
+            continue  # "I tell you ...", "you said ...", "let's say ..."
         if any(t.text in "\u201c\u201d\"" for t in sent):
             continue  # direct speech is the quote rule's
         return Hit(f"reported claim: {verb.text} {sent.doc[verb.i + 1 : verb.i + 2].text} …",
@@ -313,8 +356,8 @@ def rule_reported_claim(sent: Span, base: float) -> Hit | None:
 
 
 def rule_named_perfect(sent: Span, base: float) -> Hit | None:
-    """A named actor's completed action in the present perfect ("South Korea has provided",
-    "Kim has ramped up"): a checkable statement of fact."""
+    """A named (or third-person) actor's completed action in the present perfect ("South Korea
+    has provided", "Kim has ramped up", "he's agreed to it"): a checkable statement of fact."""
     for tok in sent:
         if tok.tag_ != "VBN" or tok.pos_ != "VERB":
             continue
@@ -325,6 +368,8 @@ def rule_named_perfect(sent: Span, base: float) -> Hit | None:
             continue
         if subject.ent_type_ in NAMED_LABELS or subject.pos_ == "PROPN":
             return Hit(f"action of a named actor: {_phrase(subject)} {tok.text}", base)
+        if subject.lower_ in THIRD_PERSON and tok.lemma_.lower() not in REPORTING_VERBS:
+            return Hit(f"action of an actor: {subject.text} {tok.text}", base)
     return None
 
 
@@ -334,8 +379,8 @@ RULES: dict[str, Rule] = {
         Rule("number", "statistic", 0.8, rule_number),
         Rule("unnamed_source", "factual", 0.7, rule_unnamed_source),
         Rule("accusation", "factual", 0.65, rule_accusation),
-        Rule("prediction", "prediction", 0.6, rule_prediction),
-        Rule("comparison", "factual", 0.6, rule_comparison),
+        Rule("prediction", "prediction", 0.45, rule_prediction),
+        Rule("comparison", "factual", 0.55, rule_comparison),
         Rule("reported_claim", "factual", 0.55, rule_reported_claim),
         Rule("named_perfect", "factual", 0.5, rule_named_perfect),
     )
@@ -498,10 +543,28 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE) -> list[dict[str
         speaker = next((h.speaker for _, h in hits if h.speaker), "") or source
         speaker = _resolve(speaker, last_named)
         score = _combine([h.score for _, h in hits])
+        reasons = [h.reason for _, h in hits]
+        opinion = _opinion(doc.char_span(start, end, alignment_mode="expand"))
+        if opinion:
+            score = round(score * OPINION_FACTOR, 3)
+            reasons.append(f"lowered: opinion ({opinion})")
         results.append(_suggestion(text, start, end, best_rule.label, speaker,
-                                   [h.reason for _, h in hits], score, best_rule.name))
+                                   reasons, score, best_rule.name))
     kept = [r for r in results if r["score"] >= min_score]
     return sorted(kept, key=lambda r: (r["start"], r["end"]))
+
+
+def _opinion(sent: Span | None) -> str:
+    """ "I think" (etc.) when the sentence is marked as the speaker's opinion, else ""."""
+    if sent is None:
+        return ""
+    for tok in sent:
+        if (tok.lemma_.lower() in OPINION_VERBS and tok.pos_ == "VERB"
+                and any(c.lower_ in ("i", "we") and c.dep_ == "nsubj" for c in tok.children)):
+            return f"{sent.doc[tok.i - 1].text} {tok.text}" if tok.i > 0 else tok.text
+    if "in my opinion" in sent.text.lower():
+        return "in my opinion"
+    return ""
 
 
 def _inside_quotes(start: int, end: int, quotes: list[_Quote]) -> bool:
