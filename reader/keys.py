@@ -264,5 +264,5 @@ SCOPE_TITLES: dict[str, str] = {
     "article": "Article text",
     "claims": "Claims panel",
     "entities": "Entities panel",
-    "review": "Review mode (suggested claims)",
+    "review": "Review mode",
 }

@@ -13,8 +13,9 @@ from textual.widgets import Static
 from reader.keys import ACTIONS, SCOPE_TITLES, key_label
 
 
-def help_table() -> Table:
-    """A table of every action by scope, with its keys."""
+def help_table(labels: list[str] | None = None) -> Table:
+    """A table of every action by scope, with its keys; the number keys are shown once, with
+    the claim labels they pick (`labels`, in key order)."""
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
     table.add_column("keys", style="bold", no_wrap=True, width=22)
     table.add_column("what")
@@ -23,12 +24,21 @@ def help_table() -> Table:
         for action in ACTIONS:
             if action.scope != scope:
                 continue
+            if action.name.startswith("tag("):
+                if action.name == "tag(1)":
+                    names = ", ".join(f"{i + 1} {name}" for i, name in enumerate(labels or [])
+                                      if i < 9)
+                    table.add_row(Text("1-9"), Text("Tag the selection at once: " + names
+                                                    if names else action.description))
+                continue
             keys = " ".join(key_label(key) for key in action.keys)
             table.add_row(Text(keys), Text(action.description))
         table.add_row(Text(""), Text(""))
     table.add_row(Text("ctrl+p", style="bold"), Text("Command palette: every command by name"))
     table.add_row(Text("claim form", style="bold"),
                   Text("ctrl+s saves, escape cancels, tab moves between fields"))
+    table.add_row(Text("entity form", style="bold"),
+                  Text("ctrl+s applies, ctrl+u reverts to the model, escape cancels"))
     return table
 
 
@@ -41,11 +51,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "dismiss", "Close", show=False),
     ]
 
+    def __init__(self, labels: list[str] | None = None) -> None:
+        super().__init__()
+        self.labels = labels
+
     def compose(self) -> ComposeResult:
         """The table in a scrolling box."""
         with VerticalScroll(id="help-box"):
             yield Static(Text("reader — keys", style="bold"), id="help-title")
-            yield Static(help_table(), id="help-table")
+            yield Static(help_table(self.labels), id="help-table")
 
     async def action_dismiss(self, result: None = None) -> None:
         """Close."""

@@ -319,7 +319,7 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Every key."""
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(self.reader_app.taxonomy.names))
 
     def action_quit(self) -> None:
         """Remember where the user is, and quit."""
