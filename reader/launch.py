@@ -13,7 +13,7 @@ from reader.paths import resolve_store, sample_article
 from reader.records import SourceArticle
 from reader.session import OpenArticle, open_article_from_record, open_article_from_source
 from reader.store.errors import StoreError, StoreWriteError
-from reader.store.store import Store
+from reader.store.store import AddResult, Store
 from reader.text.loading import load_paths
 from reader.text.sanitize import clean_line
 
@@ -35,7 +35,8 @@ def articles_from_sources(
     """Put loaded files into the store (re-anchoring claims of changed texts)."""
     opened: list[OpenArticle] = []
     seen: set[str] = set()
-    for src in sources:
+    stored = {} if store.readonly else _add_new_in_one_commit(store, sources, notices)
+    for index, src in enumerate(sources):
         if store.readonly:
             record = store.find_by_source(src.source)
             in_store = record is not None and record.get("text_hash") == src.text_hash
@@ -47,12 +48,17 @@ def articles_from_sources(
             if record is not None:
                 article.position = int(record.get("position") or 0)
         else:
-            try:
-                result = store.add_article(src)
-            except (StoreWriteError, OSError) as error:
-                notices.append(f"{src.source}: could not be stored ({error}); opened anyway")
-                opened.append(open_article_from_source(src, src.text_hash, False))
-                continue
+            result = stored.get(index)
+            known = store.find_by_source(src.source) if result is None else None
+            if known is not None and known.get("text_hash") == src.text_hash:
+                result = AddResult(article=known, created=False)
+            elif result is None:
+                try:
+                    result = store.add_article(src)
+                except (StoreWriteError, OSError) as error:
+                    notices.append(f"{src.source}: could not be stored ({error}); opened anyway")
+                    opened.append(open_article_from_source(src, src.text_hash, False))
+                    continue
             record = result.article
             if result.text_changed:
                 notices.append(
@@ -66,6 +72,37 @@ def articles_from_sources(
         seen.add(article.id)
         opened.append(article)
     return opened
+
+
+BATCH_MIN = 8
+"""From this many new or changed files on, they enter the store in one transaction (one index
+rewrite instead of one per file: a 1,000-file folder opens in a fraction of the time)."""
+
+
+def _add_new_in_one_commit(
+    store: Store, sources: list[SourceArticle], notices: list[str]
+) -> dict[int, AddResult]:
+    """Add the sources the store does not hold as they are, in one transaction; by index.
+
+    Empty when there are few of them, or when the transaction failed (nothing was written
+    then, and the caller adds them one by one, reporting each failure)."""
+    new = [
+        index for index, src in enumerate(sources)
+        if (record := store.find_by_source(src.source)) is None
+        or record.get("text_hash") != src.text_hash
+    ]
+    if len(new) < BATCH_MIN:
+        return {}
+    results: dict[int, AddResult] = {}
+    try:
+        with store.transaction() as tx:
+            for index in new:
+                results[index] = tx.add_article(sources[index])
+    except (StoreWriteError, OSError) as error:
+        notices.append(f"{len(new)} files could not be stored at once ({error}); "
+                       "trying one by one")
+        return {}
+    return results
 
 
 def articles_from_store(store: Store) -> tuple[list[OpenArticle], int]:
