@@ -254,6 +254,11 @@ class MainScreen(Screen[None]):
             bar = "▰" * filled + "▱" * (10 - filled)
             self.ner_note = f"NER {bar} {percent}% ({len(entities)} entities so far)"
             self.view.set_entities(self.reader_app.displayed_entities(article, entities))
+            self.query_one(EntitiesTree).show(
+                [], article.text,
+                f"NER {percent}%: {len(entities)} entities so far are highlighted in the text; "
+                "this list fills in when NER is done.",
+            )
         self._update_status()
 
     def _ner_failed(self, article: OpenArticle, error: str) -> None:
