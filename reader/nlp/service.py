@@ -334,7 +334,24 @@ class _Process:
             self._stderr.close()
 
 
-class NerService:
+class _Submitting:
+    """`submit`/`submit_many` over a backend's `_start(chunks)`: both backends chunk alike."""
+
+    def _start(self, chunks: list[protocol.Chunk]) -> NerJob:
+        raise NotImplementedError
+
+    def submit(self, text: str, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> NerJob:
+        """Start NER on `text` split by `chunk_spans` (chunks spread over the workers)."""
+        return self._start(split_text(text, chunk_chars))
+
+    def submit_many(
+        self, items: Sequence[tuple[str, str]], chunk_chars: int = DEFAULT_CHUNK_CHARS
+    ) -> NerJob:
+        """Start NER on several `(key, text)`; offsets are per text, results come by key."""
+        return self._start(split_many(items, chunk_chars))
+
+
+class NerService(_Submitting):
     """NER in `processes` worker subprocesses, started at once so spaCy loads while the UI
     starts.
 
@@ -423,16 +440,6 @@ class NerService:
         return self.ready_info() is not None
 
     # --- jobs -----------------------------------------------------------------------------
-    def submit(self, text: str, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> NerJob:
-        """Start NER on `text` split by `chunk_spans`; chunks spread over the workers."""
-        return self._start(split_text(text, chunk_chars))
-
-    def submit_many(
-        self, items: Sequence[tuple[str, str]], chunk_chars: int = DEFAULT_CHUNK_CHARS
-    ) -> NerJob:
-        """Start NER on several `(key, text)`; offsets are per text, results come by key."""
-        return self._start(split_many(items, chunk_chars))
-
     def _start(self, chunks: list[protocol.Chunk]) -> NerJob:
         job = NerJob(chunks, on_cancel=self._cancel, closing=lambda: self.closing)
         if not chunks:
@@ -563,7 +570,7 @@ class NerService:
         self.close()
 
 
-class InlineNerService:
+class InlineNerService(_Submitting):
     """The `NerService` interface over an in-process spaCy pipeline, run on one thread.
 
     For tests and tools that already hold a pipeline; spaCy is only touched through `nlp`.
@@ -593,16 +600,6 @@ class InlineNerService:
     def wait_ready(self, timeout: float | None = None) -> bool:
         """True unless closed."""
         return not self.closing
-
-    def submit(self, text: str, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> NerJob:
-        """Start NER on `text` (chunked exactly as `NerService` does)."""
-        return self._start(split_text(text, chunk_chars))
-
-    def submit_many(
-        self, items: Sequence[tuple[str, str]], chunk_chars: int = DEFAULT_CHUNK_CHARS
-    ) -> NerJob:
-        """Start NER on several `(key, text)`."""
-        return self._start(split_many(items, chunk_chars))
 
     def _start(self, chunks: list[protocol.Chunk]) -> NerJob:
         job = NerJob(chunks)

@@ -501,21 +501,21 @@ class MainScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Undo the last create, edit or delete."""
-        app = self.reader_app
-        change = app.session.undo(app.articles_by_id)
-        if change is None:
-            self.notify("Nothing to undo.", markup=False, timeout=2)
-            return
-        self._after_history(change.article_id, f"Undid {change.describe()}.")
+        self._history("undo")
 
     def action_redo(self) -> None:
         """Redo."""
+        self._history("redo")
+
+    def _history(self, direction: str) -> None:
         app = self.reader_app
-        change = app.session.redo(app.articles_by_id)
+        step = app.session.undo if direction == "undo" else app.session.redo
+        change = step(app.articles_by_id)
         if change is None:
-            self.notify("Nothing to redo.", markup=False, timeout=2)
+            self.notify(f"Nothing to {direction}.", markup=False, timeout=2)
             return
-        self._after_history(change.article_id, f"Redid {change.describe()}.")
+        done = "Undid" if direction == "undo" else "Redid"
+        self._after_history(change.article_id, f"{done} {change.describe()}.")
 
     def _after_history(self, article_id: str, message: str) -> None:
         app = self.reader_app
@@ -567,20 +567,12 @@ class MainScreen(Screen[None]):
     def _request_review(self) -> None:
         self.query_one(SuggestionsPanel).start_review(self)
 
-    def _request_review_accept(self) -> None:
-        self.query_one(SuggestionsPanel).review_step(self, "accept")
-
-    def _request_review_reject(self) -> None:
-        self.query_one(SuggestionsPanel).review_step(self, "reject")
-
-    def _request_review_skip(self) -> None:
-        self.query_one(SuggestionsPanel).review_step(self, "skip")
-
-    def _request_review_back(self) -> None:
-        self.query_one(SuggestionsPanel).review_step(self, "back")
-
-    def _request_review_exit(self) -> None:
-        self.query_one(SuggestionsPanel).stop_review(self)
+    def _request_review_step(self, step: str) -> None:
+        panel = self.query_one(SuggestionsPanel)
+        if step == "exit":
+            panel.stop_review(self)
+        else:
+            panel.review_step(self, step)
 
     def create_claim(self, start: int, end: int, label: str, **fields: Any) -> dict[str, Any]:
         """Create a claim on the current article (used by review mode)."""

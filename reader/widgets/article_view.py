@@ -599,23 +599,23 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_review_accept(self) -> None:
         """Accept the current suggestion."""
-        self.post_message(self.Request("review_accept"))
+        self.post_message(self.Request("review_step", step="accept"))
 
     def action_review_reject(self) -> None:
         """Reject the current suggestion."""
-        self.post_message(self.Request("review_reject"))
+        self.post_message(self.Request("review_step", step="reject"))
 
     def action_review_skip(self) -> None:
         """Skip the current suggestion."""
-        self.post_message(self.Request("review_skip"))
+        self.post_message(self.Request("review_step", step="skip"))
 
     def action_review_back(self) -> None:
         """Back to the previous suggestion."""
-        self.post_message(self.Request("review_back"))
+        self.post_message(self.Request("review_step", step="back"))
 
     def action_review_exit(self) -> None:
         """Leave review mode."""
-        self.post_message(self.Request("review_exit"))
+        self.post_message(self.Request("review_step", step="exit"))
 
     # -- rendering ---------------------------------------------------------------------------
     @property
