@@ -256,8 +256,7 @@ class MainScreen(Screen[None]):
             self.view.set_entities(self.reader_app.displayed_entities(article, entities))
             self.query_one(EntitiesTree).show(
                 [], article.text,
-                f"NER {percent}%: {len(entities)} entities so far are highlighted in the text; "
-                "this list fills in when NER is done.",
+                f"NER {percent}%: {len(entities)} entities so far; the list follows",
             )
         self._update_status()
 
