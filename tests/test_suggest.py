@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from reader.nlp.suggest import (
+    MODEL_RULE,
     QUOTE_RULE,
     RULES,
     quote_spans,
@@ -76,7 +77,7 @@ def test_sample_offsets_and_fields(sample_suggestions: list[dict[str, Any]],
         assert sample_text[s["start"] : s["end"]] == s["text"]
         assert s["label"] in DEFAULT_LABELS
         assert 0.0 <= s["score"] <= 1.0
-        assert s["rule"] in set(RULES) | {QUOTE_RULE.name}
+        assert s["rule"] in set(RULES) | {QUOTE_RULE.name, MODEL_RULE}
         assert s["reason"] and isinstance(s["speaker"], str)
         assert s["start"] >= previous
         previous = s["start"]

@@ -102,11 +102,18 @@ def test_checkworthy_statistics_are_suggested(found: list[dict[str, Any]],
 
 def test_moderator_questions_are_not_suggested(found: list[dict[str, Any]],
                                                excerpt: dict[str, Any]) -> None:
+    """No question is ever a suggestion (at any score); the rest of a line that ends in one
+    is not suggested at the default cut-off."""
+    from reader.nlp.suggest import DEFAULT_MIN_SCORE
+
     questions = [(s, e) for _, speaker, s, e, _ in excerpt["lines"]
                  if speaker == MODERATOR and excerpt["text"][s:e].rstrip().endswith("?")]
     assert len(questions) >= 20
     for start, end in questions:
-        assert not suggested(found, start, end, 0.0), excerpt["text"][start:end]
+        assert not suggested(found, start, end, DEFAULT_MIN_SCORE), excerpt["text"][start:end]
+        for s in found:
+            if s["start"] < end and s["end"] > start:
+                assert not s["text"].rstrip().endswith("?"), s["text"]
 
 
 def test_talk_about_the_talk_is_not_suggested(found: list[dict[str, Any]],

@@ -16,12 +16,23 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from reader.nlp.checkworthy import (
+    ClaimMemory,
+    Model,
+    explain,
+    load_memory,
+    load_model,
+    sentence_features,
+)
+
 __all__ = [
     "DEFAULT_MAX_CHARS",
     "DEFAULT_MIN_SCORE",
+    "MODEL_RULE",
     "RULES",
     "Hit",
     "Rule",
+    "doc_sentence_features",
     "quote_spans",
     "sentence_spans",
     "suggest_doc",
@@ -387,6 +398,16 @@ RULES: dict[str, Rule] = {
 }
 """Sentence rules, by name. Direct quotations are found by `quote_spans` (rule "quote")."""
 
+RULE_SHARE = 0.5
+"""A sentence's score is this share of its rules' score plus the rest of the model's."""
+
+SPEECH_RULES = frozenset({"reported_claim"})
+"""Reported speech keeps its rules' score, like direct quotations: who stated what is worth
+a look whatever the model thinks of the words."""
+
+MODEL_RULE = "model"
+"""The `rule` of a sentence suggested by the check-worthiness model with no rule firing."""
+
 QUOTE_RULE = Rule("quote", "quote", 0.55, lambda sent, base: None)
 """The direct-speech rule's name, label and base score (it works on quote spans, not
 sentences)."""
@@ -487,38 +508,86 @@ def _resolve(speaker: str, last_named: str) -> str:
     return speaker
 
 
-def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE) -> list[dict[str, Any]]:
-    """Suggested claims in a parsed doc (parser and ner needed), sorted by start.
+@dataclass
+class _Unit:
+    """One sentence of a doc with what the rules found in it."""
 
-    Each is {"start", "end", "text", "label", "speaker", "reason", "score", "rule"} with exact
-    character offsets into `doc.text`; a direct quotation is one suggestion for its whole span.
-    """
+    start: int
+    end: int
+    sent: Span
+    hits: list[tuple[Rule, Hit]]
+    source: str
+    question: bool
+
+
+def _units(doc: Doc) -> list[_Unit]:
     text = doc.text
-    quotes = _quotes(text)
-    results: list[dict[str, Any]] = []
-    hits_by_sentence: list[tuple[int, int, list[tuple[Rule, Hit]], str]] = []
+    units: list[_Unit] = []
     for start, end in sentence_spans(doc):
         sent = doc.char_span(start, end, alignment_mode="expand")
         if sent is None:
             continue
+        question = text[start:end].rstrip("\u201d\"' ").endswith("?")
         hits: list[tuple[Rule, Hit]] = []
-        if text[start:end].rstrip("\u201d\"' ").endswith("?"):
-            hits_by_sentence.append((start, end, hits, attribution(sent)))
-            continue  # a question claims nothing
-        for rule in RULES.values():
-            hit = rule.find(sent, rule.score)
-            if hit is not None:
-                hits.append((rule, hit))
-        hits_by_sentence.append((start, end, hits, attribution(sent)))
+        if not question:  # a question claims nothing
+            for rule in RULES.values():
+                hit = rule.find(sent, rule.score)
+                if hit is not None:
+                    hits.append((rule, hit))
+        units.append(_Unit(start, end, sent, hits, attribution(sent), question))
+    return units
+
+
+def _unit_features(unit: _Unit, quotes: list[_Quote], vector: bool = True) -> dict[str, float]:
+    fired = [rule.name for rule, _ in unit.hits]
+    if any(q.start < unit.end and q.end > unit.start for q in quotes):
+        fired.append(QUOTE_RULE.name)
+    return sentence_features(unit.sent, fired, vector=vector)
+
+
+def doc_sentence_features(doc: Doc) -> list[tuple[int, int, dict[str, float]]]:
+    """(start, end, features) for every sentence of `doc`, exactly as `suggest_doc` scores
+    them; the check-worthiness model is trained on these."""
+    quotes = _quotes(doc.text)
+    return [(u.start, u.end, _unit_features(u, quotes)) for u in _units(doc)]
+
+
+def _shipped_model() -> Model | None:
+    try:
+        return load_model()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
+                model: Model | None | bool = True,
+                memory: ClaimMemory | None = None, vector: bool = True) -> list[dict[str, Any]]:
+    """Suggested claims in a parsed doc (parser and ner needed), sorted by start.
+
+    Each is {"start", "end", "text", "label", "speaker", "reason", "score", "rule"} with exact
+    character offsets into `doc.text`; a direct quotation is one suggestion for its whole span.
+    A sentence's score comes from the check-worthiness model (`model=True`: the shipped one),
+    with the rules among its features and as reasons; `model=None` scores by the rules alone.
+    `memory` holds claims judged check-worthy before (default: the shipped model's).
+    `vector=False` leaves out the token-vector features (for a pipeline the model was not
+    trained with).
+    """
+    scorer = _shipped_model() if model is True else (model or None)
+    if scorer is not None and memory is None:
+        memory = load_memory() if model is True else ClaimMemory(t for _, t in scorer.memory)
+    text = doc.text
+    quotes = _quotes(text)
+    results: list[dict[str, Any]] = []
+    units = _units(doc)
 
     last_named = ""
     events: list[tuple[int, str, Any]] = [(q.start, "quote", q) for q in quotes]
-    events += [(s[0], "sent", s) for s in hits_by_sentence]
+    events += [(u.start, "sent", u) for u in units]
     for _, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
         if kind == "quote":
             quote: _Quote = item
-            inner = [h for s, e, hs, _ in hits_by_sentence if s < quote.end and e > quote.start
-                     for h in hs if h[0].name not in ("reported_claim",)]
+            inner = [h for u in units if u.start < quote.end and u.end > quote.start
+                     for h in u.hits if h[0].name not in ("reported_claim",)]
             words = len(text[quote.start : quote.end].split())
             if words < MIN_QUOTE_WORDS and not inner:
                 continue
@@ -532,26 +601,51 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE) -> list[dict[str
             results.append(_suggestion(text, quote.start, quote.end, "quote", speaker,
                                        reasons, score, QUOTE_RULE.name))
             continue
-        start, end, hits, source = item
+        unit: _Unit = item
+        start, end, hits, source = unit.start, unit.end, unit.hits, unit.source
         if source and source.lower() not in PRONOUNS:
             last_named = source
         outside = [q for q in quotes if q.start < end and q.end > start]
-        if not hits or _inside_quotes(start, end, outside):
+        if unit.question or _inside_quotes(start, end, outside):
             continue
         hits.sort(key=lambda rh: -rh[1].score)
-        best_rule, best = hits[0]
+        reasons = [h.reason for _, h in hits]
+        rule_score = _combine([h.score for _, h in hits]) if hits else 0.0
+        opinion = _opinion(unit.sent) if hits else ""
+        if opinion:
+            rule_score = round(rule_score * OPINION_FACTOR, 3)
+            reasons.append(f"lowered: opinion ({opinion})")
+        if scorer is not None:
+            features = _unit_features(unit, quotes, vector)
+            if memory is not None:
+                features.update(memory.features(unit.sent.text))
+            learned = scorer.score(features)
+            score = round(RULE_SHARE * rule_score + (1 - RULE_SHARE) * learned, 3)
+            if any(rule.name in SPEECH_RULES for rule, _ in hits):
+                score = max(score, rule_score)  # a statement with its speaker, as quotes
+            if score < min_score:
+                continue
+            telling = explain(scorer, features)
+            if telling:
+                reasons.append("model: " + ", ".join(telling))
+            repeated = memory.repeated(unit.sent.text) if memory is not None else ""
+            if repeated:
+                reasons.append(f"repeats a claim checked before: \u201c{_clip(repeated)}\u201d")
+        elif hits:
+            score = rule_score
+        else:
+            continue
+        label, rule_name = (hits[0][0].label, hits[0][0].name) if hits else \
+            ("factual", MODEL_RULE)
         speaker = next((h.speaker for _, h in hits if h.speaker), "") or source
         speaker = _resolve(speaker, last_named)
-        score = _combine([h.score for _, h in hits])
-        reasons = [h.reason for _, h in hits]
-        opinion = _opinion(doc.char_span(start, end, alignment_mode="expand"))
-        if opinion:
-            score = round(score * OPINION_FACTOR, 3)
-            reasons.append(f"lowered: opinion ({opinion})")
-        results.append(_suggestion(text, start, end, best_rule.label, speaker,
-                                   reasons, score, best_rule.name))
+        results.append(_suggestion(text, start, end, label, speaker, reasons, score, rule_name))
     kept = [r for r in results if r["score"] >= min_score]
     return sorted(kept, key=lambda r: (r["start"], r["end"]))
+
+
+def _clip(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def _opinion(sent: Span | None) -> str:
@@ -624,15 +718,20 @@ def _fallback_chunks(text: str, max_chars: int) -> list[tuple[int, int]]:
 
 def suggest_text(
     nlp: Language, text: str, *, max_chars: int = DEFAULT_MAX_CHARS,
-    min_score: float = DEFAULT_MIN_SCORE,
+    min_score: float = DEFAULT_MIN_SCORE, model: Model | None | bool = True,
+    memory: ClaimMemory | None = None,
 ) -> list[dict[str, Any]]:
     """Suggestions for a whole text, parsed paragraph by paragraph (long ones in chunks), with
-    offsets into `text`. A pronoun speaker is resolved across paragraphs."""
+    offsets into `text`. A pronoun speaker is resolved across paragraphs. `model` and
+    `memory` are as for `suggest_doc`."""
     pieces = _pieces(text, max_chars)
     results: list[dict[str, Any]] = []
     last_named = ""
+    scorer = _shipped_model() if model is True else (model or None)
+    vector = scorer is not None and scorer.fits(str(getattr(nlp, "meta", {}).get("name", "")))
     for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
-        for item in suggest_doc(doc, min_score=min_score):
+        for item in suggest_doc(doc, min_score=min_score, model=model, memory=memory,
+                                vector=vector):
             item = dict(item, start=item["start"] + start, end=item["end"] + start)
             if item["speaker"].lower() in PRONOUNS:
                 item["speaker"] = last_named or item["speaker"]
