@@ -10,6 +10,7 @@ import pytest
 
 from reader.nlp.checkworthy import (
     MODEL_PATH,
+    ClaimMemory,
     Model,
     explain,
     load_model,
@@ -117,3 +118,14 @@ def test_shipped_model_ranks_real_lines(nlp: Any) -> None:
         scores = [model.score(f) for _, _, f in doc_sentence_features(nlp(text.strip('"')))]
         (worthy if label == "1" else other).append(max(scores, default=0.0))
     assert sum(worthy) / len(worthy) > 2 * sum(other) / len(other)
+
+
+def test_claim_memory_finds_a_repeated_claim() -> None:
+    memory = ClaimMemory(["We have created 5.3 million new jobs since the election.",
+                          "Thank you."])  # too short to remember
+    assert memory.claims == ["We have created 5.3 million new jobs since the election."]
+    again = "Since the election we have created 5.3 million new jobs."
+    assert memory.repeated(again) == memory.claims[0]
+    assert memory.features(again)["mem>=0.9"] == 1.0
+    assert memory.repeated("The border wall will be built with steel slats.") == ""
+    assert memory.features("Walls work.") == {}

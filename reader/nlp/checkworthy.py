@@ -95,19 +95,24 @@ class ClaimMemory:
 
     def __init__(self, claims: Iterable[str]) -> None:
         self.claims = [c for c in dict.fromkeys(claims) if len(c.split()) >= MIN_MEMORY_WORDS]
+        self._last: tuple[str, tuple[float, str]] = ("", (0.0, ""))
 
     def closest(self, text: str) -> tuple[float, str]:
-        """(similarity 0..1, the closest remembered claim), (0.0, "") when none is close."""
-        if len(text.split()) < MIN_MEMORY_WORDS or not self.claims:
-            return 0.0, ""
-        from rapidfuzz import fuzz, process, utils
+        """(similarity 0..1, the closest remembered claim), (0.0, "") when none is close.
+        The last answer is kept: `features` and `repeated` on one sentence search once."""
+        if text == self._last[0]:
+            return self._last[1]
+        answer = (0.0, "")
+        if len(text.split()) >= MIN_MEMORY_WORDS and self.claims:
+            from rapidfuzz import fuzz, process, utils
 
-        found = process.extractOne(text, self.claims, scorer=fuzz.WRatio,
-                                   processor=utils.default_process,
-                                   score_cutoff=MEMORY_FLOOR * 100)
-        if found is None:
-            return 0.0, ""
-        return round(float(found[1]) / 100, 3), str(found[0])
+            found = process.extractOne(text, self.claims, scorer=fuzz.WRatio,
+                                       processor=utils.default_process,
+                                       score_cutoff=MEMORY_FLOOR * 100)
+            if found is not None:
+                answer = (round(float(found[1]) / 100, 3), str(found[0]))
+        self._last = (text, answer)
+        return answer
 
     def repeated(self, text: str) -> str:
         """The remembered claim this sentence says again nearly word for word, else ""."""
