@@ -112,16 +112,25 @@ def line_scores(doc: dict[str, Any], found: list[dict[str, Any]]) -> list[float]
                 default=0.0) for start, end, _ in doc["sentences"]]
 
 
+def recall_at_rate(scores: list[float], labels: list[int], rate: float,
+                   floor: float = float("-inf")) -> tuple[float, float]:
+    """Recall when the top `rate` share of lines (by score; only scores above `floor` count
+    as suggested) is suggested, and the lowest score taken."""
+    ranked = sorted(zip(scores, labels, strict=True), key=lambda p: -p[0])
+    budget = int(rate * len(ranked))
+    found = sum(label for score, label in ranked[:budget] if score > floor)
+    return found / (sum(labels) or 1), ranked[max(0, budget - 1)][0]
+
+
 def recall_at_budget(docs: list[dict[str, Any]], found: list[list[dict[str, Any]]],
                      budget: float) -> float:
-    """Recall when each transcript's top `budget` share of lines (by score) is suggested."""
-    hit = worthy = 0
+    """Recall over `docs` when each one's top `budget` share of lines is suggested."""
+    hit = worthy = 0.0
     for doc, here in zip(docs, found, strict=True):
-        ranked = sorted(zip(line_scores(doc, here), (w for *_, w in doc["sentences"]),
-                            strict=True), key=lambda p: -p[0])
-        top = ranked[: int(budget * len(ranked))]
-        hit += sum(1 for score, w in top if w and score > 0)
-        worthy += sum(1 for *_, w in doc["sentences"] if w)
+        labels = [int(w) for *_, w in doc["sentences"]]
+        recall, _ = recall_at_rate(line_scores(doc, here), labels, budget, floor=0.0)
+        hit += recall * sum(labels)
+        worthy += sum(labels)
     return hit / worthy if worthy else 0.0
 
 

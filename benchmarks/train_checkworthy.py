@@ -29,7 +29,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.suggest_eval import CLEF_DEV, clef_text, load_clef  # noqa: E402
+from benchmarks.suggest_eval import (  # noqa: E402
+    CLEF_DEV,
+    clef_text,
+    load_clef,
+    recall_at_rate,
+)
 from reader.nlp.checkworthy import MODEL_PATH, ClaimMemory, Model  # noqa: E402
 from reader.nlp.logistic import Fit, fit  # noqa: E402
 
@@ -211,15 +216,6 @@ def add_memory(transcripts: list[Transcript], before: dict[str, str] | None = No
                              for x, label in zip(o.texts, o.labels, strict=True) if label)
         t.memory_features = [[memory.features(text)] * len(fs) if fs else []
                              for text, fs in zip(t.texts, t.sentences, strict=True)]
-
-
-def recall_at_rate(scores: list[float], labels: list[int], rate: float) -> tuple[float, float]:
-    """Recall when the top `rate` share of lines is suggested, and the score cut-off used."""
-    ranked = sorted(zip(scores, labels, strict=True), key=lambda p: -p[0])
-    budget = int(rate * len(ranked))
-    found = sum(label for _, label in ranked[:budget])
-    worthy = sum(labels) or 1
-    return found / worthy, ranked[max(0, budget - 1)][0]
 
 
 def line_scores(fitted: Fit, t: Transcript) -> list[float]:

@@ -280,3 +280,15 @@ def test_labelled_dev_recall(nlp: Any) -> None:
     docs = [d for d in module.load() if d["split"] == "dev"]
     result = module.evaluate(docs, [suggest_text(nlp, d["text"]) for d in docs])
     assert result["recall"] >= 0.75
+
+
+def test_recall_at_budget_takes_each_documents_top_lines() -> None:
+    module = _eval_module()
+    doc = {"text": "A one. B two. C three. D four.",
+           "sentences": [[0, 6, True], [7, 13, False], [14, 22, True], [23, 30, False]]}
+    found = [{"start": 0, "end": 6, "score": 0.9}, {"start": 7, "end": 13, "score": 0.8},
+             {"start": 14, "end": 22, "score": 0.1}]
+    assert module.recall_at_budget([doc], [found], 0.5) == 0.5  # top 2: A (worthy), B
+    assert module.recall_at_budget([doc], [found], 1.0) == 1.0
+    assert module.recall_at_budget([doc], [[]], 1.0) == 0.0  # nothing suggested, nothing found
+    assert module.recall_at_rate([0.2, 0.9], [1, 0], 0.5) == (0.0, 0.9)

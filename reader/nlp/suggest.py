@@ -552,11 +552,20 @@ def doc_sentence_features(doc: Doc) -> list[tuple[int, int, dict[str, float]]]:
     return [(u.start, u.end, _unit_features(u, quotes)) for u in _units(doc)]
 
 
-def _shipped_model() -> Model | None:
-    try:
-        return load_model()
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+def _scoring(model: Model | None | bool,
+             memory: ClaimMemory | None) -> tuple[Model | None, ClaimMemory | None]:
+    """The scorer `model` names (True: the shipped one, None if it cannot be read) and its
+    claim memory unless one is given."""
+    if model is True:
+        try:
+            scorer: Model | None = load_model()
+        except (OSError, ValueError, KeyError, TypeError):
+            return None, None
+        return scorer, memory if memory is not None else load_memory()
+    scorer = model or None
+    if scorer is not None and memory is None:
+        memory = ClaimMemory(text for _, text in scorer.memory)
+    return scorer, memory
 
 
 def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
@@ -572,9 +581,7 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
     `vector=False` leaves out the token-vector features (for a pipeline the model was not
     trained with).
     """
-    scorer = _shipped_model() if model is True else (model or None)
-    if scorer is not None and memory is None:
-        memory = load_memory() if model is True else ClaimMemory(t for _, t in scorer.memory)
+    scorer, memory = _scoring(model, memory)
     text = doc.text
     quotes = _quotes(text)
     results: list[dict[str, Any]] = []
@@ -727,10 +734,10 @@ def suggest_text(
     pieces = _pieces(text, max_chars)
     results: list[dict[str, Any]] = []
     last_named = ""
-    scorer = _shipped_model() if model is True else (model or None)
+    scorer, memory = _scoring(model, memory)  # once for the text, not per paragraph
     vector = scorer is not None and scorer.fits(str(getattr(nlp, "meta", {}).get("name", "")))
     for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
-        for item in suggest_doc(doc, min_score=min_score, model=model, memory=memory,
+        for item in suggest_doc(doc, min_score=min_score, model=scorer, memory=memory,
                                 vector=vector):
             item = dict(item, start=item["start"] + start, end=item["end"] + start)
             if item["speaker"].lower() in PRONOUNS:
