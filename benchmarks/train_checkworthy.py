@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
                        for x, label in zip(t.texts, t.labels, strict=True) if label)
         weights = {f: round(w, 4) for f, w in fitted.weights.items() if abs(w) >= PRUNE}
         pipelines = tuple(sorted({str(nlp.meta["name"]), "core_web_sm"}))
-        model = Model(weights, round(fitted.bias, 4), round(cutoff, 4), 1.0,
+        model = Model(weights, round(fitted.bias, 4), round(cutoff, 4),
                       tuple(t.name for t in training), memory, pipelines)
         MODEL_PATH.write_text(json.dumps(model.to_json(), indent=0) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH.relative_to(ROOT)}: {len(weights)} weights, "

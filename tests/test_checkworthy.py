@@ -74,7 +74,7 @@ def test_question_and_names_are_generalised(nlp: Any) -> None:
 
 
 def test_model_json_round_trip_and_score_scale() -> None:
-    model = Model({"w:job": 2.0, "w:thank": -3.0}, bias=-1.0, cutoff=0.5, spread=1.0,
+    model = Model({"w:job": 2.0, "w:thank": -3.0}, bias=-1.0, cutoff=0.5,
                   trained_on=("a",))
     again = model_from_json(json.loads(json.dumps(model.to_json())))
     assert again == model
@@ -84,13 +84,13 @@ def test_model_json_round_trip_and_score_scale() -> None:
 
 def test_model_from_json_refuses_other_formats() -> None:
     with pytest.raises(ValueError):
-        model_from_json({"format": 99, "weights": {}, "bias": 0, "cutoff": 0, "spread": 1})
+        model_from_json({"format": 99, "weights": {}, "bias": 0, "cutoff": 0})
 
 
 def test_explain_names_what_a_reader_can_see() -> None:
     model = Model({"w:percent": 1.5, "e:MONEY": 1.0, "r:number": 3.0, "v:1": 9.0,
                    "w:the": 4.0, "t:VBD": 5.0, "b:tax_cut": 0.5, "w:thank": -2.0},
-                  0.0, 0.0, 1.0)
+                  0.0, 0.0)
     said = explain(model, {"w:percent": 1.0, "e:MONEY": 1.0, "r:number": 1.0, "v:1": 1.0,
                            "w:the": 1.0, "t:VBD": 1.0, "b:tax_cut": 1.0, "w:thank": 1.0})
     assert said == ["percent", "entity MONEY", "tax cut"]

@@ -3,7 +3,8 @@
 The suggestion rules (`reader.nlp.suggest.RULES`) are features here, beside the sentence's
 words, entity labels, part-of-speech tags and shape. The weights (`checkworthy_model.json`)
 are trained by `benchmarks/train_checkworthy.py` on labelled transcripts and ship with the
-package; nothing is learned at run time. Imports spaCy types only for annotations.
+package, with a claim memory (the check-worthy sentences they were trained on); nothing is
+learned at run time. Loaded only where spaCy already is (the worker, `reader suggest`).
 """
 
 from __future__ import annotations
@@ -141,8 +142,6 @@ class Model:
     bias: float
     cutoff: float
     """The logit that maps to score 0.5 (the default suggestion cut-off)."""
-    spread: float
-    """Logits per unit of log-odds in the reported score."""
     trained_on: tuple[str, ...] = ()
     memory: tuple[tuple[str, str], ...] = ()
     """(date YYYYMMDD, sentence): check-worthy sentences of the training transcripts."""
@@ -159,7 +158,7 @@ class Model:
 
     def score(self, features: Mapping[str, float]) -> float:
         """A score in 0..1, 0.5 at the trained cut-off."""
-        z = (self.logit(features) - self.cutoff) / self.spread
+        z = self.logit(features) - self.cutoff
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def to_json(self) -> dict[str, Any]:
@@ -168,7 +167,6 @@ class Model:
             "format": MODEL_FORMAT,
             "bias": self.bias,
             "cutoff": self.cutoff,
-            "spread": self.spread,
             "trained_on": list(self.trained_on),
             "memory": [list(pair) for pair in self.memory],
             "pipelines": list(self.pipelines),
@@ -182,7 +180,7 @@ def model_from_json(data: dict[str, Any]) -> Model:
         raise ValueError(f"unknown check-worthiness model format {data.get('format')!r}")
     weights = {str(k): float(v) for k, v in dict(data["weights"]).items()}
     return Model(weights, float(data["bias"]), float(data["cutoff"]),
-                 float(data["spread"]) or 1.0, tuple(data.get("trained_on", ())),
+                 tuple(data.get("trained_on", ())),
                  tuple((str(d), str(t)) for d, t in data.get("memory", ())),
                  tuple(str(n) for n in data.get("pipelines", ())))
 
