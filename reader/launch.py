@@ -141,8 +141,6 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     notices: list[str] = []
     if store.readonly and store.readonly_reason:
         notices.append(store.readonly_reason)
-    for problem in store.problems:
-        notices.append(f"{problem.path}: {problem.message}")
     try:
         taxonomy = load_taxonomy(store_root)
     except ConfigError as error:
@@ -167,6 +165,8 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         model, model_problem = choose_model(args.model)
         if model is not None:
             ner_service = start_ner_early(store, articles[start_index], model, early_ner)
+    # what the store found wrong while opening and loading; the main screen tells the rest
+    notices.extend(f"{problem.path}: {problem.message}" for problem in store.problems)
     from reader.app import ReaderApp
 
     return ReaderApp(

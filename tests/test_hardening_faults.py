@@ -352,3 +352,41 @@ async def test_source_changed_on_disk_is_announced(tmp_path: Path) -> None:
         await pilot.pause()
         assert sum("changed on disk" in m for m in notifications(app)) == 1  # said once
     app.store.close()
+
+
+async def test_records_that_are_not_objects_are_skipped_and_kept(tmp_path: Path) -> None:
+    """A hand-edited file with a stray non-object record stays usable: the bad record is
+    reported, skipped, and written back unchanged; the store stays writable."""
+    db = tmp_path / "db"
+    article_file = _stored_sample(db)
+    data = json.loads(article_file.read_text(encoding="utf-8"))
+    strays = {"claims": "a stray string", "corrections": 7, "rejected": ["x"]}
+    for table, value in strays.items():
+        data.setdefault(table, {})["50"] = value
+    article_file.write_text(json.dumps(data), encoding="utf-8")
+    index = json.loads((db / "index.json").read_text(encoding="utf-8"))
+    index["articles"]["50"] = None
+    index.setdefault("session", {})["50"] = "stray"
+    (db / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    (db / ".lock").unlink(missing_ok=True)
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert not app.store.readonly, app.store.readonly_reason
+        aid = app.store.articles()[0]["id"]
+        assert app.store.rejected(aid) == []
+        problems = " | ".join(f"{p.path.name}: {p.message}" for p in app.store.problems)
+        for table in ("claim '#50'", "corrections #50", "rejected #50", "article '#50'"):
+            assert f"{table}: not a record; skipped" in problems, problems
+        assert any(article_file.name in m for m in notifications(app)), notifications(app)
+        await pilot.press(")", "s", "1")  # select the first sentence, tag it as a claim
+        await pilot.pause()
+        await wait_for(pilot, lambda: len(app.store.claims(aid)) == 1)
+    app.store.close()
+    after = json.loads(article_file.read_text(encoding="utf-8"))
+    for table, value in strays.items():
+        assert after[table]["50"] == value
+    assert len([c for c in after["claims"].values() if isinstance(c, dict)]) == 1
+    index_after = json.loads((db / "index.json").read_text(encoding="utf-8"))
+    assert index_after["articles"]["50"] is None

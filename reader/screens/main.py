@@ -48,6 +48,8 @@ class MainScreen(Screen[None]):
         self._source_stamps: dict[str, tuple[int, int] | None] = {}
         """Per article id: (mtime_ns, size) of its source file when first shown."""
         self._source_warned: set[str] = set()
+        self._problems_told = 0
+        """How many of the store's problems have been told (notified) so far."""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -92,11 +94,21 @@ class MainScreen(Screen[None]):
         self.query_one("#search", Input).display = False
         self.view.claim_colours = app.taxonomy.colours
         self.query_one(ClaimsPanel).colours = app.taxonomy.colours
+        self._problems_told = len(app.store.problems)  # the launch's notices tell those
         self.open_article(app.start_index, first=True)
         self.set_interval(RETRY_SECONDS, self._retry_saves)
         self.set_interval(SOURCE_CHECK_SECONDS, self.check_source)
         for notice in app.notices:
             self.notify(notice, markup=False, severity="warning", timeout=8)
+        self._tell_store_problems()
+
+    def _tell_store_problems(self) -> None:
+        """Notify what the store found wrong (skipped records...) since it was last told."""
+        problems = self.reader_app.store.problems
+        for problem in problems[self._problems_told :]:
+            self.notify(clean_line(f"{problem.path}: {problem.message}"), markup=False,
+                        severity="warning", timeout=8)
+        self._problems_told = len(problems)
 
     # -- articles ------------------------------------------------------------------------------
     def open_article(self, index: int, *, first: bool = False) -> None:
@@ -119,6 +131,7 @@ class MainScreen(Screen[None]):
             article.loaded_text = text = ""
             self.notify(f"{clean_line(str(error))}; nothing to show (see `reader db check`)",
                         markup=False, severity="error", timeout=10)
+            self._problems_told = len(app.store.problems)  # that said it
         view.load(text, cursor=position, body_start=article.body_start)
         view.focus()
         self._show_claims()
@@ -136,6 +149,8 @@ class MainScreen(Screen[None]):
         if article.id not in self._source_stamps:
             self._source_stamps[article.id] = _stamp(article.source)
         self._update_status()
+        if not first:
+            self._tell_store_problems()
 
     def check_source(self) -> None:
         """Say so (once) when the article's file changed or vanished since it was loaded."""

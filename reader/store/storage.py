@@ -76,15 +76,19 @@ def encode(data: Any) -> bytes:
 
 
 def check_tables(path: Path, data: Any) -> Tables:
-    """`data` if it has the TinyDB shape and no record newer than this program; else raise."""
+    """`data` if it has the TinyDB shape and no record newer than this program; else raise.
+
+    A record that is not an object does not make the file unusable: the store reports it,
+    skips it, and writes it back unchanged with the rest of its table.
+    """
     if not isinstance(data, dict):
         raise StoreFileError(path, "not a store file (the top level is not a JSON object)")
     for name, table in data.items():
         if not isinstance(table, dict):
             raise StoreFileError(path, f"not a store file (table {name!r} is not an object)")
-        for doc_id, doc in table.items():
+        for doc in table.values():
             if not isinstance(doc, dict):
-                raise StoreFileError(path, f"not a store file (record {name}/{doc_id})")
+                continue
             schema = doc.get("schema")
             if isinstance(schema, int) and not isinstance(schema, bool) and schema > CLAIM_SCHEMA:
                 raise StoreFileError(

@@ -79,8 +79,10 @@ def encode_text(text: str) -> dict[str, str]:
     return {"text_z": base64.b64encode(packed).decode("ascii")}
 
 
-def decode_text(doc: dict[str, Any]) -> str:
+def decode_text(doc: object) -> str:
     """The text of an article record; raises ValueError if it holds none."""
+    if not isinstance(doc, dict):
+        raise ValueError("the article record is not an object")
     if isinstance(doc.get("text"), str):
         return str(doc["text"])
     if isinstance(doc.get("text_z"), str):
@@ -96,7 +98,7 @@ def _next_doc_id(table: dict[str, Any]) -> str:
 
 def _find_doc(table: dict[str, Any], record_id: str) -> str | None:
     for doc_id, doc in table.items():
-        if doc.get("id") == record_id:
+        if isinstance(doc, dict) and doc.get("id") == record_id:
             return doc_id
     return None
 
@@ -114,8 +116,10 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
-def _index_problem(doc: dict[str, Any]) -> str:
+def _index_problem(doc: object) -> str:
     """What is wrong with an index record ('' if nothing)."""
+    if not isinstance(doc, dict):
+        return "not a record"
     for name in ("id", "source", "text_hash", "file"):
         if not isinstance(doc.get(name), str):
             return f"field {name!r} missing or not a string"
@@ -186,12 +190,12 @@ class Transaction:
     def _index_records(self, pending: _Pending) -> None:
         assert pending.tables is not None
         for claim in pending.tables.get("claims", {}).values():
-            if isinstance(claim.get("id"), str):
+            if isinstance(claim, dict) and isinstance(claim.get("id"), str):
                 pending.ids.add(claim["id"])
             if not validate_claim(claim, len(pending.text)):
                 pending.spans.add((claim["start"], claim["end"], claim["label"]))
         for corr in pending.tables.get("corrections", {}).values():
-            if isinstance(corr.get("id"), str):
+            if isinstance(corr, dict) and isinstance(corr.get("id"), str):
                 pending.correction_ids.add(corr["id"])
 
     def _lookup_source(self, source: str) -> dict[str, Any] | None:
@@ -381,8 +385,13 @@ class Transaction:
         store._forget_files(replaced)
 
 
-def _reanchor_correction(corr: dict[str, Any], text: str) -> dict[str, Any]:
-    """Move an entity correction with the text (by its `text`), or mark it orphaned."""
+def _reanchor_correction(corr: Any, text: str) -> Any:
+    """Move an entity correction with the text (by its `text`), or mark it orphaned.
+
+    A record that is not a correction is returned as it is.
+    """
+    if not isinstance(corr, dict):
+        return corr
     start, end, surface = corr.get("start"), corr.get("end"), corr.get("text")
     if not (isinstance(start, int) and isinstance(end, int) and isinstance(surface, str)):
         return corr
@@ -503,7 +512,7 @@ class Store:
         for doc_id, doc in tables.get("articles", {}).items():
             problem = _index_problem(doc)
             if problem:
-                label = doc.get("id", doc_id)
+                label = doc.get("id", doc_id) if isinstance(doc, dict) else f"#{doc_id}"
                 self._problem(self.root / INDEX_NAME, f"article {label!r}: {problem}; skipped")
                 continue
             self._docs[doc["id"]] = doc_id
@@ -515,7 +524,7 @@ class Store:
         return {
             doc["file"]
             for doc in self._index.get("articles", {}).values()
-            if isinstance(doc.get("file"), str)
+            if isinstance(doc, dict) and isinstance(doc.get("file"), str)
         }
 
     def _doc(self, article_id: str) -> dict[str, Any] | None:
@@ -545,7 +554,11 @@ class Store:
     def _commit_index(self, changed: list[_Pending]) -> None:
         tables = self._index_copy()
         articles = tables.setdefault("articles", {})
-        orders = [d["order"] for d in articles.values() if isinstance(d.get("order"), int)]
+        orders = [
+            d["order"]
+            for d in articles.values()
+            if isinstance(d, dict) and isinstance(d.get("order"), int)
+        ]
         next_order = max(orders, default=-1) + 1
         for pending in changed:
             if pending.new:
@@ -694,7 +707,7 @@ class Store:
         for doc_id, claim in tables.get("claims", {}).items():
             problems = validate_claim(claim, text_len)
             if problems:
-                label = claim.get("id", f"#{doc_id}")
+                label = claim.get("id", f"#{doc_id}") if isinstance(claim, dict) else f"#{doc_id}"
                 self._problem(path, f"claim {label!r}: {'; '.join(problems)}; skipped")
             else:
                 good.append(claim)
@@ -784,7 +797,17 @@ class Store:
             if doc is None:
                 raise KeyError(article_id)
             tables = self._article_tables(doc)
-            return [] if tables is None else list(tables.get(table, {}).values())
+            if tables is None:
+                return []
+            records = []
+            for doc_id, record in tables.get(table, {}).items():
+                if isinstance(record, dict):
+                    records.append(record)
+                else:
+                    self._problem(
+                        self._article_path(doc), f"{table} #{doc_id}: not a record; skipped"
+                    )
+            return records
 
     def corrections(self, article_id: str) -> list[dict[str, Any]]:
         """The article's entity corrections."""
@@ -867,7 +890,11 @@ class Store:
         except StoreFileError:
             return None
         for doc in tables.get("entities", {}).values():
-            if (doc.get("text_hash"), doc.get("model"), doc.get("version")) == (
+            if isinstance(doc, dict) and (
+                doc.get("text_hash"),
+                doc.get("model"),
+                doc.get("version"),
+            ) == (
                 digest,
                 model,
                 version,
@@ -909,7 +936,8 @@ class Store:
                         (
                             i
                             for i, d in table.items()
-                            if (d.get("text_hash"), d.get("model"), d.get("version")) == key
+                            if isinstance(d, dict)
+                            and (d.get("text_hash"), d.get("model"), d.get("version")) == key
                         ),
                         None,
                     ) or _next_doc_id(table)
@@ -921,7 +949,7 @@ class Store:
     def session(self) -> dict[str, Any]:
         """The saved session (open articles, current one...), {} if none."""
         with self._mutex:
-            docs = list(self._index.get("session", {}).values())
+            docs = [d for d in self._index.get("session", {}).values() if isinstance(d, dict)]
             return copy_tree(docs[0]) if docs else {}
 
     def save_session(self, **fields: Any) -> None:
@@ -929,7 +957,9 @@ class Store:
         with self._mutex:
             tables = self._index_copy()
             table = tables.setdefault("session", {})
-            doc_id = next(iter(table), "1")
+            doc_id = next((k for k, d in table.items() if isinstance(d, dict)), None)
+            if doc_id is None:
+                doc_id = _next_doc_id(table)
             table[doc_id] = {**table.get(doc_id, {}), **copy_tree(fields)}
             self._write_index(tables)
 
