@@ -384,3 +384,27 @@ def test_writer_open_cleans_crash_leftovers(tmp_path: Path, sample_text: str) ->
     assert not any(p.exists() for p in leftovers)
     assert all(p.read_text() == "not ours" for p in others)
     assert (arts / live).exists()
+
+
+def test_claim_counts_are_right_after_a_crash(
+    store: Store, sample_text: str, tmp_path: Path
+) -> None:
+    """Counts reach the index lazily; a store left without `close` (a crash) recounts the
+    article files written after its index, and only those."""
+    import shutil
+
+    first = store.add_article(_src(sample_text)).article["id"]
+    second = store.add_article(_src(sample_text + "\nMore.", source="b.txt")).article["id"]
+    store.save_session(current=first)  # the index is written: both counts 0 on disk
+    store.save_claim(_claim(store, first, SENTENCE))
+    store.save_claim(_claim(store, first, "the European Union (EU)"))
+    on_disk = json.loads((store.root / "index.json").read_text())
+    assert [d["claim_count"] for d in on_disk["articles"].values()] == [0, 0]
+    crashed = tmp_path / "crashed"
+    shutil.copytree(store.root, crashed)  # the files as a crash leaves them (mtimes kept)
+    (crashed / ".lock").unlink()
+    with Store(crashed) as again:
+        counts = {a["id"]: a["claim_count"] for a in again.articles()}
+        assert counts == {first: 2, second: 0}
+    on_disk = json.loads((crashed / "index.json").read_text())
+    assert sorted(d["claim_count"] for d in on_disk["articles"].values()) == [0, 2]

@@ -437,6 +437,8 @@ class Store:
             self._file_problem(exc)
         if self._lock is not None and index_ok:
             self._clean()
+        if index_ok:
+            self._recount_changed_since_index()
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -481,6 +483,34 @@ class Store:
             base = entry.name.removesuffix(".bak")
             if _FILE_RE.match(base) and base not in referenced:
                 _unlink(Path(entry.path))
+
+    def _recount_changed_since_index(self) -> None:
+        """Correct the claim counts of article files written after the index last was.
+
+        Counts reach the index lazily (at the next index write or at close), so after a crash
+        the index may be behind the article files; only the newer files are read.
+        """
+        try:
+            index_time = (self.root / INDEX_NAME).stat().st_mtime_ns
+        except OSError:
+            return
+        articles = self._index.get("articles", {})
+        by_file = {articles[d]["file"]: articles[d] for d in self._docs.values()}
+        for entry in _regular_files(self.root / ARTICLES_DIR):
+            doc = by_file.get(entry.name)
+            try:
+                newer = doc is not None and entry.stat().st_mtime_ns >= index_time
+            except OSError:
+                newer = False
+            if not newer:
+                continue
+            assert doc is not None
+            tables = self._article_tables(doc, keep=False)
+            if tables is None:
+                continue
+            count = len(self._valid_claims(doc, tables))
+            if doc.get("claim_count") != count:
+                self._counts[doc["id"]] = count
 
     def close(self) -> None:
         """Write pending claim counts (best effort) and release the lock."""
