@@ -17,6 +17,7 @@ from textual.command import Hit, Hits, Provider
 
 from reader.config import Taxonomy
 from reader.keys import ACTIONS
+from reader.nlp.known_claims import known_record
 from reader.paths import styles_dir
 from reader.records import Entity
 from reader.session import OpenArticle, ReaderSession
@@ -24,6 +25,9 @@ from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import Store
 from reader.text.sanitize import clean_line
+
+KNOWN_LIMIT = 5000
+"""The analyst's most recently changed claims that suggestions are compared with."""
 
 NerFactory = Callable[[], Any]
 """Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
@@ -100,6 +104,8 @@ class ReaderApp(App[None]):
         self.entities: dict[str, list[Entity]] = {}
         """Model entities per article id (before corrections)."""
         self.suggestions: dict[str, list[dict[str, Any]]] = {}
+        self._stored_known: dict[str, list[dict[str, Any]]] | None = None
+        """The stored claims per article id, as the suggester compares them (read once)."""
         if model and ner_factory is not None:
             self.model_version = "test"
         elif model:
@@ -257,7 +263,8 @@ class ReaderApp(App[None]):
             error = self.ner_unavailable
         else:
             try:
-                items = backend.suggest(article.text)
+                items = backend.suggest(article.text, known=self.known_claims(),
+                                        article_id=article.id)
             except Exception as exc:  # noqa: BLE001 - shown to the user in one line
                 error = str(exc)
         rejected: set[tuple[int, int]] = set()
@@ -278,6 +285,26 @@ class ReaderApp(App[None]):
             done()
 
         self.call_from_thread(finish)
+
+    def known_claims(self) -> list[dict[str, Any]]:
+        """The analyst's claims that a suggestion may resemble (`reader.nlp.known_claims`):
+        the stored ones, read once (call from a worker thread), overlaid by the session's;
+        the `KNOWN_LIMIT` most recently changed."""
+        if self._stored_known is None:
+            stored: dict[str, list[dict[str, Any]]] = {}
+            with contextlib.suppress(StoreError, OSError):
+                for doc, claim in self.store.iter_claims():
+                    record = known_record(claim, str(doc.get("title", "")))
+                    stored.setdefault(doc["id"], []).append(record)
+            self._stored_known = stored
+        by_article = dict(self._stored_known)
+        titles = {a.id: a.title for a in self.articles}
+        for article_id, claims in self.session.loaded_claims().items():
+            title = titles.get(article_id, "")
+            by_article[article_id] = [known_record(c, title) for c in claims]
+        records = [r for rs in by_article.values() for r in rs]
+        records.sort(key=lambda r: str(r["updated"]), reverse=True)
+        return [{k: v for k, v in r.items() if k != "updated"} for r in records[:KNOWN_LIMIT]]
 
     def reject_suggestion(self, article: OpenArticle, item: dict[str, Any]) -> None:
         """Remember a rejected suggestion so it is not suggested again."""

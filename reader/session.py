@@ -110,6 +110,11 @@ class ReaderSession:
         claims.sort(key=lambda c: (c["start"], -c["end"]))
         return claims
 
+    def loaded_claims(self) -> dict[str, list[dict[str, Any]]]:
+        """The claims of every article loaded so far, by article id (copies of the lists;
+        safe to call from a worker thread)."""
+        return {article_id: list(claims) for article_id, claims in list(self._claims.items())}
+
     def find(self, article: OpenArticle, claim_id: str) -> dict[str, Any] | None:
         """A claim of the article by id."""
         for claim in self.claims(article):

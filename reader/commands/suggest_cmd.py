@@ -1,7 +1,9 @@
-"""`reader suggest PATH... [--format jsonl] [--model NAME]`: suggested claims as JSON lines.
+"""`reader suggest PATH... [--format jsonl] [--model NAME] [--db STORE]`: suggested claims
+as JSON lines.
 
 Reads files, folders or JSONL corpora; prints one JSON object a line to stdout; messages go
-to stderr. Never writes to a store. Exit status: 0 done, 1 some inputs failed, 2 nothing
+to stderr. With `--db`, a sentence that resembles a claim stored there is suggested with that
+claim as its reason. Never writes to a store. Exit status: 0 done, 1 some inputs failed, 2 nothing
 could be loaded (or no model).
 """
 
@@ -26,6 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="spaCy pipeline with parser and ner (package name or folder)")
     parser.add_argument("--min-score", type=float, default=None,
                         help="drop suggestions scoring below this (0..1)")
+    parser.add_argument("--db", default=None, metavar="STORE",
+                        help="also flag sentences that resemble the claims stored here "
+                             "(opened read-only)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,6 +51,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not result.articles:
         print("reader suggest: nothing could be loaded", file=err)
         return 2
+    stored = _stored_claims(args.db, err) if getattr(args, "db", None) else ([], {})
+    if stored is None:
+        return 2
+    known, stored_ids = stored
     nlp = _load_model(args.model, err)
     if nlp is None:
         return 2
@@ -54,10 +63,40 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
     for article in result.articles:
         name = article.title or article.source
-        for item in suggest_text(nlp, article.text, min_score=min_score):
+        for item in suggest_text(nlp, article.text, min_score=min_score, known=known,
+                                 article_id=stored_ids.get(article.source)
+                                 or stored_ids.get(article.text_hash, "")):
             out.write(json.dumps(_record(name, item), ensure_ascii=False) + "\n")
         out.flush()
     return 1 if result.errors else 0
+
+
+def _stored_claims(
+    db: str, err: TextIO
+) -> tuple[list[dict[str, Any]], dict[str, str]] | None:
+    """The claims stored in `db` as the suggester compares them, and the stored articles' ids
+    by source and by text hash (a claim's own sentence is not a repeat of it); None after a
+    message."""
+    from pathlib import Path
+
+    from reader.nlp.known_claims import known_record
+    from reader.store import Store, StoreError
+
+    if not (Path(db) / "index.json").is_file():
+        print(f"reader suggest: {db} is not a reader store (no index.json)", file=err)
+        return None
+    try:
+        with Store(db, readonly=True) as store:
+            known = [known_record(claim, str(doc.get("title", "")))
+                     for doc, claim in store.iter_claims()]
+            ids = {doc["text_hash"]: doc["id"] for doc in store.articles()}
+            ids.update({doc["source"]: doc["id"] for doc in store.articles()})
+            for problem in store.problems:
+                print(f"reader suggest: {problem.path}: {problem.message}", file=err)
+    except (StoreError, OSError) as exc:
+        print(f"reader suggest: cannot read the store {db}: {exc}", file=err)
+        return None
+    return known, ids
 
 
 def _record(name: str, item: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 Requests (one JSON object per line on the worker's stdin):
 - `{"op": "ner", "job": ID, "chunks": [[offset, text], [offset, text, key], ...]}`
 - `{"op": "cancel", "job": ID}` — stop between chunks
-- `{"op": "suggest", "job": ID, "text": TEXT}`
+- `{"op": "suggest", "job": ID, "text": TEXT, "known": [CLAIM, ...], "article_id": ID}` —
+  `known` (optional): the analyst's stored claims (`reader.nlp.known_claims.KNOWN_FIELDS`)
 - `{"op": "ping", "job": ID}`
 
 Replies (one per line on its stdout):

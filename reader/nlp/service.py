@@ -18,7 +18,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
@@ -89,8 +89,10 @@ class NerBackend(Protocol):
         """Start NER on several `(key, text)` at once."""
         ...
 
-    def suggest(self, text: str) -> list[dict[str, Any]]:
-        """Suggestions for `text` (blocking)."""
+    def suggest(self, text: str, known: Sequence[Mapping[str, Any]] = (),
+                article_id: str = "") -> list[dict[str, Any]]:
+        """Suggestions for `text` (blocking); `known`: the analyst's stored claims, to flag
+        sentences that resemble one (`reader.nlp.known_claims`)."""
         ...
 
     def close(self) -> None:
@@ -512,8 +514,10 @@ class NerService(_Submitting):
         if entry is not None:
             entry[1].put(message)
 
-    def suggest(self, text: str, timeout: float | None = None) -> list[dict[str, Any]]:
-        """Suggestions from the worker's full parse of `text` (blocking); NerError on failure."""
+    def suggest(self, text: str, known: Sequence[Mapping[str, Any]] = (), article_id: str = "",
+                timeout: float | None = None) -> list[dict[str, Any]]:
+        """Suggestions from the worker's full parse of `text` (blocking); NerError on failure.
+        `known` and `article_id` are sent along for `suggest_text`."""
         live = [proc for proc in self._procs if proc.alive]
         if self.closing or not live:
             raise NerError(self._failure() or "NER service closed")
@@ -527,7 +531,10 @@ class NerService(_Submitting):
             job_id = next(_job_ids)
             box: queue.Queue[dict[str, Any]] = queue.Queue()
             self._pending[job_id] = (proc.index, box)
-        proc.send({"op": protocol.OP_SUGGEST, "job": job_id, "text": text})
+        request: dict[str, Any] = {"op": protocol.OP_SUGGEST, "job": job_id, "text": text}
+        if known:
+            request.update(known=[dict(k) for k in known], article_id=article_id)
+        proc.send(request)
         if proc.exited.is_set():
             self._worker_gone(proc.index, self._failure() or "NER worker exited")
         try:
@@ -627,14 +634,16 @@ class InlineNerService(_Submitting):
             except Exception as exc:
                 job.fail(f"{type(exc).__name__}: {exc}")
 
-    def suggest(self, text: str) -> list[dict[str, Any]]:
+    def suggest(self, text: str, known: Sequence[Mapping[str, Any]] = (),
+                article_id: str = "") -> list[dict[str, Any]]:
         """Suggestions from `reader.nlp.suggest` over `parser(text)` (blocking)."""
         try:
             suggest_module = importlib.import_module("reader.nlp.suggest")
         except ImportError as exc:
             raise NerError(f"suggestions unavailable: {exc}") from exc
         if hasattr(suggest_module, "suggest_text"):
-            return list(suggest_module.suggest_text(self.parser, text))
+            extra = {"known": known, "article_id": article_id} if known else {}
+            return list(suggest_module.suggest_text(self.parser, text, **extra))
         return list(suggest_module.suggest_doc(self.parser(text)))
 
     def close(self) -> None:

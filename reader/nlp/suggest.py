@@ -9,7 +9,7 @@ checked; who said it (the speaker) is context kept beside the suggestion, never 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +24,13 @@ from reader.nlp.checkworthy import (
     load_model,
     sentence_features,
 )
+from reader.nlp.known_claims import KnownClaim, KnownClaims
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
     "DEFAULT_MIN_SCORE",
+    "KNOWN_RULE",
+    "KNOWN_SCORE",
     "MODEL_RULE",
     "RULES",
     "Hit",
@@ -406,6 +409,10 @@ SPEECH_RULES = frozenset({"reported_claim"})
 a look whatever the model thinks of the words."""
 
 MODEL_RULE = "model"
+KNOWN_RULE = "known_claim"
+"""The `rule` of a sentence suggested because it resembles one of the analyst's claims."""
+KNOWN_SCORE = 0.9
+"""The least score of a sentence that resembles one of the analyst's stored claims."""
 """The `rule` of a sentence suggested by the check-worthiness model with no rule firing."""
 
 QUOTE_RULE = Rule("quote", "quote", 0.55, lambda sent, base: None)
@@ -570,7 +577,9 @@ def _scoring(model: Model | None | bool,
 
 def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
                 model: Model | None | bool = True,
-                memory: ClaimMemory | None = None, vector: bool = True) -> list[dict[str, Any]]:
+                memory: ClaimMemory | None = None, vector: bool = True, *,
+                known: KnownClaims | None = None, article_id: str = "",
+                offset: int = 0) -> list[dict[str, Any]]:
     """Suggested claims in a parsed doc (parser and ner needed), sorted by start.
 
     Each is {"start", "end", "text", "label", "speaker", "reason", "score", "rule"} with exact
@@ -579,7 +588,9 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
     with the rules among its features and as reasons; `model=None` scores by the rules alone.
     `memory` holds claims judged check-worthy before (default: the shipped model's).
     `vector=False` leaves out the token-vector features (for a pipeline the model was not
-    trained with).
+    trained with). A sentence or quotation that resembles one of `known` (the analyst's stored
+    claims) scores at least `KNOWN_SCORE`, with that claim as its first reason; `article_id`
+    and `offset` (of `doc` in the article's text) tell a claim's own sentence from a repeat.
     """
     scorer, memory = _scoring(model, memory)
     text = doc.text
@@ -605,6 +616,11 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
                 last_named = speaker
             reasons = ["direct quotation"] + [h.reason for _, h in inner]
             score = _combine([QUOTE_RULE.score] + [h.score * 0.5 for _, h in inner])
+            prior = _known(known, text[quote.start : quote.end], article_id,
+                           offset + quote.start, offset + quote.end)
+            if prior is not None:
+                score = max(score, KNOWN_SCORE)
+                reasons.insert(0, _known_reason(prior))
             results.append(_suggestion(text, quote.start, quote.end, "quote", speaker,
                                        reasons, score, QUOTE_RULE.name))
             continue
@@ -622,6 +638,7 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
         if opinion:
             rule_score = round(rule_score * OPINION_FACTOR, 3)
             reasons.append(f"lowered: opinion ({opinion})")
+        prior = _known(known, unit.sent.text, article_id, offset + start, offset + end)
         if scorer is not None:
             features = _unit_features(unit, quotes, vector)
             if memory is not None:
@@ -630,7 +647,7 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             score = round(RULE_SHARE * rule_score + (1 - RULE_SHARE) * learned, 3)
             if any(rule.name in SPEECH_RULES for rule, _ in hits):
                 score = max(score, rule_score)  # a statement with its speaker, as quotes
-            if score < min_score:
+            if score < min_score and prior is None:
                 continue
             telling = explain(scorer, features)
             if telling:
@@ -638,17 +655,37 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             repeated = memory.repeated(unit.sent.text) if memory is not None else ""
             if repeated:
                 reasons.append(f"repeats a claim checked before: \u201c{_clip(repeated)}\u201d")
-        elif hits:
+        elif hits or prior is not None:
             score = rule_score
         else:
             continue
-        label, rule_name = (hits[0][0].label, hits[0][0].name) if hits else \
-            ("factual", MODEL_RULE)
+        if prior is not None:
+            score = max(score, KNOWN_SCORE)
+            reasons.insert(0, _known_reason(prior))
+        if hits:
+            label, rule_name = hits[0][0].label, hits[0][0].name
+        elif prior is not None:
+            label, rule_name = prior.label or "factual", KNOWN_RULE
+        else:
+            label, rule_name = "factual", MODEL_RULE
         speaker = next((h.speaker for _, h in hits if h.speaker), "") or source
         speaker = _resolve(speaker, last_named)
         results.append(_suggestion(text, start, end, label, speaker, reasons, score, rule_name))
     kept = [r for r in results if r["score"] >= min_score]
     return sorted(kept, key=lambda r: (r["start"], r["end"]))
+
+
+def _known(known: KnownClaims | None, text: str, article_id: str, start: int,
+           end: int) -> KnownClaim | None:
+    return known.find(text, article_id, start, end) if known else None
+
+
+def _known_reason(claim: KnownClaim) -> str:
+    """ "resembles your claim in “Title” (verdict: false): “…”" """
+    where = f" in \u201c{_clip(claim.title, 50)}\u201d" if claim.title else ""
+    verdict = claim.verdict if claim.verdict not in ("", "unverified") else ""
+    judged = f" (verdict: {verdict})" if verdict else ""
+    return f"resembles your claim{where}{judged}: \u201c{_clip(claim.quote)}\u201d"
 
 
 def _clip(text: str, limit: int = 70) -> str:
@@ -727,10 +764,13 @@ def suggest_text(
     nlp: Language, text: str, *, max_chars: int = DEFAULT_MAX_CHARS,
     min_score: float = DEFAULT_MIN_SCORE, model: Model | None | bool = True,
     memory: ClaimMemory | None = None,
+    known: KnownClaims | Iterable[Mapping[str, Any]] = (), article_id: str = "",
 ) -> list[dict[str, Any]]:
     """Suggestions for a whole text, parsed paragraph by paragraph (long ones in chunks), with
-    offsets into `text`. A pronoun speaker is resolved across paragraphs. `model` and
-    `memory` are as for `suggest_doc`."""
+    offsets into `text`. A pronoun speaker is resolved across paragraphs. `model`, `memory`,
+    `known` (stored claims, each with `title` added) and `article_id` are as for
+    `suggest_doc`."""
+    known_claims = known if isinstance(known, KnownClaims) else KnownClaims(known)
     pieces = _pieces(text, max_chars)
     results: list[dict[str, Any]] = []
     last_named = ""
@@ -738,7 +778,8 @@ def suggest_text(
     vector = scorer is not None and scorer.fits(str(getattr(nlp, "meta", {}).get("name", "")))
     for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
         for item in suggest_doc(doc, min_score=min_score, model=scorer, memory=memory,
-                                vector=vector):
+                                vector=vector, known=known_claims, article_id=article_id,
+                                offset=start):
             item = dict(item, start=item["start"] + start, end=item["end"] + start)
             if item["speaker"].lower() in PRONOUNS:
                 item["speaker"] = last_named or item["speaker"]

@@ -178,8 +178,14 @@ class Worker:
 
             self._parser = load_parser(self.model)
         by_text = getattr(suggest_module, "suggest_text", None)
+        known = request.get("known")
+        article_id = request.get("article_id")
+        extra: dict[str, Any] = {}
+        if isinstance(known, list) and known:
+            extra["known"] = [k for k in known if isinstance(k, dict)]
+            extra["article_id"] = article_id if isinstance(article_id, str) else ""
         if by_text is not None:  # parses paragraph by paragraph: bounded memory on long texts
-            suggestions = by_text(self._parser, text)
+            suggestions = by_text(self._parser, text, **extra)
         else:
             suggestions = suggest_module.suggest_doc(self._parser(text))
         self.output.send({"job": job, "suggestions": suggestions})

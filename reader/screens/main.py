@@ -143,7 +143,12 @@ class MainScreen(Screen[None]):
         else:
             self._set_entities(article, [], "")
             self._start_ner(article)
-        self.query_one(SuggestionsPanel).show(app.suggestions.get(article.id, []))
+        panel = self.query_one(SuggestionsPanel)
+        if (self.side_tab == "suggestions" and not panel.loading
+                and article.id not in app.suggestions):
+            panel.compute(self)  # the tab is open: the new article's suggestions come too
+        else:
+            panel.show(app.suggestions.get(article.id, []))
         self._refresh_articles()
         app.save_session(self.index)
         if article.id not in self._source_stamps:
@@ -331,6 +336,11 @@ class MainScreen(Screen[None]):
         """Opening the Suggestions tab computes the article's suggestions."""
         if event.pane.id == "suggestions":
             self.query_one(SuggestionsPanel).compute(self)
+
+    @property
+    def side_tab(self) -> str:
+        """The id of the side panel's open tab."""
+        return self.query_one("#side", TabbedContent).active
 
     def action_show_tab(self, tab: str) -> None:
         """Open a side-panel tab."""

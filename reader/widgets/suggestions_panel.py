@@ -110,7 +110,11 @@ class SuggestionsPanel(Vertical):
         app = screen.reader_app
         article = screen.article
         if article.id != article_id:
-            return  # the user moved on; the suggestions wait in app.suggestions
+            # the user moved on; the suggestions wait in app.suggestions. If the tab is still
+            # open, the article now shown gets its own.
+            if screen.side_tab == "suggestions":
+                self.compute(screen)
+            return
         self.show(app.suggestions.get(article.id, []))
         screen.show_claims()
         if then_review:

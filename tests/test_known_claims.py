@@ -1,0 +1,58 @@
+"""The analyst's stored claims found again in new sentences (`reader.nlp.known_claims`)."""
+
+from __future__ import annotations
+
+from reader.nlp.known_claims import KnownClaims, known_record
+
+SENTENCE = ("Intelligence from the U.S., South Korea, and Ukraine estimates that North Korea has "
+            "sent around 10,000 to 12,000 troops to Russia.")
+QUOTE = "North Korea has sent around 10,000 to 12,000 troops to Russia"
+
+
+def claim(quote: str, **fields: object) -> dict[str, object]:
+    return {"quote": quote, "label": "statistic", "verdict": "false", "title": "Earlier",
+            "article_id": "a1", "start": 0, "end": len(quote), **fields}
+
+
+def test_a_marked_clause_is_found_inside_a_longer_sentence() -> None:
+    known = KnownClaims([claim(QUOTE), claim("The weather in Seoul was mild on Monday")])
+    found = known.find(SENTENCE)
+    assert found is not None and found.quote == QUOTE and found.verdict == "false"
+
+
+def test_the_same_sentence_in_other_words_order_or_unrelated() -> None:
+    known = KnownClaims([claim(SENTENCE)])
+    assert known.find("Intelligence from South Korea, the U.S. and Ukraine estimates that "
+                      "North Korea has sent around 10,000 to 12,000 troops to Russia.")
+    assert known.find("Kim Jong Un is using the Russia-Ukraine war to strengthen defence and "
+                      "economic ties with Russia.") is None
+    assert known.find("The U.S. government revealed on Thursday that approximately 8,000 "
+                      "North Korean soldiers are near Ukraine's border in Russia.") is None
+
+
+def test_short_quotes_and_generic_fragments_are_not_matched() -> None:
+    known = KnownClaims([claim("10,000 troops"), claim("North Korea")])
+    assert len(known) == 0  # fewer than four words: would match too much
+    fragment = KnownClaims([claim("according to the statement")])
+    assert fragment.find("According to the statement, both officials agreed to collaborate "
+                         "with the international community to prevent security cooperation "
+                         "between Russia and North Korea.") is None
+
+
+def test_a_claims_own_sentence_is_not_a_repeat_of_it() -> None:
+    start = 200
+    known = KnownClaims([claim(QUOTE, article_id="a1", start=start, end=start + len(QUOTE))])
+    # the sentence the claim was marked in
+    assert known.find(SENTENCE, "a1", start - 60, start + len(QUOTE) + 1) is None
+    # the same words elsewhere in that article, or in another article, are a repeat
+    assert known.find(SENTENCE, "a1", 900, 1000) is not None
+    assert known.find(SENTENCE, "a2", start - 60, start + len(QUOTE) + 1) is not None
+
+
+def test_known_record_keeps_what_the_suggester_needs() -> None:
+    stored = {**claim(QUOTE), "note": "private", "tags": ["x"], "updated": "2026-11-28T08:00:00Z"}
+    record = known_record(stored, "The title")
+    assert record == {"quote": QUOTE, "label": "statistic", "verdict": "false",
+                      "article_id": "a1", "start": 0, "end": len(QUOTE), "title": "The title",
+                      "updated": "2026-11-28T08:00:00Z"}
+    assert KnownClaims([{"quote": None}, {"quote": 5}, {}]).claims == []
