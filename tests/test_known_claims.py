@@ -56,3 +56,10 @@ def test_known_record_keeps_what_the_suggester_needs() -> None:
                       "article_id": "a1", "start": 0, "end": len(QUOTE), "title": "The title",
                       "updated": "2026-11-28T08:00:00Z"}
     assert KnownClaims([{"quote": None}, {"quote": 5}, {}]).claims == []
+
+
+def test_the_same_claim_with_other_words_around_it() -> None:
+    """Eight words in a row shared: the same claim, attributed differently."""
+    known = KnownClaims([claim(SENTENCE)])
+    assert known.find("Seoul said on Friday that North Korea has sent around 10,000 to 12,000 "
+                      "troops to Russia.") is not None

@@ -292,3 +292,38 @@ def test_recall_at_budget_takes_each_documents_top_lines() -> None:
     assert module.recall_at_budget([doc], [found], 1.0) == 1.0
     assert module.recall_at_budget([doc], [[]], 1.0) == 0.0  # nothing suggested, nothing found
     assert module.recall_at_rate([0.2, 0.9], [1, 0], 0.5) == (0.0, 0.9)
+
+
+def test_a_sentence_like_a_stored_claim_is_raised_but_chatter_is_not(
+    nlp: Any, sample_text: str
+) -> None:
+    """A stored claim found again lifts its sentence to KNOWN_SCORE with the claim as the
+    first reason; talk that merely resembles a stored span ("But let me tell you.") is not
+    lifted, and a claim's own sentence is not a repeat of itself."""
+    from reader.nlp.suggest import KNOWN_RULE, KNOWN_SCORE
+
+    quote = "Kim has ramped up missile testing"
+    start = sample_text.index(quote)
+    text = ("But let me just tell you this, okay. Reporters said that Kim has ramped up "
+            "missile testing. North Korea has sent around 10,000 to 12,000 troops to Russia.")
+    troops = text.index("North Korea has sent")
+    known = [
+        {"quote": quote, "label": "factual", "verdict": "true", "title": "Earlier",
+         "article_id": "elsewhere", "start": 0, "end": len(quote)},
+        {"quote": "But let me just tell you this, okay", "title": "Rally"},
+        {"quote": text[troops:], "article_id": "here", "start": troops, "end": len(text)},
+    ]
+    found = suggest_text(nlp, text, known=known, article_id="here", min_score=0.0)
+    like = {s["text"]: s for s in found if "resembles your claim" in s["reason"]}
+    [kim] = [s for t, s in like.items() if "missile testing" in t]
+    assert kim["reason"].startswith("resembles your claim in “Earlier” (verdict: true)")
+    assert kim["score"] >= KNOWN_SCORE
+    assert not any(t.startswith("But let me") for t in like)
+    assert not any("troops" in t for t in like), "a claim's own sentence is no repeat"
+    elsewhere = suggest_text(nlp, text, known=known, article_id="another", min_score=0.0)
+    assert any("troops" in s["text"] and "resembles" in s["reason"] for s in elsewhere)
+    plain = suggest_text(nlp, sample_text, known=known, article_id="x")
+    [again] = [s for s in plain if quote in s["text"]]
+    assert again["score"] >= KNOWN_SCORE and again["start"] <= start
+    rules_only = suggest_text(nlp, text, known=known, model=None, min_score=0.0)
+    assert all(s["rule"] != KNOWN_RULE for s in rules_only if "Kim" not in s["text"])

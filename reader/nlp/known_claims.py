@@ -31,6 +31,10 @@ VERBATIM_WORDS = 6
 VERBATIM_FLOOR = 95
 """...or has this many words and is word for word inside (partial_ratio at least this): a
 marked clause found again inside a longer sentence."""
+RUN_WORDS = 8
+"""Two texts that share this many words in a row say the same thing with other words around
+it ("Seoul said that North Korea has sent around 10,000 troops..." and "Intelligence estimates
+that North Korea has sent around 10,000 troops...")."""
 
 
 def known_record(claim: Mapping[str, Any], title: str) -> dict[str, Any]:
@@ -127,8 +131,18 @@ def _says_again(one: str, other: str) -> bool:
 
     if fuzz.token_sort_ratio(one, other) >= SAME_ORDER_FLOOR:
         return True
+    if _longest_run(one.split(), other.split()) >= RUN_WORDS:
+        return True
     shorter, longer = sorted((one, other), key=len)
     if len(shorter) >= INSIDE_SHARE * len(longer):
         return fuzz.partial_ratio(shorter, longer) >= INSIDE_FLOOR
     return (len(shorter.split()) >= VERBATIM_WORDS
             and fuzz.partial_ratio(shorter, longer) >= VERBATIM_FLOOR)
+
+
+def _longest_run(one: list[str], other: list[str]) -> int:
+    """How many words in a row the two word lists share."""
+    from difflib import SequenceMatcher
+
+    match = SequenceMatcher(None, one, other, autojunk=False).find_longest_match()
+    return match.size

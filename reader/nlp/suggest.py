@@ -412,7 +412,9 @@ MODEL_RULE = "model"
 KNOWN_RULE = "known_claim"
 """The `rule` of a sentence suggested because it resembles one of the analyst's claims."""
 KNOWN_SCORE = 0.9
-"""The least score of a sentence that resembles one of the analyst's stored claims."""
+"""The least score of a sentence that resembles one of the analyst's stored claims..."""
+KNOWN_FLOOR = 0.2
+"""...when its own score says it could be a claim (rules alone: when a rule fired)."""
 """The `rule` of a sentence suggested by the check-worthiness model with no rule firing."""
 
 QUOTE_RULE = Rule("quote", "quote", 0.55, lambda sent, base: None)
@@ -647,6 +649,8 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             score = round(RULE_SHARE * rule_score + (1 - RULE_SHARE) * learned, 3)
             if any(rule.name in SPEECH_RULES for rule, _ in hits):
                 score = max(score, rule_score)  # a statement with its speaker, as quotes
+            if score < KNOWN_FLOOR:
+                prior = None  # chatter ("But let me tell you.") is no claim, whatever it is like
             if score < min_score and prior is None:
                 continue
             telling = explain(scorer, features)
@@ -655,7 +659,7 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             repeated = memory.repeated(unit.sent.text) if memory is not None else ""
             if repeated:
                 reasons.append(f"repeats a claim checked before: \u201c{_clip(repeated)}\u201d")
-        elif hits or prior is not None:
+        elif hits:
             score = rule_score
         else:
             continue
