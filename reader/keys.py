@@ -53,7 +53,8 @@ ACTIONS: tuple[Action, ...] = (
         short="corpus",
     ),
     Action(
-        "undo", ("u",), "Undo the last create, edit or delete", "screen", footer=True, short="undo"
+        "undo", ("u",), "Undo the last claim change or entity correction", "screen", footer=True,
+        short="undo"
     ),
     Action("redo", ("ctrl+r",), "Redo", "screen"),
     Action("show_tab('entities')", ("f2",), "Show the Entities tab", "screen", palette=False),

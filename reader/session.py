@@ -1,5 +1,6 @@
 """The reading session, without any UI: the open articles, their claims in memory, saving
-through the store (with retries when a save fails), and undo/redo of claim edits.
+through the store (with retries when a save fails), and one undo/redo history of claim edits
+and entity corrections.
 
 The UI calls this and shows what it answers; tests drive it directly.
 """
@@ -82,6 +83,24 @@ class Change:
         return "edit"
 
 
+CorrectionRecord = tuple[bool, dict[str, Any]]
+"""An entity correction and whether it is a corpus rule (else the article's own)."""
+
+
+@dataclass
+class CorrectionChange:
+    """One undoable entity correction: the records it added and those it removed (a revert
+    removes every record that acted on a spot)."""
+
+    article_id: str
+    added: list[CorrectionRecord]
+    removed: list[CorrectionRecord]
+
+    def describe(self) -> str:
+        """What the change did, for a notification."""
+        return "the entity correction" if self.added else "the revert to the model"
+
+
 class ReaderSession:
     """Claims of the open articles, kept in memory and saved through one store."""
 
@@ -91,8 +110,8 @@ class ReaderSession:
         self._claims: dict[str, list[dict[str, Any]]] = {}
         self.pending: dict[str, tuple[str, dict[str, Any] | None]] = {}
         """Claims whose save failed, by claim id: (article id, claim or None for a delete)."""
-        self.undo_stack: list[Change] = []
-        self.redo_stack: list[Change] = []
+        self.undo_stack: list[Change | CorrectionChange] = []
+        self.redo_stack: list[Change | CorrectionChange] = []
         self.last_error = ""
 
     # -- reading ------------------------------------------------------------------------
@@ -185,7 +204,29 @@ class ReaderSession:
                 filled += 1
         return filled
 
-    def _record(self, change: Change) -> None:
+    # -- entity corrections -------------------------------------------------------------------
+    def change_corrections(self, article: OpenArticle, added: list[CorrectionRecord],
+                           removed: list[CorrectionRecord]) -> None:
+        """Store entity corrections (and remove others) as one undoable change; raises the
+        store's errors (nothing is recorded then)."""
+        self._write_corrections(article.id, added, removed)
+        self._record(CorrectionChange(article.id, copy.deepcopy(added), copy.deepcopy(removed)))
+
+    def _write_corrections(self, article_id: str, add: list[CorrectionRecord],
+                           remove: list[CorrectionRecord]) -> None:
+        for corpus, corr in remove:
+            if corpus:
+                self.store.delete_corpus_correction(str(corr["id"]))
+            else:
+                self.store.delete_correction(article_id, str(corr["id"]))
+        for corpus, corr in add:
+            if corpus:
+                self.store.save_corpus_correction(corr)
+            else:
+                self.store.save_correction(article_id, corr)
+
+    # -- history ------------------------------------------------------------------------------
+    def _record(self, change: Change | CorrectionChange) -> None:
         self.undo_stack.append(change)
         self.redo_stack.clear()
 
@@ -203,28 +244,37 @@ class ReaderSession:
         claims.append(restored)
         return self._save(article, restored)
 
-    def undo(self, articles: dict[str, OpenArticle]) -> Change | None:
-        """Undo the last create, edit or delete."""
-        if not self.undo_stack:
-            return None
-        change = self.undo_stack.pop()
-        article = articles.get(change.article_id)
-        if article is None:
-            return None
-        self._apply(article, change.before, change.after)
-        self.redo_stack.append(change)
-        return change
+    def undo(self, articles: dict[str, OpenArticle]) -> Change | CorrectionChange | None:
+        """Undo the last claim create, edit or delete, or entity correction. A correction
+        whose undo cannot be stored stays on the history and the store's error is raised."""
+        return self._step(articles, self.undo_stack, self.redo_stack, backwards=True)
 
-    def redo(self, articles: dict[str, OpenArticle]) -> Change | None:
+    def redo(self, articles: dict[str, OpenArticle]) -> Change | CorrectionChange | None:
         """Redo what was undone."""
-        if not self.redo_stack:
+        return self._step(articles, self.redo_stack, self.undo_stack, backwards=False)
+
+    def _step(self, articles: dict[str, OpenArticle], source: list[Change | CorrectionChange],
+              target: list[Change | CorrectionChange],
+              backwards: bool) -> Change | CorrectionChange | None:
+        if not source:
             return None
-        change = self.redo_stack.pop()
-        article = articles.get(change.article_id)
-        if article is None:
-            return None
-        self._apply(article, change.after, change.before)
-        self.undo_stack.append(change)
+        change = source[-1]
+        if isinstance(change, CorrectionChange):
+            added, removed = change.added, change.removed
+            if backwards:
+                added, removed = removed, added
+            self._write_corrections(change.article_id, added, removed)
+        else:
+            article = articles.get(change.article_id)
+            if article is None:
+                source.pop()
+                return None
+            if backwards:
+                self._apply(article, change.before, change.after)
+            else:
+                self._apply(article, change.after, change.before)
+        source.pop()
+        target.append(change)
         return change
 
     # -- saving -------------------------------------------------------------------------------

@@ -316,3 +316,42 @@ def test_store_corpus_rules_persist_and_delete(tmp_path: Path) -> None:
         assert store.delete_corpus_correction(rule["id"]) is True
         assert store.delete_corpus_correction(rule["id"]) is False
         assert store.corpus_corrections() == []
+
+
+async def test_u_undoes_corrections_and_claims_in_the_order_they_were_made(
+    tmp_path: Path, tiny_nlp
+) -> None:
+    """One history: a claim, then an apply-to-all rule; `u` undoes the rule (every mention at
+    once), `u` again the claim; `ctrl+r` redoes the claim, then the rule; a revert undoes too."""
+    db = tmp_path / "db"
+    app = make_app(db, [SAMPLE], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        article = app.articles[0]
+        before = borrells(app)
+        await pilot.press("s", "1")  # a claim on the first sentence
+        await wait_for(pilot, lambda: len(app.store.claims(article.id)) == 1)
+        view_of(app).move_to(span("Borrell also")[0])
+        form = await open_form(pilot)
+        await apply(pilot, form, label="GPE", scope="article")
+        assert {e.label for e in borrells(app)} == {"GPE"}
+        await pilot.press("u")
+        await wait_for(pilot, lambda: borrells(app) == before)
+        assert app.store.corrections(article.id) == []
+        assert len(app.store.claims(article.id)) == 1
+        await pilot.press("u")
+        await wait_for(pilot, lambda: app.store.claims(article.id) == [])
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: len(app.store.claims(article.id)) == 1)
+        assert borrells(app) == before
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: {e.label for e in borrells(app)} == {"GPE"})
+        [rule] = app.store.corrections(article.id)
+        # reverting with the form is undone by u as well: the rule comes back
+        view_of(app).move_to(span("noted Borrell")[0] + len("noted "))
+        await open_form(pilot)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: borrells(app) == before)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: {e.label for e in borrells(app)} == {"GPE"})
+        assert app.store.corrections(article.id) == [rule]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ from reader.corrections import (
     remove_correction,
     rule_matches,
 )
-from reader.records import Entity
+from reader.records import Entity, SourceArticle
 
 
 def occurrences(text: str, surface: str) -> list[int]:
@@ -194,3 +196,37 @@ def test_deterministic_order(sample_text: str, model_entities: list[Entity]) -> 
 def _span(text: str, surface: str, after: int = 0) -> tuple[int, int]:
     start = text.index(surface, after)
     return start, start + len(surface)
+
+
+def test_an_undo_that_cannot_be_stored_stays_undoable(tmp_path: Path, monkeypatch: Any) -> None:
+    """A correction's undo that fails to write raises and leaves the history as it was."""
+    import errno
+    import os
+
+    from reader.corrections import make_correction
+    from reader.session import CorrectionChange, OpenArticle, ReaderSession
+    from reader.store import Store, StoreWriteError
+    from reader.store.storage import LOW_LEVEL
+
+    text = "Josep Borrell met Borrell fans in Seoul."
+    with Store(tmp_path / "db") as store:
+        aid = store.add_article(SourceArticle(title="t", text=text, source="t.txt")).article["id"]
+        article = OpenArticle(id=aid, title="t", loaded_text=text, source="t.txt")
+        session = ReaderSession(store, "tester")
+        corr = make_correction("relabel", 18, 25, text, label="GPE", scope="article",
+                               annotator="tester")
+        session.change_corrections(article, [(False, corr)], [])
+        assert store.corrections(aid) == [corr]
+
+        def fail(*_args: Any) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(LOW_LEVEL, "write", fail)
+        with pytest.raises(StoreWriteError):
+            session.undo({aid: article})
+        assert isinstance(session.undo_stack[-1], CorrectionChange) and not session.redo_stack
+        monkeypatch.undo()
+        assert session.undo({aid: article}) is not None
+        assert store.corrections(aid) == []
+        assert session.redo({aid: article}) is not None
+        assert store.corrections(aid) == [corr]

@@ -327,23 +327,16 @@ def apply_result(screen: MainScreen, target: _Target, result: EntityFormResult) 
     """Store what the form chose, then show the entities again."""
     app = screen.reader_app
     article = screen.article
-    store = app.store
     text = article.text
     try:
         if result.action == "revert":
-            for corpus, corr in target.affecting:
-                if corpus:
-                    store.delete_corpus_correction(str(corr["id"]))
-                else:
-                    store.delete_correction(article.id, str(corr["id"]))
-            message = f"Reverted to the model: {len(target.affecting)} correction(s) removed."
+            app.session.change_corrections(article, [], list(target.affecting))
+            message = (f"Reverted to the model: {len(target.affecting)} correction(s) removed "
+                       "(u undoes).")
         else:
             corr = _make(target, result, text, app.session.annotator)
-            if result.scope == "corpus":
-                store.save_corpus_correction(corr)
-            else:
-                store.save_correction(article.id, corr)
-            message = "Saved: " + describe_correction(corr) + " (m then ctrl+u reverts)."
+            app.session.change_corrections(article, [(result.scope == "corpus", corr)], [])
+            message = "Saved: " + describe_correction(corr) + " (u undoes)."
     except CorrectionError as error:
         screen.notify(f"Not saved: {error}", markup=False, severity="warning", timeout=5)
         return

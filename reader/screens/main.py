@@ -524,7 +524,7 @@ class MainScreen(Screen[None]):
             self._request_copy(event.claim_id)
 
     def action_undo(self) -> None:
-        """Undo the last create, edit or delete."""
+        """Undo the last claim create, edit or delete, or entity correction."""
         self._history("undo")
 
     def action_redo(self) -> None:
@@ -534,7 +534,12 @@ class MainScreen(Screen[None]):
     def _history(self, direction: str) -> None:
         app = self.reader_app
         step = app.session.undo if direction == "undo" else app.session.redo
-        change = step(app.articles_by_id)
+        try:
+            change = step(app.articles_by_id)
+        except (KeyError, StoreError, OSError) as error:
+            self.notify(f"Could not {direction}: {clean_line(str(error))}", markup=False,
+                        severity="error", timeout=8)
+            return
         if change is None:
             self.notify(f"Nothing to {direction}.", markup=False, timeout=2)
             return
@@ -549,6 +554,7 @@ class MainScreen(Screen[None]):
                     self.open_article(index)
                     break
         self._show_claims()
+        self.refresh_entities()  # an undone entity correction shows at once
         self.notify(message, markup=False, timeout=2)
 
     def _retry_saves(self) -> None:
