@@ -356,3 +356,49 @@ def test_export_piped_to_head_exits_quietly(store_dir: Path, tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert json.loads(result.stdout)["quote"]
+
+
+def test_jsonl_import_reads_missing_articles_from_their_sources_and_reanchors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Claims exported as JSONL go into a store that lacks their articles: each article is read
+    from the source file the export names (as given, or beside the claim file); where that text
+    changed since, the claims are found again by quote and context, or skipped and named."""
+    article = tmp_path / "a.txt"
+    text = SAMPLE.read_text("utf-8")
+    article.write_text(text, encoding="utf-8")
+    quotes = ["approximately 8,000 North Korean soldiers",
+              "North Korea has sent around 10,000 to 12,000 troops to Russia",
+              "Kim has ramped up missile testing"]
+    root = tmp_path / "db"
+    with Store(root) as store, store.transaction() as tx:
+        aid = tx.add_article(SourceArticle(title="EU", text=text, source=str(article)))
+        for quote in quotes:
+            start = text.index(quote)
+            tx.add_claim(make_claim(article_id=aid.article["id"], text=text, start=start,
+                                    end=start + len(quote), label="statistic", annotator="t"))
+        start = SECOND.index("Unemployment fell to 3%")
+        budget = tx.add_article(SourceArticle(title="Budget", text=SECOND, source="budget.txt"))
+        tx.add_claim(make_claim(article_id=budget.article["id"], text=SECOND, start=start,
+                                end=start + 23, label="statistic", annotator="t"))
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run_cmd(export_cmd, "--db", str(root), "--out", str(out / "claims.jsonl")) == 0
+    (out / "budget.txt").write_text(SECOND, encoding="utf-8")  # beside the claim file
+    changed = "Update: this story was revised.\n\n" + text.replace(
+        "Kim has ramped up missile testing", "Kim has tested missiles")
+    article.write_text(changed, encoding="utf-8")
+    capsys.readouterr()
+    new = tmp_path / "new"
+    assert run_cmd(import_cmd, str(out / "claims.jsonl"), "--db", str(new)) == 0
+    err = capsys.readouterr().err
+    assert "2 article(s) read from their source files" in err
+    assert "2 claim(s) re-anchored in changed text" in err
+    assert "Kim has ramped up missile testing" in err  # the one that is gone, named
+    with Store(new, readonly=True) as store:
+        found = {c["quote"]: (a["title"], c["start"]) for a, c in store.iter_claims()}
+    assert found == {
+        quotes[0]: ("EU", changed.index(quotes[0])),
+        quotes[1]: ("EU", changed.index(quotes[1])),
+        "Unemployment fell to 3%": ("Budget", start),
+    }

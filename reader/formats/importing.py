@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -68,12 +68,22 @@ class ImportReport:
     added: int = 0
     present: int = 0
     skipped: list[Skip] = field(default_factory=list)
+    from_source: int = 0
+    """Articles read from the source file a claim file names (they were not in the store)."""
+    reanchored: int = 0
+    """Claims found at other offsets (by their quote and context): the text had changed."""
 
     def summary(self) -> str:
         """One line for the user."""
+        extra = ""
+        if self.from_source:
+            extra += f"; {self.from_source} article(s) read from their source files"
+        if self.reanchored:
+            extra += f"; {self.reanchored} claim(s) re-anchored in changed text"
         return (
             f"{self.name} ({self.fmt}): {self.articles} article(s), {self.articles_added} new; "
             f"{self.added} added, {self.present} already present, {len(self.skipped)} skipped"
+            f"{extra}"
         )
 
 
@@ -170,6 +180,8 @@ class _Context:
     as_entities: bool
     annotator: str
     now: str
+    folder: Path | None = None
+    """The imported file's folder: a relative article source is looked for there too."""
 
 
 def import_unit(
@@ -182,7 +194,8 @@ def import_unit(
 ) -> ImportReport:
     """Add everything of `unit` through `tx` (the caller commits); return what happened."""
     report = ImportReport(unit.name, unit.fmt, skipped=list(unit.parsed.skipped))
-    ctx = _Context(store, tx, report, as_entities, annotator, iso_now())
+    ctx = _Context(store, tx, report, as_entities, annotator, iso_now(),
+                   Path(unit.name).parent)
     for doc in unit.parsed.docs:
         _import_doc(ctx, doc)
     report.skipped.sort(key=lambda s: s.line)
@@ -191,22 +204,33 @@ def import_unit(
 
 def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
     report = ctx.report
+    mapped: Callable[[int], int] = _same
     if doc.text is None:
         article = ctx.store.article(doc.article_id)
-        if article is None:
+        src = _from_source(doc, ctx.folder) if article is None else None
+        if article is None and src is None:
             report.skipped.append(
                 Skip(
                     doc.line,
-                    f"article {clean_line(doc.article_id)[:80]} is not in the store: "
+                    f"article {clean_line(doc.article_id)[:80]} is not in the store and its "
+                    f"source {clean_line(doc.source)[:80]!r} cannot be read: "
                     f"{len(doc.spans)} claim(s) not imported (import the article's text first, "
                     "e.g. with a `reader export --format store` dump)",
                 )
             )
             return
-        article_id = str(article["id"])
-        text = ctx.store.text(article_id)
+        if src is not None:
+            result = ctx.tx.add_article(src)
+            article_id = str(result.article["id"])
+            text = src.text
+            report.articles += 1
+            report.articles_added += int(bool(result.created))
+            report.from_source += 1
+        else:
+            assert article is not None
+            article_id = str(article["id"])
+            text = ctx.store.text(article_id)
         original = text
-        mapped: Callable[[int], int] = _same
     else:
         original = doc.text
         normalised, mapped = newline_offset_map(original)
@@ -229,7 +253,11 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
         report.articles_added += int(bool(result.created))
     for span in doc.spans:
         reason = _check(span, original)
-        if reason:
+        anchored = _reanchored(span, original) if reason and doc.text is None else None
+        if anchored is not None:
+            span = anchored
+            report.reanchored += 1
+        elif reason:
             report.skipped.append(Skip(span.line, reason))
             continue
         start, end = mapped(span.start), mapped(span.end)
@@ -253,6 +281,45 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
 
 def _same(offset: int) -> int:
     return offset
+
+
+def _from_source(doc: ImportDoc, folder: Path | None) -> SourceArticle | None:
+    """The article a claim file names, read from its source file (as given, else beside the
+    claim file), or None when there is no such readable file."""
+    from reader.text.loading import load_paths
+
+    if not doc.source or "#" in doc.source:
+        return None  # not a file of its own (a JSONL corpus line, an import)
+    given = Path(doc.source)
+    candidates = [given]
+    if not given.is_absolute() and folder is not None:
+        candidates += [folder / given, folder / given.name]
+    for path in candidates:
+        if not path.is_file():
+            continue
+        loaded = load_paths([path]).articles
+        if len(loaded) == 1:
+            src = loaded[0]
+            src.title = clean_line(doc.title).strip() or src.title
+            src.url, src.date = clean_line(doc.url), clean_line(doc.date)
+            return src
+    return None
+
+
+def _reanchored(span: ImportSpan, text: str) -> ImportSpan | None:
+    """`span` found again in a text that changed since it was exported (by its quote, prefix
+    and suffix), or None."""
+    from reader.store.anchoring import reanchor
+
+    record = span.record
+    if record is None or not isinstance(record.get("quote"), str):
+        return None
+    moved = reanchor({**record, "start": span.start, "end": span.end}, text)
+    if moved.get("status") != "anchored":
+        return None
+    return replace(span, start=moved["start"], end=moved["end"], text=moved["quote"],
+                   record={**record, **{k: moved[k] for k in ("start", "end", "quote",
+                                                           "prefix", "suffix", "entities")}})
 
 
 def _check(span: ImportSpan, text: str) -> str:
