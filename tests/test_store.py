@@ -56,7 +56,8 @@ def test_new_store_layout_and_article_record(store: Store, sample_text: str) -> 
     assert doc["file"] == f"{article_key(doc['id'])}.json"
     assert len(article_key(doc["id"])) == 32
     assert doc["word_count"] == len(sample_text.split())
-    assert (doc["position"], doc["claim_count"], doc["entity_count"], doc["order"]) == (0, 0, 0, 0)
+    fields = (doc["position"], doc["claim_count"], doc["entity_count"], doc["order"])
+    assert fields == (0, 0, None, 0)
     assert doc["title"] == "EU and Korea" and doc["url"] == "https://example.org/a"
     root = store.root
     assert (root / "index.json").is_file() and (root / ".lock").exists()

@@ -192,13 +192,18 @@ def run(args: argparse.Namespace) -> int:
         added = _add_all(store, loaded.articles)
         todo: list[Todo] = []
         seen: set[str] = set()
+        counts: dict[str, int] = {}
         for article in loaded.articles:
             digest = article.text_hash
             if digest in seen:
                 continue
             seen.add(digest)
-            if store.cached_entities(digest, key_model, version) is None:
+            found = store.cached_entities(digest, key_model, version)
+            if found is None:
                 todo.append(Todo(digest, article.text))
+            else:
+                counts[digest] = len(found)
+        record_entity_counts(store, counts)
         cached = len(seen) - len(todo)
         _say(
             f"reader ingest: {len(loaded.articles)} articles ({added} new), "
@@ -239,6 +244,7 @@ def _run_ner(
         nonlocal flushed
         if buffer:
             put_many(list(buffer))
+            record_entity_counts(store, {digest: len(found) for digest, _, _, found in buffer})
             buffer.clear()
         flushed = time.monotonic()
 
@@ -284,6 +290,19 @@ def _run_ner(
         f"({progress.entities} entities) in {_duration(elapsed)}"
     )
     return status
+
+
+def record_entity_counts(store: Store, by_digest: dict[str, int]) -> None:
+    """Write the entity counts of the articles with these texts into the index (one write),
+    for the Articles tab; articles whose count is already right are left alone."""
+    if not by_digest:
+        return
+    changes = {
+        doc["id"]: {"entity_count": by_digest[doc["text_hash"]]}
+        for doc in store.articles()
+        if doc["text_hash"] in by_digest and doc.get("entity_count") != by_digest[doc["text_hash"]]
+    }
+    store.update_articles(changes)
 
 
 class _NerFailed(Exception):

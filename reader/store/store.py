@@ -17,7 +17,7 @@ import threading
 import uuid
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -262,7 +262,7 @@ class Transaction:
             {
                 "text_hash": digest,
                 "word_count": _word_count(text),
-                "entity_count": 0,
+                "entity_count": None,  # not counted for this text yet
                 "title": src.title or pending.doc.get("title", ""),
                 "url": src.url or pending.doc.get("url", ""),
                 "date": src.date or pending.doc.get("date", ""),
@@ -292,7 +292,7 @@ class Transaction:
             "file": "",
             "position": 0,
             "word_count": _word_count(src.text),
-            "entity_count": 0,
+            "entity_count": None,  # not counted yet (NER has not run)
             "claim_count": 0,
             "added": iso_now(),
             "order": 0,
@@ -650,19 +650,29 @@ class Store:
 
     def update_article(self, article_id: str, **fields: Any) -> dict[str, Any]:
         """Change index fields of an article (position, counts, title...); returns the record."""
-        bad = _PROTECTED_FIELDS.intersection(fields)
-        if bad:
-            raise ValueError(f"cannot change {', '.join(sorted(bad))}")
+        if article_id not in self._docs:
+            raise KeyError(article_id)
+        self.update_articles({article_id: fields})
+        doc = self._doc(article_id)
+        assert doc is not None
+        return doc
+
+    def update_articles(self, changes: Mapping[str, Mapping[str, Any]]) -> int:
+        """Change index fields of several articles in one index write (unknown ids are
+        skipped); how many were changed."""
+        for fields in changes.values():
+            bad = _PROTECTED_FIELDS.intersection(fields)
+            if bad:
+                raise ValueError(f"cannot change {', '.join(sorted(bad))}")
         with self._mutex:
-            doc_id = self._docs.get(article_id)
-            if doc_id is None:
-                raise KeyError(article_id)
+            known = {a: f for a, f in changes.items() if a in self._docs}
+            if not known:
+                return 0
             tables = self._index_copy()
-            tables["articles"][doc_id].update(copy_tree(fields))
+            for article_id, fields in known.items():
+                tables["articles"][self._docs[article_id]].update(copy_tree(dict(fields)))
             self._write_index(tables)
-            doc = self._doc(article_id)
-            assert doc is not None
-            return doc
+            return len(known)
 
     def _article_path(self, doc: dict[str, Any]) -> Path:
         return self.root / ARTICLES_DIR / doc["file"]
