@@ -327,3 +327,15 @@ def test_a_sentence_like_a_stored_claim_is_raised_but_chatter_is_not(
     assert again["score"] >= KNOWN_SCORE and again["start"] <= start
     rules_only = suggest_text(nlp, text, known=known, model=None, min_score=0.0)
     assert all(s["rule"] != KNOWN_RULE for s in rules_only if "Kim" not in s["text"])
+
+
+def test_a_short_quote_is_not_a_claim_for_its_sentences_words(nlp: Any) -> None:
+    """brat's tutorial text quotes a UI label inside a sentence with "may look": the label
+    ("Entity type") is no claim; a short quote that says something checkable itself is."""
+    text = (FIXTURES.parent / "peers" / "brat" / "040-text_span_annotation.txt").read_text(
+        encoding="utf-8")
+    found = suggest_text(nlp, text, min_score=0.0)
+    assert not any(s["text"] in ("Entity type", "OK") for s in found)
+    short = suggest_text(nlp, 'Officials said: "Exports rose 12 percent in 2023." Then they left.',
+                         min_score=0.0)
+    assert any(s["rule"] == "quote" and "12 percent" in s["text"] for s in short)

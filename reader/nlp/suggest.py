@@ -609,8 +609,13 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             inner = [h for u in units if u.start < quote.end and u.end > quote.start
                      for h in u.hits if h[0].name not in ("reported_claim",)]
             words = len(text[quote.start : quote.end].split())
-            if words < MIN_QUOTE_WORDS and not inner:
-                continue
+            if words < MIN_QUOTE_WORDS:
+                # a short quote is a claim only for what it says itself: the hits of a longer
+                # sentence around it ("you only need the “Entity type” selection") are not its
+                inner = [h for u in units if quote.start <= u.start and u.end <= quote.end + 1
+                         for h in u.hits if h[0].name not in ("reported_claim",)]
+                if not inner:
+                    continue
             if text[quote.start : quote.end].rstrip().endswith("?") and not inner:
                 continue
             speaker = _resolve(_quote_speaker(doc, quote, quotes), last_named)
