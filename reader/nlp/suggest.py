@@ -694,7 +694,7 @@ def _known_reason(claim: KnownClaim) -> str:
     where = f" in \u201c{_clip(claim.title, 50)}\u201d" if claim.title else ""
     verdict = claim.verdict if claim.verdict not in ("", "unverified") else ""
     judged = f" (verdict: {verdict})" if verdict else ""
-    return f"resembles your claim{where}{judged}: \u201c{_clip(claim.quote)}\u201d"
+    return f"resembles your claim{where}{judged}: \u201c{_clip(claim.quote, 120)}\u201d"
 
 
 def _clip(text: str, limit: int = 70) -> str:
