@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from reader.claims import default_annotator
@@ -193,12 +194,38 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
     try:
         app.run()
     finally:
-        unsaved = len(app.session.pending)
+        unsaved = dict(app.session.pending)
         app.store.close()
     if unsaved:
-        _say(f"{unsaved} claim change(s) could not be saved: {app.session.last_error}")
+        _say(f"{len(unsaved)} claim change(s) could not be saved: {app.session.last_error}")
+        rescue_unsaved(app, unsaved)
         return 1
     return 0
+
+
+def rescue_unsaved(
+    app: Any, unsaved: dict[str, tuple[str, dict[str, Any] | None]]
+) -> Path | None:
+    """Write the claims that could not be saved to a rescue file and say where (and what a
+    deletion that was not saved means); the file, or None."""
+    from reader.rescue import rescue_folders, write_rescue
+
+    claims = [claim for _, claim in unsaved.values() if claim is not None]
+    deletions = len(unsaved) - len(claims)
+    articles = {a.id: {"id": a.id, "title": a.title, "source": a.source, "url": a.url,
+                       "date": a.date} for a in app.articles}
+    folders = rescue_folders(app.store.root)
+    if app.store.readonly:
+        folders = folders[1:]  # a read-only store gets no new file
+    path = write_rescue(claims, articles, folders) if claims else None
+    if claims and path is not None:
+        _say(f"{len(claims)} unsaved claim(s) written to {path}; `reader import {path}` puts "
+             "them back once the store can be written")
+    elif claims:
+        _say(f"{len(claims)} unsaved claim(s) could not be written anywhere: they are lost")
+    if deletions:
+        _say(f"{deletions} deletion(s) were not saved: those claims are still in the store")
+    return path
 
 
 def start_ner_early(store: Store, article: OpenArticle, model: str, early: Any = None) -> Any:

@@ -278,15 +278,36 @@ async def test_corrupt_index_opens_read_only_and_stays_untouched(tmp_path: Path)
     await _tag_attempts(app, db, before, "index.json")
 
 
-async def test_corrupt_article_file_opens_read_only_and_stays_untouched(tmp_path: Path) -> None:
+async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
+    tmp_path: Path,
+) -> None:
+    """A truncated article file: that article is read-only (said in a notice and the status
+    line) and its file is never written; the other articles go on being annotated."""
     db = tmp_path / "db"
     article_file = _stored_sample(db)
+    with Store(db) as store:
+        store.add_article(SourceArticle(title="second", text="Exports rose 12 percent in 2023.\n",
+                                        source=str(tmp_path / "second.txt")))
     raw = article_file.read_bytes()
     article_file.write_bytes(raw[: len(raw) - 40])  # truncated by a crash or a bad copy
     (db / ".lock").unlink()
-    before = tree(db)
+    damaged = article_file.read_bytes()
     app = make_app(db)
-    await _tag_attempts(app, db, before, article_file.name)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert not app.store.readonly
+        assert any(article_file.name in m for m in notifications(app)), notifications(app)
+        assert app.screen.article.title == "t"
+        await pilot.press(")", "s", "1", "u", "s", "2")  # nothing to tag: the text is unreadable
+        await pilot.pause()
+        assert "ARTICLE FILE UNREADABLE: READ-ONLY" in status_line(app)
+        await pilot.press("right_square_bracket", "s", "1")  # the other article: a claim
+        second = app.screen.article
+        await wait_for(pilot, lambda: len(app.store.claims(second.id)) == 1)
+        assert "UNREADABLE" not in status_line(app)
+        assert app.is_running
+    app.store.close()
+    assert article_file.read_bytes() == damaged
 
 
 async def test_import_while_the_ui_is_open_refuses(tmp_path: Path) -> None:
@@ -390,3 +411,58 @@ async def test_records_that_are_not_objects_are_skipped_and_kept(tmp_path: Path)
     assert len([c for c in after["claims"].values() if isinstance(c, dict)]) == 1
     index_after = json.loads((db / "index.json").read_text(encoding="utf-8"))
     assert index_after["articles"]["50"] is None
+
+
+async def test_quitting_with_unsaved_claims_asks_twice_and_rescues_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Writes fail (a full disk): `q` warns first; the second `q` quits, and the claims that
+    were never saved go to a rescue file that `reader import` brings back."""
+    from reader.launch import rescue_unsaved
+
+    db = tmp_path / "db"
+    app = make_app(db, [SAMPLE])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(LOW_LEVEL, "write", failing(errno.ENOSPC))
+        await pilot.press(")", "s", "1")
+        await pilot.pause()
+        [claim] = app.session.claims(app.articles[0])
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        assert any("NOT saved" in m and "q again" in m for m in notifications(app))
+        await pilot.press("q")
+        await pilot.pause()
+    unsaved = dict(app.session.pending)
+    app.store.close()
+    assert list(unsaved) == [claim["id"]]
+    path = rescue_unsaved(app, unsaved)  # what `reader` does after the UI ends
+    monkeypatch.undo()
+    assert path is not None and path.parent == db  # the store's folder took it
+    assert f"reader import {path}" in capsys.readouterr().err
+    with Store(db, readonly=True) as store:
+        assert store.claims(app.articles[0].id) == []
+    (db / ".lock").unlink(missing_ok=True)
+    assert import_cmd.run(_import_args(db, [path])) == 0
+    with Store(db, readonly=True) as store:
+        [back] = store.claims(app.articles[0].id)
+    assert {k: back[k] for k in ("id", "start", "end", "quote", "label")} == {
+        k: claim[k] for k in ("id", "start", "end", "quote", "label")}
+
+
+def test_rescue_goes_to_the_first_folder_that_takes_it(tmp_path: Path) -> None:
+    from reader.rescue import write_rescue
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    claim = {"id": "c1", "article_id": "a1", "start": 0, "end": 4, "quote": "Text",
+             "label": "factual"}
+    articles = {"a1": {"id": "a1", "title": "T", "source": "t.txt"}}
+    path = write_rescue([claim], articles, [blocked, tmp_path / "second"])
+    assert path is not None and path.parent == tmp_path / "second"
+    [line] = path.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert record["id"] == "c1" and record["article"]["source"] == "t.txt"
+    assert write_rescue([claim], articles, [blocked]) is None
+    assert write_rescue([], articles, [tmp_path]) is None

@@ -115,14 +115,31 @@ def test_damaged_article_file_is_reported_and_never_written(
     store = Store(root)
     assert [a["id"] for a in store.articles()] == [aid]  # the index is fine
     assert store.claims(aid) == []
-    assert store.readonly and path.name in store.readonly_reason
+    assert not store.readonly and store.unreadable == {aid}  # that article alone
     assert [p.path for p in store.problems] == [path]
     with pytest.raises(StoreFileError):
         store.text(aid)
     assert list(store.iter_claims()) == []
-    _try_writes(store, aid, claim, sample_text)
+    for attempt in (
+        lambda: store.save_claim({**claim, "note": "changed"}),
+        lambda: store.delete_claim(aid, claim["id"]),
+        lambda: store.save_correction(aid, {"id": "c"}),
+        lambda: store.add_rejected(aid, {"x": 1}),
+    ):
+        with pytest.raises(StoreWriteError, match="this article is read-only"):
+            attempt()
+    # the rest of the store goes on: a new article, its claims, the session
+    other = store.add_article(SourceArticle(title="n", text="New text here.", source="n.txt"))
+    new_id = other.article["id"]
+    store.save_claim(make_claim(article_id=new_id, text="New text here.", start=0, end=3,
+                                label="factual", annotator="t"))
+    store.save_session(current=new_id)
     store.close()
     assert path.read_bytes() == before
+    with Store(root) as again:
+        assert len(again.claims(new_id)) == 1 and again.unreadable == set()
+        again.claims(aid)
+        assert again.unreadable == {aid}
 
 
 def test_storage_refuses_to_write_after_a_bad_read(tmp_path: Path) -> None:

@@ -50,6 +50,8 @@ class MainScreen(Screen[None]):
         self._source_warned: set[str] = set()
         self._problems_told = 0
         """How many of the store's problems have been told (notified) so far."""
+        self._quit_warned = False
+        """Whether `q` already warned of unsaved claims (the next `q` quits)."""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -316,6 +318,8 @@ class MainScreen(Screen[None]):
             parts.append("SOURCE CHANGED")
         if app.store.readonly:
             parts.append("READ-ONLY")
+        elif self.article.id in app.store.unreadable:
+            parts.append("ARTICLE FILE UNREADABLE: READ-ONLY")
         parts.append(f"store: {app.store_label}")
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
 
@@ -351,7 +355,16 @@ class MainScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self.reader_app.taxonomy.names))
 
     def action_quit(self) -> None:
-        """Remember where the user is, and quit."""
+        """Remember where the user is, and quit (asking twice while claims are unsaved)."""
+        app = self.reader_app
+        unsaved = len(app.session.pending)
+        if unsaved and not self._quit_warned:
+            self._quit_warned = True
+            self.notify(
+                f"{unsaved} claim change(s) are NOT saved ({clean_line(app.session.last_error)}"
+                "). Press q again to quit: unsaved claims are written to a rescue file for "
+                "`reader import`.", markup=False, severity="warning", timeout=10)
+            return
         self._remember_position()
         self.reader_app.save_session(self.index)
         self.app.exit()

@@ -409,13 +409,16 @@ def _reanchor_correction(corr: Any, text: str) -> Any:
 
 
 class Store:
-    """One store folder. Writers hold the lock; others (or on any bad file) are read-only."""
+    """One store folder. Writers hold the lock; others (or when the index cannot be read) are
+    read-only. An article whose file cannot be read is read-only alone (`unreadable`)."""
 
     def __init__(self, root: Path | str, *, readonly: bool = False, wait: float = 0.0) -> None:
         self.root = Path(root)
         self.readonly = readonly
         self.readonly_reason = "opened read-only" if readonly else ""
         self.problems: list[StoreProblem] = []
+        self.unreadable: set[str] = set()
+        """Ids of the articles whose file cannot be used (read-only, each reported once)."""
         self._problem_keys: set[tuple[str, str]] = set()
         self._mutex = threading.RLock()
         self._lock: StoreLock | None = None
@@ -698,10 +701,10 @@ class Store:
             # (`iter_claims`, exports) needs no copy of what nobody else holds
             tables = storage.read() if keep else storage.read_uncached()
         except StoreFileError as exc:
-            self._file_problem(exc)
+            self._article_problem(doc, exc)
             return None
         if tables is None:
-            self._file_problem(StoreFileError(storage.path, "the article file is missing"))
+            self._article_problem(doc, StoreFileError(storage.path, "the article file is missing"))
             return None
         records = list(tables.get("article", {}).values())
         try:
@@ -709,9 +712,27 @@ class Store:
                 raise ValueError("it holds no article record")
             decode_text(records[0])
         except (ValueError, zlib.error) as exc:
-            self._file_problem(StoreFileError(storage.path, f"not an article file: {exc}"))
+            self._article_problem(
+                doc, StoreFileError(storage.path, f"not an article file: {exc}")
+            )
             return None
         return tables
+
+    def _article_problem(self, doc: dict[str, Any], exc: StoreFileError) -> None:
+        """An article file that cannot be used: reported, and that article alone is read-only
+        (its file is never written; the rest of the store goes on)."""
+        self._problem(exc.path, exc.message)
+        self.unreadable.add(doc["id"])
+
+    def _require_writable(self, article_id: str) -> tuple[dict[str, Any], Tables]:
+        """`_require` for a write: an article whose file cannot be used is read-only."""
+        try:
+            return self._require(article_id)
+        except StoreFileError as exc:
+            raise StoreReadOnlyError(
+                exc.path, "the article file cannot be used; this article is read-only "
+                "(see `reader db check`)"
+            ) from exc
 
     def _text_of(self, doc: dict[str, Any], tables: Tables) -> str:
         record = next(iter(tables["article"].values()))
@@ -785,7 +806,7 @@ class Store:
 
     def _modify(self, article_id: str, change: Any) -> Any:
         """Apply `change(tables)` to an article file and write it; returns what change returned."""
-        doc, tables = self._require(article_id)
+        doc, tables = self._require_writable(article_id)
         path = self._article_path(doc)
         self._check_writable(path)
         result = change(tables)
@@ -801,7 +822,7 @@ class Store:
             raise ValueError("claim has no article_id")
         with self._mutex:
             self._check_writable(self.root / ARTICLES_DIR)
-            doc, tables = self._require(article_id)
+            doc, tables = self._require_writable(article_id)
             problems = validate_claim(claim, len(self._text_of(doc, tables)))
             if problems:
                 raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))

@@ -1,0 +1,66 @@
+"""Claims that could not be saved when the reader quits are written to a rescue file.
+
+The file is our own JSONL export format, so `reader import FILE` puts the claims back once the
+store can be written again (the article is read from its source file if the store lacks it).
+It goes to the first folder that takes it: the store's, the user data folder, the temp folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reader.formats.base import json_line
+from reader.formats.jsonl import claim_line
+from reader.paths import APP_NAME
+
+__all__ = ["rescue_folders", "write_rescue"]
+
+
+def rescue_folders(store_root: Path) -> list[Path]:
+    """Where a rescue file may go, best first."""
+    import platformdirs
+
+    return [store_root, Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "rescue",
+            Path(tempfile.gettempdir())]
+
+
+def write_rescue(
+    claims: Iterable[Mapping[str, Any]],
+    articles: Mapping[str, Mapping[str, Any]],
+    folders: Iterable[Path],
+    now: datetime | None = None,
+) -> Path | None:
+    """Write `claims` (records with `article_id`) as JSONL to a new file in the first folder
+    that takes it; `articles` gives each article's id, title, source, url and date. Returns
+    the file, or None when no folder could be written (nothing is left half-written)."""
+    lines = [
+        json_line(claim_line(articles.get(str(c.get("article_id")), {}), c)) + "\n"
+        for c in claims
+    ]
+    if not lines:
+        return None
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    payload = "".join(lines).encode("utf-8", "surrogatepass")
+    for folder in folders:
+        path = folder / f"unsaved-claims-{stamp}-{os.getpid()}.jsonl"
+        created = False
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as out:  # never over another file
+                created = True
+                out.write(payload)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError:
+            if created:  # half-written: ours to remove
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            continue
+        return path
+    return None
