@@ -187,3 +187,14 @@ async def test_a_sentence_like_a_stored_claim_is_suggested_with_its_verdict(
         assert like["reason"].startswith("resembles your claim in “eu-korea-joint-statement” "
                                          "(verdict: mostly-true): “North Korea has sent")
         assert like["score"] >= 0.9
+        # accepting it in review makes a claim whose note names the claim it resembles
+        [stored] = app.session.claims(sample)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: app.screen.query_one(ArticleView).review_mode)
+        while app.screen.query_one(ArticleView).selection != (like["start"], like["end"]):
+            await pilot.press("space")
+        await pilot.press("a")
+        [accepted] = app.session.claims(article)
+        assert accepted["note"].startswith(
+            f"Resembles claim {stored['id']} in “eu-korea-joint-statement” (verdict: mostly-true)")
+        assert accepted["verdict"] == "unverified"  # the analyst judges the repeat

@@ -50,9 +50,10 @@ def test_a_claims_own_sentence_is_not_a_repeat_of_it() -> None:
 
 
 def test_known_record_keeps_what_the_suggester_needs() -> None:
-    stored = {**claim(QUOTE), "note": "private", "tags": ["x"], "updated": "2026-11-28T08:00:00Z"}
+    stored = {**claim(QUOTE), "id": "c-1", "note": "private", "tags": ["x"],
+              "updated": "2026-11-28T08:00:00Z"}
     record = known_record(stored, "The title")
-    assert record == {"quote": QUOTE, "label": "statistic", "verdict": "false",
+    assert record == {"id": "c-1", "quote": QUOTE, "label": "statistic", "verdict": "false",
                       "article_id": "a1", "start": 0, "end": len(QUOTE), "title": "The title",
                       "updated": "2026-11-28T08:00:00Z"}
     assert KnownClaims([{"quote": None}, {"quote": 5}, {}]).claims == []
@@ -63,3 +64,11 @@ def test_the_same_claim_with_other_words_around_it() -> None:
     known = KnownClaims([claim(SENTENCE)])
     assert known.find("Seoul said on Friday that North Korea has sent around 10,000 to 12,000 "
                       "troops to Russia.") is not None
+
+
+def test_a_known_claim_describes_itself_for_a_note() -> None:
+    [known] = KnownClaims([claim(QUOTE, id="c-1")]).claims
+    assert known.describe() == (f"claim c-1 in \u201cEarlier\u201d (verdict: false): "
+                                f"\u201c{QUOTE}\u201d")
+    [plain] = KnownClaims([{"quote": QUOTE, "verdict": "unverified"}]).claims
+    assert plain.describe() == f"claim: \u201c{QUOTE}\u201d"

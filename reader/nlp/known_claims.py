@@ -14,7 +14,7 @@ from typing import Any
 
 __all__ = ["KNOWN_FIELDS", "KnownClaim", "KnownClaims", "known_record"]
 
-KNOWN_FIELDS = ("quote", "label", "verdict", "title", "article_id", "start", "end")
+KNOWN_FIELDS = ("id", "quote", "label", "verdict", "title", "article_id", "start", "end")
 """What the UI sends of each stored claim (a claim record has all of these but `title`)."""
 MIN_WORDS = 4
 """A shorter quote ("the wall", "10,000") would match too much."""
@@ -55,6 +55,15 @@ class KnownClaim:
     article_id: str = ""
     start: int = -1
     end: int = -1
+    claim_id: str = ""
+
+    def describe(self) -> str:
+        """ "claim <id> in “Title” (verdict: false): “quote”", for a note."""
+        where = f" in \u201c{self.title}\u201d" if self.title else ""
+        verdict = self.verdict if self.verdict not in ("", "unverified") else ""
+        judged = f" (verdict: {verdict})" if verdict else ""
+        named = f" {self.claim_id}" if self.claim_id else ""
+        return f"claim{named}{where}{judged}: \u201c{self.quote}\u201d"
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> KnownClaim | None:
@@ -72,7 +81,7 @@ class KnownClaim:
             return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
         return cls(" ".join(quote.split()), text("label"), text("verdict"), text("title"),
-                   text("article_id"), number("start"), number("end"))
+                   text("article_id"), number("start"), number("end"), text("id"))
 
 
 class KnownClaims:

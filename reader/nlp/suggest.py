@@ -629,7 +629,7 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
                 score = max(score, KNOWN_SCORE)
                 reasons.insert(0, _known_reason(prior))
             results.append(_suggestion(text, quote.start, quote.end, "quote", speaker,
-                                       reasons, score, QUOTE_RULE.name))
+                                       reasons, score, QUOTE_RULE.name, prior))
             continue
         unit: _Unit = item
         start, end, hits, source = unit.start, unit.end, unit.hits, unit.source
@@ -679,7 +679,8 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             label, rule_name = "factual", MODEL_RULE
         speaker = next((h.speaker for _, h in hits if h.speaker), "") or source
         speaker = _resolve(speaker, last_named)
-        results.append(_suggestion(text, start, end, label, speaker, reasons, score, rule_name))
+        results.append(_suggestion(text, start, end, label, speaker, reasons, score, rule_name,
+                                   prior))
     kept = [r for r in results if r["score"] >= min_score]
     return sorted(kept, key=lambda r: (r["start"], r["end"]))
 
@@ -721,9 +722,12 @@ def _inside_quotes(start: int, end: int, quotes: list[_Quote]) -> bool:
 
 
 def _suggestion(text: str, start: int, end: int, label: str, speaker: str,
-                reasons: list[str], score: float, rule: str) -> dict[str, Any]:
+                reasons: list[str], score: float, rule: str,
+                prior: KnownClaim | None = None) -> dict[str, Any]:
+    """A suggestion record; `like` (the stored claim it resembles, described for a note) only
+    when there is one."""
     unique = list(dict.fromkeys(reasons))
-    return {
+    item = {
         "start": start,
         "end": end,
         "text": text[start:end],
@@ -733,6 +737,9 @@ def _suggestion(text: str, start: int, end: int, label: str, speaker: str,
         "score": score,
         "rule": rule,
     }
+    if prior is not None:
+        item["like"] = prior.describe()
+    return item
 
 
 # --- long texts -----------------------------------------------------------------------------

@@ -145,8 +145,10 @@ class SuggestionsPanel(Vertical):
         app = screen.reader_app
         item = self.items[self.position]
         if step == "accept":
+            like = str(item.get("like") or "")  # a repeat: the note says of which claim
             screen.create_claim(int(item["start"]), int(item["end"]), str(item["label"]),
-                                speaker=str(item.get("speaker") or ""))
+                                speaker=str(item.get("speaker") or ""),
+                                note=f"Resembles {like}" if like else "")
             self._remove(screen)
         elif step == "reject":
             app.reject_suggestion(screen.article, item)
