@@ -183,6 +183,16 @@ ACTIONS: tuple[Action, ...] = (
         palette=False,
         short="hide/show label",
     ),
+    # -- the Suggestions panel ----------------------------------------------------------------
+    Action(
+        "suggestion_review",
+        ("enter",),
+        "Review the suggestions from this one",
+        "suggestions",
+        footer=True,
+        palette=False,
+        short="review from here",
+    ),
     # -- review mode (suggested claims) -------------------------------------------------------
     Action(
         "review_accept",

@@ -198,3 +198,31 @@ async def test_a_sentence_like_a_stored_claim_is_suggested_with_its_verdict(
         assert accepted["note"].startswith(
             f"Resembles claim {stored['id']} in “eu-korea-joint-statement” (verdict: mostly-true)")
         assert accepted["verdict"] == "unverified"  # the analyst judges the repeat
+
+
+async def test_enter_on_a_suggestion_row_reviews_from_it(tmp_path: Path, tiny_nlp) -> None:
+    """Review mode entered from the Suggestions tab: `enter` on a row starts at that one."""
+    from reader.widgets.suggestions_panel import SuggestionsTable
+
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    text = SAMPLE.read_text(encoding="utf-8")
+    items = []
+    for sentence in ("approximately 8,000 North Korean soldiers",
+                     "North Korea has sent around 10,000 to 12,000 troops"):
+        start = text.index(sentence)
+        items.append({"start": start, "end": start + len(sentence), "text": sentence,
+                      "label": "statistic", "speaker": "", "reason": "test", "score": 0.9})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        app.suggestions[app.articles[0].id] = items
+        await pilot.press("f4")
+        await pilot.pause()
+        table = app.screen.query_one(SuggestionsTable)
+        table.focus()
+        await pilot.press("down", "enter")
+        view = app.screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.review_mode)
+        assert view.selection == (items[1]["start"], items[1]["end"])
+        assert view.has_focus
+        await pilot.press("a")
+        assert [c["quote"] for c in app.session.claims(app.articles[0])] == [items[1]["text"]]

@@ -8,14 +8,34 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from reader.keys import bindings_for
 from reader.text.sanitize import clean_line
 from reader.widgets.article_view import Overlay
 from reader.widgets.claims_panel import quote_start
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
+
+
+class SuggestionsTable(DataTable[Text]):
+    """The suggestions, a row each; `enter` starts review mode at the row."""
+
+    BINDINGS = bindings_for("suggestions")
+
+    class ReviewFrom(Message):
+        """Start review mode at this row."""
+
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
+    def action_suggestion_review(self) -> None:
+        """Review from the suggestion in the cursor row."""
+        if self.row_count:
+            self.post_message(self.ReviewFrom(self.cursor_row))
 
 
 class SuggestionsPanel(Vertical):
@@ -32,8 +52,7 @@ class SuggestionsPanel(Vertical):
         """A one-line status and the table."""
         yield Static(Text("Press R in the text to compute and review suggestions."),
                      id="suggestions-status")
-        table: DataTable[Text] = DataTable(id="suggestions-table", cursor_type="row")
-        yield table
+        yield SuggestionsTable(id="suggestions-table", cursor_type="row")
 
     def on_mount(self) -> None:
         """Columns."""
@@ -76,6 +95,9 @@ class SuggestionsPanel(Vertical):
         app = screen.reader_app
         article = screen.article
         if article.id in app.suggestions:
+            if self.items != app.suggestions[article.id] and not self.reviewing:
+                self.show(app.suggestions[article.id])
+                screen.show_claims()
             return True
         if not self.loading:
             self.loading = True
@@ -84,6 +106,16 @@ class SuggestionsPanel(Vertical):
                 article, lambda: self._computed(screen, article.id, then_review)
             )
         return False
+
+    def on_suggestions_table_review_from(self, message: SuggestionsTable.ReviewFrom) -> None:
+        """`enter` on a row: review mode, starting at that suggestion."""
+        from reader.screens.main import MainScreen
+
+        message.stop()
+        screen = self.screen
+        if isinstance(screen, MainScreen) and 0 <= message.row < len(self.items):
+            self.position = message.row
+            self.start_review(screen)
 
     def start_review(self, screen: MainScreen) -> None:
         """Enter review mode (computing the suggestions first if needed)."""
