@@ -17,7 +17,6 @@ from textual.command import Hit, Hits, Provider
 
 from reader.config import Taxonomy
 from reader.keys import ACTIONS
-from reader.nlp.known_claims import known_record
 from reader.paths import styles_dir
 from reader.records import Entity
 from reader.session import OpenArticle, ReaderSession
@@ -290,6 +289,8 @@ class ReaderApp(App[None]):
         """The analyst's claims that a suggestion may resemble (`reader.nlp.known_claims`):
         the stored ones, read once (call from a worker thread), overlaid by the session's;
         the `KNOWN_LIMIT` most recently changed."""
+        from reader.nlp.known_claims import known_record
+
         if self._stored_known is None:
             stored: dict[str, list[dict[str, Any]]] = {}
             with contextlib.suppress(StoreError, OSError):
