@@ -3,7 +3,7 @@
     python benchmarks/suggest_known.py
 
 Reads every claim of the 100,000-claim benchmark store (as the app does once per session, in a
-worker thread), keeps the 5,000 most recent (`reader.app.KNOWN_LIMIT`), and times
+worker thread), keeps the 5,000 most recent (`reader.nlp.known_claims.KNOWN_LIMIT`), and times
 `suggest_text` on the sample article and on 100 KB of the novel, with those claims and without
 them (the baseline). The store's claims are random spans of the same novel's paragraphs, so
 the novel's sentences really do repeat them. Run by hand, not in CI.
@@ -23,8 +23,7 @@ def main() -> None:
     import spacy
 
     from benchmarks.inputs import claims_store
-    from reader.app import KNOWN_LIMIT
-    from reader.nlp.known_claims import KnownClaims, known_record
+    from reader.nlp.known_claims import KnownClaims, known_record, most_recent
     from reader.nlp.models import default_model
     from reader.nlp.suggest import suggest_text
     from reader.store.store import Store
@@ -33,8 +32,7 @@ def main() -> None:
     with Store(claims_store(), readonly=True) as store:
         records = [known_record(c, str(d.get("title", ""))) for d, c in store.iter_claims()]
     read = time.perf_counter() - started
-    records.sort(key=lambda r: str(r["updated"]), reverse=True)
-    kept = [{k: v for k, v in r.items() if k != "updated"} for r in records[:KNOWN_LIMIT]]
+    kept = most_recent(records)
     print(f"read {len(records):,} stored claims: {read:.2f} s; the {len(kept):,} kept are "
           f"{len(json.dumps(kept)) / 1e6:.2f} MB in the worker request")
     started = time.perf_counter()

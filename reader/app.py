@@ -25,9 +25,6 @@ from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import Store
 from reader.text.sanitize import clean_line
 
-KNOWN_LIMIT = 5000
-"""The analyst's most recently changed claims that suggestions are compared with."""
-
 NerFactory = Callable[[], Any]
 """Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
 
@@ -289,7 +286,7 @@ class ReaderApp(App[None]):
         """The analyst's claims that a suggestion may resemble (`reader.nlp.known_claims`):
         the stored ones, read once (call from a worker thread), overlaid by the session's;
         the `KNOWN_LIMIT` most recently changed."""
-        from reader.nlp.known_claims import known_record
+        from reader.nlp.known_claims import known_record, most_recent
 
         if self._stored_known is None:
             stored: dict[str, list[dict[str, Any]]] = {}
@@ -303,9 +300,7 @@ class ReaderApp(App[None]):
         for article_id, claims in self.session.loaded_claims().items():
             title = titles.get(article_id, "")
             by_article[article_id] = [known_record(c, title) for c in claims]
-        records = [r for rs in by_article.values() for r in rs]
-        records.sort(key=lambda r: str(r["updated"]), reverse=True)
-        return [{k: v for k, v in r.items() if k != "updated"} for r in records[:KNOWN_LIMIT]]
+        return most_recent(r for rs in by_article.values() for r in rs)
 
     def reject_suggestion(self, article: OpenArticle, item: dict[str, Any]) -> None:
         """Remember a rejected suggestion so it is not suggested again."""

@@ -72,3 +72,14 @@ def test_a_known_claim_describes_itself_for_a_note() -> None:
                                 f"\u201c{QUOTE}\u201d")
     [plain] = KnownClaims([{"quote": QUOTE, "verdict": "unverified"}]).claims
     assert plain.describe() == f"claim: \u201c{QUOTE}\u201d"
+
+
+def test_most_recent_keeps_the_latest_changed_claims() -> None:
+    from reader.nlp.known_claims import most_recent
+
+    records = [known_record({**claim(QUOTE), "id": f"c{i}",
+                             "updated": f"2026-11-{10 + i:02d}T00:00:00Z"}, "T")
+               for i in range(5)]
+    kept = most_recent(records, limit=2)
+    assert [r["id"] for r in kept] == ["c4", "c3"]
+    assert all("updated" not in r for r in kept)

@@ -79,7 +79,7 @@ def _stored_claims(
     message."""
     from pathlib import Path
 
-    from reader.nlp.known_claims import known_record
+    from reader.nlp.known_claims import known_record, most_recent
     from reader.store import Store, StoreError
 
     if not (Path(db) / "index.json").is_file():
@@ -87,8 +87,8 @@ def _stored_claims(
         return None
     try:
         with Store(db, readonly=True) as store:
-            known = [known_record(claim, str(doc.get("title", "")))
-                     for doc, claim in store.iter_claims()]
+            known = most_recent(known_record(claim, str(doc.get("title", "")))
+                                for doc, claim in store.iter_claims())
             ids = {doc["text_hash"]: doc["id"] for doc in store.articles()}
             ids.update({doc["source"]: doc["id"] for doc in store.articles()})
             for problem in store.problems:

@@ -12,10 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["KNOWN_FIELDS", "KnownClaim", "KnownClaims", "known_record"]
+__all__ = ["KNOWN_FIELDS", "KNOWN_LIMIT", "KnownClaim", "KnownClaims", "known_record",
+           "most_recent"]
 
 KNOWN_FIELDS = ("id", "quote", "label", "verdict", "title", "article_id", "start", "end")
 """What the UI sends of each stored claim (a claim record has all of these but `title`)."""
+KNOWN_LIMIT = 5000
+"""How many of the analyst's claims (the most recently changed) a text is compared with."""
 MIN_WORDS = 4
 """A shorter quote ("the wall", "10,000") would match too much."""
 SHARED_WORDS = 0.6
@@ -42,6 +45,13 @@ def known_record(claim: Mapping[str, Any], title: str) -> dict[str, Any]:
     given), plus `updated` to pick the most recent by."""
     record = {name: claim.get(name) for name in KNOWN_FIELDS if name != "title"}
     return {**record, "title": title, "updated": claim.get("updated") or ""}
+
+
+def most_recent(records: Iterable[dict[str, Any]],
+                limit: int = KNOWN_LIMIT) -> list[dict[str, Any]]:
+    """The `limit` most recently updated of `known_record`s, without their `updated`."""
+    ordered = sorted(records, key=lambda r: str(r.get("updated") or ""), reverse=True)
+    return [{k: v for k, v in r.items() if k != "updated"} for r in ordered[:limit]]
 
 
 @dataclass(frozen=True)
