@@ -79,3 +79,36 @@ def test_claims_tab(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def _suggestion(sentence: str, label: str, speaker: str, reason: str) -> dict[str, Any]:
+    text = SAMPLE.read_text(encoding="utf-8")
+    start = text.index(sentence)
+    return {"start": start, "end": start + len(sentence), "text": sentence, "label": label,
+            "speaker": speaker, "reason": reason, "score": 0.9}
+
+
+def test_review_mode(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
+    """Review mode on suggestions (given, not computed: the parser is not in this test), one of
+    them like a claim marked before."""
+    app = make_app("store", [SAMPLE], tiny_nlp)
+    items = [
+        _suggestion("Intelligence from the U.S., South Korea, and Ukraine estimates that North "
+                    "Korea has sent around 10,000 to 12,000 troops to Russia.", "statistic",
+                    "Intelligence from the U.S., South Korea, and Ukraine",
+                    "resembles your claim in “Troops abroad” (verdict: mostly-true): “North "
+                    "Korea has sent around 10,000 to 12,000 troops to Russia”; number tied to a "
+                    "verb: 10,000 to 12,000"),
+        _suggestion("The U.S. and its allies accuse North Korea of already supplying arms to "
+                    "Russia.", "factual", "The U.S. and its allies", "accusation: accuse"),
+    ]
+
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        pilot.app.suggestions[pilot.app.articles[0].id] = items
+        await pilot.press("R")
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

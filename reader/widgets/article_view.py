@@ -202,13 +202,14 @@ class ArticleView(ScrollView, can_focus=True):
         return start, end
 
     def select_span(self, start: int, end: int) -> None:
-        """Select `[start, end)` with the cursor at its last word."""
+        """Select `[start, end)` with the cursor at its last word; a span out of view is
+        scrolled to a third from the top (its context around it), as search results are."""
         self._anchor = (start, end)
         last = end - 1
         while last > start and not self.text[last - 1].isspace():
             last -= 1
         self._exact_cursor = last
-        self._move(last, keep_goal=False)
+        self._move(last, keep_goal=False, center=True)
 
     def clear_selection(self) -> None:
         """Forget the selection."""
