@@ -246,12 +246,15 @@ class ReaderApp(App[None]):
             return
 
     # -- suggestions ---------------------------------------------------------------------------
-    def compute_suggestions(self, article: OpenArticle, done: Callable[[], None]) -> None:
-        """Compute suggested claims in a worker; `done` runs on the UI thread."""
-        self._suggest_worker(article, done)
+    def compute_suggestions(self, article: OpenArticle, done: Callable[[], None],
+                            progress: Callable[[int, int], None] | None = None) -> None:
+        """Compute suggested claims in a worker; `done` and `progress(done, total)` (the
+        characters parsed so far) run on the UI thread."""
+        self._suggest_worker(article, done, progress)
 
     @work(thread=True, exit_on_error=False, group="suggest")
-    def _suggest_worker(self, article: OpenArticle, done: Callable[[], None]) -> None:
+    def _suggest_worker(self, article: OpenArticle, done: Callable[[], None],
+                        progress: Callable[[int, int], None] | None = None) -> None:
         backend = self.ner_backend()
         items: list[dict[str, Any]] = []
         error = ""
@@ -259,8 +262,12 @@ class ReaderApp(App[None]):
             error = self.ner_unavailable
         else:
             try:
+                def report(done_chars: int, total: int) -> None:
+                    if progress is not None:
+                        self.call_from_thread(progress, done_chars, total)
+
                 items = backend.suggest(article.text, known=self.known_claims(),
-                                        article_id=article.id)
+                                        article_id=article.id, progress=report)
             except Exception as exc:  # noqa: BLE001 - shown to the user in one line
                 error = str(exc)
         rejected: set[tuple[int, int]] = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from textual.command import CommandPalette
 
@@ -138,10 +139,20 @@ async def test_suggestions_tab_computes_with_the_real_parser(tmp_path: Path, tin
     app._ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
-        await pilot.press("f4")
         panel = app.screen.query_one(SuggestionsPanel)
+        seen: list[str] = []
+        shown = panel._progress
+
+        def progress(screen: Any, article_id: str, done: int, total: int) -> None:
+            shown(screen, article_id, done, total)
+            seen.append(str(panel.query_one("#suggestions-status").render()))
+
+        panel._progress = progress  # type: ignore[method-assign]
+        await pilot.press("f4")
         await wait_for(pilot, lambda: app.articles[0].id in app.suggestions, timeout=30)
-        await wait_for(pilot, lambda: not panel.loading)
+        await wait_for(pilot, lambda: not panel.computing)
+        total = len(SAMPLE.read_text(encoding="utf-8")) // 1000
+        assert seen and all(f"of {total:,} k characters" in line for line in seen), seen
         speakers = {item["speaker"] for item in panel.items}
         assert "the two Ministers" in speakers and "Borrell" in speakers
         view = app.screen.query_one(ArticleView)
@@ -181,7 +192,7 @@ async def test_a_sentence_like_a_stored_claim_is_suggested_with_its_verdict(
         article = app.articles[1]
         await wait_for(pilot, lambda: article.id in app.suggestions, timeout=30)
         panel = app.screen.query_one(SuggestionsPanel)
-        await wait_for(pilot, lambda: not panel.loading)
+        await wait_for(pilot, lambda: not panel.computing)
         [like] = [s for s in panel.items if "resembles" in s["reason"]]
         assert like["text"].startswith("Seoul said on Friday that North Korea has sent")
         assert like["reason"].startswith("resembles your claim in “eu-korea-joint-statement” "

@@ -18,7 +18,13 @@ def test_real_model_finds_the_sample_entities(sample_text: str) -> None:
         assert Entity(240, 253, "PERSON") in entities
         assert Entity(470, 475, "GPE") in entities
         assert sample_text[240:253] == "Josep Borrell" and sample_text[470:475] == "Seoul"
-        suggestions = service.suggest(sample_text, timeout=60)
+        reports: list[tuple[int, int]] = []
+        suggestions = service.suggest(sample_text, timeout=60,
+                                      progress=lambda done, total: reports.append((done, total)))
         assert suggestions and all(
             sample_text[s["start"] : s["end"]] == s["text"] for s in suggestions
         )
+        # the worker says how far it got before answering (the first piece at once)
+        assert reports and all(total == len(sample_text) for _, total in reports)
+        assert [done for done, _ in reports] == sorted(done for done, _ in reports)
+        assert 0 < reports[0][0] <= len(sample_text)

@@ -12,7 +12,8 @@ Replies (one per line on its stdout):
 - `{"job": ID, "chunk": I, "offset": O, "length": N, "ents": [[start, end, label], ...]}`
   (absolute offsets; `"key": K` echoed when the chunk had one), then `{"job": ID, "done": true}`
   (`"cancelled": true` added when stopped early)
-- `{"job": ID, "suggestions": [...]}`, `{"job": ID, "pong": true}`
+- `{"job": ID, "progress": [DONE, TOTAL]}` (characters parsed, at most every
+  `PROGRESS_SECONDS`) before `{"job": ID, "suggestions": [...]}`; `{"job": ID, "pong": true}`
 - `{"job": ID, "error": MSG}` for any failure; the worker keeps serving
 """
 
@@ -24,6 +25,8 @@ OP_NER = "ner"
 OP_CANCEL = "cancel"
 OP_SUGGEST = "suggest"
 OP_PING = "ping"
+PROGRESS_SECONDS = 0.25
+"""How often (at most) a worker reports the progress of a suggestion request."""
 
 BATCH_CHARS = 20_000
 """Characters the worker parses in one `nlp.pipe` batch. spaCy's scratch memory grows with it:

@@ -90,9 +90,11 @@ class NerBackend(Protocol):
         ...
 
     def suggest(self, text: str, known: Sequence[Mapping[str, Any]] = (),
-                article_id: str = "") -> list[dict[str, Any]]:
+                article_id: str = "",
+                progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
         """Suggestions for `text` (blocking); `known`: the analyst's stored claims, to flag
-        sentences that resemble one (`reader.nlp.known_claims`)."""
+        sentences that resemble one (`reader.nlp.known_claims`); `progress(done, total)`:
+        characters parsed so far."""
         ...
 
     def close(self) -> None:
@@ -509,15 +511,20 @@ class NerService(_Submitting):
 
     # --- suggestions ------------------------------------------------------------------------
     def _answer(self, message: dict[str, Any]) -> None:
+        """A reply to a suggestion request; a progress report leaves the request waiting."""
         with self._lock:
-            entry = self._pending.pop(message.get("job", -1), None)
+            job = message.get("job", -1)
+            entry = (self._pending.get(job) if "progress" in message
+                     else self._pending.pop(job, None))
         if entry is not None:
             entry[1].put(message)
 
     def suggest(self, text: str, known: Sequence[Mapping[str, Any]] = (), article_id: str = "",
-                timeout: float | None = None) -> list[dict[str, Any]]:
+                timeout: float | None = None,
+                progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
         """Suggestions from the worker's full parse of `text` (blocking); NerError on failure.
-        `known` and `article_id` are sent along for `suggest_text`."""
+        `known` and `article_id` are sent along for `suggest_text`; `progress(done, total)`
+        hears the characters parsed so far (on this thread). `timeout` is per reply."""
         live = [proc for proc in self._procs if proc.alive]
         if self.closing or not live:
             raise NerError(self._failure() or "NER service closed")
@@ -537,12 +544,18 @@ class NerService(_Submitting):
         proc.send(request)
         if proc.exited.is_set():
             self._worker_gone(proc.index, self._failure() or "NER worker exited")
-        try:
-            reply = box.get(timeout=timeout)
-        except queue.Empty as exc:
-            with self._lock:
-                self._pending.pop(job_id, None)
-            raise NerError("suggestions timed out") from exc
+        while True:
+            try:
+                reply = box.get(timeout=timeout)
+            except queue.Empty as exc:
+                with self._lock:
+                    self._pending.pop(job_id, None)
+                raise NerError("suggestions timed out") from exc
+            done = reply.get("progress")
+            if done is None:
+                break
+            if progress is not None and isinstance(done, list) and len(done) == 2:
+                progress(int(done[0]), int(done[1]))
         if "error" in reply:
             raise NerError(str(reply["error"]))
         suggestions = reply.get("suggestions")
@@ -635,14 +648,17 @@ class InlineNerService(_Submitting):
                 job.fail(f"{type(exc).__name__}: {exc}")
 
     def suggest(self, text: str, known: Sequence[Mapping[str, Any]] = (),
-                article_id: str = "") -> list[dict[str, Any]]:
+                article_id: str = "",
+                progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
         """Suggestions from `reader.nlp.suggest` over `parser(text)` (blocking)."""
         try:
             suggest_module = importlib.import_module("reader.nlp.suggest")
         except ImportError as exc:
             raise NerError(f"suggestions unavailable: {exc}") from exc
         if hasattr(suggest_module, "suggest_text"):
-            extra = {"known": known, "article_id": article_id} if known else {}
+            extra: dict[str, Any] = {"known": known, "article_id": article_id} if known else {}
+            if progress is not None:
+                extra["progress"] = progress
             return list(suggest_module.suggest_text(self.parser, text, **extra))
         return list(suggest_module.suggest_doc(self.parser(text)))
 

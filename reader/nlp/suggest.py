@@ -781,18 +781,19 @@ def suggest_text(
     min_score: float = DEFAULT_MIN_SCORE, model: Model | None | bool = True,
     memory: ClaimMemory | None = None,
     known: KnownClaims | Iterable[Mapping[str, Any]] = (), article_id: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Suggestions for a whole text, parsed paragraph by paragraph (long ones in chunks), with
     offsets into `text`. A pronoun speaker is resolved across paragraphs. `model`, `memory`,
     `known` (stored claims, each with `title` added) and `article_id` are as for
-    `suggest_doc`."""
+    `suggest_doc`. `progress(done, total)` is called with characters done after each piece."""
     known_claims = known if isinstance(known, KnownClaims) else KnownClaims(known)
     pieces = _pieces(text, max_chars)
     results: list[dict[str, Any]] = []
     last_named = ""
     scorer, memory = _scoring(model, memory)  # once for the text, not per paragraph
     vector = scorer is not None and scorer.fits(str(getattr(nlp, "meta", {}).get("name", "")))
-    for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
+    for (start, end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
         for item in suggest_doc(doc, min_score=min_score, model=scorer, memory=memory,
                                 vector=vector, known=known_claims, article_id=article_id,
                                 offset=start):
@@ -802,4 +803,6 @@ def suggest_text(
             if item["speaker"] and item["speaker"].lower() not in PRONOUNS:
                 last_named = item["speaker"]
             results.append(item)
+        if progress is not None:
+            progress(end, len(text))
     return results

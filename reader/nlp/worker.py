@@ -17,6 +17,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 import traceback
 from typing import IO, Any
 
@@ -184,6 +185,15 @@ class Worker:
         if isinstance(known, list) and known:
             extra["known"] = [k for k in known if isinstance(k, dict)]
             extra["article_id"] = article_id if isinstance(article_id, str) else ""
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= protocol.PROGRESS_SECONDS:
+                last[0] = now
+                self.output.send({"job": job, "progress": [done, total]})
+
+        extra["progress"] = progress
         if by_text is not None:  # parses paragraph by paragraph: bounded memory on long texts
             suggestions = by_text(self._parser, text, **extra)
         else:

@@ -146,7 +146,7 @@ class MainScreen(Screen[None]):
             self._set_entities(article, [], "")
             self._start_ner(article)
         panel = self.query_one(SuggestionsPanel)
-        if (self.side_tab == "suggestions" and not panel.loading
+        if (self.side_tab == "suggestions" and not panel.computing
                 and article.id not in app.suggestions):
             panel.compute(self)  # the tab is open: the new article's suggestions come too
         else:

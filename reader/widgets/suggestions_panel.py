@@ -46,7 +46,9 @@ class SuggestionsPanel(Vertical):
         self.items: list[dict[str, Any]] = []
         self.position = 0
         self.reviewing = False
-        self.loading = False
+        self.computing = False
+        """Suggestions are being computed (not Textual's `loading`: its overlay would hide the
+        progress line)."""
 
     def compose(self) -> ComposeResult:
         """A one-line status and the table."""
@@ -99,11 +101,12 @@ class SuggestionsPanel(Vertical):
                 self.show(app.suggestions[article.id])
                 screen.show_claims()
             return True
-        if not self.loading:
-            self.loading = True
+        if not self.computing:
+            self.computing = True
             self.show([], "Computing suggestions (loading the parser)…")
             app.compute_suggestions(
-                article, lambda: self._computed(screen, article.id, then_review)
+                article, lambda: self._computed(screen, article.id, then_review),
+                lambda done, total: self._progress(screen, article.id, done, total),
             )
         return False
 
@@ -137,8 +140,17 @@ class SuggestionsPanel(Vertical):
         self.position = min(self.position, len(self.items) - 1)
         self._goto(screen)
 
+    def _progress(self, screen: MainScreen, article_id: str, done: int, total: int) -> None:
+        """How far the parse has gone, while the article is still on screen."""
+        if self.computing and screen.article.id == article_id and total > 0:
+            self.query_one("#suggestions-status", Static).update(Text(
+                f"Computing suggestions… {100 * done // total} % "
+                f"({done // 1000:,} of {total // 1000:,} k characters)"))
+
     def _computed(self, screen: MainScreen, article_id: str, then_review: bool) -> None:
-        self.loading = False
+        self.computing = False
+        """Suggestions are being computed (not Textual's `loading`: its overlay would hide the
+        progress line)."""
         app = screen.reader_app
         article = screen.article
         if article.id != article_id:
