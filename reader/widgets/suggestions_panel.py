@@ -125,6 +125,8 @@ class SuggestionsPanel(Vertical):
         app = screen.reader_app
         article = screen.article
         if not self.compute(screen, then_review=True):
+            screen.action_show_tab("suggestions")  # its progress line shows while it computes
+            screen.view.focus()
             return
         if self.items != app.suggestions[article.id]:
             self.show(app.suggestions[article.id])
