@@ -402,3 +402,44 @@ def test_jsonl_import_reads_missing_articles_from_their_sources_and_reanchors(
         quotes[1]: ("EU", changed.index(quotes[1])),
         "Unemployment fell to 3%": ("Budget", start),
     }
+
+
+def test_jsonl_import_never_rewrites_a_stored_articles_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Claims exported from another store, whose article has the same source but another
+    text: they go into the stored article (re-anchored in its text), which keeps its text and
+    its own claims; a line without a label is skipped even where its quote is found."""
+    source = str(tmp_path / "a.txt")
+    ours = SAMPLE.read_text("utf-8")
+    theirs = "Correction appended.\n\n" + ours
+    quote = "North Korea has sent around 10,000 to 12,000 troops to Russia"
+    own_quote = "Kim has ramped up missile testing"
+    mine, other = tmp_path / "mine", tmp_path / "other"
+    Path(source).write_text(theirs, encoding="utf-8")  # the file on disk has their text now
+    with Store(mine) as store:
+        aid = store.add_article(SourceArticle(title="EU", text=ours, source=source)).article["id"]
+        start = ours.index(own_quote)
+        store.save_claim(make_claim(article_id=aid, text=ours, start=start,
+                                    end=start + len(own_quote), label="factual", annotator="me"))
+    with Store(other) as store:
+        bid = store.add_article(SourceArticle(title="EU", text=theirs, source=source)).article["id"]
+        start = theirs.index(quote)
+        store.save_claim(make_claim(article_id=bid, text=theirs, start=start,
+                                    end=start + len(quote), label="statistic", annotator="you"))
+    out = tmp_path / "theirs.jsonl"
+    assert run_cmd(export_cmd, "--db", str(other), "--out", str(out)) == 0
+    lines = out.read_text("utf-8").splitlines()
+    unlabelled = json.loads(lines[0])
+    unlabelled.update(id="no-label", label="  ")
+    out.write_text("\n".join([*lines, json.dumps(unlabelled)]) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run_cmd(import_cmd, str(out), "--db", str(mine)) == 0
+    err = capsys.readouterr().err
+    assert "1 added" in err and "1 claim(s) re-anchored" in err and "has no label" in err
+    with Store(mine, readonly=True) as store:
+        assert store.text(aid) == ours  # never rewritten by a claim file
+        claims = {c["quote"]: c for c in store.claims(aid)}
+        assert set(claims) == {own_quote, quote}
+        assert claims[quote]["start"] == ours.index(quote)
+        assert all(c["status"] == "anchored" for c in claims.values())

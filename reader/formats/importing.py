@@ -206,9 +206,8 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
     report = ctx.report
     mapped: Callable[[int], int] = _same
     if doc.text is None:
-        article = ctx.store.article(doc.article_id)
-        src = _from_source(doc, ctx.folder) if article is None else None
-        if article is None and src is None:
+        found = _named_article(ctx, doc)
+        if found is None:
             report.skipped.append(
                 Skip(
                     doc.line,
@@ -219,17 +218,7 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
                 )
             )
             return
-        if src is not None:
-            result = ctx.tx.add_article(src)
-            article_id = str(result.article["id"])
-            text = src.text
-            report.articles += 1
-            report.articles_added += int(bool(result.created))
-            report.from_source += 1
-        else:
-            assert article is not None
-            article_id = str(article["id"])
-            text = ctx.store.text(article_id)
+        article_id, text = found
         original = text
     else:
         original = doc.text
@@ -254,10 +243,11 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
     for span in doc.spans:
         reason = _check(span, original)
         anchored = _reanchored(span, original) if reason and doc.text is None else None
-        if anchored is not None:
+        if anchored is not None:  # the text changed since the export: found by its quote
+            reason = _check(anchored, original)  # and then checked like any other span
             span = anchored
-            report.reanchored += 1
-        elif reason:
+            report.reanchored += int(not reason)
+        if reason:
             report.skipped.append(Skip(span.line, reason))
             continue
         start, end = mapped(span.start), mapped(span.end)
@@ -281,6 +271,28 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
 
 def _same(offset: int) -> int:
     return offset
+
+
+def _named_article(ctx: _Context, doc: ImportDoc) -> tuple[str, str] | None:
+    """(id, text) of the article a claim file names: the store's by id, else the store's by
+    source (its claims are re-anchored in the text it has), else read from the source file
+    and added. A stored article's text is never rewritten by a claim file."""
+    article = ctx.store.article(doc.article_id)
+    if article is None and doc.source:
+        article = ctx.store.find_by_source(doc.source)
+    if article is None:
+        src = _from_source(doc, ctx.folder)
+        if src is None:
+            return None
+        article = ctx.store.find_by_source(src.source)
+        if article is None:
+            result = ctx.tx.add_article(src)  # a text already stored under another source
+            ctx.report.articles += 1  # is found by its hash, not changed
+            ctx.report.articles_added += int(bool(result.created))
+            ctx.report.from_source += 1
+            return str(result.article["id"]), src.text
+    article_id = str(article["id"])
+    return article_id, ctx.store.text(article_id)
 
 
 def _from_source(doc: ImportDoc, folder: Path | None) -> SourceArticle | None:
@@ -317,9 +329,9 @@ def _reanchored(span: ImportSpan, text: str) -> ImportSpan | None:
     moved = reanchor({**record, "start": span.start, "end": span.end}, text)
     if moved.get("status") != "anchored":
         return None
+    keep = ("start", "end", "quote", "prefix", "suffix", "entities", "status")
     return replace(span, start=moved["start"], end=moved["end"], text=moved["quote"],
-                   record={**record, **{k: moved[k] for k in ("start", "end", "quote",
-                                                           "prefix", "suffix", "entities")}})
+                   record={**record, **{k: moved[k] for k in keep}})
 
 
 def _check(span: ImportSpan, text: str) -> str:

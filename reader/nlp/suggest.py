@@ -409,13 +409,13 @@ SPEECH_RULES = frozenset({"reported_claim"})
 a look whatever the model thinks of the words."""
 
 MODEL_RULE = "model"
+"""The `rule` of a sentence suggested by the check-worthiness model with no rule firing."""
 KNOWN_RULE = "known_claim"
 """The `rule` of a sentence suggested because it resembles one of the analyst's claims."""
 KNOWN_SCORE = 0.9
 """The least score of a sentence that resembles one of the analyst's stored claims..."""
 KNOWN_FLOOR = 0.2
 """...when its own score says it could be a claim (rules alone: when a rule fired)."""
-"""The `rule` of a sentence suggested by the check-worthiness model with no rule firing."""
 
 QUOTE_RULE = Rule("quote", "quote", 0.55, lambda sent, base: None)
 """The direct-speech rule's name, label and base score (it works on quote spans, not
