@@ -191,16 +191,16 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
     except LaunchError as error:
         _say(str(error))
         return 2
+    unsaved: dict[str, tuple[str, dict[str, Any] | None]] = {}
     try:
         app.run()
-    finally:
+    finally:  # even when the UI ended with an error, unsaved claims are rescued
         unsaved = dict(app.session.pending)
         app.store.close()
-    if unsaved:
-        _say(f"{len(unsaved)} claim change(s) could not be saved: {app.session.last_error}")
-        rescue_unsaved(app, unsaved)
-        return 1
-    return 0
+        if unsaved:
+            _say(f"{len(unsaved)} claim change(s) could not be saved: {app.session.last_error}")
+            rescue_unsaved(app, unsaved)
+    return 1 if unsaved else 0
 
 
 def rescue_unsaved(
@@ -208,7 +208,7 @@ def rescue_unsaved(
 ) -> Path | None:
     """Write the claims that could not be saved to a rescue file and say where (and what a
     deletion that was not saved means); the file, or None."""
-    from reader.rescue import rescue_folders, write_rescue
+    from reader.rescue import rescue_folders, rescue_lines, write_rescue
 
     claims = [claim for _, claim in unsaved.values() if claim is not None]
     deletions = len(unsaved) - len(claims)
@@ -221,8 +221,12 @@ def rescue_unsaved(
     if claims and path is not None:
         _say(f"{len(claims)} unsaved claim(s) written to {path}; `reader import {path}` puts "
              "them back once the store can be written")
-    elif claims:
-        _say(f"{len(claims)} unsaved claim(s) could not be written anywhere: they are lost")
+    elif claims:  # no folder took them: the lines themselves, to copy into a file
+        _say(f"{len(claims)} unsaved claim(s) could not be written to any folder; here they "
+             "are, one JSON line each, for `reader import` once saved to a file:")
+        for line in rescue_lines(claims, articles):
+            sys.stderr.write(line)
+        sys.stderr.flush()
     if deletions:
         _say(f"{deletions} deletion(s) were not saved: those claims are still in the store")
     return path

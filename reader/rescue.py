@@ -19,7 +19,7 @@ from reader.formats.base import json_line
 from reader.formats.jsonl import claim_line
 from reader.paths import APP_NAME
 
-__all__ = ["rescue_folders", "write_rescue"]
+__all__ = ["rescue_folders", "rescue_lines", "write_rescue"]
 
 
 def rescue_folders(store_root: Path) -> list[Path]:
@@ -28,6 +28,14 @@ def rescue_folders(store_root: Path) -> list[Path]:
 
     return [store_root, Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "rescue",
             Path(tempfile.gettempdir())]
+
+
+def rescue_lines(
+    claims: Iterable[Mapping[str, Any]], articles: Mapping[str, Mapping[str, Any]]
+) -> list[str]:
+    """The claims as JSONL export lines (each ending in a newline)."""
+    return [json_line(claim_line(articles.get(str(c.get("article_id")), {}), c)) + "\n"
+            for c in claims]
 
 
 def write_rescue(
@@ -39,10 +47,7 @@ def write_rescue(
     """Write `claims` (records with `article_id`) as JSONL to a new file in the first folder
     that takes it; `articles` gives each article's id, title, source, url and date. Returns
     the file, or None when no folder could be written (nothing is left half-written)."""
-    lines = [
-        json_line(claim_line(articles.get(str(c.get("article_id")), {}), c)) + "\n"
-        for c in claims
-    ]
+    lines = rescue_lines(claims, articles)
     if not lines:
         return None
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")

@@ -416,18 +416,24 @@ async def test_records_that_are_not_objects_are_skipped_and_kept(tmp_path: Path)
 async def test_quitting_with_unsaved_claims_asks_twice_and_rescues_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Writes fail (a full disk): `q` warns first; the second `q` quits, and the claims that
-    were never saved go to a rescue file that `reader import` brings back."""
+    """Writes fail (a full disk) after one claim was saved: an edit of it and a new claim stay
+    unsaved. `q` warns first; the second `q` quits, and both go to a rescue file that
+    `reader import` brings back: the new claim added, the edit applied over the saved one."""
     from reader.launch import rescue_unsaved
 
     db = tmp_path / "db"
     app = make_app(db, [SAMPLE])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        monkeypatch.setattr(LOW_LEVEL, "write", failing(errno.ENOSPC))
-        await pilot.press(")", "s", "1")
+        article = app.articles[0]
+        await pilot.press(")", "s", "1")  # saved
         await pilot.pause()
-        [claim] = app.session.claims(app.articles[0])
+        [saved] = app.session.claims(article)
+        monkeypatch.setattr(LOW_LEVEL, "write", failing(errno.ENOSPC))
+        app.session.update(article, saved["id"], verdict="false", note="checked")
+        await pilot.press(")", ")", "s", "2")  # a new claim, not saved
+        await pilot.pause()
+        new = next(c for c in app.session.claims(article) if c["id"] != saved["id"])
         await pilot.press("q")
         await pilot.pause()
         assert app.is_running
@@ -436,19 +442,23 @@ async def test_quitting_with_unsaved_claims_asks_twice_and_rescues_them(
         await pilot.pause()
     unsaved = dict(app.session.pending)
     app.store.close()
-    assert list(unsaved) == [claim["id"]]
+    assert set(unsaved) == {saved["id"], new["id"]}
     path = rescue_unsaved(app, unsaved)  # what `reader` does after the UI ends
     monkeypatch.undo()
     assert path is not None and path.parent == db  # the store's folder took it
     assert f"reader import {path}" in capsys.readouterr().err
     with Store(db, readonly=True) as store:
-        assert store.claims(app.articles[0].id) == []
+        [(stored)] = store.claims(article.id)
+        assert stored["verdict"] == "unverified"
     (db / ".lock").unlink(missing_ok=True)
     assert import_cmd.run(_import_args(db, [path])) == 0
+    assert "1 added" in (err := capsys.readouterr().err) and "1 updated" in err, err
     with Store(db, readonly=True) as store:
-        [back] = store.claims(app.articles[0].id)
-    assert {k: back[k] for k in ("id", "start", "end", "quote", "label")} == {
-        k: claim[k] for k in ("id", "start", "end", "quote", "label")}
+        back = {c["id"]: c for c in store.claims(article.id)}
+    assert back[saved["id"]]["verdict"] == "false" and back[saved["id"]]["note"] == "checked"
+    assert back[new["id"]]["quote"] == new["quote"]
+    assert import_cmd.run(_import_args(db, [path])) == 0  # again: nothing changes
+    assert "2 already present" in capsys.readouterr().err
 
 
 def test_rescue_goes_to_the_first_folder_that_takes_it(tmp_path: Path) -> None:
@@ -466,3 +476,27 @@ def test_rescue_goes_to_the_first_folder_that_takes_it(tmp_path: Path) -> None:
     assert record["id"] == "c1" and record["article"]["source"] == "t.txt"
     assert write_rescue([claim], articles, [blocked]) is None
     assert write_rescue([], articles, [tmp_path]) is None
+
+
+def test_rescue_with_no_writable_folder_prints_the_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No folder takes the rescue file (a full disk everywhere): the claims are printed as
+    JSON lines on standard error, for the user to save and import, never silently lost."""
+    from types import SimpleNamespace
+
+    import reader.rescue
+    from reader.launch import rescue_unsaved
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(reader.rescue, "rescue_folders", lambda root: [blocked, blocked])
+    claim = {"id": "c1", "article_id": "a1", "start": 0, "end": 4, "quote": "Text",
+             "label": "factual", "updated": "2026-11-28T08:00:00Z"}
+    article = SimpleNamespace(id="a1", title="T", source="t.txt", url="", date="")
+    app = SimpleNamespace(articles=[article], store=SimpleNamespace(root=blocked, readonly=False))
+    assert rescue_unsaved(app, {"c1": ("a1", claim), "gone": ("a1", None)}) is None
+    err = capsys.readouterr().err
+    lines = [json.loads(x) for x in err.splitlines() if x.startswith("{")]
+    assert [r["id"] for r in lines] == ["c1"] and lines[0]["article"]["source"] == "t.txt"
+    assert "1 deletion(s) were not saved" in err

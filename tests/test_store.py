@@ -409,3 +409,21 @@ def test_claim_counts_are_right_after_a_crash(
         assert counts == {first: 2, second: 0}
     on_disk = json.loads((crashed / "index.json").read_text())
     assert sorted(d["claim_count"] for d in on_disk["articles"].values()) == [0, 2]
+
+
+def test_transaction_replaces_an_older_version_only_when_asked(
+    store: Store, sample_text: str
+) -> None:
+    aid = store.add_article(_src(sample_text)).article["id"]
+    kept = {**_claim(store, aid, SENTENCE), "updated": "2026-11-28T08:00:00Z"}
+    store.save_claim(kept)
+    later = {**kept, "verdict": "false", "updated": "2026-11-28T09:00:00Z"}
+    older = {**kept, "verdict": "true", "updated": "2026-11-28T07:00:00Z"}
+    with store.transaction() as tx:
+        assert not tx.add_claim(later)  # not asked: the stored one stays
+        assert not tx.add_claim(older, replace_older=True)  # older: stays
+        assert not tx.add_claim(kept, replace_older=True)  # the same: stays
+        assert tx.add_claim(later, replace_older=True)
+    assert (tx.claims_added, tx.claims_updated) == (0, 1)
+    [stored] = store.claims(aid)
+    assert stored["verdict"] == "false" and stored["updated"] == later["updated"]

@@ -67,6 +67,8 @@ class ImportReport:
     articles_added: int = 0
     added: int = 0
     present: int = 0
+    updated: int = 0
+    """Claims already stored that this file has a later version of (replaced)."""
     skipped: list[Skip] = field(default_factory=list)
     from_source: int = 0
     """Articles read from the source file a claim file names (they were not in the store)."""
@@ -76,6 +78,8 @@ class ImportReport:
     def summary(self) -> str:
         """One line for the user."""
         extra = ""
+        if self.updated:
+            extra += f"; {self.updated} updated to a later version"
         if self.from_source:
             extra += f"; {self.from_source} article(s) read from their source files"
         if self.reanchored:
@@ -91,7 +95,9 @@ class TransactionLike(Protocol):
     """What importing needs of a store transaction."""
 
     def add_article(self, src: SourceArticle) -> Any: ...
-    def add_claim(self, claim: dict[str, Any]) -> bool: ...
+    claims_updated: int
+
+    def add_claim(self, claim: dict[str, Any], *, replace_older: bool = False) -> bool: ...
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool: ...
 
 
@@ -372,7 +378,13 @@ def _import_span(
                     annotator=ctx.annotator,
                     note=sanitize(span.note),
                 )
-            added = ctx.tx.add_claim(claim)
+            # a record of our own that says when it was updated may replace an older version
+            dated = span.record is not None and isinstance(span.record.get("updated"), str)
+            before = ctx.tx.claims_updated
+            added = ctx.tx.add_claim(claim, replace_older=dated)
+            if ctx.tx.claims_updated > before:
+                report.updated += 1
+                return
     except ValueError as error:
         what = "entity" if ctx.as_entities else "claim"
         report.skipped.append(Skip(span.line, f"{what} not imported: {clean_line(str(error))}"))

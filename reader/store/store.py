@@ -149,7 +149,7 @@ class _Pending:
 class Transaction:
     """All of an import or none of it: new article files, then one atomic index rewrite.
 
-    Counts: `articles_added`, `claims_added`, `claims_skipped_duplicates`,
+    Counts: `articles_added`, `claims_added`, `claims_updated`, `claims_skipped_duplicates`,
     `corrections_added`.
     """
 
@@ -158,6 +158,7 @@ class Transaction:
         self._pending: dict[str, _Pending] = {}
         self.articles_added = 0
         self.claims_added = 0
+        self.claims_updated = 0
         self.claims_skipped_duplicates = 0
         self.corrections_added = 0
 
@@ -305,8 +306,12 @@ class Transaction:
         self.articles_added += 1
         return AddResult(article=doc, created=True)
 
-    def add_claim(self, claim: dict[str, Any]) -> bool:
-        """Add a claim; False (and counted) if it is already there by id or by span and label."""
+    def add_claim(self, claim: dict[str, Any], *, replace_older: bool = False) -> bool:
+        """Add a claim; False (and counted) if it is already there by id or by span and label.
+
+        With `replace_older`, a claim whose id is stored with an older `updated` replaces it
+        (an edit made elsewhere, or rescued after a failed save): True, counted in
+        `claims_updated`."""
         article_id = claim.get("article_id")
         if not isinstance(article_id, str):
             raise ValueError("claim has no article_id")
@@ -316,6 +321,8 @@ class Transaction:
         if problems:
             raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
         span = (claim["start"], claim["end"], claim["label"])
+        if replace_older and claim["id"] in pending.ids and self._newer(pending, claim):
+            return True
         if claim["id"] in pending.ids or span in pending.spans:
             self.claims_skipped_duplicates += 1
             return False
@@ -332,6 +339,23 @@ class Transaction:
         pending.spans.add(span)
         pending.changed = True
         self.claims_added += 1
+        return True
+
+    def _newer(self, pending: _Pending, claim: dict[str, Any]) -> bool:
+        """Replace the stored claim with `claim`'s id when `claim` was updated later."""
+        assert pending.tables is not None
+        table = pending.tables.setdefault("claims", {})
+        doc_id = _find_doc(table, claim["id"])
+        stored = table.get(doc_id) if doc_id is not None else None
+        if not isinstance(stored, dict) or not isinstance(claim.get("updated"), str):
+            return False
+        if claim == stored or claim["updated"] < str(stored.get("updated") or ""):
+            return False  # the same, or older: the stored one stays (timestamps are to the
+            # second, so a different record stamped the same second is taken as the later)
+        table[str(doc_id)] = copy_tree(claim)
+        pending.spans.add((claim["start"], claim["end"], claim["label"]))
+        pending.changed = True
+        self.claims_updated += 1
         return True
 
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool:
