@@ -208,22 +208,36 @@ class ReaderSession:
     def change_corrections(self, article: OpenArticle, added: list[CorrectionRecord],
                            removed: list[CorrectionRecord]) -> None:
         """Store entity corrections (and remove others) as one undoable change; raises the
-        store's errors (nothing is recorded then)."""
-        self._write_corrections(article.id, added, removed)
-        self._record(CorrectionChange(article.id, copy.deepcopy(added), copy.deepcopy(removed)))
+        store's errors. What was written before an error is recorded, so `u` undoes it."""
+        done_added: list[CorrectionRecord] = []
+        done_removed: list[CorrectionRecord] = []
+        try:
+            self._write_corrections(article.id, added, removed, done_added, done_removed)
+        finally:
+            if done_added or done_removed:
+                self._record(CorrectionChange(article.id, copy.deepcopy(done_added),
+                                              copy.deepcopy(done_removed)))
 
     def _write_corrections(self, article_id: str, add: list[CorrectionRecord],
-                           remove: list[CorrectionRecord]) -> None:
+                           remove: list[CorrectionRecord],
+                           added: list[CorrectionRecord] | None = None,
+                           removed: list[CorrectionRecord] | None = None) -> None:
+        """Remove, then add; each one done is appended to `removed` / `added`. Removing one
+        that is already gone, or adding one already there, is harmless (a retried undo)."""
         for corpus, corr in remove:
             if corpus:
                 self.store.delete_corpus_correction(str(corr["id"]))
             else:
                 self.store.delete_correction(article_id, str(corr["id"]))
+            if removed is not None:
+                removed.append((corpus, corr))
         for corpus, corr in add:
             if corpus:
                 self.store.save_corpus_correction(corr)
             else:
                 self.store.save_correction(article_id, corr)
+            if added is not None:
+                added.append((corpus, corr))
 
     # -- history ------------------------------------------------------------------------------
     def _record(self, change: Change | CorrectionChange) -> None:

@@ -230,3 +230,34 @@ def test_an_undo_that_cannot_be_stored_stays_undoable(tmp_path: Path, monkeypatc
         assert store.corrections(aid) == []
         assert session.redo({aid: article}) is not None
         assert store.corrections(aid) == [corr]
+
+
+def test_a_revert_that_fails_half_way_records_what_it_did(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Reverting two corrections where the second removal fails: the first is gone and that
+    is on the history, so `u` puts it back (nothing is left half-done and unundoable)."""
+    from reader.corrections import make_correction
+    from reader.session import OpenArticle, ReaderSession
+    from reader.store import Store, StoreWriteError
+
+    text = "Josep Borrell met Borrell fans in Seoul."
+    with Store(tmp_path / "db") as store:
+        aid = store.add_article(SourceArticle(title="t", text=text, source="t.txt")).article["id"]
+        article = OpenArticle(id=aid, title="t", loaded_text=text, source="t.txt")
+        session = ReaderSession(store, "tester")
+        rule = make_correction("relabel", 18, 25, text, label="GPE", scope="corpus",
+                               annotator="tester")
+        mine = make_correction("delete", 34, 39, text, scope="mention", annotator="tester")
+        session.change_corrections(article, [(True, rule), (False, mine)], [])
+
+        def fail(*_args: Any) -> bool:
+            raise StoreWriteError(tmp_path, "disk full")
+
+        monkeypatch.setattr(store, "delete_correction", fail)
+        with pytest.raises(StoreWriteError):
+            session.change_corrections(article, [], [(True, rule), (False, mine)])
+        assert store.corpus_corrections() == [] and store.corrections(aid) == [mine]
+        monkeypatch.undo()
+        assert session.undo({aid: article}) is not None  # the half that happened
+        assert store.corpus_corrections() == [rule] and store.corrections(aid) == [mine]
