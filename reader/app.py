@@ -309,6 +309,16 @@ class ReaderApp(App[None]):
             by_article[article_id] = [known_record(c, title) for c in claims]
         return most_recent(r for rs in by_article.values() for r in rs)
 
+    async def action_quit(self) -> None:
+        """`ctrl+q` quits as `q` does: asking first while claims are unsaved."""
+        from reader.screens.main import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            self.exit()
+        else:
+            main.action_quit()
+
     def reject_suggestion(self, article: OpenArticle, item: dict[str, Any]) -> None:
         """Remember a rejected suggestion so it is not suggested again."""
         if self.store.readonly or not article.in_store:

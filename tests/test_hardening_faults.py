@@ -434,10 +434,14 @@ async def test_quitting_with_unsaved_claims_asks_twice_and_rescues_them(
         await pilot.press(")", ")", "s", "2")  # a new claim, not saved
         await pilot.pause()
         new = next(c for c in app.session.claims(article) if c["id"] != saved["id"])
-        await pilot.press("q")
+        await pilot.press("ctrl+q")  # Textual's own quit key asks as well
         await pilot.pause()
         assert app.is_running
         assert any("NOT saved" in m and "q again" in m for m in notifications(app))
+        app.screen._quit_warned -= 60  # a minute later: a single q asks again
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
         await pilot.press("q")
         await pilot.pause()
     unsaved = dict(app.session.pending)

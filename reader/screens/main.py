@@ -4,6 +4,7 @@ wiring between them, the session (claims) and the NER service."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 RETRY_SECONDS = 5.0
 SOURCE_CHECK_SECONDS = 3.0
+QUIT_CONFIRM_SECONDS = 10.0
+"""A second `q` within this many seconds of the unsaved-claims warning quits."""
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
 
@@ -50,8 +53,8 @@ class MainScreen(Screen[None]):
         self._source_warned: set[str] = set()
         self._problems_told = 0
         """How many of the store's problems have been told (notified) so far."""
-        self._quit_warned = False
-        """Whether `q` already warned of unsaved claims (the next `q` quits)."""
+        self._quit_warned = -QUIT_CONFIRM_SECONDS
+        """When `q` last warned of unsaved claims (a second `q` soon after quits)."""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -358,8 +361,9 @@ class MainScreen(Screen[None]):
         """Remember where the user is, and quit (asking twice while claims are unsaved)."""
         app = self.reader_app
         unsaved = len(app.session.pending)
-        if unsaved and not self._quit_warned:
-            self._quit_warned = True
+        now = time.monotonic()
+        if unsaved and now - self._quit_warned > QUIT_CONFIRM_SECONDS:
+            self._quit_warned = now
             self.notify(
                 f"{unsaved} claim change(s) are NOT saved ({clean_line(app.session.last_error)}"
                 "). Press q again to quit: unsaved claims are written to a rescue file for "
