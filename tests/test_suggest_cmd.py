@@ -108,3 +108,30 @@ def test_db_flags_sentences_like_stored_claims(tmp_path: Path) -> None:
     missing = subprocess.run(command(str(later), "--db", str(tmp_path / "nowhere")),
                              capture_output=True, text=True, cwd=tmp_path, env=env(), timeout=60)
     assert missing.returncode == 2 and "not a reader store" in missing.stderr
+
+
+def test_db_knows_a_claims_own_sentence_after_its_file_changed(tmp_path: Path) -> None:
+    """The file a claim was made in has changed since it was stored (a paragraph added at the
+    top): the claim's own sentence is still its own, not one that "resembles" it."""
+    from reader.claims import make_claim
+    from reader.store import Store
+    from reader.text.loading import load_paths
+
+    article_file = tmp_path / "eu.txt"
+    shutil.copy(SAMPLE, article_file)
+    db = tmp_path / "db"
+    quote = "North Korea has sent around 10,000 to 12,000 troops to Russia"
+    [article] = load_paths([str(article_file)]).articles
+    with Store(db) as store:
+        aid = store.add_article(article).article["id"]
+        start = article.text.index(quote)
+        store.save_claim(make_claim(article_id=aid, text=article.text, start=start,
+                                    end=start + len(quote), label="statistic", annotator="t"))
+    article_file.write_text("Update: this story has been revised with new figures. " * 6
+                            + "\n\n" + SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    done = subprocess.run(command(str(article_file), "--db", str(db)), capture_output=True,
+                          text=True, cwd=tmp_path, env=env(), timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert any(quote in item["text"] for item in lines)
+    assert not any("resembles your claim" in item["reason"] for item in lines)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 __all__ = ["add_arguments", "run"]
@@ -51,10 +52,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not result.articles:
         print("reader suggest: nothing could be loaded", file=err)
         return 2
-    stored = _stored_claims(args.db, err) if getattr(args, "db", None) else ([], {})
+    stored = _stored_claims(args.db, err) if getattr(args, "db", None) else _Stored()
     if stored is None:
         return 2
-    known, stored_ids = stored
     nlp = _load_model(args.model, err)
     if nlp is None:
         return 2
@@ -63,20 +63,50 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
     for article in result.articles:
         name = article.title or article.source
+        article_id, known = stored.for_text(article.source, article.text)
         for item in suggest_text(nlp, article.text, min_score=min_score, known=known,
-                                 article_id=stored_ids.get(article.source)
-                                 or stored_ids.get(article.text_hash, "")):
+                                 article_id=article_id):
             out.write(json.dumps(_record(name, item), ensure_ascii=False) + "\n")
         out.flush()
     return 1 if result.errors else 0
 
 
-def _stored_claims(
-    db: str, err: TextIO
-) -> tuple[list[dict[str, Any]], dict[str, str]] | None:
-    """The claims stored in `db` as the suggester compares them, and the stored articles' ids
-    by source and by text hash (a claim's own sentence is not a repeat of it); None after a
-    message."""
+@dataclass
+class _Stored:
+    """The claims of a store as the suggester compares them, with what it takes to tell a
+    claim's own sentence from a repeat of it."""
+
+    known: list[dict[str, Any]] = field(default_factory=list)
+    by_hash: dict[str, str] = field(default_factory=dict)
+    by_source: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Each stored article's whole claims (to re-anchor them in a changed text)."""
+
+    def for_text(self, source: str, text: str) -> tuple[str, list[dict[str, Any]]]:
+        """The stored article this text is (by its text, else by its source) and the known
+        claims, that article's re-anchored in `text` when its text has changed since."""
+        from reader.records import text_hash
+
+        article_id = self.by_hash.get(text_hash(text), "")
+        if article_id or source not in self.by_source:
+            return article_id, self.known
+        article_id = self.by_source[source]
+        from reader.store.anchoring import reanchor
+
+        moved = {c["id"]: reanchor(c, text) for c in self.claims.get(article_id, [])}
+        known = []
+        for record in self.known:
+            claim = moved.get(record.get("id"))
+            if claim is not None and record.get("article_id") == article_id:
+                anchored = claim.get("status") == "anchored"
+                record = dict(record, start=claim["start"] if anchored else -1,
+                              end=claim["end"] if anchored else -1)
+            known.append(record)
+        return article_id, known
+
+
+def _stored_claims(db: str, err: TextIO) -> _Stored | None:
+    """The claims stored in `db` as the suggester compares them; None after a message."""
     from pathlib import Path
 
     from reader.nlp.known_claims import known_record, most_recent
@@ -87,16 +117,20 @@ def _stored_claims(
         return None
     try:
         with Store(db, readonly=True) as store:
-            known = most_recent(known_record(claim, str(doc.get("title", "")))
-                                for doc, claim in store.iter_claims())
-            ids = {doc["text_hash"]: doc["id"] for doc in store.articles()}
-            ids.update({doc["source"]: doc["id"] for doc in store.articles()})
+            stored = _Stored()
+            records = []
+            for doc, claim in store.iter_claims():
+                records.append(known_record(claim, str(doc.get("title", ""))))
+                stored.claims.setdefault(doc["id"], []).append(claim)
+            stored.known = most_recent(records)
+            stored.by_hash = {doc["text_hash"]: doc["id"] for doc in store.articles()}
+            stored.by_source = {doc["source"]: doc["id"] for doc in store.articles()}
             for problem in store.problems:
                 print(f"reader suggest: {problem.path}: {problem.message}", file=err)
     except (StoreError, OSError) as exc:
         print(f"reader suggest: cannot read the store {db}: {exc}", file=err)
         return None
-    return known, ids
+    return stored
 
 
 def _record(name: str, item: dict[str, Any]) -> dict[str, Any]:
