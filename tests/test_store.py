@@ -388,7 +388,7 @@ def test_writer_open_cleans_crash_leftovers(tmp_path: Path, sample_text: str) ->
 
 
 def test_claim_counts_are_right_after_a_crash(
-    store: Store, sample_text: str, tmp_path: Path
+    store: Store, sample_text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Counts reach the index lazily; a store left without `close` (a crash) recounts the
     article files written after its index, and only those."""
@@ -404,7 +404,16 @@ def test_claim_counts_are_right_after_a_crash(
     crashed = tmp_path / "crashed"
     shutil.copytree(store.root, crashed)  # the files as a crash leaves them (mtimes kept)
     (crashed / ".lock").unlink()
+    read: list[str] = []
+    reading = Store._article_tables
+
+    def counting(self: Store, doc: dict[str, Any], *, keep: bool = True) -> Any:
+        read.append(doc["id"])
+        return reading(self, doc, keep=keep)
+
+    monkeypatch.setattr(Store, "_article_tables", counting)
     with Store(crashed) as again:
+        assert read == [first]  # only the file written after the index
         counts = {a["id"]: a["claim_count"] for a in again.articles()}
         assert counts == {first: 2, second: 0}
     on_disk = json.loads((crashed / "index.json").read_text())

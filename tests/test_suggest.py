@@ -325,8 +325,17 @@ def test_a_sentence_like_a_stored_claim_is_raised_but_chatter_is_not(
     plain = suggest_text(nlp, sample_text, known=known, article_id="x")
     [again] = [s for s in plain if quote in s["text"]]
     assert again["score"] >= KNOWN_SCORE and again["start"] <= start
-    rules_only = suggest_text(nlp, text, known=known, model=None, min_score=0.0)
-    assert all(s["rule"] != KNOWN_RULE for s in rules_only if "Kim" not in s["text"])
+    # a sentence no rule fires on, scored by the model alone (0.31), is lifted and gets the
+    # claim's label and the rule "known_claim"; with the rules alone, it is not suggested
+    sentence = ("Kim Jong Un is using the Russia-Ukraine war to strengthen defence and economic "
+                "ties with Russia.")
+    stored = [{"quote": "Kim Jong Un is using the Russia-Ukraine war to strengthen its ties",
+               "label": "opinion", "article_id": "elsewhere"}]
+    [lifted] = suggest_text(nlp, sentence, known=stored, min_score=0.5)
+    assert (lifted["rule"], lifted["label"], lifted["score"]) == (KNOWN_RULE, "opinion",
+                                                                   KNOWN_SCORE)
+    assert suggest_text(nlp, sentence, known=[], min_score=0.5) == []
+    assert suggest_text(nlp, sentence, known=stored, model=None, min_score=0.0) == []
 
 
 def test_a_short_quote_is_not_a_claim_for_its_sentences_words(nlp: Any) -> None:

@@ -145,9 +145,10 @@ class SuggestionsPanel(Vertical):
     def _progress(self, screen: MainScreen, article_id: str, done: int, total: int) -> None:
         """How far the parse has gone, while the article is still on screen."""
         if self.computing and screen.article.id == article_id and total > 0:
+            amount = (f"{done:,} of {total:,} characters" if total < 10_000
+                      else f"{done // 1000:,} of {total // 1000:,} k characters")
             self.query_one("#suggestions-status", Static).update(Text(
-                f"Computing suggestions… {100 * done // total} % "
-                f"({done // 1000:,} of {total // 1000:,} k characters)"))
+                f"Computing suggestions… {100 * done // total} % ({amount})"))
 
     def _computed(self, screen: MainScreen, article_id: str, then_review: bool) -> None:
         self.computing = False
