@@ -100,6 +100,8 @@ class ReaderApp(App[None]):
         self.entities: dict[str, list[Entity]] = {}
         """Model entities per article id (before corrections)."""
         self.suggestions: dict[str, list[dict[str, Any]]] = {}
+        self.problems_told = 0
+        """How many of the store's problems the launch notices already tell."""
         self._stored_known: dict[str, list[dict[str, Any]]] | None = None
         """The stored claims per article id, as the suggester compares them (read once)."""
         if model and ner_factory is not None:

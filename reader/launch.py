@@ -170,7 +170,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     notices.extend(f"{problem.path}: {problem.message}" for problem in store.problems)
     from reader.app import ReaderApp
 
-    return ReaderApp(
+    app = ReaderApp(
         store=store,
         articles=articles,
         start_index=start_index,
@@ -182,6 +182,8 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         notices=notices,
         model_problem=model_problem,
     )
+    app.problems_told = len(store.problems)  # the notices above tell those
+    return app
 
 
 def launch(args: argparse.Namespace, early_ner: Any = None) -> int:

@@ -99,7 +99,7 @@ class MainScreen(Screen[None]):
         self.query_one("#search", Input).display = False
         self.view.claim_colours = app.taxonomy.colours
         self.query_one(ClaimsPanel).colours = app.taxonomy.colours
-        self._problems_told = len(app.store.problems)  # the launch's notices tell those
+        self._problems_told = app.problems_told  # the launch's notices tell those
         self.open_article(app.start_index, first=True)
         self.set_interval(RETRY_SECONDS, self._retry_saves)
         self.set_interval(SOURCE_CHECK_SECONDS, self.check_source)

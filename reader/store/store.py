@@ -449,6 +449,9 @@ class Store:
         self._open: OrderedDict[str, AtomicJSONStorage] = OrderedDict()
         self._texts: dict[str, tuple[str, str]] = {}
         self._counts: dict[str, int] = {}
+        self._articles_written = False
+        """An article file was written since the index was (the index is rewritten at close,
+        so the next open has no newer file to recount)."""
         if not readonly:
             self._acquire(wait)
         self._index_storage = AtomicJSONStorage(self.root / INDEX_NAME, readonly=self.readonly)
@@ -542,7 +545,7 @@ class Store:
     def close(self) -> None:
         """Write pending claim counts (best effort) and release the lock."""
         with self._mutex:
-            if self._counts and not self.readonly:
+            if (self._counts or self._articles_written) and not self.readonly:
                 with contextlib.suppress(StoreWriteError):
                     self._write_index(self._index_copy())
             self._open.clear()
@@ -606,6 +609,7 @@ class Store:
         self._check_writable(self.root / INDEX_NAME)
         self._index_storage.write(tables)
         self._counts.clear()
+        self._articles_written = False
         self._set_index(tables)
 
     def _commit_index(self, changed: list[_Pending]) -> None:
@@ -837,6 +841,7 @@ class Store:
         if result is False:
             return False
         self._article_storage(doc).write(tables)
+        self._articles_written = True
         return result
 
     def save_claim(self, claim: dict[str, Any]) -> None:
