@@ -256,3 +256,45 @@ async def test_r_shows_the_suggestions_tab_while_they_compute(tmp_path: Path, ti
         assert app.screen.side_tab == "suggestions" and view.has_focus
         await wait_for(pilot, lambda: view.review_mode, timeout=30)
         assert view.selection is not None
+
+
+async def test_suggestions_follow_the_claims_made_and_undone(tmp_path: Path, tiny_nlp) -> None:
+    """A sentence tagged by hand is no longer offered; an accepted suggestion comes back when
+    its claim is undone; leaving review puts the tab's count back."""
+    from reader.widgets.suggestions_panel import SuggestionsPanel
+
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    text = SAMPLE.read_text(encoding="utf-8")
+    items = []
+    for sentence in ("approximately 8,000 North Korean soldiers",
+                     "North Korea has sent around 10,000 to 12,000 troops",
+                     "all scenarios are being considered"):
+        start = text.index(sentence)
+        items.append({"start": start, "end": start + len(sentence), "text": sentence,
+                      "label": "statistic", "speaker": "", "reason": "test", "score": 0.9})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        article = app.articles[0]
+        app.suggestions[article.id] = list(items)
+        await pilot.press("f4")
+        await pilot.pause()
+        panel = app.screen.query_one(SuggestionsPanel)
+        assert panel.items == items
+        view = app.screen.query_one(ArticleView)
+        view.move_to(items[0]["start"])
+        await pilot.press("s", "1")  # the first suggestion's sentence, tagged by hand
+        await pilot.pause()
+        assert panel.items == items[1:]
+        await pilot.press("R")
+        await wait_for(pilot, lambda: view.review_mode)
+        assert view.selection == (items[1]["start"], items[1]["end"])
+        await pilot.press("a")  # accepted: the next one is offered
+        assert panel.items == items[2:]
+        assert view.selection == (items[2]["start"], items[2]["end"])
+        await pilot.press("escape")
+        assert not view.review_mode
+        assert "1 suggestion(s)" in str(panel.query_one("#suggestions-status").render())
+        await pilot.press("u")  # the accepted claim undone: its suggestion is back
+        await pilot.pause()
+        assert panel.items == items[1:]
+        assert "2 suggestion(s)" in str(panel.query_one("#suggestions-status").render())

@@ -139,6 +139,15 @@ class MainScreen(Screen[None]):
             self._problems_told = len(app.store.problems)  # that said it
         view.load(text, cursor=position, body_start=article.body_start)
         view.focus()
+        panel = self.query_one(SuggestionsPanel)  # before the marks: this article's
+        if (self.side_tab == "suggestions" and not panel.computing
+                and article.id not in app.suggestions):
+            panel.compute(self)  # the tab is open: the new article's suggestions come too
+        elif article.id in app.suggestions:
+            panel.position = 0
+            panel.sync(self, force=True)
+        else:
+            panel.show(None)
         self._show_claims()
         entities = app.entities.get(article.id)
         if entities is None:
@@ -148,12 +157,6 @@ class MainScreen(Screen[None]):
         else:
             self._set_entities(article, [], "")
             self._start_ner(article)
-        panel = self.query_one(SuggestionsPanel)
-        if (self.side_tab == "suggestions" and not panel.computing
-                and article.id not in app.suggestions):
-            panel.compute(self)  # the tab is open: the new article's suggestions come too
-        else:
-            panel.show(app.suggestions.get(article.id, []))
         self._refresh_articles()
         app.save_session(self.index)
         if article.id not in self._source_stamps:
@@ -400,13 +403,15 @@ class MainScreen(Screen[None]):
     # -- claims --------------------------------------------------------------------------------
     def _show_claims(self) -> None:
         app = self.reader_app
+        panel = self.query_one(SuggestionsPanel)
+        panel.sync(self)  # a claim made or undone hides or brings back the suggestion under it
         claims = app.session.claims(self.article)
         overlays = [
             Overlay(c["start"], c["end"], "claim", str(c.get("label", "")), c["id"])
             for c in claims
             if c.get("status") != "orphaned"
         ]
-        overlays.extend(self.query_one(SuggestionsPanel).overlays())
+        overlays.extend(panel.overlays())
         self.view.set_overlays(overlays)
         self.query_one(ClaimsPanel).show(claims)
         self._update_status()

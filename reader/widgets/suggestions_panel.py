@@ -59,19 +59,43 @@ class SuggestionsPanel(Vertical):
     def on_mount(self) -> None:
         """Columns."""
         table = self.query_one("#suggestions-table", DataTable)
-        table.add_columns("label", "speaker", "why", "text")
+        table.add_columns("label", "why", "speaker", "text")
 
     def show(self, items: list[dict[str, Any]] | None, status: str = "") -> None:
-        """Show these suggestions (None: not computed yet)."""
-        self.items = list(items or [])
+        """Show these suggestions (None: not computed yet), from the first."""
         self.position = 0
+        self._fill(items, status)
+
+    def sync(self, screen: MainScreen, *, force: bool = False) -> None:
+        """Show the article's suggestions that no claim covers: a claim made (or undone)
+        since they were computed hides (or brings back) the suggestion under it. `force`
+        redraws even when nothing changed (another article's were shown)."""
+        app = screen.reader_app
+        known = app.suggestions.get(screen.article.id)
+        if known is None or self.computing:
+            return
+        claims = [c for c in app.session.claims(screen.article)
+                  if c.get("status") != "orphaned"]
+        visible = [i for i in known
+                   if not any(c["start"] < i["end"] and c["end"] > i["start"] for c in claims)]
+        if visible == self.items and not force:
+            return
+        current = self.items[self.position] if self.items else None
+        if current in visible:
+            self.position = visible.index(current)
+        else:
+            self.position = min(self.position, max(0, len(visible) - 1))
+        self._fill(visible)
+
+    def _fill(self, items: list[dict[str, Any]] | None, status: str = "") -> None:
+        self.items = list(items or [])
         table = self.query_one("#suggestions-table", DataTable)
         table.clear()
         for item in self.items:
             table.add_row(
                 Text(clean_line(str(item.get("label", "")))),
-                Text(clean_line(str(item.get("speaker") or ""))),
-                Text(clean_line(str(item.get("reason", "")))[:40]),
+                Text(clean_line(str(item.get("reason", "")))[:60]),
+                Text(quote_start(str(item.get("speaker") or ""), 20)),
                 Text(quote_start(str(item.get("text", "")), 50)),
             )
         if status:
@@ -152,8 +176,6 @@ class SuggestionsPanel(Vertical):
 
     def _computed(self, screen: MainScreen, article_id: str, then_review: bool) -> None:
         self.computing = False
-        """Suggestions are being computed (not Textual's `loading`: its overlay would hide the
-        progress line)."""
         app = screen.reader_app
         article = screen.article
         if article.id != article_id:
@@ -196,7 +218,7 @@ class SuggestionsPanel(Vertical):
             screen.create_claim(int(item["start"]), int(item["end"]), str(item["label"]),
                                 speaker=str(item.get("speaker") or ""),
                                 note=f"Resembles {like}" if like else "")
-            self._remove(screen)
+            self.sync(screen)  # the claim covers it now (undone, it comes back)
         elif step == "reject":
             app.reject_suggestion(screen.article, item)
             self._remove(screen)
@@ -207,17 +229,18 @@ class SuggestionsPanel(Vertical):
         self._goto(screen)
 
     def _remove(self, screen: MainScreen) -> None:
+        """Forget the suggestion under review (rejected) for this session too."""
         app = screen.reader_app
-        del self.items[self.position]
-        app.suggestions[screen.article.id] = list(self.items)
-        keep = self.position
-        self.show(self.items)
-        self.position = keep
+        item = self.items[self.position]
+        known = app.suggestions.get(screen.article.id, [])
+        app.suggestions[screen.article.id] = [i for i in known if i is not item]
+        self.sync(screen)
         screen.show_claims()
 
     def stop_review(self, screen: MainScreen) -> None:
-        """Leave review mode."""
+        """Leave review mode (the status line says how many suggestions there are again)."""
         self.reviewing = False
+        self._fill(self.items)
         screen.view.review_mode = False
         screen.view.clear_selection()
         screen.view.refresh_bindings()
