@@ -83,3 +83,23 @@ def test_most_recent_keeps_the_latest_changed_claims() -> None:
     kept = most_recent(records, limit=2)
     assert [r["id"] for r in kept] == ["c4", "c3"]
     assert all("updated" not in r for r in kept)
+
+
+def test_six_words_in_a_row_with_a_number_are_the_same_claim() -> None:
+    minister = "The finance minister said unemployment fell to 3 percent in 2023."
+    known = KnownClaims([claim(minister)])
+    assert known.find("A spokesman said that unemployment fell to 3 percent in 2023.")
+    assert known.find("A spokesman said that unemployment fell sharply in the spring.") is None
+
+
+def test_a_judged_claim_is_named_before_an_unverified_closer_one() -> None:
+    """Two stored claims match: the one with a verdict is the one named, though the other is
+    closer in wording (the analyst wants to see the checked one)."""
+    sentence = "North Korea has sent around 10,000 to 12,000 troops to Russia, Seoul said."
+    known = KnownClaims([
+        claim("North Korea has sent around 10,000 to 12,000 troops to Russia, Seoul said",
+              verdict="unverified", id="close"),
+        claim(QUOTE, verdict="false", id="judged"),
+    ])
+    found = known.find(sentence)
+    assert found is not None and found.claim_id == "judged"

@@ -112,7 +112,8 @@ def test_db_flags_sentences_like_stored_claims(tmp_path: Path) -> None:
 
 def test_db_knows_a_claims_own_sentence_after_its_file_changed(tmp_path: Path) -> None:
     """The file a claim was made in has changed since it was stored (a paragraph added at the
-    top): the claim's own sentence is still its own, not one that "resembles" it."""
+    top): the claim's own sentence is still its own (already a claim: not suggested, as in
+    the app), not one that "resembles" it."""
     from reader.claims import make_claim
     from reader.store import Store
     from reader.text.loading import load_paths
@@ -133,5 +134,8 @@ def test_db_knows_a_claims_own_sentence_after_its_file_changed(tmp_path: Path) -
                           text=True, cwd=tmp_path, env=env(), timeout=120)
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert any(quote in item["text"] for item in lines)
+    assert lines and not any(quote in item["text"] for item in lines)
     assert not any("resembles your claim" in item["reason"] for item in lines)
+    without = subprocess.run(command(str(article_file)), capture_output=True, text=True,
+                             cwd=tmp_path, env=env(), timeout=120)
+    assert any(quote in json.loads(line)["text"] for line in without.stdout.splitlines())

@@ -63,9 +63,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
     for article in result.articles:
         name = article.title or article.source
-        article_id, known = stored.for_text(article.source, article.text)
+        article_id, known, claimed = stored.for_text(article.source, article.text)
         for item in suggest_text(nlp, article.text, min_score=min_score, known=known,
                                  article_id=article_id):
+            if any(s < item["end"] and e > item["start"] for s, e in claimed):
+                continue  # already a claim in the store, as in the app
             out.write(json.dumps(_record(name, item), ensure_ascii=False) + "\n")
         out.flush()
     return 1 if result.errors else 0
@@ -82,14 +84,21 @@ class _Stored:
     claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """Each stored article's whole claims (to re-anchor them in a changed text)."""
 
-    def for_text(self, source: str, text: str) -> tuple[str, list[dict[str, Any]]]:
-        """The stored article this text is (by its text, else by its source) and the known
-        claims, that article's re-anchored in `text` when its text has changed since."""
+    def for_text(
+        self, source: str, text: str
+    ) -> tuple[str, list[dict[str, Any]], list[tuple[int, int]]]:
+        """The stored article this text is (by its text, else by its source), the known
+        claims (that article's re-anchored in `text` when its text has changed since), and
+        the spans of `text` that article's claims cover."""
         from reader.records import text_hash
 
         article_id = self.by_hash.get(text_hash(text), "")
-        if article_id or source not in self.by_source:
-            return article_id, self.known
+        if article_id:
+            return article_id, self.known, [
+                (c["start"], c["end"]) for c in self.claims.get(article_id, [])
+                if c.get("status") != "orphaned"]
+        if source not in self.by_source:
+            return "", self.known, []
         article_id = self.by_source[source]
         from reader.store.anchoring import reanchor
 
@@ -102,7 +111,8 @@ class _Stored:
                 record = dict(record, start=claim["start"] if anchored else -1,
                               end=claim["end"] if anchored else -1)
             known.append(record)
-        return article_id, known
+        claimed = [(c["start"], c["end"]) for c in moved.values() if c["status"] == "anchored"]
+        return article_id, known, claimed
 
 
 def _stored_claims(db: str, err: TextIO) -> _Stored | None:

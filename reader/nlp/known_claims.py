@@ -37,7 +37,9 @@ marked clause found again inside a longer sentence."""
 RUN_WORDS = 8
 """Two texts that share this many words in a row say the same thing with other words around
 it ("Seoul said that North Korea has sent around 10,000 troops..." and "Intelligence estimates
-that North Korea has sent around 10,000 troops...")."""
+that North Korea has sent around 10,000 troops...")..."""
+NUMBER_RUN_WORDS = 6
+"""...or this many with a number among them ("unemployment fell to 3 percent in 2023")."""
 
 
 def known_record(claim: Mapping[str, Any], title: str) -> dict[str, Any]:
@@ -129,7 +131,7 @@ class KnownClaims:
         for word in words:
             for number in self._index.get(word, ()):
                 shared[number] = shared.get(number, 0) + 1
-        best: tuple[float, KnownClaim] | None = None
+        best: tuple[tuple[bool, float], KnownClaim] | None = None
         for number, count in shared.items():
             if count < SHARED_WORDS * min(len(words), len(self._words[number])):
                 continue
@@ -138,7 +140,9 @@ class KnownClaims:
                    and claim.start < end and claim.end > start)
             if own or not _says_again(probe, self._processed[number]):
                 continue
-            score = fuzz.WRatio(probe, self._processed[number])
+            # a claim already judged says more than one still unverified, however close
+            judged = claim.verdict not in ("", "unverified")
+            score = (judged, fuzz.WRatio(probe, self._processed[number]))
             if best is None or score > best[0]:
                 best = (score, claim)
         return best[1] if best else None
@@ -150,7 +154,9 @@ def _says_again(one: str, other: str) -> bool:
 
     if fuzz.token_sort_ratio(one, other) >= SAME_ORDER_FLOOR:
         return True
-    if _longest_run(one.split(), other.split()) >= RUN_WORDS:
+    run = _longest_run(one.split(), other.split())
+    if len(run) >= RUN_WORDS or (len(run) >= NUMBER_RUN_WORDS
+                                 and any(w[:1].isdigit() for w in run)):
         return True
     shorter, longer = sorted((one, other), key=len)
     if len(shorter) >= INSIDE_SHARE * len(longer):
@@ -159,9 +165,9 @@ def _says_again(one: str, other: str) -> bool:
             and fuzz.partial_ratio(shorter, longer) >= VERBATIM_FLOOR)
 
 
-def _longest_run(one: list[str], other: list[str]) -> int:
-    """How many words in a row the two word lists share."""
+def _longest_run(one: list[str], other: list[str]) -> list[str]:
+    """The longest run of words the two word lists share, in a row."""
     from difflib import SequenceMatcher
 
     match = SequenceMatcher(None, one, other, autojunk=False).find_longest_match()
-    return match.size
+    return one[match.a : match.a + match.size]

@@ -86,6 +86,7 @@ class ClaimForm(ModalScreen[ClaimFormData | None]):
             yield Input(value=data.speaker, placeholder="who makes the claim",
                         suggester=SuggestFromList(data.speakers, case_sensitive=False),
                         id="form-speaker")
+            yield Label(Text("Verdict · check-worthy"))
             with Horizontal(id="form-row"):
                 yield Select([(Text(v), v) for v in verdicts], value=data.verdict,
                              allow_blank=False, id="form-verdict")
