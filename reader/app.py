@@ -170,8 +170,9 @@ class ReaderApp(App[None]):
         return found
 
     def cache_entities(self, article: OpenArticle, entities: list[Entity]) -> None:
-        """Keep NER output in the store's cache (derived data; not when read-only)."""
-        if self.store.readonly or not self.model_key:
+        """Keep NER output in the store's cache (derived data; not when read-only, nor for an
+        article whose file cannot be read: its text here is not its text)."""
+        if self.store.readonly or not self.model_key or article.id in self.store.unreadable:
             return
         from reader.records import text_hash
 
@@ -216,8 +217,8 @@ class ReaderApp(App[None]):
             self.store.save_session(open=ids, current=current)
 
     def remember_position(self, article: OpenArticle) -> None:
-        """Save the reading position of an article."""
-        if self.store.readonly or not article.in_store:
+        """Save the reading position of an article (not of one whose file cannot be read)."""
+        if self.store.readonly or not article.in_store or article.id in self.store.unreadable:
             return
         with contextlib.suppress(OSError, KeyError, StoreWriteError):
             self.store.update_article(article.id, position=article.position)

@@ -77,10 +77,10 @@ class Change:
     def describe(self) -> str:
         """What the change did, for a notification."""
         if self.before is None:
-            return "create"
+            return "the new claim"
         if self.after is None:
-            return "delete"
-        return "edit"
+            return "the claim's deletion"
+        return "the claim edit"
 
 
 CorrectionRecord = tuple[bool, dict[str, Any]]

@@ -279,7 +279,7 @@ async def test_corrupt_index_opens_read_only_and_stays_untouched(tmp_path: Path)
 
 
 async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
-    tmp_path: Path,
+    tmp_path: Path, tiny_nlp: Any
 ) -> None:
     """A truncated article file: that article is read-only (said in a notice and the status
     line) and its file is never written; the other articles go on being annotated."""
@@ -288,11 +288,14 @@ async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
     with Store(db) as store:
         store.add_article(SourceArticle(title="second", text="Exports rose 12 percent in 2023.\n",
                                         source=str(tmp_path / "second.txt")))
+    with Store(db) as store:  # where the reader was, and the entities counted
+        damaged_id = next(a["id"] for a in store.articles() if a["title"] == "t")
+        store.update_article(damaged_id, position=231, entity_count=109)
     raw = article_file.read_bytes()
     article_file.write_bytes(raw[: len(raw) - 40])  # truncated by a crash or a bad copy
     (db / ".lock").unlink()
     damaged = article_file.read_bytes()
-    app = make_app(db)
+    app = make_app(db, nlp=tiny_nlp)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert not app.store.readonly
@@ -300,7 +303,7 @@ async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
         assert app.screen.article.title == "t"
         await pilot.press(")", "s", "1", "u", "s", "2")  # nothing to tag: the text is unreadable
         await pilot.pause()
-        assert "ARTICLE FILE UNREADABLE: READ-ONLY" in status_line(app)
+        assert "FILE UNREADABLE" in status_line(app)
         await pilot.press("right_square_bracket", "s", "1")  # the other article: a claim
         second = app.screen.article
         await wait_for(pilot, lambda: len(app.store.claims(second.id)) == 1)
@@ -308,6 +311,10 @@ async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
         assert app.is_running
     app.store.close()
     assert article_file.read_bytes() == damaged
+    with Store(db, readonly=True) as store:  # its index record is not overwritten either
+        record = store.article(damaged_id)
+        assert record is not None
+        assert (record["position"], record["entity_count"]) == (231, 109)
 
 
 async def test_import_while_the_ui_is_open_refuses(tmp_path: Path) -> None:

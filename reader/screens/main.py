@@ -325,7 +325,7 @@ class MainScreen(Screen[None]):
         if app.store.readonly:
             parts.append("READ-ONLY")
         elif self.article.id in app.store.unreadable:
-            parts.append("ARTICLE FILE UNREADABLE: READ-ONLY")
+            parts.append("FILE UNREADABLE")
         parts.append(f"store: {app.store_label}")
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
 
@@ -574,6 +574,7 @@ class MainScreen(Screen[None]):
             for index, article in enumerate(app.articles):
                 if article.id == article_id:
                     self.open_article(index)
+                    message = f"{message[:-1]} in \u201c{clean_line(article.title)}\u201d."
                     break
         self._show_claims()
         self.refresh_entities()  # an undone entity correction shows at once
