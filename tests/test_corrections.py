@@ -198,66 +198,78 @@ def _span(text: str, surface: str, after: int = 0) -> tuple[int, int]:
     return start, start + len(surface)
 
 
-def test_an_undo_that_cannot_be_stored_stays_undoable(tmp_path: Path, monkeypatch: Any) -> None:
+BORRELL_TEXT = "Josep Borrell met Borrell fans in Seoul."
+
+
+@pytest.fixture()
+def borrell_session(tmp_path: Path) -> Any:
+    """(store, article, session) on a one-sentence article; the store is closed after."""
+    from reader.session import OpenArticle, ReaderSession
+    from reader.store import Store
+
+    store = Store(tmp_path / "db")
+    aid = store.add_article(
+        SourceArticle(title="t", text=BORRELL_TEXT, source="t.txt")).article["id"]
+    article = OpenArticle(id=aid, title="t", loaded_text=BORRELL_TEXT, source="t.txt")
+    yield store, article, ReaderSession(store, "tester")
+    store.close()
+
+
+def test_an_undo_that_cannot_be_stored_stays_undoable(
+    borrell_session: Any, monkeypatch: Any
+) -> None:
     """A correction's undo that fails to write raises and leaves the history as it was."""
     import errno
     import os
 
     from reader.corrections import make_correction
-    from reader.session import CorrectionChange, OpenArticle, ReaderSession
-    from reader.store import Store, StoreWriteError
+    from reader.session import CorrectionChange
+    from reader.store import StoreWriteError
     from reader.store.storage import LOW_LEVEL
 
-    text = "Josep Borrell met Borrell fans in Seoul."
-    with Store(tmp_path / "db") as store:
-        aid = store.add_article(SourceArticle(title="t", text=text, source="t.txt")).article["id"]
-        article = OpenArticle(id=aid, title="t", loaded_text=text, source="t.txt")
-        session = ReaderSession(store, "tester")
-        corr = make_correction("relabel", 18, 25, text, label="GPE", scope="article",
-                               annotator="tester")
-        session.change_corrections(article, [(False, corr)], [])
-        assert store.corrections(aid) == [corr]
+    store, article, session = borrell_session
+    aid = article.id
+    corr = make_correction("relabel", 18, 25, BORRELL_TEXT, label="GPE", scope="article",
+                           annotator="tester")
+    session.change_corrections(article, [(False, corr)], [])
+    assert store.corrections(aid) == [corr]
 
-        def fail(*_args: Any) -> None:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    def fail(*_args: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        monkeypatch.setattr(LOW_LEVEL, "write", fail)
-        with pytest.raises(StoreWriteError):
-            session.undo({aid: article})
-        assert isinstance(session.undo_stack[-1], CorrectionChange) and not session.redo_stack
-        monkeypatch.undo()
-        assert session.undo({aid: article}) is not None
-        assert store.corrections(aid) == []
-        assert session.redo({aid: article}) is not None
-        assert store.corrections(aid) == [corr]
+    monkeypatch.setattr(LOW_LEVEL, "write", fail)
+    with pytest.raises(StoreWriteError):
+        session.undo({aid: article})
+    assert isinstance(session.undo_stack[-1], CorrectionChange) and not session.redo_stack
+    monkeypatch.undo()
+    assert session.undo({aid: article}) is not None
+    assert store.corrections(aid) == []
+    assert session.redo({aid: article}) is not None
+    assert store.corrections(aid) == [corr]
 
 
 def test_a_revert_that_fails_half_way_records_what_it_did(
-    tmp_path: Path, monkeypatch: Any
+    borrell_session: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:
     """Reverting two corrections where the second removal fails: the first is gone and that
     is on the history, so `u` puts it back (nothing is left half-done and unundoable)."""
     from reader.corrections import make_correction
-    from reader.session import OpenArticle, ReaderSession
-    from reader.store import Store, StoreWriteError
+    from reader.store import StoreWriteError
 
-    text = "Josep Borrell met Borrell fans in Seoul."
-    with Store(tmp_path / "db") as store:
-        aid = store.add_article(SourceArticle(title="t", text=text, source="t.txt")).article["id"]
-        article = OpenArticle(id=aid, title="t", loaded_text=text, source="t.txt")
-        session = ReaderSession(store, "tester")
-        rule = make_correction("relabel", 18, 25, text, label="GPE", scope="corpus",
-                               annotator="tester")
-        mine = make_correction("delete", 34, 39, text, scope="mention", annotator="tester")
-        session.change_corrections(article, [(True, rule), (False, mine)], [])
+    store, article, session = borrell_session
+    aid = article.id
+    rule = make_correction("relabel", 18, 25, BORRELL_TEXT, label="GPE", scope="corpus",
+                           annotator="tester")
+    mine = make_correction("delete", 34, 39, BORRELL_TEXT, scope="mention", annotator="tester")
+    session.change_corrections(article, [(True, rule), (False, mine)], [])
 
-        def fail(*_args: Any) -> bool:
-            raise StoreWriteError(tmp_path, "disk full")
+    def fail(*_args: Any) -> bool:
+        raise StoreWriteError(tmp_path, "disk full")
 
-        monkeypatch.setattr(store, "delete_correction", fail)
-        with pytest.raises(StoreWriteError):
-            session.change_corrections(article, [], [(True, rule), (False, mine)])
-        assert store.corpus_corrections() == [] and store.corrections(aid) == [mine]
-        monkeypatch.undo()
-        assert session.undo({aid: article}) is not None  # the half that happened
-        assert store.corpus_corrections() == [rule] and store.corrections(aid) == [mine]
+    monkeypatch.setattr(store, "delete_correction", fail)
+    with pytest.raises(StoreWriteError):
+        session.change_corrections(article, [], [(True, rule), (False, mine)])
+    assert store.corpus_corrections() == [] and store.corrections(aid) == [mine]
+    monkeypatch.undo()
+    assert session.undo({aid: article}) is not None  # the half that happened
+    assert store.corpus_corrections() == [rule] and store.corrections(aid) == [mine]

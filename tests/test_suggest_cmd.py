@@ -9,11 +9,32 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "reader" / "data" / "eu-korea-joint-statement.txt"
+
+
+TROOPS = "North Korea has sent around 10,000 to 12,000 troops to Russia"
+
+
+def store_with_claim(db: Path, path: Path, quote: str = TROOPS, **fields: Any) -> str:
+    """A store holding the article at `path` with one claim on `quote`; its article id."""
+    from reader.claims import make_claim
+    from reader.store import Store
+    from reader.text.loading import load_paths
+
+    [article] = load_paths([str(path)]).articles
+    with Store(db) as store:
+        aid = str(store.add_article(article).article["id"])
+        start = article.text.index(quote)
+        store.save_claim(make_claim(article_id=aid, text=article.text, start=start,
+                                    end=start + len(quote), label="statistic", annotator="t",
+                                    **fields))
+    return aid
+
 
 def command(*args: str) -> list[str]:
     """`python -m reader suggest ARGS...`."""
@@ -79,19 +100,8 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
 
 
 def test_db_flags_sentences_like_stored_claims(tmp_path: Path) -> None:
-    from reader.claims import make_claim
-    from reader.store import Store
-    from reader.text.loading import load_paths
-
     db = tmp_path / "db"
-    quote = "North Korea has sent around 10,000 to 12,000 troops to Russia"
-    [article] = load_paths([str(SAMPLE)]).articles
-    with Store(db) as store:
-        aid = store.add_article(article).article["id"]
-        start = article.text.index(quote)
-        store.save_claim(make_claim(article_id=aid, text=article.text, start=start,
-                                    end=start + len(quote), label="statistic",
-                                    annotator="t", verdict="false"))
+    store_with_claim(db, SAMPLE, verdict="false")
     later = tmp_path / "later.txt"
     later.write_text("Seoul said that North Korea has sent around 10,000 to 12,000 troops to "
                      "Russia.\n", encoding="utf-8")
@@ -114,20 +124,11 @@ def test_db_knows_a_claims_own_sentence_after_its_file_changed(tmp_path: Path) -
     """The file a claim was made in has changed since it was stored (a paragraph added at the
     top): the claim's own sentence is still its own (already a claim: not suggested, as in
     the app), not one that "resembles" it."""
-    from reader.claims import make_claim
-    from reader.store import Store
-    from reader.text.loading import load_paths
-
     article_file = tmp_path / "eu.txt"
     shutil.copy(SAMPLE, article_file)
     db = tmp_path / "db"
-    quote = "North Korea has sent around 10,000 to 12,000 troops to Russia"
-    [article] = load_paths([str(article_file)]).articles
-    with Store(db) as store:
-        aid = store.add_article(article).article["id"]
-        start = article.text.index(quote)
-        store.save_claim(make_claim(article_id=aid, text=article.text, start=start,
-                                    end=start + len(quote), label="statistic", annotator="t"))
+    quote = TROOPS
+    store_with_claim(db, article_file)
     article_file.write_text("Update: this story has been revised with new figures. " * 6
                             + "\n\n" + SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     done = subprocess.run(command(str(article_file), "--db", str(db)), capture_output=True,
