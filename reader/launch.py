@@ -215,7 +215,7 @@ def rescue_unsaved(
     claims = [claim for _, claim in unsaved.values() if claim is not None]
     deletions = len(unsaved) - len(claims)
     articles = {a.id: {"id": a.id, "title": a.title, "source": a.source, "url": a.url,
-                       "date": a.date} for a in app.articles}
+                       "date": a.date, "meta": getattr(a, "meta", {})} for a in app.articles}
     folders = rescue_folders(app.store.root)
     if app.store.readonly:
         folders = folders[1:]  # a read-only store gets no new file

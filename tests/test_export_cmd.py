@@ -443,3 +443,37 @@ def test_jsonl_import_never_rewrites_a_stored_articles_text(
         assert set(claims) == {own_quote, quote}
         assert claims[quote]["start"] == ours.index(quote)
         assert all(c["status"] == "anchored" for c in claims.values())
+
+
+def test_jsonl_import_elsewhere_finds_a_relative_source_by_its_recorded_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An article opened as `reader a.txt` is stored with the source "a.txt"; the export
+    also names its absolute path, so an import run from another folder still reads it."""
+    from reader.text.loading import load_paths
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "a.txt").write_text(SAMPLE.read_text("utf-8"), encoding="utf-8")
+    monkeypatch.chdir(work)
+    [article] = load_paths(["a.txt"]).articles
+    assert article.source == "a.txt"
+    quote = "Kim has ramped up missile testing"
+    with Store(work / "db") as store:
+        aid = store.add_article(article).article["id"]
+        start = article.text.index(quote)
+        store.save_claim(make_claim(article_id=aid, text=article.text, start=start,
+                                    end=start + len(quote), label="factual", annotator="t"))
+    out = tmp_path / "out"  # not beside the article either
+    out.mkdir()
+    assert run_cmd(export_cmd, "--db", str(work / "db"), "--out", str(out / "claims.jsonl")) == 0
+    line = json.loads((out / "claims.jsonl").read_text("utf-8"))
+    assert line["article"]["path"] == str((work / "a.txt").resolve())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    capsys.readouterr()
+    assert run_cmd(import_cmd, str(out / "claims.jsonl"), "--db", "new") == 0
+    assert "1 article(s) read from their source files" in capsys.readouterr().err
+    with Store(elsewhere / "new", readonly=True) as store:
+        assert [c["quote"] for _, c in store.iter_claims()] == [quote]

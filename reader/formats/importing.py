@@ -309,7 +309,9 @@ def _from_source(doc: ImportDoc, folder: Path | None) -> SourceArticle | None:
     if not doc.source or "#" in doc.source:
         return None  # not a file of its own (a JSONL corpus line, an import)
     given = Path(doc.source)
-    candidates = [given]
+    recorded = doc.meta.get("path")
+    candidates = [Path(recorded)] if isinstance(recorded, str) and recorded else []
+    candidates.append(given)
     if not given.is_absolute() and folder is not None:
         candidates += [folder / given, folder / given.name]
     for path in candidates:

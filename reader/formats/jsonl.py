@@ -54,6 +54,9 @@ def claim_line(article: Mapping[str, Any], claim: Mapping[str, Any]) -> dict[str
             value = _DEFAULTS.get(name, "")
         record[name] = list(value) if isinstance(value, list | tuple) else value
     record["article"] = {name: str(article.get(name) or "") for name in ARTICLE_FIELDS}
+    meta = article.get("meta")
+    if isinstance(meta, Mapping) and isinstance(meta.get("path"), str) and meta["path"]:
+        record["article"]["path"] = meta["path"]  # the source file, absolute
     record["selectors"] = [
         {"type": "TextPositionSelector", "start": record["start"], "end": record["end"]},
         {
@@ -97,6 +100,7 @@ def parse(text: str, source: str = "") -> ParsedFile:
                 source=str(article.get("source") or source),
                 url=str(article.get("url") or ""),
                 date=str(article.get("date") or ""),
+                meta={"path": article["path"]} if isinstance(article.get("path"), str) else {},
             )
             docs[article_id] = doc
             result.docs.append(doc)

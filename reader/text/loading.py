@@ -219,7 +219,7 @@ def _plain_article(text: str, path: Path, *, markdown: bool) -> SourceArticle:
     """A .txt/.md article: the whole text is kept; a title line is marked in `meta`."""
     if not text.strip():
         raise _FileError("empty file")
-    meta: dict[str, Any] = {"format": "md" if markdown else "txt"}
+    meta: dict[str, Any] = {"format": "md" if markdown else "txt", "path": _absolute(path)}
     found = _title_line(text, markdown=markdown)
     if found is not None:
         title, body_start = found
@@ -354,8 +354,17 @@ def _html_article(html: str, path: Path) -> SourceArticle:
         source=str(path),
         url=clean_line(page.url.strip()),
         date=clean_line(page.date.strip()),
-        meta={"format": "html"},
+        meta={"format": "html", "path": _absolute(path)},
     )
+
+
+def _absolute(path: Path) -> str:
+    """Where the file is, whatever folder the reader was started in (a claims export names
+    it, so `reader import` run elsewhere still finds the text)."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return str(path.absolute())
 
 
 def _first_text(tree: LexborHTMLParser, selector: str) -> str:
