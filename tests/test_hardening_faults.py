@@ -308,6 +308,9 @@ async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
         second = app.screen.article
         await wait_for(pilot, lambda: len(app.store.claims(second.id)) == 1)
         assert "UNREADABLE" not in status_line(app)
+        await pilot.press("ctrl+f")  # the corpus view says what it could not count
+        await wait_for(pilot, lambda: "1 article file(s) unreadable" in str(
+            app.screen.query_one("#corpus-summary").render()))
         assert app.is_running
     app.store.close()
     assert article_file.read_bytes() == damaged

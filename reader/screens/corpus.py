@@ -343,6 +343,10 @@ class CorpusScreen(Screen[None]):
         summary.append(make_sparkline(values), style="bold")
         if per > 1:
             summary.append(f" ({per} articles per column)", style="dim")
+        unreadable = len(self.reader_app.store.unreadable)
+        if unreadable:  # their claims are not counted: say so
+            summary.append(f" · {unreadable} article file(s) unreadable, not counted "
+                           "(see `reader db check`)", style="bold red")
         self._summary(summary)
         self._fill_entities(stats)
         self._fill_speakers(stats)
