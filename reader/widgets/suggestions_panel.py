@@ -121,9 +121,8 @@ class SuggestionsPanel(Vertical):
         app = screen.reader_app
         article = screen.article
         if article.id in app.suggestions:
-            if self.items != app.suggestions[article.id] and not self.reviewing:
-                self.show(app.suggestions[article.id])
-                screen.show_claims()
+            if not self.reviewing:
+                screen.show_claims()  # shows them (those no claim covers) and their marks
             return True
         if not self.computing:
             self.computing = True
@@ -146,15 +145,11 @@ class SuggestionsPanel(Vertical):
 
     def start_review(self, screen: MainScreen) -> None:
         """Enter review mode (computing the suggestions first if needed)."""
-        app = screen.reader_app
-        article = screen.article
         if not self.compute(screen, then_review=True):
             screen.action_show_tab("suggestions")  # its progress line shows while it computes
             screen.view.focus()
             return
-        if self.items != app.suggestions[article.id]:
-            self.show(app.suggestions[article.id])
-            screen.show_claims()
+        screen.show_claims()  # the list as it stands: those no claim covers
         if not self.items:
             screen.notify("No suggestions to review.", markup=False, timeout=3)
             return
