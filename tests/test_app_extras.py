@@ -302,3 +302,20 @@ async def test_suggestions_follow_the_claims_made_and_undone(tmp_path: Path, tin
         await pilot.pause()
         assert panel.items == items[1:]
         assert "2 suggestion(s)" in str(panel.query_one("#suggestions-status").render())
+
+
+def test_covered_suggestions_are_found_by_bisection_as_one_by_one() -> None:
+    """The panel's overlap test (merged claim spans, bisection) agrees with comparing every
+    claim, on random spans."""
+    import random
+
+    from reader.widgets.suggestions_panel import _merged, _overlaps
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        claims = [(s, s + rng.randint(1, 50))
+                  for s in (rng.randint(0, 500) for _ in range(rng.randint(0, 8)))]
+        start = rng.randint(0, 520)
+        end = start + rng.randint(1, 40)
+        expected = any(s < end and e > start for s, e in claims)
+        assert _overlaps(_merged(claims), start, end) == expected, (claims, start, end)

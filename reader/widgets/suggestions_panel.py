@@ -74,10 +74,9 @@ class SuggestionsPanel(Vertical):
         known = app.suggestions.get(screen.article.id)
         if known is None or self.computing:
             return
-        claims = [c for c in app.session.claims(screen.article)
-                  if c.get("status") != "orphaned"]
-        visible = [i for i in known
-                   if not any(c["start"] < i["end"] and c["end"] > i["start"] for c in claims)]
+        covered = _merged([(c["start"], c["end"]) for c in app.session.claims(screen.article)
+                           if c.get("status") != "orphaned"])
+        visible = [i for i in known if not _overlaps(covered, i["start"], i["end"])]
         if visible == self.items and not force:
             return
         current = self.items[self.position] if self.items else None
@@ -239,3 +238,23 @@ class SuggestionsPanel(Vertical):
         screen.view.review_mode = False
         screen.view.clear_selection()
         screen.view.refresh_bindings()
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted and merged where they overlap (a long article's many claims, searched by
+    bisection rather than one by one for each suggestion)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _overlaps(merged: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether `[start, end)` overlaps one of the `merged` spans."""
+    import bisect
+
+    index = bisect.bisect_left(merged, (end, -1)) - 1  # the last span starting before `end`
+    return index >= 0 and merged[index][1] > start
