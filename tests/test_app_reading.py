@@ -226,3 +226,19 @@ async def test_readable_at_80_and_200_columns(tmp_path: Path, tiny_nlp, width: i
         for line in range(view.wrap.height):
             start, end = view.wrap.span(line)
             assert len(view.text[start:end].rstrip()) <= view.text_width
+
+
+async def test_a_title_line_is_shown_once_and_g_goes_to_it(tmp_path: Path, tiny_nlp) -> None:
+    article = tmp_path / "budget.txt"
+    article.write_text("Senate passes budget bill\n\nThe Senate passed the bill on Monday.\n\n"
+                       "A second paragraph.\n", encoding="utf-8")
+    app = make_app(tmp_path / "db", [article], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = view_of(app)
+        assert view.text.startswith("The Senate", view.cursor)  # opens on the body
+        screen = "\n".join(line.text for line in app.screen._compositor.render_strips())
+        assert screen.count("Senate passes budget bill") == 1, screen
+        await pilot.press("j", "j", "g")
+        assert view.cursor == 0
+        assert view.scroll_y == 0

@@ -128,6 +128,7 @@ class MainScreen(Screen[None]):
         article = self.article
         title = self.query_one("#title", Static)
         title.update(Text(clean_line(article.title), style="bold"))
+        title.display = not article.title_end  # else the text's own first line is the title
         position = article.position or article.body_start
         view = self.view
         try:
@@ -137,7 +138,7 @@ class MainScreen(Screen[None]):
             self.notify(f"{clean_line(str(error))}; nothing to show (see `reader db check`)",
                         markup=False, severity="error", timeout=10)
             self._problems_told = len(app.store.problems)  # that said it
-        view.load(text, cursor=position, body_start=article.body_start)
+        view.load(text, cursor=position, title_end=article.title_end)
         view.focus()
         panel = self.query_one(SuggestionsPanel)  # before the marks: this article's
         if (self.side_tab == "suggestions" and not panel.computing
