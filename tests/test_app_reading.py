@@ -242,3 +242,22 @@ async def test_a_title_line_is_shown_once_and_g_goes_to_it(tmp_path: Path, tiny_
         await pilot.press("j", "j", "g")
         assert view.cursor == 0
         assert view.scroll_y == 0
+
+
+def status_of(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#status").render())
+
+
+async def test_undo_and_redo_keep_the_entities_note(tmp_path: Path, tiny_nlp) -> None:
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        await wait_for(pilot, lambda: "entities: " in status_of(app))
+        note = status_of(app).split("entities: ", 1)[1].split(" · ")[0]
+        assert "found by" in note
+        await pilot.press("s", "1")
+        await wait_for(pilot, lambda: " 1 claim" in status_of(app))
+        for key in ("u", "ctrl+r"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert f"entities: {note}" in status_of(app), key

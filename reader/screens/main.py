@@ -229,7 +229,8 @@ class MainScreen(Screen[None]):
             app.entities[article.id] = entities
         if article is self.article:
             self.view.set_entities(shown)
-            status = "" if how else "Entities arrive when NER has run."
+            done = how or article.id in app.entities
+            status = "" if done else "Entities arrive when NER has run."
             self.query_one(EntitiesTree).show(shown, article.text, status)
             if how:
                 self.ner_note = "entities: " + how
@@ -611,11 +612,11 @@ class MainScreen(Screen[None]):
         open_entity_form(self, selection, entity)
 
     def refresh_entities(self) -> None:
-        """Show the entities again after a correction."""
+        """Show the entities again after a correction, an undo or a redo; the NER note stays
+        ("entities: N found by …" or the progress): the model's entities did not change."""
         article = self.article
         model = self.reader_app.entities.get(article.id, [])
         self._set_entities(article, model, "")
-        self.ner_note = ""
         self._update_status()
 
     def _request_review(self) -> None:
