@@ -261,3 +261,35 @@ async def test_undo_and_redo_keep_the_entities_note(tmp_path: Path, tiny_nlp) ->
             await pilot.press(key)
             await pilot.pause()
             assert f"entities: {note}" in status_of(app), key
+
+
+def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(line.text for line in app.screen._compositor.render_strips())
+
+
+async def test_help_scrolls_with_j_and_k_and_its_footer_has_its_own_keys(
+    tmp_path: Path, tiny_nlp
+) -> None:
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("?")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 3
+        shown = screen_text(app)
+        assert "escape, q or ? closes" in shown
+        footer = shown.splitlines()[-1]
+        assert "close" in footer and "down" in footer, footer
+        assert "export" not in footer and "corpus" not in footer, footer
+        await pilot.press("j", "j", "j")
+        assert box.scroll_y == 3
+        await pilot.press("k")
+        assert box.scroll_y == 2
+        await pilot.press("G")
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("g")
+        assert box.scroll_y == 0
+        await pilot.press("q")
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.is_running  # q closed the help, it did not quit

@@ -16,7 +16,9 @@ MAKE = shutil.which("make")
 pytestmark = pytest.mark.skipif(MAKE is None, reason="make is not installed")
 
 
-def dry_run(target: str, bin_dir: Path, venv: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def dry_run(
+    target: str, bin_dir: Path, venv: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
     """`make -n TARGET` with only `bin_dir` on PATH (the commands it would run)."""
     assert MAKE is not None
     return subprocess.run(
