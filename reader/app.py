@@ -24,6 +24,7 @@ from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import Store
 from reader.text.sanitize import clean_line
+from reader.wording import shorten
 
 NerFactory = Callable[[], Any]
 """Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
@@ -101,6 +102,8 @@ class ReaderApp(App[None]):
         """Model entities per article id (before corrections)."""
         self.suggestions: dict[str, list[dict[str, Any]]] = {}
         self.problems_told = 0
+        self.merged_duplicates = 0
+        """Loaded articles whose text repeats one opened before: opened once (status line)."""
         """How many of the store's problems the launch notices already tell."""
         self._stored_known: dict[str, list[dict[str, Any]]] | None = None
         """The stored claims per article id, as the suggester compares them (read once)."""
@@ -234,8 +237,7 @@ class ReaderApp(App[None]):
         text = citation(article, claim)
         self.copy_to_clipboard(text)
         self._copy_with_pyperclip(text)
-        quote = clean_line(str(claim.get("quote", "")))
-        short = quote if len(quote) <= 60 else quote[:59] + "…"
+        short = shorten(clean_line(str(claim.get("quote", ""))), 60)
         self.notify(f"Copied: “{short}” (terminal clipboard, OSC 52)", markup=False, timeout=3)
 
     @work(thread=True, exit_on_error=False, group="clipboard")
@@ -286,7 +288,7 @@ class ReaderApp(App[None]):
         def finish() -> None:
             self.suggestions[article.id] = items
             if error:
-                self.notify("Suggestions failed: " + clean_line(error)[:200], markup=False,
+                self.notify("Suggestions failed: " + shorten(clean_line(error), 200), markup=False,
                             severity="error")
             done()
 

@@ -17,6 +17,7 @@ from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import AddResult, Store
 from reader.text.loading import load_paths
 from reader.text.sanitize import clean_line
+from reader.wording import plural
 
 
 def _say(message: str) -> None:
@@ -33,7 +34,9 @@ def _record_loader(store: Store, article_id: str) -> Any:
 def articles_from_sources(
     store: Store, sources: list[SourceArticle], notices: list[str]
 ) -> list[OpenArticle]:
-    """Put loaded files into the store (re-anchoring claims of changed texts)."""
+    """Put loaded files into the store (re-anchoring claims of changed texts). A text that
+    repeats one opened before (the same article id) is opened once: the caller counts those as
+    `len(sources) - len(result)`."""
     opened: list[OpenArticle] = []
     seen: set[str] = set()
     stored = {} if store.readonly else _add_new_in_one_commit(store, sources, notices)
@@ -58,12 +61,15 @@ def articles_from_sources(
                     result = store.add_article(src)
                 except (StoreWriteError, OSError) as error:
                     notices.append(f"{src.source}: could not be stored ({error}); opened anyway")
-                    opened.append(open_article_from_source(src, src.text_hash, False))
+                    if src.text_hash not in seen:
+                        seen.add(src.text_hash)
+                        opened.append(open_article_from_source(src, src.text_hash, False))
                     continue
             record = result.article
             if result.text_changed:
                 notices.append(
-                    f"{src.source}: the text changed; {result.reanchored} claim(s) re-anchored, "
+                    f"{src.source}: the text changed; "
+                    f"{plural(result.reanchored, 'claim')} re-anchored, "
                     f"{result.orphaned} orphaned (see the Claims tab)"
                 )
             article = open_article_from_record(record, _record_loader(store, record["id"]),
@@ -100,7 +106,7 @@ def _add_new_in_one_commit(
             for index in new:
                 results[index] = tx.add_article(sources[index])
     except (StoreWriteError, OSError) as error:
-        notices.append(f"{len(new)} files could not be stored at once ({error}); "
+        notices.append(f"{plural(len(new), 'file')} could not be stored at once ({error}); "
                        "trying one by one")
         return {}
     return results
@@ -183,6 +189,8 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         model_problem=model_problem,
     )
     app.problems_told = len(store.problems)  # the notices above tell those
+    if result is not None:
+        app.merged_duplicates = len(result.articles) - len(articles)
     return app
 
 
@@ -200,7 +208,8 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
         unsaved = dict(app.session.pending)
         app.store.close()
         if unsaved:
-            _say(f"{len(unsaved)} claim change(s) could not be saved: {app.session.last_error}")
+            _say(f"{plural(len(unsaved), 'claim change')} could not be saved: "
+                 f"{app.session.last_error}")
             rescue_unsaved(app, unsaved)
     return 1 if unsaved else 0
 
@@ -221,16 +230,16 @@ def rescue_unsaved(
         folders = folders[1:]  # a read-only store gets no new file
     path = write_rescue(claims, articles, folders) if claims else None
     if claims and path is not None:
-        _say(f"{len(claims)} unsaved claim(s) written to {path}; `reader import {path}` puts "
-             "them back once the store can be written")
+        _say(f"{plural(len(claims), 'unsaved claim')} written to {path}; "
+             f"`reader import {path}` puts them back once the store can be written")
     elif claims:  # no folder took them: the lines themselves, to copy into a file
-        _say(f"{len(claims)} unsaved claim(s) could not be written to any folder; here they "
-             "are, one JSON line each, for `reader import` once saved to a file:")
+        _say(f"{plural(len(claims), 'unsaved claim')} could not be written to any folder; "
+             "here they are, one JSON line each, for `reader import` once saved to a file:")
         for line in rescue_lines(claims, articles):
             sys.stderr.write(line)
         sys.stderr.flush()
     if deletions:
-        _say(f"{deletions} deletion(s) were not saved: those claims are still in the store")
+        _say(f"{plural(deletions, 'deletion')} not saved: those claims are still in the store")
     return path
 
 

@@ -293,3 +293,19 @@ async def test_help_scrolls_with_j_and_k_and_its_footer_has_its_own_keys(
         await pilot.press("q")
         assert not isinstance(app.screen, HelpScreen)
         assert app.is_running  # q closed the help, it did not quit
+
+
+async def test_merged_duplicate_texts_are_counted_on_the_status_line(
+    tmp_path: Path, tiny_nlp
+) -> None:
+    import json
+
+    corpus = tmp_path / "news.jsonl"
+    texts = ["Budget passes the Senate.", "Storm hits the coast.", "Rates stay the same."]
+    lines = [json.dumps({"title": f"line {i}", "text": texts[i % 3]}) for i in range(10)]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(tmp_path / "db", [corpus], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(app.articles) == 3
+        assert status_of(app).startswith("1/3 (7 duplicate texts merged) · ")

@@ -392,8 +392,8 @@ def test_jsonl_import_reads_missing_articles_from_their_sources_and_reanchors(
     new = tmp_path / "new"
     assert run_cmd(import_cmd, str(out / "claims.jsonl"), "--db", str(new)) == 0
     err = capsys.readouterr().err
-    assert "2 article(s) read from their source files" in err
-    assert "2 claim(s) re-anchored in changed text" in err
+    assert "2 articles read from their source files" in err
+    assert "2 claims re-anchored in changed text" in err
     assert "Kim has ramped up missile testing" in err  # the one that is gone, named
     with Store(new, readonly=True) as store:
         found = {c["quote"]: (a["title"], c["start"]) for a, c in store.iter_claims()}
@@ -436,7 +436,7 @@ def test_jsonl_import_never_rewrites_a_stored_articles_text(
     capsys.readouterr()
     assert run_cmd(import_cmd, str(out), "--db", str(mine)) == 0
     err = capsys.readouterr().err
-    assert "1 added" in err and "1 claim(s) re-anchored" in err and "has no label" in err
+    assert "1 added" in err and "1 claim re-anchored" in err and "has no label" in err
     with Store(mine, readonly=True) as store:
         assert store.text(aid) == ours  # never rewritten by a claim file
         claims = {c["quote"]: c for c in store.claims(aid)}
@@ -474,6 +474,6 @@ def test_jsonl_import_elsewhere_finds_a_relative_source_by_its_recorded_path(
     monkeypatch.chdir(elsewhere)
     capsys.readouterr()
     assert run_cmd(import_cmd, str(out / "claims.jsonl"), "--db", "new") == 0
-    assert "1 article(s) read from their source files" in capsys.readouterr().err
+    assert "1 article read from their source files" in capsys.readouterr().err
     with Store(elsewhere / "new", readonly=True) as store:
         assert [c["quote"] for _, c in store.iter_claims()] == [quote]

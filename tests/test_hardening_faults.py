@@ -309,7 +309,7 @@ async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
         await wait_for(pilot, lambda: len(app.store.claims(second.id)) == 1)
         assert "UNREADABLE" not in status_line(app)
         await pilot.press("ctrl+f")  # the corpus view says what it could not count
-        await wait_for(pilot, lambda: "1 article file(s) unreadable" in str(
+        await wait_for(pilot, lambda: "1 article file unreadable" in str(
             app.screen.query_one("#corpus-summary").render()))
         assert app.is_running
     app.store.close()
@@ -513,4 +513,4 @@ def test_rescue_with_no_writable_folder_prints_the_lines(
     err = capsys.readouterr().err
     lines = [json.loads(x) for x in err.splitlines() if x.startswith("{")]
     assert [r["id"] for r in lines] == ["c1"] and lines[0]["article"]["source"] == "t.txt"
-    assert "1 deletion(s) were not saved" in err
+    assert "1 deletion not saved" in err

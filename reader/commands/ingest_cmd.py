@@ -18,6 +18,7 @@ from reader.nlp.service import NerJob, NerService
 from reader.paths import resolve_store
 from reader.records import Entity, SourceArticle
 from reader.text.sanitize import clean_line
+from reader.wording import plural
 
 if TYPE_CHECKING:
     from reader.store.store import Store
@@ -98,7 +99,7 @@ class Progress:
         left = (self.total_chars - self.done_chars) / chars if chars > 0 else None
         eta = _duration(left) if left is not None else "?"
         return (
-            f"ner {self.done}/{self.total} articles, {rate:.1f} articles/s, "
+            f"ner {self.done}/{plural(self.total, 'article')}, {rate:.1f} articles/s, "
             f"{chars / 1000:.0f}k chars/s, {eta} left"
         )
 
@@ -205,9 +206,12 @@ def run(args: argparse.Namespace) -> int:
                 counts[digest] = len(found)
         record_entity_counts(store, counts)
         cached = len(seen) - len(todo)
+        merged = len(loaded.articles) - len(seen)
+        repeats = (f"; {plural(merged, 'duplicate text')} merged "
+                   f"({plural(len(seen), 'distinct article')})" if merged else "")
         _say(
-            f"reader ingest: {len(loaded.articles)} articles ({added} new), "
-            f"{cached} already have entities for {key_model} {version}"
+            f"reader ingest: {plural(len(loaded.articles), 'article')} ({added} new), "
+            f"{cached} already have entities for {key_model} {version}{repeats}"
         )
         if not todo:
             return 0
@@ -286,8 +290,8 @@ def _run_ner(
     elapsed = time.monotonic() - progress.started
     verb = "interrupted after caching" if status == 130 else "cached"
     _say(
-        f"reader ingest: {verb} entities for {progress.done}/{progress.total} articles "
-        f"({progress.entities} entities) in {_duration(elapsed)}"
+        f"reader ingest: {verb} entities for {progress.done}/{plural(progress.total, 'article')} "
+        f"({plural(progress.entities, 'entity')}) in {_duration(elapsed)}"
     )
     return status
 

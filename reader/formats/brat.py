@@ -15,6 +15,7 @@ from pathlib import Path
 from reader.formats.base import ExportSpan, FormatError, ImportDoc, ImportSpan, ParsedFile, Skip
 from reader.formats.prodigy import title_from_text
 from reader.text.sanitize import clean_line
+from reader.wording import shorten
 
 __all__ = ["ann_text", "brat_label", "find_pairs", "fragments", "parse"]
 
@@ -90,7 +91,9 @@ def parse(ann: str, txt: str, source: str = "") -> ParsedFile:
         elif kind in _KINDS:
             result.skipped.append(Skip(number, f"{_KINDS[kind]} {ident} not imported (spans only)"))
         else:
-            raise FormatError(f"not a brat annotation line: {clean_line(line)[:60]!r}", number)
+            raise FormatError(
+                f"not a brat annotation line: {shorten(clean_line(line), 60)!r}", number
+            )
     result.docs.append(doc)
     return result
 
@@ -114,7 +117,8 @@ def _text_bound(line: str, number: int, txt: str, result: ParsedFile) -> ImportS
     joined = " ".join(txt[a:b] for a, b in pieces)
     if given is not None and given != joined:
         result.skipped.append(
-            Skip(number, f"text {given[:40]!r} does not match the text at {offsets}")
+            Skip(number, f"text {shorten(clean_line(given), 40)!r} does not match the text at "
+                         f"{offsets}")
         )
         return None
     return ImportSpan(start, end, label, number)

@@ -27,6 +27,7 @@ from reader.formats.base import (
 from reader.formats.detect import IMPORT_FORMATS, detect_path
 from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, SourceArticle
 from reader.text.sanitize import clean_line, sanitize
+from reader.wording import plural, shorten
 
 __all__ = [
     "MAX_BYTES",
@@ -81,11 +82,12 @@ class ImportReport:
         if self.updated:
             extra += f"; {self.updated} updated to a later version"
         if self.from_source:
-            extra += f"; {self.from_source} article(s) read from their source files"
+            extra += f"; {plural(self.from_source, 'article')} read from their source files"
         if self.reanchored:
-            extra += f"; {self.reanchored} claim(s) re-anchored in changed text"
+            extra += f"; {plural(self.reanchored, 'claim')} re-anchored in changed text"
         return (
-            f"{self.name} ({self.fmt}): {self.articles} article(s), {self.articles_added} new; "
+            f"{self.name} ({self.fmt}): {plural(self.articles, 'article')}, "
+            f"{self.articles_added} new; "
             f"{self.added} added, {self.present} already present, {len(self.skipped)} skipped"
             f"{extra}"
         )
@@ -217,10 +219,10 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
             report.skipped.append(
                 Skip(
                     doc.line,
-                    f"article {clean_line(doc.article_id)[:80]} is not in the store and its "
-                    f"source {clean_line(doc.source)[:80]!r} cannot be read: "
-                    f"{len(doc.spans)} claim(s) not imported (import the article's text first, "
-                    "e.g. with a `reader export --format store` dump)",
+                    f"article {shorten(clean_line(doc.article_id), 80)} is not in the store and "
+                    f"its source {shorten(clean_line(doc.source), 80)!r} cannot be read: "
+                    f"{plural(len(doc.spans), 'claim')} not imported (import the article's text "
+                    "first, e.g. with a `reader export --format store` dump)",
                 )
             )
             return
@@ -350,8 +352,8 @@ def _check(span: ImportSpan, text: str) -> str:
     if not orphaned and span.end > len(text):
         return f"span {span.start}-{span.end} is outside the text ({len(text)} characters)"
     if span.text is not None and text[span.start : span.end] != span.text:
-        found = clean_line(text[span.start : span.end])[:40]
-        given = clean_line(span.text)[:40]
+        found = shorten(clean_line(text[span.start : span.end]), 40)
+        given = shorten(clean_line(span.text), 40)
         return f"span text {given!r} does not match the text at {span.start}-{span.end} ({found!r})"
     if not clean_line(span.label).strip():
         return f"span {span.start}-{span.end} has no label"

@@ -27,6 +27,7 @@ from reader.widgets.articles_panel import ArticleRow, ArticlesTable
 from reader.widgets.claims_panel import ClaimsPanel, ClaimsTable
 from reader.widgets.entities_panel import EntitiesTree
 from reader.widgets.suggestions_panel import SuggestionsPanel
+from reader.wording import plural, shorten
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -282,17 +283,17 @@ class MainScreen(Screen[None]):
             percent = round(100 * done / max(1, total))
             filled = percent // 10
             bar = "▰" * filled + "▱" * (10 - filled)
-            self.ner_note = f"NER {bar} {percent}% ({len(entities)} entities so far)"
+            self.ner_note = f"NER {bar} {percent}% ({plural(len(entities), 'entity')} so far)"
             self.view.set_entities(self.reader_app.displayed_entities(article, entities))
             self.query_one(EntitiesTree).show(
                 [], article.text,
-                f"NER {percent}%: {len(entities)} entities so far; the list follows",
+                f"NER {percent}%: {plural(len(entities), 'entity')} so far; the list follows",
             )
         self._update_status()
 
     def _ner_failed(self, article: OpenArticle, error: str) -> None:
         self._jobs.pop(article.id, None)
-        self.ner_note = "NER failed: " + clean_line(error)[:120]
+        self.ner_note = "NER failed: " + shorten(clean_line(error), 120)
         self.notify(self.ner_note, markup=False, severity="error", timeout=8)
         self._update_status()
 
@@ -312,11 +313,14 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         app = self.reader_app
         view = self.view
+        position = f"{self.index + 1}/{len(app.articles)}"
+        if app.merged_duplicates:
+            position += f" ({plural(app.merged_duplicates, 'duplicate text')} merged)"
         parts = [
-            f"{self.index + 1}/{len(app.articles)}",
+            position,
             f"{view.position_percent}%",
-            f"{len(view.entities)} entities",
-            f"{len(app.session.claims(self.article))} claims",
+            plural(len(view.entities), "entity"),
+            plural(len(app.session.claims(self.article)), "claim"),
         ]
         if self.ner_note:
             parts.append(self.ner_note)
@@ -370,7 +374,7 @@ class MainScreen(Screen[None]):
         if unsaved and now - self._quit_warned > QUIT_CONFIRM_SECONDS:
             self._quit_warned = now
             self.notify(
-                f"{unsaved} claim change(s) are NOT saved ({clean_line(app.session.last_error)}"
+                f"{plural(unsaved, 'claim change')} NOT saved ({clean_line(app.session.last_error)}"
                 "). Press q again to quit: unsaved claims are written to a rescue file for "
                 "`reader import`.", markup=False, severity="warning", timeout=10)
             return
@@ -391,7 +395,7 @@ class MainScreen(Screen[None]):
         self.view.focus()
         count = self.view.set_search(event.value)
         if event.value:
-            self.notify(f"{count} match{'es' if count != 1 else ''}: {event.value}",
+            self.notify(f"{plural(count, 'match')}: {shorten(event.value, 60)}",
                         markup=False, timeout=2)
 
     def on_key(self, event: Any) -> None:
@@ -438,7 +442,7 @@ class MainScreen(Screen[None]):
                                           **fields)
         self.view.clear_selection()
         self._show_claims()
-        self._saved_note(saved, f"Claim tagged {label}: “{claim['quote'][:50]}”")
+        self._saved_note(saved, f"Claim tagged {label}: “{shorten(claim['quote'], 50)}”")
         return claim
 
     @on(ArticleView.Request)
@@ -589,7 +593,7 @@ class MainScreen(Screen[None]):
         before = len(session.pending)
         left = session.retry_pending()
         if left < before:
-            self.notify(f"Saved {before - left} claim change(s) that had failed.",
+            self.notify(f"Saved {plural(before - left, 'claim change')} that had failed.",
                         markup=False, timeout=3)
         self._update_status()
 

@@ -25,6 +25,7 @@ from reader.store.errors import StoreFileError
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, encode
 from reader.store.store import ARTICLES_DIR, INDEX_NAME, _index_problem
 from reader.text.sanitize import clean_line
+from reader.wording import plural, shorten
 
 __all__ = ["Finding", "RepairReport", "StoreReport", "check_store", "repair_store"]
 
@@ -98,7 +99,8 @@ def _read_json(path: Path) -> tuple[Tables | None, str]:
     except UnicodeDecodeError as exc:
         return None, f"not UTF-8 (byte {exc.start})"
     except (ValueError, RecursionError) as exc:
-        return None, f"not valid JSON ({clean_line(str(exc))[:120]}); truncated or hand-edited?"
+        reason = shorten(clean_line(str(exc)), 120)
+        return None, f"not valid JSON ({reason}); truncated or hand-edited?"
     return _shape(path, data)
 
 
@@ -171,12 +173,12 @@ def _claim_problems(
         and text[start:end] != quote
     ):
         errors.append(
-            f"quote {clean_line(quote)[:40]!r} does not match the text at {start}-{end} "
-            f"({clean_line(text[start:end])[:40]!r})"
+            f"quote {shorten(clean_line(quote), 40)!r} does not match the text at {start}-{end} "
+            f"({shorten(clean_line(text[start:end]), 40)!r})"
         )
     label = claim.get("label")
     if labels is not None and isinstance(label, str) and label not in labels:
-        warnings.append(f"unknown label {clean_line(label)[:60]!r} (kept and shown)")
+        warnings.append(f"unknown label {shorten(clean_line(label), 60)!r} (kept and shown)")
     return errors, warnings
 
 
@@ -456,7 +458,7 @@ def repair_store(root: Path, out: Path) -> RepairReport:
     AtomicJSONStorage(out / INDEX_NAME, backup=False).write(new_index)
     quarantine.write()
     if quarantine.lines:
-        say(f"{len(quarantine.lines)} record(s) kept in {out / QUARANTINE_NAME}")
+        say(f"{plural(len(quarantine.lines), 'record')} kept in {out / QUARANTINE_NAME}")
     return report
 
 
@@ -509,7 +511,7 @@ def _recover_index(root: Path, why: str, quarantine: _Quarantine, say: Any) -> T
             continue
         article_id = records[0].get("id") if isinstance(records[0].get("id"), str) else None
         digest = text_hash(text)
-        first = clean_line(text.strip().split("\n", 1)[0])[:80]
+        first = shorten(clean_line(text.strip().split("\n", 1)[0]), 80)
         articles[str(order + 1)] = {
             "id": article_id or digest, "title": first, "source": f"recovered:{entry.name}",
             "url": "", "date": "", "external_id": "", "meta": {}, "text_hash": digest,

@@ -22,6 +22,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from reader.records import SourceArticle
 from reader.text.decode import TextError, decode_bytes, normalize_newlines
 from reader.text.sanitize import clean_line, sanitize
+from reader.wording import plural
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -513,7 +514,8 @@ def _load_jsonl(data: bytes, path: Path, name: str, result: LoadResult) -> None:
         )
         loaded += 1
     if bad > MAX_ERRORS_PER_FILE:
-        result.errors.append(f"{name}: {bad - MAX_ERRORS_PER_FILE} more bad lines not shown")
+        result.errors.append(
+            f"{name}: {plural(bad - MAX_ERRORS_PER_FILE, 'more bad line')} not shown")
     if loaded == 0 and bad == 0:
         result.errors.append(f"{name}: empty file")
 

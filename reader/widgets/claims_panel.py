@@ -15,14 +15,14 @@ from textual.widgets import DataTable, Input, Static
 from reader.keys import bindings_for
 from reader.text.sanitize import clean_line
 from reader.widgets.styles import claim_colour
+from reader.wording import shorten
 
 QUOTE_CELLS = 28
 
 
 def quote_start(quote: str, cells: int = QUOTE_CELLS) -> str:
     """The start of a quote on one line."""
-    line = " ".join(clean_line(quote).split())
-    return line if len(line) <= cells else line[: cells - 1] + "…"
+    return shorten(clean_line(quote), cells)
 
 
 class ClaimsTable(DataTable[Any]):
