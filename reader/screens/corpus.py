@@ -28,6 +28,7 @@ from reader.corpus_stats import sparkline as make_sparkline
 from reader.records import VERDICTS, Entity
 from reader.session import OpenArticle, open_article_from_record
 from reader.text.sanitize import clean_line
+from reader.text.segment import paragraph_number
 from reader.wording import plural, shorten
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ class CorpusArticle:
     article: OpenArticle
     claims: list[dict[str, Any]]
     entities: list[Entity]
+    processed: bool = True
+    """Its entities were computed (this session or cached); False: not yet, none counted."""
 
     @property
     def item(self) -> CorpusItem:
@@ -177,7 +180,7 @@ def _entry(app: ReaderApp, article: OpenArticle,
     try:
         text = article.text
     except Exception:  # noqa: BLE001 - an unreadable article counts as empty
-        return CorpusArticle(article, [], [])
+        return CorpusArticle(article, [], [], processed=False)
     if article.id in memory_claims:
         claims = memory_claims[article.id]
     else:
@@ -192,7 +195,8 @@ def _entry(app: ReaderApp, article: OpenArticle,
         entities = app.displayed_entities(article, list(model or []))
     except (KeyError, OSError):
         entities = list(model or [])
-    return CorpusArticle(article, [dict(c) for c in claims], entities)
+    return CorpusArticle(article, [dict(c) for c in claims], entities,
+                         processed=model is not None)
 
 
 def _cell(value: object, style: str = "") -> Text:
@@ -345,6 +349,10 @@ class CorpusScreen(Screen[None]):
         summary.append(make_sparkline(values), style="bold")
         if per > 1:
             summary.append(f" ({plural(per, 'article')} per column)", style="dim")
+        waiting = sum(not entry.processed for entry in data.articles)
+        if waiting:  # their entities are not in the figures yet: say so
+            summary.append(f" · entities of {plural(waiting, 'article')} not computed yet, not "
+                           "counted (open them, or `reader ingest`)", style="bold")
         unreadable = len(self.reader_app.store.unreadable)
         if unreadable:  # their claims are not counted: say so
             summary.append(f" · {plural(unreadable, 'article file')} unreadable, not counted "
@@ -531,8 +539,9 @@ class CorpusScreen(Screen[None]):
 
 
 def _where(text: str, offset: int) -> str:
-    """Which paragraph (line) of its article an offset is in, e.g. `¶ 3`."""
-    return f"¶ {text.count(chr(10), 0, offset) + 1}"
+    """Which paragraph of its article an offset is in, e.g. `¶ 3` (as the reader shows
+    paragraphs: blank lines and hard-wrapped lines do not count)."""
+    return f"¶ {paragraph_number(text, offset)}"
 
 
 def _plain(sentence: str, hit: SearchHit, start: int, end: int) -> str:
