@@ -24,7 +24,10 @@ from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import Store
 from reader.text.sanitize import clean_line
+from reader.widgets import wide_cells
 from reader.wording import shorten
+
+wide_cells.apply()  # wide characters stay whole under notifications (see the module)
 
 NerFactory = Callable[[], Any]
 """Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
