@@ -108,6 +108,12 @@ def _upsert(table: dict[str, Any], record: dict[str, Any]) -> None:
     table[doc_id] = copy_tree(record)
 
 
+def span_key(claim: dict[str, Any]) -> tuple[int, int, str, str]:
+    """What makes an imported claim without a known id a duplicate: same span, label and
+    annotator."""
+    return (claim["start"], claim["end"], claim["label"], str(claim.get("annotator", "")))
+
+
 def _sort_key(claim: dict[str, Any]) -> tuple[int, int]:
     return (claim["start"], -claim["end"])
 
@@ -140,7 +146,9 @@ class _Pending:
     changed: bool = False
     text: str = ""
     ids: set[str] = field(default_factory=set)
-    spans: set[tuple[int, int, str]] = field(default_factory=set)
+    spans: set[tuple[int, int, str, str]] = field(default_factory=set)
+    """(start, end, label, annotator) of its claims: a span is a duplicate only within one
+    annotator (two analysts marking the same span are two claims)."""
     correction_ids: set[str] = field(default_factory=set)
     next_claim_doc: int = 0
     """The next free doc id in the claims table (0: not computed yet)."""
@@ -194,7 +202,7 @@ class Transaction:
             if isinstance(claim, dict) and isinstance(claim.get("id"), str):
                 pending.ids.add(claim["id"])
             if not validate_claim(claim, len(pending.text)):
-                pending.spans.add((claim["start"], claim["end"], claim["label"]))
+                pending.spans.add(span_key(claim))
         for corr in pending.tables.get("corrections", {}).values():
             if isinstance(corr, dict) and isinstance(corr.get("id"), str):
                 pending.correction_ids.add(corr["id"])
@@ -320,7 +328,7 @@ class Transaction:
         problems = validate_claim(claim, len(pending.text))
         if problems:
             raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
-        span = (claim["start"], claim["end"], claim["label"])
+        span = span_key(claim)
         if replace_older and claim["id"] in pending.ids and self._newer(pending, claim):
             return True
         if claim["id"] in pending.ids or span in pending.spans:
@@ -353,7 +361,7 @@ class Transaction:
             return False  # the same, or older: the stored one stays (timestamps are to the
             # second, so a different record stamped the same second is taken as the later)
         table[str(doc_id)] = copy_tree(claim)
-        pending.spans.add((claim["start"], claim["end"], claim["label"]))
+        pending.spans.add(span_key(claim))
         pending.changed = True
         self.claims_updated += 1
         return True
@@ -1053,6 +1061,33 @@ class Store:
             table[doc_id] = {**table.get(doc_id, {}), **copy_tree(fields)}
             self._write_index(tables)
 
+    # -- done marks -----------------------------------------------------------------------------
+
+    def done_marks(self) -> list[dict[str, Any]]:
+        """Who marked which article done: `{"type": "done", "article_id", "annotator", "at"}`."""
+        with self._mutex:
+            return [
+                {"type": "done", **{k: d[k] for k in DONE_FIELDS}}
+                for d in self._index.get("done", {}).values()
+                if _valid_done(d)
+            ]
+
+    def set_done(self, article_id: str, annotator: str, at: str | None) -> None:
+        """Mark an article done for one annotator (`at`: when), or unmark it (`at=None`).
+
+        One index write; the mark is kept per (article, annotator)."""
+        with self._mutex:
+            tables = self._index_copy()
+            table = tables.setdefault("done", {})
+            for doc_id, doc in list(table.items()):
+                if isinstance(doc, dict) and doc.get("article_id") == article_id \
+                        and doc.get("annotator") == annotator:
+                    del table[doc_id]
+            if at is not None:
+                table[_next_doc_id(table)] = {
+                    "article_id": article_id, "annotator": annotator, "at": at}
+            self._write_index(tables)
+
     # -- transactions ---------------------------------------------------------------------------
 
     def transaction(self) -> _TransactionContext:
@@ -1087,6 +1122,14 @@ class _TransactionContext:
                 self._tx.commit()
         finally:
             self._store._mutex.release()
+
+
+DONE_FIELDS = ("article_id", "annotator", "at")
+"""A done mark's fields, all strings."""
+
+
+def _valid_done(doc: object) -> bool:
+    return isinstance(doc, dict) and all(isinstance(doc.get(k), str) for k in DONE_FIELDS)
 
 
 def _remove(table: dict[str, Any], record_id: str) -> bool:

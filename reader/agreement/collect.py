@@ -1,0 +1,96 @@
+"""What agreement compares, read from a store: the annotators, the articles, their units."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from reader.agreement.units import Unit
+
+
+class StoreReader(Protocol):
+    """The read-only part of the store agreement needs."""
+
+    def articles(self) -> list[dict[str, Any]]: ...
+    def claims(self, article_id: str) -> list[dict[str, Any]]: ...
+    def text(self, article_id: str) -> str: ...
+    def done_marks(self) -> list[dict[str, Any]]: ...
+
+
+class NothingToCompare(Exception):
+    """Fewer than two annotators, or no article, to compare: the message says which."""
+
+
+@dataclass
+class Compared:
+    """The units of the compared annotators on the compared articles."""
+
+    annotators: list[str]
+    units: list[Unit] = field(default_factory=list)
+    lengths: dict[str, int] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def done_by(store: StoreReader) -> dict[str, set[str]]:
+    """Annotators who marked each article done."""
+    marks: dict[str, set[str]] = {}
+    for mark in store.done_marks():
+        marks.setdefault(str(mark["article_id"]), set()).add(str(mark["annotator"]))
+    return marks
+
+
+def collect(
+    store: StoreReader,
+    *,
+    annotators: Sequence[str] = (),
+    articles: Sequence[str] = (),
+    labels: Sequence[str] = (),
+    every_article: bool = False,
+    leave_out: Iterable[str] = (),
+) -> Compared:
+    """Read the units to compare; raises NothingToCompare with the reason."""
+    docs = [d for d in store.articles()
+            if not articles or any(str(d["id"]).startswith(p) for p in articles)]
+    if articles and not docs:
+        raise NothingToCompare(f"no article matches {', '.join(articles)}")
+    marks = done_by(store)
+    claims = {str(d["id"]): store.claims(str(d["id"])) for d in docs}
+    skip = set(leave_out)
+    names = list(annotators) or sorted(
+        {str(c.get("annotator", "")) for items in claims.values() for c in items}
+        | {a for ids in marks.values() for a in ids}
+    )
+    names = [n for n in names if n and n not in skip]
+    if len(names) < 2:
+        raise NothingToCompare(
+            "fewer than two annotators to compare" + (f" (only {names[0]})" if names else ""))
+    if every_article:
+        chosen = docs
+    else:
+        chosen = [d for d in docs if set(names) <= marks.get(str(d["id"]), set())]
+        if not chosen:
+            with_done = sorted({a for ids in marks.values() for a in ids} & set(names))
+            raise NothingToCompare(
+                f"no article was marked done by all of {', '.join(names)} "
+                f"(annotators with done articles: {', '.join(with_done) or 'none'}; "
+                "--all compares every article)")
+    result = Compared(annotators=names)
+    wanted_labels = set(labels)
+    for doc in chosen:
+        article_id = str(doc["id"])
+        result.lengths[article_id] = len(store.text(article_id))
+        result.titles[article_id] = str(doc.get("title", ""))
+        for claim in claims[article_id]:
+            unit = Unit.from_claim(claim)
+            if unit is None:
+                continue
+            if wanted_labels and unit.label not in wanted_labels:
+                continue
+            result.units.append(unit)
+    orphaned = sum(1 for d in chosen for c in claims[str(d["id"])]
+                   if c.get("status") == "orphaned" and c.get("annotator") in names)
+    if orphaned:
+        result.notes.append(f"{orphaned} orphaned claim(s) left out (their text is gone)")
+    return result
