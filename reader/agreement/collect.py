@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -13,8 +13,9 @@ class StoreReader(Protocol):
     """The read-only part of the store agreement needs."""
 
     def articles(self) -> list[dict[str, Any]]: ...
-    def claims(self, article_id: str) -> list[dict[str, Any]]: ...
-    def text(self, article_id: str) -> str: ...
+    def iter_texts_and_claims(
+        self, article_ids: Iterable[str]
+    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]]]]: ...
     def done_marks(self) -> list[dict[str, Any]]: ...
 
 
@@ -56,7 +57,12 @@ def collect(
     if articles and not docs:
         raise NothingToCompare(f"no article matches {', '.join(articles)}")
     marks = done_by(store)
-    claims = {str(d["id"]): store.claims(str(d["id"])) for d in docs}
+    claims: dict[str, list[dict[str, Any]]] = {}
+    lengths: dict[str, int] = {}
+    for doc, text, items in store.iter_texts_and_claims([str(d["id"]) for d in docs]):
+        claims[str(doc["id"])] = items
+        lengths[str(doc["id"])] = len(text)
+    docs = [d for d in docs if str(d["id"]) in claims]  # unreadable ones are the store's problems
     skip = set(leave_out)
     names = list(annotators) or sorted(
         {str(c.get("annotator", "")) for items in claims.values() for c in items}
@@ -80,7 +86,7 @@ def collect(
     wanted_labels = set(labels)
     for doc in chosen:
         article_id = str(doc["id"])
-        result.lengths[article_id] = len(store.text(article_id))
+        result.lengths[article_id] = lengths[article_id]
         result.titles[article_id] = str(doc.get("title", ""))
         for claim in claims[article_id]:
             unit = Unit.from_claim(claim)

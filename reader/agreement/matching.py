@@ -106,6 +106,6 @@ ZERO = SpanScore(0, 0, 0)
 
 def span_scores(a: list[Unit], b: list[Unit]) -> tuple[SpanScore, SpanScore, list[Match]]:
     """(exact score, overlap score, overlap matches) of B against A."""
-    exact = sum(1 for _ in match_exact(a, b))
     matches = match_spans(a, b)
+    exact = sum(1 for m in matches if m.exact)
     return (SpanScore(exact, len(a), len(b)), SpanScore(len(matches), len(a), len(b)), matches)

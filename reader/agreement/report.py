@@ -15,7 +15,14 @@ from typing import Any
 
 from reader.agreement.coefficients import cohen_kappa, fleiss_kappa, krippendorff_alpha
 from reader.agreement.matching import ZERO, Match, SpanScore, span_scores
-from reader.agreement.unitizing import UnitizingTally, partition, tally
+from reader.agreement.unitizing import (
+    EMPTY,
+    ArticleTally,
+    Partition,
+    UnitizingTally,
+    partition,
+    tally,
+)
 from reader.agreement.units import Unit, by_annotator
 
 NOT_JUDGEMENTS = ("unverified", "unverifiable")
@@ -106,7 +113,8 @@ def agreement(
             coded.setdefault(name, [])
         parts = {name: partition(coded[name], length) for name in names}
         self_overlap += sum(p.overlapped for p in parts.values())
-        article_tally = tally(parts)
+        sums = ArticleTally(parts)
+        article_tally = sums.of(names)
         overall.add(article_tally)
         article_pairs = []
         matches_by_pair: dict[tuple[str, str], list[Match]] = {}
@@ -120,19 +128,21 @@ def agreement(
             one = _PairData(exact=exact, overlap=overlap)
             one.add_matches(matches, scale)
             data.add_matches(matches, scale)
-            pair_tally = tally({a: parts[a], b: parts[b]})
+            pair_tally = sums.of([a, b])
             data.add_tally(pair_tally)
             one.add_tally(pair_tally)
             article_pairs.append(_pair_figures(pair, one, notes, f"article {article_id}", scale))
+        by_label = {name: _split_by_label(coded[name]) for name in names}
         for label in labels:
-            label_parts = {name: partition(coded[name], length, label) for name in names}
+            present = {name: by_label[name].get(label, []) for name in names}
             label_tallies.setdefault(label, UnitizingTally(coders=len(names))).add(
-                tally(label_parts))
+                tally({name: partition(present[name], length) for name in names})
+                if any(present.values()) else _empty_tally(names, length))
             for a, b in pairs:
-                la = [u for u in coded[a] if u.label == label]
-                lb = [u for u in coded[b] if u.label == label]
-                exact, overlap, _ = span_scores(la, lb)
-                label_pairs.setdefault(label, {}).setdefault((a, b), []).extend((exact, overlap))
+                if present[a] or present[b]:
+                    exact, overlap, _ = span_scores(present[a], present[b])
+                    label_pairs.setdefault(label, {}).setdefault((a, b), []).extend(
+                        (exact, overlap))
         groups = _groups(names, coded, matches_by_pair)
         groups_all.extend(groups)
         fleiss, alpha = _label_group_figures(groups, names)
@@ -148,10 +158,11 @@ def agreement(
         })
 
     fleiss, alpha = _label_group_figures(groups_all, names)
-    verdict_units: list[list[Hashable | None]] = [
-        [_judged(_one(group, name, "verdict") or "", scale) for name in names]
-        for group in groups_all if _is_clean(group)
-    ]
+    verdict_units: list[list[Hashable | None]] = []
+    for group in groups_all:
+        if _is_clean(group):
+            coded_verdicts = {u.annotator: u.verdict for u in group}
+            verdict_units.append([_judged(coded_verdicts.get(n, ""), scale) for n in names])
     verdict_alpha = krippendorff_alpha(verdict_units, "ordinal", scale)
     if self_overlap:
         notes.lines.append(
@@ -177,6 +188,19 @@ def agreement(
         "notes": notes.lines,
     }
     return report
+
+
+def _split_by_label(units: list[Unit]) -> dict[str, list[Unit]]:
+    split: dict[str, list[Unit]] = {}
+    for unit in units:
+        split.setdefault(unit.label, []).append(unit)
+    return split
+
+
+def _empty_tally(names: Sequence[str], length: int) -> UnitizingTally:
+    """The sums of an article where no one used the label: one empty segment per coder."""
+    return tally({name: Partition([(0, length, EMPTY)]) for name in names}) if length else \
+        UnitizingTally(coders=len(names))
 
 
 def _pair_figures(pair: tuple[str, str], data: _PairData, notes: _Notes, scope: str,
@@ -272,21 +296,16 @@ def _is_clean(group: list[Unit]) -> bool:
     return len({u.annotator for u in group}) == len(group)
 
 
-def _one(group: list[Unit], name: str, attribute: str) -> str | None:
-    for unit in group:
-        if unit.annotator == name:
-            return str(getattr(unit, attribute))
-    return None
-
-
 def _label_group_figures(
     groups: list[list[Unit]], names: Sequence[str]
 ) -> tuple[tuple[float | None, bool], tuple[float | None, bool]]:
     """(Fleiss' κ, empty?) over groups every annotator is in, (nominal α, empty?) over all."""
     clean = [g for g in groups if _is_clean(g)]
     full = [[u.label for u in g] for g in clean if len(g) == len(names)]
-    units: list[list[Hashable | None]] = [[_one(g, name, "label") for name in names]
-                                          for g in clean]
+    units: list[list[Hashable | None]] = []
+    for group in clean:
+        labels = {u.annotator: u.label for u in group}
+        units.append([labels.get(name) for name in names])
     alpha = krippendorff_alpha(units, "nominal")
     pairable = any(sum(v is not None for v in u) >= 2 for u in units)
     return (fleiss_kappa(full), not full), (alpha, not pairable)

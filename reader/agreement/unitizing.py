@@ -104,24 +104,52 @@ class UnitizingTally:
 
 def tally(partitions: Mapping[str, Partition]) -> UnitizingTally:
     """The α_u sums of one article, each coder's partition covering the same characters."""
-    coders = list(partitions)
-    result = UnitizingTally(coders=len(coders))
-    for part in partitions.values():
-        for start, end, tag in part.segments:
-            size = end - start
-            result.total += size
-            result.by_tag[tag] = result.by_tag.get(tag, 0.0) + size
-            result.square_by_tag[tag] = (
-                result.square_by_tag.get(tag, 0.0) + (size if tag == EMPTY else size * size)
-            )
-    if len(coders) < 2:
+    return ArticleTally(partitions).of(list(partitions))
+
+
+class ArticleTally:
+    """One article's α_u sums for any subset of its coders: each coder's segment sums and each
+    pair's shared characters are computed once (the overall figure and every pair's reuse them).
+    """
+
+    def __init__(self, partitions: Mapping[str, Partition]) -> None:
+        self._partitions = partitions
+        self._sums: dict[str, tuple[float, dict[str, float], dict[str, float]]] = {}
+        self._shared: dict[tuple[str, str], int] = {}
+        for name, part in partitions.items():
+            total = 0.0
+            by_tag: dict[str, float] = {}
+            squares: dict[str, float] = {}
+            for start, end, tag in part.segments:
+                size = end - start
+                total += size
+                by_tag[tag] = by_tag.get(tag, 0.0) + size
+                squares[tag] = squares.get(tag, 0.0) + (size if tag == EMPTY else size * size)
+            self._sums[name] = (total, by_tag, squares)
+
+    def shared(self, first: str, second: str) -> int:
+        """Characters the two coders gave the same tag."""
+        key = (first, second) if first <= second else (second, first)
+        if key not in self._shared:
+            self._shared[key] = _shared_same_tag(self._partitions[key[0]].segments,
+                                                 self._partitions[key[1]].segments)
+        return self._shared[key]
+
+    def of(self, coders: list[str]) -> UnitizingTally:
+        """The sums for these coders."""
+        result = UnitizingTally(coders=len(coders))
+        for name in coders:
+            total, by_tag, squares = self._sums[name]
+            result.total += total
+            for tag, value in by_tag.items():
+                result.by_tag[tag] = result.by_tag.get(tag, 0.0) + value
+            for tag, value in squares.items():
+                result.square_by_tag[tag] = result.square_by_tag.get(tag, 0.0) + value
+        if len(coders) >= 2:
+            same = sum(2 * self.shared(a, b)
+                       for i, a in enumerate(coders) for b in coders[i + 1 :])
+            result.observed_same = same / (len(coders) - 1)
         return result
-    same = 0.0
-    for i, first in enumerate(coders):
-        for second in coders[i + 1 :]:
-            same += 2 * _shared_same_tag(partitions[first].segments, partitions[second].segments)
-    result.observed_same = same / (len(coders) - 1)
-    return result
 
 
 def _shared_same_tag(a: list[tuple[int, int, str]], b: list[tuple[int, int, str]]) -> int:

@@ -87,7 +87,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         from reader.formats.base import json_line
 
-        out.write(json_line(report, indent=2) + "\n")
+        out.write(json_line(report) + "\n")
     elif args.format == "csv":
         write_csv(report, out)
     else:

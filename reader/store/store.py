@@ -840,6 +840,23 @@ class Store:
             for claim in claims:
                 yield doc, claim
 
+    def iter_texts_and_claims(
+        self, article_ids: Iterable[str]
+    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]]]]:
+        """(article, text, valid claims) per readable article: one read of each file, nothing
+        kept (for whole-store passes such as agreement)."""
+        for article_id in article_ids:
+            with self._mutex:
+                doc = self._doc(article_id)
+                if doc is None:
+                    continue
+                tables = self._article_tables(doc, keep=False)
+                if tables is None:
+                    continue
+                text = self._text_of(doc, tables)
+                claims = self._valid_claims(doc, tables)
+            yield doc, text, claims
+
     def _modify(self, article_id: str, change: Any) -> Any:
         """Apply `change(tables)` to an article file and write it; returns what change returned."""
         doc, tables = self._require_writable(article_id)
