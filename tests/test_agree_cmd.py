@@ -71,17 +71,24 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
                 store.save_claim(make_claim(article_id=doc["id"], text=article.text, start=start,
                                             end=end, label=label, verdict=verdict,
                                             annotator=name))
-        exported = reader("export", "--db", str(tmp / name), "--out", str(tmp / f"{name}.jsonl"),
-                          cwd=tmp)
+            store.set_done(doc["id"], name, "2026-12-06T05:00:00Z")
+        # ana and ben send whole-store dumps (done marks travel with them); cy sends jsonl
+        fmt = "jsonl" if name == "cy" else "store"
+        exported = reader("export", "--db", str(tmp / name), "--format", fmt,
+                          "--out", str(tmp / f"{name}.{fmt}.jsonl"), cwd=tmp)
         assert exported.returncode == 0, exported.stderr
     for name in CODINGS:
-        imported = reader("import", str(tmp / f"{name}.jsonl"), "--db", str(tmp / "team"), cwd=tmp)
+        fmt = "jsonl" if name == "cy" else "store"
+        imported = reader("import", str(tmp / f"{name}.{fmt}.jsonl"), "--db", str(tmp / "team"),
+                          cwd=tmp)
         assert imported.returncode == 0, imported.stderr
+        if fmt == "store":
+            assert "1 done mark(s) added" in imported.stderr
     with Store(tmp / "team") as store:
         article_id = store.articles()[0]["id"]
         assert len(store.claims(article_id)) == 14
-        for name in CODINGS:
-            store.set_done(article_id, name, "2026-12-06T05:00:00Z")
+        assert {m["annotator"] for m in store.done_marks(article_id)} == {"ana", "ben"}
+        store.set_done(article_id, "cy", "2026-12-06T05:00:00Z")
     return tmp / "team", article_id
 
 
@@ -181,3 +188,40 @@ def test_agree_writes_nothing_and_needs_two_annotators_with_done_articles(
     assert none.returncode == 2 and none.stderr.count("\n") == 1
     assert "no article was marked done by all of ana, ben" in none.stderr
     assert reader("agree", "--db", str(tmp_path / "s"), "--all", cwd=tmp_path).returncode == 0
+
+
+def test_done_marks_travel_in_the_store_format_and_unmark(merged: tuple[Path, str],
+                                                         tmp_path: Path) -> None:
+    db, article_id = merged
+    out = tmp_path / "team.jsonl"
+    assert reader("export", "--db", str(db), "--format", "store", "--out", str(out),
+                  cwd=tmp_path).returncode == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    done = [line for line in lines if line["type"] == "done"]
+    assert {(d["article_id"], d["annotator"]) for d in done} == {
+        (article_id, name) for name in CODINGS}
+    again = reader("import", str(out), "--db", str(tmp_path / "copy"), cwd=tmp_path)
+    assert "3 done mark(s) added" in again.stderr
+    twice = reader("import", str(out), "--db", str(tmp_path / "copy"), cwd=tmp_path)
+    assert "done mark" not in twice.stderr
+    with Store(tmp_path / "copy") as store:
+        store.set_done(article_id, "ben", None)
+        assert {m["annotator"] for m in store.done_marks(article_id)} == {"ana", "cy"}
+    result = reader("agree", "--db", str(tmp_path / "copy"), cwd=tmp_path)
+    assert result.returncode == 2 and "no article was marked done by all of" in result.stderr
+
+
+def test_db_check_names_a_broken_done_mark(tmp_path: Path) -> None:
+    article = load_paths([SAMPLE]).articles[0]
+    with Store(tmp_path / "s") as store:
+        doc = store.add_article(article).article
+        store.set_done(doc["id"], "ana", "2026-12-06T05:00:00Z")
+    path = next((tmp_path / "s" / "articles").glob("*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["done"]["1"]["at"] = 5
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = reader("db", "check", "--db", str(tmp_path / "s"), cwd=tmp_path)
+    assert result.returncode != 0
+    assert "done mark without string 'annotator' and 'at'" in result.stdout + result.stderr
+    with Store(tmp_path / "s", readonly=True) as store:
+        assert store.done_marks(doc["id"]) == []

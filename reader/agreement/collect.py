@@ -15,8 +15,7 @@ class StoreReader(Protocol):
     def articles(self) -> list[dict[str, Any]]: ...
     def iter_texts_and_claims(
         self, article_ids: Iterable[str]
-    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]]]]: ...
-    def done_marks(self) -> list[dict[str, Any]]: ...
+    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]], list[str]]]: ...
 
 
 class NothingToCompare(Exception):
@@ -34,14 +33,6 @@ class Compared:
     notes: list[str] = field(default_factory=list)
 
 
-def done_by(store: StoreReader) -> dict[str, set[str]]:
-    """Annotators who marked each article done."""
-    marks: dict[str, set[str]] = {}
-    for mark in store.done_marks():
-        marks.setdefault(str(mark["article_id"]), set()).add(str(mark["annotator"]))
-    return marks
-
-
 def collect(
     store: StoreReader,
     *,
@@ -56,12 +47,13 @@ def collect(
             if not articles or any(str(d["id"]).startswith(p) for p in articles)]
     if articles and not docs:
         raise NothingToCompare(f"no article matches {', '.join(articles)}")
-    marks = done_by(store)
+    marks: dict[str, set[str]] = {}
     claims: dict[str, list[dict[str, Any]]] = {}
     lengths: dict[str, int] = {}
-    for doc, text, items in store.iter_texts_and_claims([str(d["id"]) for d in docs]):
+    for doc, text, items, done in store.iter_texts_and_claims([str(d["id"]) for d in docs]):
         claims[str(doc["id"])] = items
         lengths[str(doc["id"])] = len(text)
+        marks[str(doc["id"])] = set(done)
     docs = [d for d in docs if str(d["id"]) in claims]  # unreadable ones are the store's problems
     skip = set(leave_out)
     names = list(annotators) or sorted(

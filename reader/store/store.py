@@ -366,6 +366,18 @@ class Transaction:
         self.claims_updated += 1
         return True
 
+    def add_done(self, article_id: str, annotator: str, at: str) -> bool:
+        """Add a done mark (an import); False if that annotator's mark is there already (the
+        stored one stays)."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault("done", {})
+        if any(isinstance(d, dict) and d.get("annotator") == annotator for d in table.values()):
+            return False
+        table[_next_doc_id(table)] = {"annotator": annotator, "at": at}
+        pending.changed = True
+        return True
+
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool:
         """Add an entity correction; False if one with its id is already there."""
         if not isinstance(corr.get("id"), str):
@@ -842,9 +854,9 @@ class Store:
 
     def iter_texts_and_claims(
         self, article_ids: Iterable[str]
-    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]]]]:
-        """(article, text, valid claims) per readable article: one read of each file, nothing
-        kept (for whole-store passes such as agreement)."""
+    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]], list[str]]]:
+        """(article, text, valid claims, annotators who marked it done) per readable article:
+        one read of each file, nothing kept (for whole-store passes such as agreement)."""
         for article_id in article_ids:
             with self._mutex:
                 doc = self._doc(article_id)
@@ -855,7 +867,9 @@ class Store:
                     continue
                 text = self._text_of(doc, tables)
                 claims = self._valid_claims(doc, tables)
-            yield doc, text, claims
+                done = sorted({d["annotator"] for d in tables.get("done", {}).values()
+                               if _valid_done(d)})
+            yield doc, text, claims, done
 
     def _modify(self, article_id: str, change: Any) -> Any:
         """Apply `change(tables)` to an article file and write it; returns what change returned."""
@@ -923,6 +937,33 @@ class Store:
                         self._article_path(doc), f"{table} #{doc_id}: not a record; skipped"
                     )
             return records
+
+    def done_marks(self, article_id: str) -> list[dict[str, Any]]:
+        """Who marked the article done: `{"article_id", "annotator", "at"}` records."""
+        return [
+            {"article_id": article_id, "annotator": d["annotator"], "at": d["at"]}
+            for d in self._records(article_id, "done")
+            if _valid_done(d)
+        ]
+
+    def set_done(self, article_id: str, annotator: str, at: str | None) -> None:
+        """Mark the article done for one annotator (`at`: when), or unmark it (`at=None`).
+
+        One write of the article's own file, like a claim save."""
+        with self._mutex:
+            self._check_writable(self.root / ARTICLES_DIR)
+
+            def change(t: Tables) -> bool:
+                table = t.setdefault("done", {})
+                before = dict(table)
+                for doc_id, doc in list(table.items()):
+                    if isinstance(doc, dict) and doc.get("annotator") == annotator:
+                        del table[doc_id]
+                if at is not None:
+                    table[_next_doc_id(table)] = {"annotator": annotator, "at": at}
+                return table != before
+
+            self._modify(article_id, change)
 
     def corrections(self, article_id: str) -> list[dict[str, Any]]:
         """The article's entity corrections."""
@@ -1078,33 +1119,6 @@ class Store:
             table[doc_id] = {**table.get(doc_id, {}), **copy_tree(fields)}
             self._write_index(tables)
 
-    # -- done marks -----------------------------------------------------------------------------
-
-    def done_marks(self) -> list[dict[str, Any]]:
-        """Who marked which article done: `{"type": "done", "article_id", "annotator", "at"}`."""
-        with self._mutex:
-            return [
-                {"type": "done", **{k: d[k] for k in DONE_FIELDS}}
-                for d in self._index.get("done", {}).values()
-                if _valid_done(d)
-            ]
-
-    def set_done(self, article_id: str, annotator: str, at: str | None) -> None:
-        """Mark an article done for one annotator (`at`: when), or unmark it (`at=None`).
-
-        One index write; the mark is kept per (article, annotator)."""
-        with self._mutex:
-            tables = self._index_copy()
-            table = tables.setdefault("done", {})
-            for doc_id, doc in list(table.items()):
-                if isinstance(doc, dict) and doc.get("article_id") == article_id \
-                        and doc.get("annotator") == annotator:
-                    del table[doc_id]
-            if at is not None:
-                table[_next_doc_id(table)] = {
-                    "article_id": article_id, "annotator": annotator, "at": at}
-            self._write_index(tables)
-
     # -- transactions ---------------------------------------------------------------------------
 
     def transaction(self) -> _TransactionContext:
@@ -1141,12 +1155,9 @@ class _TransactionContext:
             self._store._mutex.release()
 
 
-DONE_FIELDS = ("article_id", "annotator", "at")
-"""A done mark's fields, all strings."""
-
-
 def _valid_done(doc: object) -> bool:
-    return isinstance(doc, dict) and all(isinstance(doc.get(k), str) for k in DONE_FIELDS)
+    """A done mark in an article file: `{"annotator", "at"}`, both strings."""
+    return isinstance(doc, dict) and all(isinstance(doc.get(k), str) for k in ("annotator", "at"))
 
 
 def _remove(table: dict[str, Any], record_id: str) -> bool:
