@@ -163,6 +163,15 @@ def table(report: dict[str, Any]) -> str:
         lines.append("per label: " + "; ".join(
             f"{clean_line(item['label'])} α_u {_figure(item['span_alpha_u'])}"
             for item in report["per_label"]))
-    lines.append(f"disagreements: {len(report['disagreements'])}")
+    lines.append(f"disagreements: {len(report['disagreements'])}"
+                 + (" (the first 20)" if len(report["disagreements"]) > 20 else ""))
+    for item in report["disagreements"][:20]:
+        who = ", ".join(
+            f"{clean_line(c['annotator'])}: {clean_line(c['label'])}/{clean_line(c['verdict'])}"
+            for c in item["claims"])
+        missing = f"; not marked by {', '.join(map(clean_line, item['missing']))}" \
+            if item["missing"] else ""
+        lines.append(f"  {clean_line(item['article_id'])[:15]} {item['start']}-{item['end']} "
+                     f"{'+'.join(item['kinds'])}: {who}{missing}")
     lines += [f"note: {clean_line(note)}" for note in report["notes"]]
     return "\n".join(lines) + "\n"
