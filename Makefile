@@ -24,6 +24,9 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# The independent unitizing-alpha implementation the tests cross-check against; --no-deps
+	# because its metadata caps numpy < 2 and pytest < 8, which its code does not need.
+	$(BIN)/python -m pip install --quiet --no-deps 'krippendorff-unitized-alpha==0.1.0'
 	touch $(RUN_STAMP) $(TEST_STAMP)
 
 run: $(RUN_STAMP)

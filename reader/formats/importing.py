@@ -75,6 +75,8 @@ class ImportReport:
     """Articles read from the source file a claim file names (they were not in the store)."""
     reanchored: int = 0
     """Claims found at other offsets (by their quote and context): the text had changed."""
+    done_added: int = 0
+    """Done marks added (store dumps)."""
 
     def summary(self) -> str:
         """One line for the user."""
@@ -85,6 +87,8 @@ class ImportReport:
             extra += f"; {plural(self.from_source, 'article')} read from their source files"
         if self.reanchored:
             extra += f"; {plural(self.reanchored, 'claim')} re-anchored in changed text"
+        if self.done_added:
+            extra += f"; {plural(self.done_added, 'done mark')} added"
         return (
             f"{self.name} ({self.fmt}): {plural(self.articles, 'article')}, "
             f"{self.articles_added} new; "
@@ -101,6 +105,7 @@ class TransactionLike(Protocol):
 
     def add_claim(self, claim: dict[str, Any], *, replace_older: bool = False) -> bool: ...
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool: ...
+    def add_done(self, article_id: str, annotator: str, at: str) -> bool: ...
 
 
 class StoreLike(Protocol):
@@ -275,6 +280,8 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
             continue
         report.added += int(added)
         report.present += int(not added)
+    for mark in doc.done:
+        report.done_added += int(ctx.tx.add_done(article_id, mark["annotator"], mark["at"]))
 
 
 def _same(offset: int) -> int:
