@@ -60,7 +60,7 @@ def build_parser(for_help: bool = True) -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files (.txt .md .html .jsonl) or folders; none: reopen the store's articles "
+        help="files (.txt .md .html .jsonl .pdf) or folders; none: reopen the store's articles "
         "(the sample article when the store is empty)",
     )
     parser.add_argument("--db", metavar="DIR", help="the store folder")

@@ -313,6 +313,7 @@ class MainScreen(Screen[None]):
         parts = [
             f"{self.index + 1}/{len(app.articles)}",
             f"{view.position_percent}%",
+            *_page_part(self.article.meta, view.cursor),
             f"{len(view.entities)} entities",
             f"{len(app.session.claims(self.article))} claims",
         ]
@@ -645,3 +646,11 @@ def _stamp(source: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
+
+
+def _page_part(meta: dict[str, Any], cursor: int) -> list[str]:
+    """`p. 3/12` for an article from a PDF (the page at the cursor), else nothing."""
+    from reader.text.pages import page_at, page_starts
+
+    starts = page_starts(meta)
+    return [f"p. {page_at(starts, cursor)}/{len(starts)}"] if starts else []
