@@ -110,12 +110,18 @@ def prestart_ner(args: argparse.Namespace) -> Any:
     """Start the NER workers first of all, before the files, the store and the UI load:
     importing spaCy and loading the model is the slowest step of a launch. The launch hands
     them to its NER service, or ends them when the article on screen has cached entities.
-    Imports only what starting a process needs (no spaCy)."""
-    from reader.nlp.models import default_model, model_installed
+    Without `--model` they import spaCy and wait until the launch knows the first article's
+    language (`EarlyWorkers.load`), so no pipeline loads in vain; the language detector
+    loads meanwhile. Imports only what starting a process needs (no spaCy)."""
+    from reader.nlp.models import model_installed
 
-    name = args.model or default_model()
-    if not name or not model_installed(name):
+    name = args.model
+    if name and not model_installed(name):
         return None
+    if not name and args.paths:  # the language of new files decides the pipeline
+        from reader.nlp.language import warm_up
+
+        warm_up()
     size = 0
     for path in args.paths:
         try:

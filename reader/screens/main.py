@@ -237,9 +237,9 @@ class MainScreen(Screen[None]):
 
     def _start_ner(self, article: OpenArticle) -> None:
         app = self.reader_app
-        backend = app.ner_backend(len(article.text))
+        backend = app.ner_backend(len(article.text), article)
         if backend is None:
-            self.ner_note = app.ner_unavailable
+            self.ner_note = app.article_model(article)[1] or app.ner_unavailable
             self._update_status()
             return
         job = backend.submit(article.text)
@@ -273,7 +273,7 @@ class MainScreen(Screen[None]):
                       total: int, finished: bool) -> None:
         if finished:
             self._jobs.pop(article.id, None)
-            found = f"{len(entities)} found by {self.reader_app.model_label}"
+            found = f"{len(entities)} found by {self.reader_app.model_label_for(article)}"
             self._set_entities(article, entities, found)
             self._refresh_articles()
         elif article is self.article:

@@ -24,7 +24,14 @@ from types import TracebackType
 from typing import Any
 
 from reader.claims import iso_now, validate_claim
-from reader.records import CLAIM_SCHEMA, Entity, SourceArticle, text_hash
+from reader.records import (
+    CLAIM_SCHEMA,
+    Entity,
+    SourceArticle,
+    entity_from,
+    entity_row,
+    text_hash,
+)
 from reader.store.anchoring import reanchor
 from reader.store.errors import (
     StoreFileError,
@@ -990,7 +997,7 @@ class Store:
                 version,
             ):
                 try:
-                    return [Entity(int(s), int(e), str(lab)) for s, e, lab in doc["entities"]]
+                    return [entity_from(item) for item in doc["entities"]]
                 except (TypeError, ValueError, KeyError):
                     return None
         return None
@@ -1019,7 +1026,7 @@ class Store:
                         "text_hash": digest,
                         "model": model,
                         "version": version,
-                        "entities": [[e.start, e.end, e.label] for e in entities],
+                        "entities": [entity_row(e) for e in entities],
                     }
                     key = (digest, model, version)
                     doc_id = next(
