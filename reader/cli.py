@@ -118,7 +118,7 @@ def prestart_ner(args: argparse.Namespace) -> Any:
     name = args.model
     if name and not model_installed(name):
         return None
-    if not name and args.paths:  # the language of new files decides the pipeline
+    if not name:  # the first article's language decides the pipeline
         from reader.nlp.language import warm_up
 
         warm_up()
