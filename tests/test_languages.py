@@ -114,6 +114,10 @@ async def test_chinese_article_has_no_entities_and_says_why(tmp_path: Path) -> N
         await pilot.pause()
         assert "no pipeline for Chinese (zh)" in _status(app)
         assert app.screen.query_one("#article").entities == []
+        from reader.widgets.entities_panel import EntitiesTree
+
+        panel = app.screen.query_one(EntitiesTree)
+        assert "no pipeline for Chinese (zh)" in str(panel.root.children[0].label)
         await pilot.press("q")
 
 

@@ -240,6 +240,8 @@ class MainScreen(Screen[None]):
         backend = app.ner_backend(len(article.text), article)
         if backend is None:
             self.ner_note = app.article_model(article)[1] or app.ner_unavailable
+            if article is self.article:  # the panel says why, not that entities will come
+                self.query_one(EntitiesTree).show([], article.text, self.ner_note)
             self._update_status()
             return
         job = backend.submit(article.text)
