@@ -205,10 +205,20 @@ class ReaderApp(App[None]):
             self._model_keys[model] = found
         return found
 
-    def cache_key(self, article: OpenArticle) -> tuple[str, str]:
-        """The entity cache's `(model, version)` for this article; `("", "")` for none."""
+    def cache_key(self, article: OpenArticle, detect: bool = True) -> tuple[str, str]:
+        """The entity cache's `(model, version)` for this article; `("", "")` for none.
+        `detect=False` (the corpus view, over every article): an article whose language is
+        not known yet is looked up under the default model (what `reader ingest` caches),
+        rather than detecting and recording a thousand languages at once."""
         if not self.per_language:
             return self.model_key, self.model_version
+        if not detect and article.id not in self._pipelines and not isinstance(
+            article.meta.get("language"), str
+        ):
+            from reader.nlp.models import default_model
+
+            fallback = default_model()
+            return self._key_of(fallback) if fallback else ("", "")
         model, _why = self.article_model(article)
         return self._key_of(model) if model else ("", "")
 

@@ -133,3 +133,23 @@ async def test_model_option_wins_over_the_language(tmp_path: Path, tiny_model_pa
         if app._ner is not None:
             app._ner.close()
         app.store.close()
+
+
+def test_language_is_detected_once_per_article_and_recorded(tmp_path: Path) -> None:
+    from reader.nlp.models import model_key
+
+    db = tmp_path / "db"
+    app = build_app(_args(db, LANGS / "zh.txt", LANGS / "en.txt"))
+    try:
+        assert app._services == {}  # Chinese first: nothing to start
+        zh, en = app.articles
+        assert zh.meta["language"] == "zh" and "language" not in en.meta
+        # the corpus view looks every article up without detecting (default model's cache)
+        assert app.cache_key(en, detect=False) == model_key(default_model() or "")
+        assert "language" not in en.meta
+        assert app.article_model(en) == (default_model(), "")
+        assert en.meta["language"] == "en"
+    finally:
+        app.store.close()
+    with Store(db, readonly=True) as store:
+        assert {r["meta"]["language"] for r in store.articles()} == {"zh", "en"}

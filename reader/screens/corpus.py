@@ -185,7 +185,7 @@ def _entry(app: ReaderApp, article: OpenArticle,
         except (KeyError, OSError):
             claims = []
     model = app.entities.get(article.id)
-    key, version = app.cache_key(article)
+    key, version = app.cache_key(article, detect=False)
     if model is None and key:
         model = app.store.cached_entities(text_hash(text), key, version)
     try:
