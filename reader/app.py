@@ -153,8 +153,12 @@ class ReaderApp(App[None]):
         model, _why = self.article_model(article)
         if model is None:
             return "no model"
+        from reader.nlp.language import language_name
+
         _key, version = self._key_of(model)
-        return f"{Path(model).name} {version}".strip()
+        language = article.meta.get("language")
+        read = f" for {language_name(language)}" if isinstance(language, str) and language else ""
+        return f"{Path(model).name} {version}".strip() + read
 
     # -- languages ----------------------------------------------------------------------------
     def article_language(self, article: OpenArticle) -> str:

@@ -86,7 +86,7 @@ async def test_french_article_gets_normalised_entities_from_fr_core_news_sm(
     assert service.pids == [pid] and early.workers == []
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: "found by" in _status(app), timeout=120)
-        assert "found by fr_core_news_sm 3.8.0" in _status(app)
+        assert "found by fr_core_news_sm 3.8.0 for French" in _status(app)
         article = app.articles[0]
         entities = app.entities[article.id]
         found = {(article.text[e.start:e.end], e.label, e.model_label) for e in entities}
