@@ -103,6 +103,7 @@ def test_join_lines_keeps_real_hyphens() -> None:
     assert join_lines(["North-", "East"]) == "North-East"
     assert join_lines(["soft\u00ad", "Hyphen"]) == "softHyphen"
     assert join_lines(["year 2020-", "2021"]) == "year 2020- 2021"
+    assert join_lines(["Copyright (cid:13) 2001"]) == "Copyright \ufffd 2001"
 
 
 def test_span_pages() -> None:

@@ -55,6 +55,8 @@ class PdfText:
 
 _HYPHEN_END = re.compile(r"(?<=[^\W\d_])[-\u00ad]$")
 _SPACES = re.compile(r"[ \t]+")
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+"""pdfminer's stand-in for a glyph the font maps to no character: shown as U+FFFD."""
 
 
 def join_lines(lines: list[str]) -> str:
@@ -64,7 +66,7 @@ def join_lines(lines: list[str]) -> str:
     dropped."""
     out = ""
     for raw in lines:
-        line = _SPACES.sub(" ", raw).strip()
+        line = _UNMAPPED.sub("\ufffd", _SPACES.sub(" ", raw)).strip()
         if not line:
             continue
         if out and _HYPHEN_END.search(out):
