@@ -25,7 +25,8 @@ MODULES = (
     "p09_big_store",
     "p10_export_import",
     "p11_memory",
-    "p12_pdf_language",
+    "p12_agree",
+    "p13_pdf_language",
 )
 
 

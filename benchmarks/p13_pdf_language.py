@@ -1,4 +1,4 @@
-"""P12: opening a PDF (parse in the limited subprocess) and detecting an article's language.
+"""P13: opening a PDF (parse in the limited subprocess) and detecting an article's language.
 
 PDF: `reader.text.pdf.parse_pdf` on tests/fixtures/pdf/report.pdf (3 pages), median of RUNS,
 against the bare library in this process (`pdfminer.high_level.extract_text`, no subprocess,
@@ -40,8 +40,8 @@ def _pdf_rows() -> list[Row]:
         extract_text(str(PDF))
         bare.append(time.perf_counter() - start)
     figure, base = statistics.median(ours), statistics.median(bare)
-    say(f"  P12 pdf: ours {[round(t, 3) for t in ours]} s, bare {[round(t, 3) for t in bare]} s")
-    return [Row("P12a", f"open a {pages}-page PDF (parse in a limited subprocess)", figure, "s",
+    say(f"  P13 pdf: ours {[round(t, 3) for t in ours]} s, bare {[round(t, 3) for t in bare]} s")
+    return [Row("P13a", f"open a {pages}-page PDF (parse in a limited subprocess)", figure, "s",
                 "abs", 2.0, baseline=base,
                 baseline_what="pdfminer extract_text in-process (no subprocess)",
                 note=f"median of {RUNS}; the difference is the worker's start-up")]
@@ -66,7 +66,7 @@ def _language_rows() -> list[Row]:
             if found != path.stem:
                 wrong.append(f"{path.stem}:{len(sample)}->{found or '?'}")
     figure = percentile(times, 95)
-    return [Row("P12b", "detect an article's language (p95)", figure, "ms", "abs", 20.0,
+    return [Row("P13b", "detect an article's language (p95)", figure, "ms", "abs", 20.0,
                 note=f"{len(times)} texts, {len(wrong)} wrong {wrong}; detector load "
                 f"{load:.2f} s in a fresh process (unpacked copy; ~1.5 s the first time)")]
 
