@@ -81,8 +81,8 @@ def test_parse_is_limited_in_time_and_memory() -> None:
     data = REPORT.read_bytes()
     with pytest.raises(PdfError, match="longer than"):
         parse_pdf(data, timeout=0.05)
-    with pytest.raises(PdfError):  # 40 MiB: the interpreter cannot even import pdfminer
-        parse_pdf(data, memory=40 * 2**20)
+    with pytest.raises(PdfError, match="needs more than 8 MiB|parser stopped"):
+        parse_pdf(data, memory=8 * 2**20)  # below what the interpreter already maps
     assert parse_pdf(data).pages[0] == 0  # and the defaults parse it
 
 

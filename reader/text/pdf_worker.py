@@ -104,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--cpu", type=int, default=0, help="CPU-time limit in seconds")
     options = args.parse_args(argv)
     data = sys.stdin.buffer.read()
+    import pdfminer.converter  # noqa: F401 - imported before the limit: it caps parsing only
+    import pdfminer.pdfinterp  # noqa: F401
+
     _limit(options.memory, options.cpu)
     try:
         return parse(data)
