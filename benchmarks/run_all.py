@@ -26,6 +26,7 @@ MODULES = (
     "p10_export_import",
     "p11_memory",
     "p12_agree",
+    "p14_team_sync",
 )
 
 

@@ -201,10 +201,8 @@ def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
     for first in range(0, len(todo), BATCH):
         batch = todo[first : first + BATCH]
         with conn.transaction():
-            for item in batch:
-                outcome = _push_one(conn, item)
-                if outcome is not None:
-                    back.append((item, outcome))
+            for item, outcome in _push_batch(conn, batch):
+                back.append((item, outcome))
         for item in batch:
             if item.body is None:
                 state.known.pop(item.key, None)
@@ -215,26 +213,63 @@ def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
         _take_back(store, state, back, report)
 
 
+_UPDATE = ("UPDATE reader_records SET body = %s, updated = %s, deleted = %s "
+           "WHERE kind = %s AND annotator = %s AND id = %s AND updated <= %s")
+_INSERT = ("INSERT INTO reader_records (kind, annotator, id, article_id, updated, deleted, body) "
+           "VALUES (%s, %s, %s, %s, %s, false, %s) ON CONFLICT DO NOTHING")
+
+
+def _push_batch(conn: Any, batch: list[Local]) -> list[tuple[Local, dict[str, Any]]]:
+    """Write a batch in two pipelined rounds (updates, then inserts of what was not there);
+    the few records neither took are looked at one by one. Returns what the server kept."""
+    import psycopg
+
+    updated = _many(conn, _UPDATE, [(_encode(i.body), i.updated, i.body is None, i.kind,
+                                     i.annotator, i.id, i.updated) for i in batch])
+    missing = [i for i, n in zip(batch, updated, strict=True) if n != 1]
+    inserts = [i for i in missing if i.body is not None]
+    try:
+        with conn.transaction():
+            inserted = _many(conn, _INSERT, [(i.kind, i.annotator, i.id, i.article_id,
+                                              i.updated, _encode(i.body)) for i in inserts])
+        taken = {id(i) for i, n in zip(inserts, inserted, strict=True) if n == 1}
+    except psycopg.errors.InsufficientPrivilege:
+        taken = set()  # one was refused: decide each on its own below
+    kept = []
+    for item in missing:
+        if id(item) in taken:
+            continue
+        outcome = _push_one(conn, item)
+        if outcome is not None:
+            kept.append((item, outcome))
+    return kept
+
+
+def _many(conn: Any, query: str, params: list[tuple[Any, ...]]) -> list[int]:
+    """Run one statement for each parameter tuple in a single pipelined round trip; how many
+    rows each touched."""
+    if not params:
+        return []
+    cursor = conn.cursor()
+    cursor.executemany(query + " RETURNING 1", params, returning=True)
+    counts = []
+    while True:
+        counts.append(len(cursor.fetchall()))
+        if not cursor.nextset():
+            break
+    return counts
+
+
 def _push_one(conn: Any, item: Local) -> dict[str, Any] | None:
     """Write one record; None when the server took it, else the server's row (kept)."""
     import psycopg
 
     body = _encode(item.body)
-    deleted = item.body is None
-    cursor = conn.execute(
-        "UPDATE reader_records SET body = %s, updated = %s, deleted = %s "
-        "WHERE kind = %s AND annotator = %s AND id = %s AND updated <= %s",
-        (body, item.updated, deleted, item.kind, item.annotator, item.id, item.updated))
-    if cursor.rowcount == 1:
-        return None
-    if not deleted:
+    if item.body is not None:
         try:
             with conn.transaction():
-                cursor = conn.execute(
-                    "INSERT INTO reader_records (kind, annotator, id, article_id, updated, "
-                    "deleted, body) VALUES (%s, %s, %s, %s, %s, false, %s) "
-                    "ON CONFLICT DO NOTHING",
-                    (item.kind, item.annotator, item.id, item.article_id, item.updated, body))
+                cursor = conn.execute(_INSERT, (item.kind, item.annotator, item.id,
+                                                item.article_id, item.updated, body))
             if cursor.rowcount == 1:
                 return None
         except psycopg.errors.InsufficientPrivilege:
@@ -315,11 +350,11 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
     finally:
         conn.isolation_level = None
     report.articles_pulled = len(article_rows)
-    report.pulled = sum(1 for r in rows if not r[5])
-    report.deletions_pulled = sum(1 for r in rows if r[5])
     if dry_run:
         report.pulled = sum(1 for r in rows if not r[5] and state.known.get(
-            record_key(r[0], r[1], r[2])) != fingerprint(json.loads(r[6])))
+            record_key(r[0], r[1], r[2])) != fingerprint(_clean(json.loads(r[6]))))
+        report.deletions_pulled = sum(1 for r in rows if r[5] and record_key(r[0], r[1], r[2])
+                                      in state.known)
         return
     applied = 0
     with store.transaction() as tx:
@@ -336,11 +371,15 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
             server_body = None if deleted or body is None else _clean(json.loads(body))
             if server_body is not None and state.known.get(key) == fingerprint(server_body):
                 continue  # already the same on both sides (our own push coming back)
+            if server_body is None and key not in state.known and deleted:
+                continue  # a deletion of something this store never had
             _apply(tx, kind, record_id, article_id, annotator, server_body, report)
             if server_body is None:
                 state.known.pop(key, None)
+                report.deletions_pulled += 1
             else:
                 state.known[key] = fingerprint(server_body)
+                report.pulled += 1
             applied += 1
     state.articles.extend(local_ids | {a[0] for a in article_rows})
     state.watermark = new_watermark
