@@ -1,9 +1,9 @@
-"""P13: ten analyst processes each sync 10,000 claims into one PostgreSQL server at once (the
+"""P14: ten analyst processes each sync 10,000 claims into one PostgreSQL server at once (the
 server then holds 100,000); then each analyst pulls all 100,000. Wall times of both phases.
 
 The server is pgserver's PostgreSQL 16 on this machine (unix socket), started here. Each
 analyst's store holds the benchmark corpus's first 100 articles with 100 claims on each.
-`python -m benchmarks.p13_team_sync [ANALYSTS] [CLAIMS_PER_ANALYST]` runs a smaller version.
+`python -m benchmarks.p14_team_sync [ANALYSTS] [CLAIMS_PER_ANALYST]` runs a smaller version.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def run(analysts: int = 10, claims: int = 10_000) -> list[Row]:
             subprocess.run([READER, "server", "add-analyst", name, "--server", base],
                            check=True, env=bench_env(), capture_output=True)
             _store(home / name, name, articles, per_article)
-        say(f"  P13: {analysts} stores of {per_article * len(articles)} claims built")
+        say(f"  P14: {analysts} stores of {per_article * len(articles)} claims built")
 
         def url(name: str) -> str:
             return re.sub(r"://[^@/]*@", f"://{name}@", base, count=1)
@@ -84,7 +84,7 @@ def run(analysts: int = 10, claims: int = 10_000) -> list[Row]:
 
         with Store(home / names[0], readonly=True) as store:
             local = sum(1 for _ in store.iter_claims())
-        say(f"  P13: push {push:.1f} s (server holds {held}), pull {pull:.1f} s "
+        say(f"  P14: push {push:.1f} s (server holds {held}), pull {pull:.1f} s "
             f"({local} claims in each store)")
     finally:
         server.cleanup()
@@ -92,9 +92,9 @@ def run(analysts: int = 10, claims: int = 10_000) -> list[Row]:
     total = analysts * per_article * len(articles)
     note = f"{analysts} processes at once; server holds {held}; each store then {local}"
     return [
-        Row("P13p", f"{analysts} analysts push {total // analysts} claims each at once", push,
+        Row("P14p", f"{analysts} analysts push {total // analysts} claims each at once", push,
             "s", "abs", 120.0, note=note, details={"held": held}),
-        Row("P13q", f"{analysts} analysts each pull all {total} claims at once", pull, "s",
+        Row("P14q", f"{analysts} analysts each pull all {total} claims at once", pull, "s",
             "abs", 120.0, note=note, details={"local": local}),
     ]
 
