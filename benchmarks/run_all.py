@@ -27,6 +27,7 @@ MODULES = (
     "p11_memory",
     "p12_agree",
     "p13_pdf_language",
+    "p14_team_sync",
 )
 
 

@@ -22,6 +22,8 @@ sub-commands (reader NAME --help for each):
   ingest    run NER over a corpus ahead of time, so every article opens instantly
   suggest   print suggested claims as JSON lines
   agree     inter-annotator agreement: span F1, unitizing alpha, kappa, disagreements
+  sync      push my claims to the team server and pull the others'
+  server    set up the team's PostgreSQL server: init, add-analyst, remove-analyst
   db        check (or repair a copy of) the store
 
 A file whose name is a sub-command opens as ./NAME (e.g. `reader ./export`).
