@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.claims import default_annotator
+from reader.team.state import synced_identity
 from reader.config import ConfigError, load_taxonomy
 from reader.paths import resolve_store, sample_article
 from reader.records import SourceArticle
@@ -183,7 +184,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         articles=articles,
         start_index=start_index,
         taxonomy=taxonomy,
-        annotator=args.annotator or default_annotator(),
+        annotator=args.annotator or synced_identity(store_root) or default_annotator(),
         model=model,
         ner_factory=ner_factory,
         ner_service=ner_service,

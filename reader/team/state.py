@@ -71,3 +71,12 @@ class SyncState:
         if (self.server, self.role) != (server, role):
             self.server, self.role = server, role
             self.watermark, self.known, self.articles = "", {}, []
+
+
+def synced_identity(root: Path) -> str:
+    """The role a store was synced as ('' if never): the analyst's identity in the app, so new
+    claims carry the name the server knows them by."""
+    try:
+        return SyncState.load(root).role
+    except Exception:  # noqa: BLE001 - an unreadable sync.json must not stop the app opening
+        return ""
