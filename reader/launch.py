@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from reader.claims import default_annotator
-from reader.team.state import synced_identity
 from reader.config import ConfigError, load_taxonomy
 from reader.paths import resolve_store, sample_article
 from reader.records import SourceArticle
 from reader.session import OpenArticle, open_article_from_record, open_article_from_source
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import AddResult, Store
+from reader.team.state import synced_identity
 from reader.text.loading import load_paths
 from reader.text.sanitize import clean_line
 
