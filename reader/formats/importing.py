@@ -226,7 +226,7 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
         if found is None:
             why = (
                 f"article {clean_line(doc.article_id)[:80]} is not in the store and its "
-                f"source {clean_line(doc.source)[:80]!r} cannot be read"
+                f"source {_tail(clean_line(doc.source), 80)!r} cannot be read"
                 + (" (no line of it has the article's text)" if "#" in doc.source else "")
             )
             report.skipped.append(
@@ -296,6 +296,11 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
 
 def _same(offset: int) -> int:
     return offset
+
+
+def _tail(text: str, size: int) -> str:
+    """The end of a long path (its file name and line number are what tell)."""
+    return text if len(text) <= size else "…" + text[-(size - 1):]
 
 
 def _claim_name(span: ImportSpan) -> str:
