@@ -175,6 +175,7 @@ def _claim_spans(claims: Iterable[Mapping[str, Any]]) -> list[ExportSpan]:
             str(c.get("label") or ""),
             str(c.get("note") or ""),
             str(c.get("id") or ""),
+            str(c.get("annotator") or ""),
         )
         for c in claims
         if c.get("status", "anchored") == "anchored"

@@ -450,7 +450,7 @@ def _import_span(
                     start=start,
                     end=end,
                     label=label,
-                    annotator=ctx.annotator,
+                    annotator=clean_line(span.annotator).strip() or ctx.annotator,
                     note=sanitize(span.note),
                 )
             # a record of our own that says when it was updated may replace an older version
