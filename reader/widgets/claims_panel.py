@@ -25,6 +25,14 @@ def quote_start(quote: str, cells: int = QUOTE_CELLS) -> str:
     return line if len(line) <= cells else line[: cells - 1] + "…"
 
 
+def _speaker_cell(claim: dict[str, Any]) -> Text:
+    """The speaker; a guessed one (not confirmed in the claim form) is marked `?` and dim."""
+    speaker = clean_line(str(claim.get("speaker") or ""))
+    if not speaker or claim.get("speaker_confirmed") is True:
+        return Text(speaker)
+    return Text.assemble((speaker, "dim italic"), ("?", "bold"), (" guessed", "dim"))
+
+
 class ClaimsTable(DataTable[Any]):
     """A table of claims; keys act on the claim in the cursor row."""
 
@@ -137,7 +145,7 @@ class ClaimsPanel(Vertical):
             Text(label, Style(color=colour, bold=True)),
             Text(quote_start(str(claim.get("quote", "")))),
             Text(clean_line(str(claim.get("verdict", "")))),
-            Text(clean_line(str(claim.get("speaker") or ""))),
+            _speaker_cell(claim),
         )
 
     def select(self, claim_id: str) -> None:
