@@ -194,3 +194,39 @@ def test_readme_does_not_promise_google_display() -> None:
     section = readme.split("### claimreview", 1)[1].split("\n### ", 1)[0]
     assert "June 2025" in section and "retired" in section
     assert "rich result" not in readme.replace(section, "")
+
+
+async def test_export_dialog_has_the_same_choice(tmp_path: Path, tiny_nlp: Any) -> None:
+    from textual.widgets import Select
+
+    from reader.screens.export_dialog import ExportDialog
+    from tests.apphelpers import SAMPLE, make_app, wait_for
+
+    db = tmp_path / "db"
+    app = make_app(db, [SAMPLE], tiny_nlp)
+
+    def notes() -> str:
+        return "\n".join(str(m.message) for m in app._notifications)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s", "1", "ctrl+e")  # one claim, unverified
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        app.screen.query_one("#export-format", Select).value = "claimreview"
+        assert app.screen.query_one("#export-reviewed", Select).value == "reviewed"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "left out as unverified" in notes())
+        assert "1 claim left out as unverified (choose all claims)" in notes()
+        [first] = list((db / "exports").glob("*.jsonl"))
+        assert first.read_text("utf-8") == ""
+        first.unlink()
+        app.clear_notifications()
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        app.screen.query_one("#export-format", Select).value = "claimreview"
+        app.screen.query_one("#export-reviewed", Select).value = "all"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Exported claimreview" in notes())
+        await wait_for(pilot, lambda: "missing url, author" in notes())  # no [publisher]
+    [second] = list((db / "exports").glob("*.jsonl"))
+    [record] = [json.loads(line) for line in second.read_text("utf-8").splitlines()]
+    assert record["reviewRating"]["alternateName"] == "unverified"
