@@ -50,6 +50,8 @@ async def test_quick_tag_is_guessed_until_the_form_confirms_it(tmp_path: Path, t
         await pilot.press("f3")
         await pilot.pause()
         assert "guessed" in speaker_cell(app)
+        count = str(app.screen.query_one("#claims-count").render())
+        assert "1 speaker guessed" in count
         app.screen.query_one(ArticleView).move_to(claim["start"])
         app.screen.query_one(ArticleView).focus()
         await pilot.press("c")
@@ -61,6 +63,7 @@ async def test_quick_tag_is_guessed_until_the_form_confirms_it(tmp_path: Path, t
         assert claim["speaker"] == "the two Ministers" and claim["speaker_confirmed"] is True
         await pilot.pause()
         assert speaker_cell(app) == "the two Ministers"
+        assert "guessed" not in str(app.screen.query_one("#claims-count").render())
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, ClaimForm))
         assert not app.screen.query("#form-speaker-guessed")

@@ -136,6 +136,10 @@ class ClaimsPanel(Vertical):
             summary += f" shown of {total}"
         if orphaned:
             summary += f" · {orphaned} orphaned"
+        guessed = sum(1 for c in self._claims
+                      if c.get("speaker") and c.get("speaker_confirmed") is not True)
+        if guessed:  # the speaker column may be off the narrow panel: say it here too
+            summary += f" · {guessed} speaker{'s' if guessed != 1 else ''} guessed"
         self.query_one("#claims-count", Static).update(Text(summary))
 
     def _cells(self, claim: dict[str, Any]) -> tuple[Text, Text, Text, Text]:
