@@ -358,7 +358,7 @@ def _from_source(
     if not doc.source:
         return None
     file_part, mark, line_part = doc.source.rpartition("#")
-    corpus_line = bool(mark) and line_part.isdigit() and Path(file_part).suffix == ".jsonl"
+    corpus_line = bool(mark) and line_part.isdigit() and Path(file_part).suffix.lower() == ".jsonl"
     if "#" in doc.source and not corpus_line:
         return None  # not a file of its own (an import)
     given = Path(file_part if corpus_line else doc.source)
