@@ -87,9 +87,25 @@ def resolve_speaker(
                                       if speaker.strip() else "")
 
 
+def _quoted(text: str, para_start: int, window_start: int, window_end: int) -> bool:
+    """Whether the claim's sentences are (part of) a quotation: they hold a quotation mark,
+    or a quotation opened earlier in the paragraph is still open."""
+    if any(mark in text[window_start:window_end] for mark in "“”\""):
+        return True
+    before = text[para_start:window_start]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
 def _suggest(text: str, entities: list[Entity], start: int, end: int) -> str:
     para_start, para_end = _paragraph(text, start)
     para_end = max(para_end, _paragraph(text, max(start, end - 1))[1])
+    sentences = Sentences(text)
+    window_start = sentences.span_at(start)[0]
+    window_end = sentences.span_at(max(start, end - 1))[1]
+    if not _quoted(text, para_start, window_start, window_end):
+        # the writer's own sentence: whoever is quoted elsewhere in the paragraph did not say
+        # it, so only its own sentence can name a speaker
+        return _in_sentence(text, entities, window_start, window_end)
     named = _named_speaker(text, entities, para_start, para_end)
     if named:
         return named
@@ -103,9 +119,12 @@ def _suggest(text: str, entities: list[Entity], start: int, end: int) -> str:
             if named:
                 return named
             back = prev_start - 1
-    sentences = Sentences(text)
-    window_start = sentences.span_at(start)[0]
-    window_end = sentences.span_at(max(start, end - 1))[1]
+    return _in_sentence(text, entities, window_start, window_end)
+
+
+def _in_sentence(text: str, entities: list[Entity], window_start: int, window_end: int) -> str:
+    """A speaker named in the claim's own sentences: next to a reporting verb, else the first
+    person named."""
     candidates = [
         e for e in entities
         if e.label in SPEAKER_LABELS and window_start <= e.start and e.end <= window_end

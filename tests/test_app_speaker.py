@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader.claims import make_claim
 from reader.formats import csv_format
+from reader.records import Entity
 from reader.screens.claim_form import ClaimForm
 from reader.speakers import PRONOUNS, named_speaker, resolve_speaker, suggest_speaker
 from reader.store.store import Store
@@ -108,3 +109,16 @@ def test_csv_has_the_speaker_confirmed_column() -> None:
     csv_format.write([(article, c) for c in claims], out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["speaker_confirmed"] for r in rows] == ["true", "false"]
+
+
+def test_the_writers_own_sentence_is_not_given_the_quoted_speaker() -> None:
+    text = ("“Prices will rise,” said Jane Doe. The ministry raised tariffs twice this year, "
+            "to 12%.\nNext paragraph.")
+    entities = [Entity(text.index("Jane Doe"), text.index("Jane Doe") + 8, "PERSON")]
+    own = text.index("The ministry")
+    assert suggest_speaker(text, entities, own, text.index("12%") + 3) == ""
+    assert suggest_speaker(text, entities, 1, 18) == "Jane Doe"  # the quote itself
+    long_quote = "“We will win. We are strong. We stay,” Jane Doe said."
+    people = [Entity(long_quote.index("Jane"), long_quote.index("Jane") + 8, "PERSON")]
+    middle = long_quote.index("We are strong")
+    assert suggest_speaker(long_quote, people, middle, middle + 13) == "Jane Doe"
