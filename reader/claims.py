@@ -172,6 +172,8 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
         problems.append("empty 'id'")
     if "schema" in claim and not _is_int(claim["schema"]):
         problems.append("'schema' is not an integer")
+    elif claim_schema_of(claim) > CLAIM_SCHEMA:  # never stored: its file would be refused
+        problems.append(f"schema {claim['schema']} is newer than this reader's ({CLAIM_SCHEMA})")
     if "speaker_confirmed" in claim and not isinstance(claim["speaker_confirmed"], bool):
         problems.append("'speaker_confirmed' is not true or false")
     if "checkworthy" in claim and not (

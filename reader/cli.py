@@ -22,6 +22,8 @@ sub-commands (reader NAME --help for each):
   ingest    run NER over a corpus ahead of time, so every article opens instantly
   suggest   print suggested claims as JSON lines
   agree     inter-annotator agreement: span F1, unitizing alpha, kappa, disagreements
+  sync      push my claims to the team server and pull the others'
+  server    set up the team's PostgreSQL server: init, add-analyst, remove-analyst
   db        check (or repair a copy of) the store
 
 A file whose name is a sub-command opens as ./NAME (e.g. `reader ./export`).
@@ -61,7 +63,7 @@ def build_parser(for_help: bool = True) -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files (.txt .md .html .jsonl) or folders; none: reopen the store's articles "
+        help="files (.txt .md .html .jsonl .pdf) or folders; none: reopen the store's articles "
         "(the sample article when the store is empty)",
     )
     parser.add_argument("--db", metavar="DIR", help="the store folder")
@@ -111,12 +113,18 @@ def prestart_ner(args: argparse.Namespace) -> Any:
     """Start the NER workers first of all, before the files, the store and the UI load:
     importing spaCy and loading the model is the slowest step of a launch. The launch hands
     them to its NER service, or ends them when the article on screen has cached entities.
-    Imports only what starting a process needs (no spaCy)."""
-    from reader.nlp.models import default_model, model_installed
+    Without `--model` they import spaCy and wait until the launch knows the first article's
+    language (`EarlyWorkers.load`), so no pipeline loads in vain; the language detector
+    loads meanwhile. Imports only what starting a process needs (no spaCy)."""
+    from reader.nlp.models import model_installed
 
-    name = args.model or default_model()
-    if not name or not model_installed(name):
+    name = args.model
+    if name and not model_installed(name):
         return None
+    if not name:  # the first article's language decides the pipeline
+        from reader.nlp.language import warm_up
+
+        warm_up()
     size = 0
     for path in args.paths:
         try:

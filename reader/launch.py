@@ -160,12 +160,20 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         store.close()
         raise LaunchError("nothing to open")
     ner_service = None
+    per_language = False
     if ner_factory is not None:
         model, model_problem = getattr(args, "model", None) or "test-model", ""
-    else:
+    elif args.model:  # --model wins over the article's language
         model, model_problem = choose_model(args.model)
         if model is not None:
             ner_service = start_ner_early(store, articles[start_index], model, early_ner)
+    else:
+        model, model_problem, per_language = None, "", True
+    from reader.nlp.language import load_language_table
+
+    language_table, problem = load_language_table(store_root)
+    if problem:
+        notices.append(problem)
     # what the store found wrong while opening and loading; the main screen tells the rest
     notices.extend(f"{problem.path}: {problem.message}" for problem in store.problems)
     from reader.app import ReaderApp
@@ -181,8 +189,20 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         ner_service=ner_service,
         notices=notices,
         model_problem=model_problem,
+        per_language=per_language,
+        language_table=language_table,
     )
     app.problems_told = len(store.problems)  # the notices above tell those
+    if app.per_language:  # the first article's language, before its pipeline loads
+        first = articles[start_index]
+        pipeline, _why = app.article_model(first)
+        if pipeline is None:
+            if early_ner is not None:
+                early_ner.close()
+        else:
+            service = start_ner_early(store, first, pipeline, early_ner)
+            if service is not None:
+                app._services[pipeline] = service
     return app
 
 

@@ -130,6 +130,9 @@ class Entity(NamedTuple):
     start: int
     end: int
     label: str
+    """OntoNotes names (PERSON, ORG, GPE, LOC, ...): see `reader.nlp.models.normalise_label`."""
+    model_label: str = ""
+    """The pipeline's own label where it differs from `label` (French `PER`), else ``."""
 
     def text_in(self, text: str) -> str:
         """The entity's surface text in `text`."""
@@ -158,6 +161,23 @@ class SourceArticle:
     def text_hash(self) -> str:
         """`sha256:` of the normalised text; the article's id when it first enters the store."""
         return text_hash(self.text)
+
+
+def entity_from(item: Any) -> Entity:
+    """An entity from `[start, end, label]` or `[start, end, label, model_label]` (the
+    worker's replies, the entity cache); raises ValueError/TypeError on anything else."""
+    if not isinstance(item, list | tuple) or len(item) not in (3, 4):
+        raise ValueError("an entity is [start, end, label] or [start, end, label, model_label]")
+    model_label = str(item[3]) if len(item) == 4 else ""
+    return Entity(int(item[0]), int(item[1]), str(item[2]), model_label)
+
+
+def entity_row(entity: Entity) -> list[Any]:
+    """`[start, end, label]`, with `model_label` fourth when it has one."""
+    row: list[Any] = [entity.start, entity.end, entity.label]
+    if entity.model_label:
+        row.append(entity.model_label)
+    return row
 
 
 def text_hash(text: str) -> str:

@@ -82,6 +82,9 @@ def test_old_records_upgrade_and_validate() -> None:
     assert validate_claim(broken, len(TEXT)) == ["missing field 'speaker_confirmed'"]
     assert validate_claim({**new, "speaker_confirmed": "yes"}, len(TEXT)) == [
         "'speaker_confirmed' is not true or false"]
+    newer = {**new, "schema": CLAIM_SCHEMA + 1}  # no store path writes it (save, put, import)
+    assert validate_claim(newer, len(TEXT)) == [
+        f"schema {CLAIM_SCHEMA + 1} is newer than this reader's ({CLAIM_SCHEMA})"]
 
 
 def test_a_store_of_schema_1_loads_with_the_default(tmp_path: Path) -> None:

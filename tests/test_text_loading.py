@@ -171,10 +171,10 @@ def test_binary_file(tmp_path: Path) -> None:
 
 
 def test_unsupported_suffix_given_explicitly(tmp_path: Path) -> None:
-    path = write(tmp_path / "report.pdf", b"%PDF-1.4")
+    path = write(tmp_path / "report.docx", b"PK\x03\x04")
     result = load_paths([path])
     assert len(result.errors) == 1
-    assert result.errors[0].startswith(f"{path}: unsupported file type .pdf")
+    assert result.errors[0].startswith(f"{path}: unsupported file type .docx")
 
 
 def test_too_large_file_names_the_limit(tmp_path: Path) -> None:
@@ -265,7 +265,7 @@ def test_folder_sorted_skips_store_and_hidden(tmp_path: Path) -> None:
     write(root / "annotations" / "index.txt", "store, not an article")
     write(root / ".git" / "notes.txt", "git internals")
     write(root / "photo.png", b"\x89PNG\x00")
-    write(root / "skip.pdf", b"%PDF")
+    write(root / "skip.docx", b"PK\x03\x04")
     write(root / "z.jsonl", '{"text": "Z1."}\n{"text": "Z2."}\n')
     result = load_paths([root], skip=root / "annotations")
     assert result.errors == []
@@ -297,7 +297,7 @@ def test_hostile_file_name_is_cleaned_in_errors(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"} == SUPPORTED_SUFFIXES
+    assert {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".pdf"} == SUPPORTED_SUFFIXES
 
 
 # --- HTML ------------------------------------------------------------------------------------

@@ -238,9 +238,11 @@ class MainScreen(Screen[None]):
 
     def _start_ner(self, article: OpenArticle) -> None:
         app = self.reader_app
-        backend = app.ner_backend(len(article.text))
+        backend = app.ner_backend(len(article.text), article)
         if backend is None:
-            self.ner_note = app.ner_unavailable
+            self.ner_note = app.article_model(article)[1] or app.ner_unavailable
+            if article is self.article:  # the panel says why, not that entities will come
+                self.query_one(EntitiesTree).show([], article.text, self.ner_note)
             self._update_status()
             return
         job = backend.submit(article.text)
@@ -274,7 +276,7 @@ class MainScreen(Screen[None]):
                       total: int, finished: bool) -> None:
         if finished:
             self._jobs.pop(article.id, None)
-            found = f"{len(entities)} found by {self.reader_app.model_label}"
+            found = f"{len(entities)} found by {self.reader_app.model_label_for(article)}"
             self._set_entities(article, entities, found)
             self._refresh_articles()
         elif article is self.article:
@@ -314,6 +316,7 @@ class MainScreen(Screen[None]):
         parts = [
             f"{self.index + 1}/{len(app.articles)}",
             f"{view.position_percent}%",
+            *_page_part(self.article.meta, view.cursor),
             f"{len(view.entities)} entities",
             f"{len(app.session.claims(self.article))} claims",
         ]
@@ -665,3 +668,11 @@ def _stamp(source: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
+
+
+def _page_part(meta: dict[str, Any], cursor: int) -> list[str]:
+    """`p. 3/12` for an article from a PDF (the page at the cursor), else nothing."""
+    from reader.text.pages import page_at, page_starts
+
+    starts = page_starts(meta)
+    return [f"p. {page_at(starts, cursor)}/{len(starts)}"] if starts else []

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
+    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".pdf"}
 )
 """File name suffixes (lower case) the reader loads."""
 
@@ -161,6 +161,14 @@ def _load_one(path: Path, name: str, result: LoadResult) -> None:
         suffix = path.suffix.lower()
         if suffix == ".jsonl":
             _load_jsonl(data, path, name, result)
+            return
+        if suffix == ".pdf":  # parsed in a limited subprocess (reader/text/pdf.py)
+            from reader.text.pdf import PdfError, pdf_article
+
+            try:
+                result.articles.append(pdf_article(data, path, name))
+            except PdfError as exc:
+                raise _FileError(str(exc)) from None
             return
         text = decode_bytes(data)
         if suffix in (".html", ".htm"):
