@@ -18,7 +18,7 @@ from reader.formats.base import (
     json_line,
     json_objects,
 )
-from reader.records import CLAIM_FIELDS
+from reader.records import CLAIM_FIELDS, CLAIM_FIELDS_ADDED
 from reader.text.pages import span_pages
 
 __all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "claim_line", "load_schema", "parse", "write"]
@@ -40,6 +40,7 @@ _DEFAULTS: dict[str, Any] = {
     "tags": [],
     "entities": [],
     "status": "anchored",
+    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
 }
 
 

@@ -20,6 +20,7 @@ from reader.records import Entity
 from reader.screens.claim_form import ClaimForm, ClaimFormData
 from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
+from reader.speakers import resolve_speaker
 from reader.store.errors import StoreError
 from reader.text.sanitize import clean_line
 from reader.widgets.article_view import ArticleView, Overlay
@@ -433,8 +434,14 @@ class MainScreen(Screen[None]):
     def _create(self, start: int, end: int, label: str, **fields: Any) -> dict[str, Any]:
         app = self.reader_app
         article = self.article
-        if not fields.get("speaker"):
-            fields["speaker"] = app.suggest_speaker(article, self._entities_here(), start, end)
+        if "speaker_confirmed" not in fields:  # a quick tag or an accepted suggestion: the
+            fields["speaker_confirmed"] = False  # speaker is a guess until the form confirms it
+            given = str(fields.get("speaker") or "")
+            fields["speaker"] = (
+                resolve_speaker(given, article.text, self._entities_here(), start, end)
+                if given.strip()
+                else app.suggest_speaker(article, self._entities_here(), start, end)
+            )
         claim, saved = app.session.create(article, start, end, label, self._entities_here(),
                                           **fields)
         self.view.clear_selection()
@@ -483,6 +490,7 @@ class MainScreen(Screen[None]):
             verdict=str(claim.get("verdict", "unverified")),
             verdicts=taxonomy.verdicts,
             speaker=str(claim.get("speaker") or ""),
+            speaker_confirmed=claim.get("speaker_confirmed") is True,
             speakers=speakers,
             checkworthy=claim.get("checkworthy"),
             note=str(claim.get("note") or ""),

@@ -19,7 +19,14 @@ from typing import Any
 
 from reader.claims import iso_now, quote_selectors, validate_claim
 from reader.config import ConfigError, load_taxonomy
-from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, VERDICTS, text_hash
+from reader.records import (
+    CLAIM_FIELDS,
+    CLAIM_FIELDS_ADDED,
+    CLAIM_SCHEMA,
+    VERDICTS,
+    text_hash,
+    upgrade_claim,
+)
 from reader.store.anchoring import reanchor
 from reader.store.errors import StoreFileError
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, encode
@@ -306,6 +313,7 @@ _DEFAULTS: dict[str, Any] = {
     "entities": [],
     "annotator": "unknown",
     "status": "anchored",
+    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
 }
 _TEXT_FIELDS = ("label", "speaker", "verdict", "note", "annotator")
 
@@ -549,7 +557,7 @@ def _repair_article(
             report.quarantined += 1
             say(f"{where}: not a record; quarantined")
             continue
-        fixed = dict(claim)
+        fixed = upgrade_claim(claim)  # an older record gets the newer fields' defaults
         changes = _coerce(fixed, article.doc["id"], text, now)
         if fixed["id"] in ids:
             if ids[fixed["id"]] == fixed:

@@ -25,12 +25,13 @@ from typing import Any
 
 from reader.claims import iso_now, validate_claim
 from reader.records import (
-    CLAIM_SCHEMA,
+    ARTICLE_SCHEMA,
     Entity,
     SourceArticle,
     entity_from,
     entity_row,
     text_hash,
+    upgrade_claim,
 )
 from reader.store.anchoring import reanchor
 from reader.store.errors import (
@@ -266,7 +267,7 @@ class Transaction:
         record = {
             k: v for k, v in article_table.get(doc_id, {}).items() if k not in ("text", "text_z")
         }
-        record.update({"id": article_id, "schema": CLAIM_SCHEMA, "text_hash": digest})
+        record.update({"id": article_id, "schema": ARTICLE_SCHEMA, "text_hash": digest})
         record.update(encode_text(text))
         article_table[doc_id] = record
         pending.text = text
@@ -313,7 +314,7 @@ class Transaction:
             "added": iso_now(),
             "order": 0,
         }
-        record = {"id": digest, "schema": CLAIM_SCHEMA, "text_hash": digest}
+        record = {"id": digest, "schema": ARTICLE_SCHEMA, "text_hash": digest}
         record.update(encode_text(src.text))
         tables: Tables = {"article": {"1": record}, "claims": {}, "corrections": {}, "rejected": {}}
         pending = _Pending(doc=doc, tables=tables, new=True, changed=True, text=src.text)
@@ -868,7 +869,7 @@ class Store:
                 label = claim.get("id", f"#{doc_id}") if isinstance(claim, dict) else f"#{doc_id}"
                 self._problem(path, f"claim {label!r}: {'; '.join(problems)}; skipped")
             else:
-                good.append(claim)
+                good.append(upgrade_claim(claim))  # an older record gets the newer fields
         good.sort(key=_sort_key)
         return good
 

@@ -508,6 +508,7 @@ def _load_jsonl(data: bytes, path: Path, name: str, result: LoadResult) -> None:
         meta_field = record.get("meta")
         meta: dict[str, Any] = dict(meta_field) if isinstance(meta_field, dict) else {}
         meta.setdefault("format", "jsonl")
+        meta.setdefault("path", _absolute(path))  # the corpus file: an import reads it again
         result.articles.append(
             SourceArticle(
                 title=_clean_title(_scalar(record.get("title"))) or clean_line(f"{stem} #{lineno}"),
