@@ -22,6 +22,7 @@ sub-commands (reader NAME --help for each):
   ingest    run NER over a corpus ahead of time, so every article opens instantly
   suggest   print suggested claims as JSON lines
   db        check (or repair a copy of) the store
+  snapshot  list the raw snapshots of a web page, export one byte for byte
 
 A file whose name is a sub-command opens as ./NAME (e.g. `reader ./export`).
 
@@ -60,9 +61,12 @@ def build_parser(for_help: bool = True) -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files (.txt .md .html .jsonl) or folders; none: reopen the store's articles "
-        "(the sample article when the store is empty)",
+        help="files (.txt .md .html .jsonl), folders or http(s) URLs (fetched once, then "
+        "opened from the stored snapshot); none: reopen the store's articles (the sample "
+        "article when the store is empty)",
     )
+    parser.add_argument("--refresh", action="store_true",
+                        help="fetch the URLs given again (the old snapshots are kept)")
     parser.add_argument("--db", metavar="DIR", help="the store folder")
     parser.add_argument("--model", metavar="NAME",
                         help="an installed spaCy pipeline (package name or path); default: "
@@ -118,6 +122,8 @@ def prestart_ner(args: argparse.Namespace) -> Any:
         return None
     size = 0
     for path in args.paths:
+        if "://" in path:
+            continue  # a URL: fetched later
         try:
             info = os.stat(path)
         except OSError:

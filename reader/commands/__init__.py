@@ -4,7 +4,7 @@ Messages go to standard error; standard output carries data only. Exit status 2 
 input or an unreadable store.
 """
 
-SUBCOMMANDS: tuple[str, ...] = ("export", "import", "ingest", "suggest", "db")
+SUBCOMMANDS: tuple[str, ...] = ("export", "import", "ingest", "suggest", "db", "snapshot")
 """Names that `reader NAME ...` dispatches to `reader.commands.<module>`; a file with one of
 these names is opened as `./NAME`."""
 
@@ -14,4 +14,5 @@ MODULES: dict[str, str] = {
     "ingest": "reader.commands.ingest_cmd",
     "suggest": "reader.commands.suggest_cmd",
     "db": "reader.commands.db_cmd",
+    "snapshot": "reader.commands.snapshot_cmd",
 }
