@@ -4,6 +4,7 @@ only in the page, and a page whose content the test changes (for --refresh)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -49,10 +50,8 @@ def _handler(served: Served) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (timed out)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)  # unless the client gave up (timed out)
 
         def _redirect(self, status: int, location: str) -> None:
             self._send(status, b"", headers={"Location": location})
