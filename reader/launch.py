@@ -192,7 +192,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
 
 def split_urls(paths: list[str]) -> tuple[list[str], list[str]]:
     """(files and folders, URLs) among the command line's paths."""
-    from reader.web.fetch import is_url
+    from reader.web import is_url
 
     urls = [p for p in paths if is_url(p)]
     return [p for p in paths if not is_url(p)], urls

@@ -97,8 +97,11 @@ def test_too_many_elements_is_refused() -> None:
 def test_plain_text_start_does_not_import_the_extractor() -> None:
     code = (
         "import sys; from reader.text.loading import load_paths; "
+        "from reader.launch import split_urls; "
         "r = load_paths(['reader/data/eu-korea-joint-statement.txt']); assert r.articles; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('trafilatura', 'lxml')))"
+        "assert split_urls(['a.txt']) == (['a.txt'], []); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('trafilatura', 'lxml')"
+        " or m in ('reader.web.fetch', 'http.client', 'ssl')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).parent.parent)

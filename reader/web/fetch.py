@@ -21,6 +21,7 @@ from email.message import Message
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from reader import __version__
+from reader.web import is_url
 from reader.web.settings import WebSettings
 
 __all__ = ["USER_AGENT", "FetchError", "Fetched", "fetch", "is_url", "without_fragment"]
@@ -34,7 +35,6 @@ USER_AGENT = (
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 CHUNK = 64 * 1024
-_URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
 
@@ -58,11 +58,6 @@ class Fetched:
     """When the body was received (UTC, ISO 8601)."""
     redirects: list[dict[str, object]] = field(default_factory=list)
     """Each hop: {"status", "from", "to"}."""
-
-
-def is_url(text: str) -> bool:
-    """Whether a command-line argument is meant as a URL (`scheme://...`)."""
-    return bool(_URL_START.match(text))
 
 
 def without_fragment(url: str) -> str:
