@@ -287,3 +287,13 @@ def test_open_url_raises_one_line_for_a_bad_page(tmp_path: Path, server: Served)
     with Store(tmp_path / "db") as store, pytest.raises(WebError, match="no text found"):
         open_url(store, server.url("/empty"), WebSettings())
     assert_nothing_stored(tmp_path / "db")
+
+
+def test_db_repair_keeps_the_snapshots(tmp_path: Path, server: Served) -> None:
+    db = tmp_path / "db"
+    open_in_app(db, server.url("/article"))
+    (snapshot,) = snapshot_files(db)
+    out = tmp_path / "copy"
+    done = reader("db", "repair", "--db", str(db), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert (out / "snapshots" / snapshot.name).read_bytes() == snapshot.read_bytes()
