@@ -361,7 +361,7 @@ def test_deeply_nested_html(tmp_path: Path) -> None:
     html = "<div>" * 5000 + "deep text" + "</div>" * 5000
     path = write(tmp_path / "deep.html", html)
     assert load_paths([path]).errors == [
-        f"{path}: nested too deeply (more than 250 levels); not opened"
+        f"{path}: nested too deeply (more than 255 levels); not opened"
     ]
 
 

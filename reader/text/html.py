@@ -8,13 +8,17 @@ never pays for it. The parse is bounded before extraction: a page nested deeper 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["MAX_DEPTH", "MAX_ELEMENTS", "Extracted", "HtmlError", "extract_html"]
 
-MAX_DEPTH = 250
-"""Deeper nesting is refused (libxml2's HTML parser gives up at 256 levels)."""
+MAX_DEPTH = 255
+"""Deeper nesting is refused: libxml2's HTML parser stops at 256 levels and drops the rest."""
+
+_C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_REFERENCE = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9a-fA-F]{1,6}))")
 
 MAX_ELEMENTS = 60_000
 """More elements than this are refused; large real news pages have well under 10,000."""
@@ -55,7 +59,6 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     Raises HtmlError when the page nests or grows beyond the bounds, or holds no text.
     """
     tree = _parse(html)
-    _check_bounds(tree)
     language = _declared_language(tree)
     paragraph_chars = sum(len(p.text_content()) for p in tree.iter("p"))
     doc = _run(tree, url, fast=True)
@@ -64,7 +67,6 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         # the fast pass kept little of the page's paragraphs (a teaser card instead of the
         # story, say): the full run compares trafilatura's pick with its fallback extractors
         tree = _parse(html)
-        _check_bounds(tree)
         doc = _run(tree, url, fast=False) or doc
     if doc is None or not (doc.text or "").strip():
         raise HtmlError("no text found in the page")
@@ -84,6 +86,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
 
 def _run(tree: Any, url: str | None, *, fast: bool) -> Any:
     from trafilatura import bare_extraction
+    from trafilatura.settings import set_date_params
 
     return bare_extraction(
         tree,
@@ -93,48 +96,55 @@ def _run(tree: Any, url: str | None, *, fast: bool) -> Any:
         include_tables=True,
         deduplicate=False,
         fast=fast,
+        # the date the page states (meta tags, structured data, URL), not a guess from its
+        # text: the heuristic search (dateparser) took most of the time per page
+        date_extraction_params=set_date_params(extensive=False),
     )
 
 
 def _parse(html: str) -> Any:
     """The page's lxml tree (a fragment gets its `<html>`; the text is already decoded, so a
-    charset the page declares is ignored)."""
+    charset the page declares is ignored). Raises HtmlError for a page nested deeper than the
+    parser goes (it would silently drop the rest) or with too many elements."""
     import lxml.html
     from lxml.etree import ParserError
 
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                   collect_ids=False, default_doctype=False)
     try:
-        return lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"),
+        tree = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"),
                                              parser=parser)
     except (ParserError, ValueError):
         raise HtmlError("no text found in the page") from None
+    if any("depth" in entry.message.lower() for entry in parser.error_log
+           if entry.type_name == "ERR_RESOURCE_LIMIT"):
+        raise HtmlError(f"nested too deeply (more than {MAX_DEPTH} levels); not opened")
+    for count, _ in enumerate(tree.iter(), start=1):
+        if count > MAX_ELEMENTS:
+            raise HtmlError(f"too many elements (more than {MAX_ELEMENTS:,}); not opened")
+    if _C0.search(html) or any(_is_c0_reference(m) for m in _REFERENCE.finditer(html)):
+        _neutralise_controls(tree)
+    return tree
 
 
-def _check_bounds(tree: Any) -> None:
-    """Refuse a tree nested deeper than MAX_DEPTH or larger than MAX_ELEMENTS, and neutralise
-    control characters in its text, in one pass without recursion."""
-    from lxml import etree
+def _is_c0_reference(match: re.Match[str]) -> bool:
+    digits, hexdigits = match.group(1), match.group(2)
+    try:
+        value = int(digits) if digits else int(hexdigits, 16)
+    except ValueError:
+        return False
+    return value < 32 and value not in (9, 10, 13)
 
+
+def _neutralise_controls(tree: Any) -> None:
+    """Controls in the tree's text one for one (the extractor's lxml refuses them)."""
     from reader.text.sanitize import sanitize
 
-    depth = deepest = count = 0
-    for event, element in etree.iterwalk(tree, events=("start", "end")):
-        if event == "start":
-            count += 1
-            # controls one for one, before the extractor (whose lxml refuses them) sees them
-            if element.text and not element.text.isprintable():
-                element.text = sanitize(element.text)
-            if element.tail and not element.tail.isprintable():
-                element.tail = sanitize(element.tail)
-            depth += 1
-            deepest = max(deepest, depth)
-            if count > MAX_ELEMENTS:
-                raise HtmlError(f"too many elements (more than {MAX_ELEMENTS:,}); not opened")
-        else:
-            depth -= 1
-    if deepest > MAX_DEPTH:
-        raise HtmlError(f"nested too deeply (more than {MAX_DEPTH} levels); not opened")
+    for element in tree.iter():
+        if element.text and not element.text.isprintable():
+            element.text = sanitize(element.text)
+        if element.tail and not element.tail.isprintable():
+            element.tail = sanitize(element.tail)
 
 
 def _declared_language(tree: Any) -> str:
