@@ -297,3 +297,20 @@ def test_db_repair_keeps_the_snapshots(tmp_path: Path, server: Served) -> None:
     done = reader("db", "repair", "--db", str(db), "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert (out / "snapshots" / snapshot.name).read_bytes() == snapshot.read_bytes()
+
+
+def test_read_only_opens_a_stored_page_without_network(tmp_path: Path, server: Served) -> None:
+    db = tmp_path / "db"
+    (stored,) = open_in_app(db, server.url("/article"))
+    server.hits.clear()
+    args = args_for(db, server.url("/article"), refresh=True)
+    args.read_only = True
+    app = build_app(args, ner_factory=lambda: None)
+    try:
+        (article,) = app.articles
+        assert article.id == stored.id
+        assert article.text.startswith(FIRST)
+        assert any("not fetched again" in line for line in app.notices)
+    finally:
+        app.store.close()
+    assert server.hits == {}
