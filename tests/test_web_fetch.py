@@ -139,6 +139,13 @@ def test_charset_given_only_in_the_page(tmp_path: Path, server: Served) -> None:
     assert article.meta["web"]["charset"] == "iso8859-1"
 
 
+def test_gzip_body_sent_anyway(tmp_path: Path, server: Served) -> None:
+    (article,) = open_in_app(tmp_path / "db", server.url("/gzipped"))
+    assert article.text.startswith(FIRST)
+    (snapshot,) = snapshot_files(tmp_path / "db")
+    assert gzip.decompress(snapshot.read_bytes()) == ARTICLE  # the page, not its transfer form
+
+
 def test_web_settings_from_reader_toml(tmp_path: Path) -> None:
     (tmp_path / "reader.toml").write_text("[web]\ntimeout = 2.5\nmax_mb = 1\nmax_redirects = 2\n")
     assert load_web_settings(tmp_path, config_dir=tmp_path / "none") == WebSettings(

@@ -5,6 +5,7 @@ only in the page, and a page whose content the test changes (for --refresh)."""
 from __future__ import annotations
 
 import contextlib
+import gzip
 import threading
 import time
 from collections.abc import Iterator
@@ -90,6 +91,8 @@ def _handler(served: Served) -> type[BaseHTTPRequestHandler]:
                 self._stream(BIG)
             elif path == "/report.pdf":
                 self._send(200, b"%PDF-1.4\n%\xe2\xe3\n", ctype="application/pdf")
+            elif path == "/gzipped":
+                self._send(200, gzip.compress(ARTICLE), headers={"Content-Encoding": "gzip"})
             elif path == "/latin1":
                 self._send(200, LATIN1, ctype="text/html")
             elif path in served.pages:
