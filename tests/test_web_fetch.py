@@ -321,3 +321,33 @@ def test_read_only_opens_a_stored_page_without_network(tmp_path: Path, server: S
     finally:
         app.store.close()
     assert server.hits == {}
+
+
+def test_bad_web_settings_are_one_line(tmp_path: Path, server: Served) -> None:
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "reader.toml").write_text('[web]\ntimeout = "soon"\n')
+    done = reader(server.url("/article"), "--db", str(db))
+    assert done.returncode == 2
+    bad = f"{db / 'reader.toml'}: web.timeout must be a number"
+    assert done.stderr.splitlines() == [f"reader: {bad}"]
+    assert "/article" not in server.hits
+
+
+def test_refresh_of_a_vanished_page_keeps_what_was_stored(tmp_path: Path, server: Served) -> None:
+    db = tmp_path / "db"
+    url = server.url("/story")
+    server.pages["/story"] = _page(*PARAS)
+    (stored,) = open_in_app(db, url)
+    del server.pages["/story"]  # now a 404
+    done = reader(url, "--refresh", "--db", str(db))
+    assert done.returncode == 2
+    progress = ("reader: fetching ",)
+    assert [ln for ln in done.stderr.splitlines() if not ln.startswith(progress)] == [
+        f"reader: {url}: HTTP 404 Not Found"]
+    with Store(db, readonly=True) as store:
+        record = find_web_article(store, url)
+        assert record is not None and record["id"] == stored.id
+        assert len(snapshot_entries(record)) == 1
+        assert store.text(stored.id).startswith(PARAS[0])
+    assert len(snapshot_files(db)) == 1
