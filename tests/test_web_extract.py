@@ -69,7 +69,7 @@ def test_loaded_html_file_keeps_the_fields_in_meta(tmp_path: Path) -> None:
     assert article.date == "2024-11-04"
     assert article.meta["author"] == "Jane Roe"
     assert article.meta["sitename"] == "Daily Wire Service"
-    assert article.meta["language"] == "en"
+    assert article.meta["declared_language"] == "en"
     assert article.text.startswith(FIRST)
 
 

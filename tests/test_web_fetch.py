@@ -90,7 +90,7 @@ def test_normal_article_opens_and_is_stored_once(tmp_path: Path, server: Served)
     web = article.meta["web"]
     assert (web["url"], web["final_url"], web["status"]) == (url, url, 200)
     assert web["content_hash"].startswith("sha256:") and web["retrieved"].endswith("+00:00")
-    assert article.meta["author"] == "Jane Roe" and article.meta["language"] == "en"
+    assert article.meta["author"] == "Jane Roe" and article.meta["declared_language"] == "en"
     (snapshot,) = snapshot_files(db)
     assert snapshot.name == web["content_hash"][7:] + ".gz"
     assert gzip.decompress(snapshot.read_bytes()) == ARTICLE

@@ -48,9 +48,10 @@ class Extracted:
     """As the page declares it (`<html lang>`, `content-language`); not detected."""
 
     def fields(self) -> dict[str, str]:
-        """The non-empty metadata, for an article's `meta`."""
-        names = ("author", "sitename", "language")
-        return {name: getattr(self, name) for name in names if getattr(self, name)}
+        """The non-empty metadata, for an article's `meta`. The language is kept as
+        `declared_language`: what the page says, not what a detector finds in the text."""
+        names = {"author": "author", "sitename": "sitename", "language": "declared_language"}
+        return {key: getattr(self, name) for name, key in names.items() if getattr(self, name)}
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
