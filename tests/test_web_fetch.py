@@ -351,3 +351,20 @@ def test_refresh_of_a_vanished_page_keeps_what_was_stored(tmp_path: Path, server
         assert len(snapshot_entries(record)) == 1
         assert store.text(stored.id).startswith(PARAS[0])
     assert len(snapshot_files(db)) == 1
+
+
+def test_a_second_url_with_the_same_text_keeps_both_snapshots(
+    tmp_path: Path, server: Served
+) -> None:
+    db = tmp_path / "db"
+    server.pages["/a"] = _page(*PARAS)
+    server.pages["/b"] = _page(*PARAS).replace(b"Changing story", b"Same story, other page")
+    (first,) = open_in_app(db, server.url("/a"))
+    (second,) = open_in_app(db, server.url("/b"))
+    assert second.id == first.id  # the same text is one article
+    with Store(db, readonly=True) as store:
+        record = find_web_article(store, server.url("/a"))
+        assert record is not None and find_web_article(store, server.url("/b")) == record
+        assert [e["url"] for e in snapshot_entries(record)] == [server.url("/a"),
+                                                                server.url("/b")]
+    assert len(snapshot_files(db)) == 2

@@ -142,6 +142,25 @@ def _entry(page: Fetched, digest: str) -> dict[str, Any]:
     }
 
 
+def _web_of(record: dict[str, Any] | None) -> dict[str, Any]:
+    web = (record.get("meta") or {}).get("web") if record is not None else None
+    return dict(web) if isinstance(web, dict) else {}
+
+
+def _merged(old_web: dict[str, Any], entry: dict[str, Any], page: Fetched) -> dict[str, Any]:
+    """`entry` as the current snapshot; the old current one joins the history when it differs;
+    every URL that led to the page is remembered (to find the article again)."""
+    history = [h for h in old_web.get("history") or [] if isinstance(h, dict)]
+    old_current = {k: v for k, v in old_web.items() if k not in ("history", "urls")}
+    if old_current.get("content_hash") and old_current["content_hash"] != entry["content_hash"]:
+        history.append(old_current)
+    urls = [u for u in old_web.get("urls") or [] if isinstance(u, str)]
+    for url in (page.url, *(str(hop["to"]) for hop in page.redirects), page.final_url):
+        if url not in urls:
+            urls.append(url)
+    return {**entry, "history": history, "urls": urls}
+
+
 def _store(store: Store, page: Fetched, src: SourceArticle,
            known: dict[str, Any] | None) -> WebResult:
     try:
@@ -149,28 +168,24 @@ def _store(store: Store, page: Fetched, src: SourceArticle,
     except (OSError, SnapshotError) as error:
         raise WebError(f"cannot store the snapshot ({error}); nothing stored") from None
     entry = _entry(page, digest)
-    old_web = dict((known.get("meta") or {}).get("web") or {}) if known is not None else {}
-    history = list(old_web.get("history") or [])
+    old_web = _web_of(known)
     old_current = {k: v for k, v in old_web.items() if k not in ("history", "urls")}
     changed = known is not None and old_current.get("content_hash") != digest
-    if changed and old_current.get("content_hash"):
-        history.append(old_current)
-    urls = [u for u in old_web.get("urls") or [] if isinstance(u, str)]
-    for url in (page.url, *(str(hop["to"]) for hop in page.redirects), page.final_url):
-        if url not in urls:
-            urls.append(url)
-    web = {**entry, "history": history, "urls": urls}
-    src.meta["web"] = web
+    src.meta["web"] = _merged(old_web, entry, page)
     messages: list[str] = []
     try:
         result = store.add_article(src)
         record = result.article
         if not result.created and not result.text_changed:
-            # same text: the page's bytes (or only the fetch) changed; keep the record's own
-            # meta and point it at this snapshot
+            # the same text: this page again (its bytes or only the fetch changed), or
+            # another page or file with the same text: keep that record's snapshots too
             meta = dict(record.get("meta") or {})
-            meta.update(src.meta)
-            record = store.update_article(record["id"], meta=meta, url=src.url)
+            if known is not None:
+                meta.update(src.meta)
+            else:
+                meta["web"] = _merged(_web_of(record), entry, page)
+            record = store.update_article(record["id"], meta=meta,
+                                          url=record.get("url") or src.url)
     except (StoreError, OSError) as error:
         if new_file:
             remove_snapshot(store.root, digest)
