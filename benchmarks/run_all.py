@@ -28,6 +28,7 @@ MODULES = (
     "p12_agree",
     "p13_pdf_language",
     "p14_team_sync",
+    "web_extract",
 )
 
 

@@ -25,6 +25,7 @@ sub-commands (reader NAME --help for each):
   sync      push my claims to the team server and pull the others'
   server    set up the team's PostgreSQL server: init, add-analyst, remove-analyst
   db        check (or repair a copy of) the store
+  snapshot  list the raw snapshots of a web page, export one byte for byte
 
 A file whose name is a sub-command opens as ./NAME (e.g. `reader ./export`).
 
@@ -63,9 +64,12 @@ def build_parser(for_help: bool = True) -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files (.txt .md .html .jsonl .pdf) or folders; none: reopen the store's articles "
-        "(the sample article when the store is empty)",
+        help="files (.txt .md .html .jsonl .pdf), folders or http(s) URLs (fetched once, then "
+        "opened from the stored snapshot); none: reopen the store's articles (the sample "
+        "article when the store is empty)",
     )
+    parser.add_argument("--refresh", action="store_true",
+                        help="fetch the URLs given again (the old snapshots are kept)")
     parser.add_argument("--db", metavar="DIR", help="the store folder")
     parser.add_argument("--model", metavar="NAME",
                         help="an installed spaCy pipeline (package name or path); default: "
@@ -127,6 +131,8 @@ def prestart_ner(args: argparse.Namespace) -> Any:
         warm_up()
     size = 0
     for path in args.paths:
+        if "://" in path:
+            continue  # a URL: fetched later
         try:
             info = os.stat(path)
         except OSError:

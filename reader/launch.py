@@ -130,8 +130,9 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     """
     store_root = resolve_store(args.db)
     result = None
-    if args.paths:
-        result = load_paths(args.paths, skip=store_root)
+    files, urls = split_urls(args.paths)
+    if files:
+        result = load_paths(files, skip=store_root)
         for line in result.errors:
             _say(line)
         if not result.articles:
@@ -141,6 +142,8 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     except (StoreError, OSError) as error:
         raise LaunchError(f"cannot open the store {store_root}: {error}") from error
     notices: list[str] = []
+    web_articles = open_urls(store, urls, refresh=bool(getattr(args, "refresh", False)),
+                             notices=notices) if urls else []
     if store.readonly and store.readonly_reason:
         notices.append(store.readonly_reason)
     try:
@@ -149,9 +152,10 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         store.close()
         raise LaunchError(str(error)) from error
     start_index = 0
-    if result is not None:
-        articles = articles_from_sources(store, result.articles, notices)
-        notices.extend(result.errors)
+    if result is not None or web_articles:
+        articles = articles_from_sources(store, result.articles, notices) if result else []
+        articles.extend(a for a in web_articles if a.id not in {b.id for b in articles})
+        notices.extend(result.errors if result else [])
     else:
         articles, start_index = articles_from_store(store)
         if not articles:
@@ -205,6 +209,43 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
             if service is not None:
                 app._services[pipeline] = service
     return app
+
+
+def split_urls(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(files and folders, URLs) among the command line's paths."""
+    from reader.web import is_url
+
+    urls = [p for p in paths if is_url(p)]
+    return [p for p in paths if not is_url(p)], urls
+
+
+def open_urls(store: Store, urls: list[str], *, refresh: bool,
+              notices: list[str]) -> list[OpenArticle]:
+    """Each URL's article: from the store (no network), else fetched and stored; progress
+    on standard error. A URL that cannot be opened ends the launch (LaunchError: exit 2)."""
+    from reader.config import ConfigError
+    from reader.web.page import WebError, open_url
+    from reader.web.settings import load_web_settings
+
+    try:
+        settings = load_web_settings(store.root)
+    except ConfigError as error:
+        store.close()
+        raise LaunchError(str(error)) from error
+    opened: list[OpenArticle] = []
+    for url in urls:
+        try:
+            done = open_url(store, url, settings, refresh=refresh,
+                            progress=_say)
+        except WebError as error:
+            store.close()
+            raise LaunchError(f"{url}: {error}") from error
+        for line in done.messages:
+            _say(f"{url}: {line}")
+            notices.append(f"{url}: {line}")
+        record = done.record
+        opened.append(open_article_from_record(record, _record_loader(store, record["id"])))
+    return opened
 
 
 def launch(args: argparse.Namespace, early_ner: Any = None) -> int:

@@ -5,7 +5,7 @@ input or an unreadable store.
 """
 
 SUBCOMMANDS: tuple[str, ...] = (
-    "export", "import", "ingest", "suggest", "agree", "sync", "server", "db",
+    "export", "import", "ingest", "suggest", "agree", "sync", "server", "snapshot", "db",
 )
 """Names that `reader NAME ...` dispatches to `reader.commands.<module>`; a file with one of
 these names is opened as `./NAME`."""
@@ -19,4 +19,5 @@ MODULES: dict[str, str] = {
     "sync": "reader.commands.sync_cmd",
     "server": "reader.commands.server_cmd",
     "db": "reader.commands.db_cmd",
+    "snapshot": "reader.commands.snapshot_cmd",
 }

@@ -621,6 +621,48 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ExportDialog(self.article.id))
 
+    def action_open_url(self) -> None:
+        """Ask for a URL, then fetch it in a worker and open it."""
+        from reader.screens.open_url import OpenUrlDialog
+
+        def opened(url: str | None) -> None:
+            if url:
+                self.notify(f"Fetching {clean_line(url)}…", markup=False, timeout=3)
+                self._fetch_url(url)
+
+        self.app.push_screen(OpenUrlDialog(), opened)
+
+    @work(thread=True, exclusive=True, group="web")
+    def _fetch_url(self, url: str) -> None:
+        """Fetch (or find in the store) and store `url` off the UI thread."""
+        from reader.config import ConfigError
+        from reader.web.page import WebError, open_url
+        from reader.web.settings import load_web_settings
+
+        app = self.reader_app
+        try:
+            settings = load_web_settings(app.store.root)
+            done = open_url(app.store, url, settings)
+        except (WebError, ConfigError) as error:
+            self.app.call_from_thread(self.notify, clean_line(f"{url}: {error}"), markup=False,
+                                      severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self._show_fetched, done.record, done.messages)
+
+    def _show_fetched(self, record: dict[str, Any], messages: list[str]) -> None:
+        from reader.session import open_article_from_record
+
+        app = self.reader_app
+        index = next((i for i, a in enumerate(app.articles) if a.id == record["id"]), None)
+        if index is None:
+            article_id = record["id"]
+            app.articles.append(open_article_from_record(
+                record, lambda: app.store.text(article_id)))
+            index = len(app.articles) - 1
+        for line in messages:
+            self.notify(line, markup=False, timeout=6)
+        self.open_article(index)
+
     def action_corpus(self) -> None:
         """The corpus view."""
         from reader.screens.corpus import CorpusScreen

@@ -478,14 +478,15 @@ def repair_store(root: Path, out: Path) -> RepairReport:
 
 
 def _copy_extras(root: Path, out: Path) -> None:
-    """Copy the configuration, exports and cache (everything but the index and articles)."""
+    """Copy the configuration, exports, cache and web page snapshots (everything but the index
+    and articles)."""
     for entry in _listing(root):
         if entry.name not in _SKIP_COPY and not entry.name.endswith((".tmp", ".bak")):
             shutil.copy2(entry.path, out / entry.name)
-    for folder in ("exports", "cache"):
+    for folder in ("exports", "cache", "snapshots"):
         if (root / folder).is_dir() and not (root / folder).is_symlink():
             shutil.copytree(root / folder, out / folder, symlinks=True,
-                            ignore=shutil.ignore_patterns("*.tmp"))
+                            ignore=shutil.ignore_patterns("*.tmp", ".tmp-*"))
 
 
 def _from_backup(
