@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from reader.keys import bindings_for
 from reader.text.sanitize import clean_line
 from reader.widgets.styles import claim_colour
-from reader.wording import shorten
+from reader.wording import plural, shorten
 
 QUOTE_CELLS = 28
 
@@ -23,6 +23,14 @@ QUOTE_CELLS = 28
 def quote_start(quote: str, cells: int = QUOTE_CELLS) -> str:
     """The start of a quote on one line."""
     return shorten(clean_line(quote), cells)
+
+
+def _speaker_cell(claim: dict[str, Any]) -> Text:
+    """The speaker; a guessed one (not confirmed in the claim form) is marked `?` and dim."""
+    speaker = clean_line(str(claim.get("speaker") or ""))
+    if not speaker or claim.get("speaker_confirmed") is True:
+        return Text(speaker)
+    return Text.assemble((speaker, "dim italic"), ("?", "bold"), (" guessed", "dim"))
 
 
 class ClaimsTable(DataTable[Any]):
@@ -123,11 +131,15 @@ class ClaimsPanel(Vertical):
         self.query_one("#orphans-title").display = orphaned > 0
         orphans.display = orphaned > 0
         total = len(self._claims)
-        summary = f"{shown} claim{'s' if shown != 1 else ''}"
+        summary = plural(shown, "claim")
         if words:
             summary += f" shown of {total}"
         if orphaned:
             summary += f" · {orphaned} orphaned"
+        guessed = sum(1 for c in self._claims
+                      if c.get("speaker") and c.get("speaker_confirmed") is not True)
+        if guessed:  # the speaker column may be off the narrow panel: say it here too
+            summary += f" · {plural(guessed, 'speaker')} guessed"
         self.query_one("#claims-count", Static).update(Text(summary))
 
     def _cells(self, claim: dict[str, Any]) -> tuple[Text, Text, Text, Text]:
@@ -137,7 +149,7 @@ class ClaimsPanel(Vertical):
             Text(label, Style(color=colour, bold=True)),
             Text(quote_start(str(claim.get("quote", "")))),
             Text(clean_line(str(claim.get("verdict", "")))),
-            Text(clean_line(str(claim.get("speaker") or ""))),
+            _speaker_cell(claim),
         )
 
     def select(self, claim_id: str) -> None:
