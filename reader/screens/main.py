@@ -20,6 +20,7 @@ from reader.records import Entity
 from reader.screens.claim_form import ClaimForm, ClaimFormData
 from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
+from reader.sources import is_web, needs_fetch
 from reader.speakers import resolve_speaker
 from reader.store.errors import StoreError
 from reader.text.sanitize import clean_line
@@ -501,13 +502,15 @@ class MainScreen(Screen[None]):
             checkworthy=claim.get("checkworthy"),
             note=str(claim.get("note") or ""),
             tags=[str(t) for t in claim.get("tags") or []],
+            sources=[dict(s) for s in claim.get("sources") or [] if isinstance(s, dict)],
         )
 
     def _request_form(self, start: int, end: int) -> None:
         def done(data: ClaimFormData | None) -> None:
             if data is not None:
-                self._create(start, end, data.label, **{k: v for k, v in data.values().items()
-                                                        if k != "label"})
+                claim = self._create(start, end, data.label, **{
+                    k: v for k, v in data.values().items() if k != "label"})
+                self._after_form(self.article, claim["id"], data)
             self.view.focus()
 
         self.app.push_screen(ClaimForm(self._form_data(None, start, end), "New claim"), done)
@@ -524,8 +527,73 @@ class MainScreen(Screen[None]):
                 saved = app.session.update(article, claim, **data.values())
                 self._show_claims()
                 self._saved_note(saved, "Claim updated.")
+                self._after_form(article, claim, data)
 
         self.app.push_screen(ClaimForm(self._form_data(record, 0, 0), "Edit claim"), done)
+
+    # -- sources (evidence) ------------------------------------------------------------------
+    def _after_form(self, article: OpenArticle, claim_id: str, data: ClaimFormData) -> None:
+        """Fetch the claim's web sources not fetched yet; open the source enter was pressed on."""
+        if any(needs_fetch(s) for s in data.sources):
+            self._fetch_sources(article, claim_id, [dict(s) for s in data.sources])
+        source = data.open_source
+        if source is None:
+            return
+        stored = source.get("article_id") or ""
+        index = next((i for i, a in enumerate(self.reader_app.articles) if a.id == stored), None)
+        if index is not None:
+            self.open_article(index)
+        elif stored and self.reader_app.store.article(stored) is not None:
+            self._show_fetched(self.reader_app.store.article(stored) or {}, [])
+        elif is_web(source):
+            self.notify(f"Fetching {clean_line(source['url'])}…", markup=False, timeout=3)
+            self._fetch_url(source["url"])
+        else:
+            self.notify("That source is not in the store.", markup=False, severity="warning")
+
+    @work(thread=True, group="sources")
+    def _fetch_sources(self, article: OpenArticle, claim_id: str,
+                       sources: list[dict[str, str]]) -> None:
+        """Fetch and store each web source (its snapshot too); offline, it stays recorded and
+        is fetched the next time the claim is saved."""
+        from reader.claims import iso_now
+        from reader.config import ConfigError
+        from reader.web.page import WebError, open_url
+        from reader.web.settings import load_web_settings
+
+        app = self.reader_app
+        fetched = 0
+        for source in sources:
+            if not needs_fetch(source):
+                continue
+            try:
+                done = open_url(app.store, source["url"], load_web_settings(app.store.root))
+            except (WebError, ConfigError) as error:
+                self.app.call_from_thread(
+                    self.notify, clean_line(f"source not fetched, kept to fetch later: {error}"),
+                    markup=False, severity="warning", timeout=8)
+                continue
+            record = done.record
+            web = (record.get("meta") or {}).get("web") or {}
+            source.update(article_id=str(record["id"]),
+                          title=source.get("title") or clean_line(str(record.get("title", ""))),
+                          snapshot=str(web.get("content_hash", "")), fetched=iso_now())
+            fetched += 1
+        if fetched:
+            self.app.call_from_thread(self._sources_fetched, article, claim_id, sources, fetched)
+
+    def _sources_fetched(self, article: OpenArticle, claim_id: str,
+                         sources: list[dict[str, str]], fetched: int) -> None:
+        claim = self.reader_app.session.find(article, claim_id)
+        if claim is None:
+            return
+        # keep sources the analyst added meanwhile; fill in the ones just fetched
+        by_url = {s["url"]: s for s in sources if s.get("fetched")}
+        merged = [by_url.get(s.get("url", ""), s) if needs_fetch(s) else s
+                  for s in claim.get("sources") or []]
+        saved = self.reader_app.session.update(article, claim_id, sources=merged)
+        self._show_claims()
+        self._saved_note(saved, f"{fetched} source(s) fetched and stored.")
 
     def _may_change(self, record: dict[str, Any]) -> bool:
         """Whether the analyst may change a claim; says why not (it is a colleague's)."""
