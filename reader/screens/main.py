@@ -593,7 +593,7 @@ class MainScreen(Screen[None]):
                   for s in claim.get("sources") or []]
         saved = self.reader_app.session.update(article, claim_id, sources=merged)
         self._show_claims()
-        self._saved_note(saved, f"{fetched} source(s) fetched and stored.")
+        self._saved_note(saved, f"{plural(fetched, 'source')} fetched and stored.")
 
     def _may_change(self, record: dict[str, Any]) -> bool:
         """Whether the analyst may change a claim; says why not (it is a colleague's)."""
