@@ -24,6 +24,7 @@ from reader.sources import is_web, needs_fetch
 from reader.speakers import resolve_speaker
 from reader.store.errors import StoreError
 from reader.text.sanitize import clean_line
+from reader.widgets.annotators_panel import AnnotatorRow, AnnotatorsTable, assign_marks
 from reader.widgets.article_view import ArticleView, Overlay
 from reader.widgets.articles_panel import ArticleRow, ArticlesTable
 from reader.widgets.claims_panel import ClaimsPanel, ClaimsTable
@@ -57,6 +58,8 @@ class MainScreen(Screen[None]):
         """How many of the store's problems have been told (notified) so far."""
         self._quit_warned = -QUIT_CONFIRM_SECONDS
         """When `q` last warned of unsaved claims (a second `q` soon after quits)."""
+        self.hidden_layers: set[str] = set()
+        """Colleagues whose claims the analyst hid (the Annotators tab's `space`)."""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -92,6 +95,8 @@ class MainScreen(Screen[None]):
                     yield SuggestionsPanel(id="suggestions-panel")
                 with TabPane("Articles", id="articles"):
                     yield ArticlesTable(id="articles-table")
+                with TabPane("Annotators", id="annotators"):
+                    yield AnnotatorsTable(id="annotators-table")
         yield Static(Text(""), id="status")
         yield Footer()
 
@@ -407,19 +412,74 @@ class MainScreen(Screen[None]):
 
     # -- claims --------------------------------------------------------------------------------
     def _show_claims(self) -> None:
-        app = self.reader_app
         panel = self.query_one(SuggestionsPanel)
         panel.sync(self)  # a claim made or undone hides or brings back the suggestion under it
-        claims = app.session.claims(self.article)
+        claims, marks = self._layers()
         overlays = [
-            Overlay(c["start"], c["end"], "claim", str(c.get("label", "")), c["id"])
+            Overlay(c["start"], c["end"], "claim", str(c.get("label", "")), c["id"],
+                    marks.get(str(c.get("annotator", "")), ""))
             for c in claims
             if c.get("status") != "orphaned"
         ]
         overlays.extend(panel.overlays())
         self.view.set_overlays(overlays)
-        self.query_one(ClaimsPanel).show(claims)
+        self.query_one(ClaimsPanel).show(claims, marks)
         self._update_status()
+
+    # -- several analysts: layers, blind coding, done marks -----------------------------------
+    def _layers(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """The claims shown (mine, and each colleague's layer unless hidden, or kept back by
+        blind coding until I mark the article done) and the marks of colleagues' layers; the
+        Annotators tab is refreshed with the same figures."""
+        app = self.reader_app
+        session = app.session
+        me = session.annotator
+        claims = session.claims(self.article)
+        done = session.done_by(self.article)
+        blind = app.taxonomy.blind and me not in done
+        counts: dict[str, int] = {}
+        for claim in claims:
+            name = str(claim.get("annotator", ""))
+            counts[name] = counts.get(name, 0) + 1
+        names = sorted(set(counts) | done | {me})
+        others = [n for n in names if n != me]
+        marks = assign_marks(others)
+        rows = [AnnotatorRow(name, "" if name == me else marks[name], counts.get(name, 0),
+                             name in done, name == me or (name not in self.hidden_layers
+                                                          and not blind),
+                             me=name == me, blind=blind and name != me)
+                for name in [me, *others]]
+        self.query_one(AnnotatorsTable).show(rows)
+        shown = {row.name for row in rows if row.shown}
+        return [c for c in claims if str(c.get("annotator", "")) in shown], marks
+
+    @on(AnnotatorsTable.Toggle)
+    def _toggle_layer(self, event: AnnotatorsTable.Toggle) -> None:
+        if event.name == self.reader_app.session.annotator:
+            self.notify("Your own claims are always shown.", markup=False, timeout=2)
+            return
+        if self.reader_app.taxonomy.blind and \
+                self.reader_app.session.annotator not in self.reader_app.session.done_by(
+                    self.article):
+            self.notify("Blind coding: others' claims show once you mark the article done (D).",
+                        markup=False, timeout=4)
+            return
+        self.hidden_layers ^= {event.name}
+        self._show_claims()
+
+    def action_mark_done(self) -> None:
+        """Mark the article done for me, or not done again (undoable)."""
+        session = self.reader_app.session
+        done = session.annotator in session.done_by(self.article)
+        try:
+            session.set_done(self.article, not done)
+        except (KeyError, StoreError) as error:
+            self.notify(f"Could not mark the article: {clean_line(str(error))}", markup=False,
+                        severity="error", timeout=8)
+            return
+        self._show_claims()
+        self.notify("Article marked not done (u undoes)." if done else
+                    "Article marked done (u undoes).", markup=False, timeout=3)
 
     def _saved_note(self, saved: bool, what: str) -> None:
         if saved:
