@@ -77,3 +77,32 @@ async def test_offline_the_app_works_and_a_later_sync_sends_everything(
     later = reader("sync", "--server", team.as_role("ana"), "--db", str(ana), cwd=tmp_path)
     assert later.returncode == 0, later.stderr
     assert "pushed 1 article(s), 2 record(s)" in later.stderr
+
+
+async def test_the_conflicts_list(tmp_path: Path, tiny_nlp) -> None:
+    from reader.screens.conflicts import ConflictsScreen
+    from reader.team.state import SyncState
+
+    db = tmp_path / "db"
+    article = load_paths([SAMPLE]).articles[0]
+    with Store(db) as store:
+        doc = store.add_article(article).article
+    claim = make_claim(article_id=doc["id"], text=article.text, start=300, end=340,
+                       label="factual", annotator="ana", note="my [b]version[/b]")
+    state = SyncState(server="postgresql://ana@db/x", role="ana", conflicts=[
+        {"kind": "claim", "id": claim["id"], "article_id": doc["id"],
+         "reason": "changed later elsewhere", "local": claim, "at": "2026-12-06T06:00:00Z"}])
+    state.save(db)
+    app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_entities(pilot)
+        await pilot.press("S")
+        assert isinstance(app.screen, ConflictsScreen)
+        table = app.screen.query_one("#conflicts-table")
+        assert table.row_count == 1
+        assert "my [b]version[/b]" in table.get_row_at(0)[3].plain
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConflictsScreen))
+        assert app.screen.view.cursor == 300
+        await pilot.press("S", "x", "escape")
+    assert SyncState.load(db).conflicts == []

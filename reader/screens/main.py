@@ -430,6 +430,30 @@ class MainScreen(Screen[None]):
         if interval > 0:
             self.set_interval(interval * 60, self._sync)
 
+    def action_sync_conflicts(self) -> None:
+        """The sync conflicts list; enter on one jumps to its claim."""
+        from reader.screens.conflicts import ConflictsScreen
+
+        app = self.reader_app
+
+        def jump(target: tuple[str, int] | None) -> None:
+            if target is None:
+                return
+            article_id, offset = target
+            index = next((i for i, a in enumerate(app.articles) if a.id == article_id), None)
+            if index is None:
+                record = app.store.article(article_id)
+                if record is None:
+                    self.notify("That article is not in the store.", markup=False)
+                    return
+                self._show_fetched(record, [])
+            elif index != self.index:
+                self.open_article(index)
+            self.view.move_to(offset, center=True)
+            self.view.focus()
+
+        self.app.push_screen(ConflictsScreen(app.store.root), jump)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
     def _sync(self) -> None:
         """Push and pull off the UI thread; the status line says how it went."""
@@ -452,7 +476,8 @@ class MainScreen(Screen[None]):
         if outcome.state in ("ok", "conflicts"):
             self._sync_steps = steps
         if outcome.state in ("conflicts", "error"):
-            self.notify(clean_line(f"sync: {outcome.detail}"), markup=False,
+            more = " (S lists them)" if outcome.state == "conflicts" else ""
+            self.notify(clean_line(f"sync: {outcome.detail}{more}"), markup=False,
                         severity="warning", timeout=10)
         session = self.reader_app.session
         for article_id in outcome.changed_articles:
