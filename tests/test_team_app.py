@@ -76,7 +76,7 @@ async def test_offline_the_app_works_and_a_later_sync_sends_everything(
     app.store.close()  # as the real program does when it ends
     later = reader("sync", "--server", team.as_role("ana"), "--db", str(ana), cwd=tmp_path)
     assert later.returncode == 0, later.stderr
-    assert "pushed 1 article(s), 2 record(s)" in later.stderr
+    assert "pushed 1 article, 2 records" in later.stderr
 
 
 async def test_the_conflicts_list(tmp_path: Path, tiny_nlp) -> None:
