@@ -9,6 +9,7 @@ written afterwards.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -58,6 +59,13 @@ def describe_os_error(exc: OSError) -> str:
     """A short, plain reason for an OSError."""
     reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
     return f"could not save: {reason}"
+
+
+def fingerprint(body: Any) -> str:
+    """A short stable hash of a record as JSON (what the team sync compares, and the id of a
+    record that has none, such as a rejected suggestion)."""
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def copy_tree(value: Any) -> Any:
