@@ -23,6 +23,7 @@ from reader.formats.exporting import (
     EntitySource,
     StoreLike,
     export,
+    export_file,
     store_entities,
 )
 from reader.paths import resolve_store
@@ -114,6 +115,10 @@ def run(args: argparse.Namespace) -> int:
     if not (root / "index.json").is_file():
         _say(f"no store at {root}")
         return 2
+    if args.out and _in_store(Path(args.out), root):
+        _say(f"--out {args.out} is inside the store {root}: refused (the store's exports/ "
+             "folder is the one place there an export may go)")
+        return 2
     store = Store(root, readonly=True)
     flt = ClaimFilter(
         article_ids=tuple(args.article),
@@ -131,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         _quiet_stdout()
         return 0
     except OSError as error:
-        _say(f"cannot write {args.out}: {error.strerror or error}")
+        _say(f"cannot write {error.filename or args.out}: {error.strerror or error}")
         return 2
     finally:
         store.close()
@@ -152,26 +157,9 @@ def _write(
     entities: EntitySource | None,
 ) -> int:
     what: str = args.what
-    if fmt in NEEDS_OUT:
-        return export(
-            store,
-            fmt,
-            path=Path(args.out),
-            flt=flt,
-            what=what,
-            entities_for=entities,
-            warn=_say,
-        )
-    if args.out:
-        target = Path(args.out)
-        partial = target.with_name(target.name + ".part")
-        try:
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                count = _export_stream(store, fmt, out, flt, what, entities, terminal=False)
-            partial.replace(target)
-        finally:
-            partial.unlink(missing_ok=True)
-        return count
+    if args.out:  # whole or nothing, never through a symlink nor onto a device or FIFO
+        return export_file(store, fmt, Path(args.out), flt=flt, what=what,
+                           entities_for=entities, warn=_say)
     terminal = sys.stdout.isatty()
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
     try:
@@ -184,6 +172,14 @@ def _write(
         raise
     out.detach()  # leave sys.stdout itself open and usable
     return count
+
+
+def _in_store(out: Path, root: Path) -> bool:
+    """Whether `out` (links followed) lies in the store folder, outside its `exports/`."""
+    from reader.safe_io import inside
+
+    return inside(out, root) and not (inside(out, root / "exports")
+                                      and out.resolve() != (root / "exports").resolve())
 
 
 def _export_stream(

@@ -13,7 +13,14 @@ from typing import Any
 from reader.formats.detect import IMPORT_FORMATS
 from reader.formats.exporting import EXPORT_FORMATS, EXTENSIONS, NEEDS_OUT, ClaimFilter
 
-__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "NEEDS_OUT", "export_article", "export_name"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "NEEDS_OUT",
+    "export_article",
+    "export_folder",
+    "export_name",
+]
 
 
 def export_name(article: dict[str, Any], fmt: str, now: datetime | None = None) -> str:
@@ -33,7 +40,7 @@ def export_article(
     Returns the path written (a folder for brat). Raises `KeyError` for an unknown article,
     `ValueError` for an unknown format, `OSError` when the file cannot be written.
     """
-    from reader.formats.exporting import export, store_entities
+    from reader.formats.exporting import export_file, store_entities
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -46,18 +53,21 @@ def export_article(
             raise KeyError(article_id)
         article = found
         flt = ClaimFilter(article_ids=(article_id,))
-    folder = Path(out_dir) if out_dir is not None else Path(store.root) / "exports"
+    folder = Path(out_dir) if out_dir is not None else export_folder(store)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / export_name(article, fmt)
     entities = store_entities(store) if fmt == "spacy" else None
-    if fmt in NEEDS_OUT:
-        export(store, fmt, path=target, flt=flt, entities_for=entities)
-        return target
-    partial = target.with_name(target.name + ".part")
-    try:
-        with partial.open("w", encoding="utf-8", newline="" if fmt == "csv" else None) as out:
-            export(store, fmt, stream=out, flt=flt, entities_for=entities)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    export_file(store, fmt, target, flt=flt, entities_for=entities)
     return target
+
+
+def export_folder(store: Any) -> Path:
+    """Where ctrl+e writes: the store's `exports/`, or, for a store opened read-only (which
+    gets no write at all), `exports/` in the user's data folder."""
+    if not getattr(store, "readonly", False):
+        return Path(store.root) / "exports"
+    import platformdirs
+
+    from reader.paths import APP_NAME
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "exports"

@@ -1,5 +1,6 @@
 """ctrl+e: export the current article or everything, in a chosen format, to `exports/` inside
-the store; the path written is shown when done."""
+the store (a read-only store: `exports/` in the user's data folder, said in the dialog); the
+path written is shown when done."""
 
 from __future__ import annotations
 
@@ -40,8 +41,18 @@ class ExportDialog(ModalScreen[None]):
             yield Select([(Text(label), value) for label, value in SCOPES],
                          value="article" if self.article_id else "all", allow_blank=False,
                          id="export-scope")
-            yield Static(Text("Written to exports/ inside the store. ctrl+s export · escape "
-                              "cancel", style="dim"))
+            yield Static(Text(f"{self._where()} ctrl+s export · escape cancel", style="dim"))
+
+    def _where(self) -> str:
+        """Where the export goes, in words."""
+        from reader.formats import export_folder
+        from reader.text.sanitize import clean_line
+
+        store = getattr(self.app, "store", None)
+        if store is None or not store.readonly:
+            return "Written to exports/ inside the store."
+        return (f"The store is read-only: written to {clean_line(str(export_folder(store)))}"
+                " instead.")
 
     def on_mount(self) -> None:
         """Start on the format."""

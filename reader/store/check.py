@@ -20,6 +20,7 @@ from typing import Any
 from reader.claims import iso_now, quote_selectors, validate_claim
 from reader.config import ConfigError, load_taxonomy
 from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, VERDICTS, text_hash
+from reader.safe_io import read_regular, write_new
 from reader.store.anchoring import reanchor
 from reader.store.errors import StoreFileError
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, encode
@@ -86,7 +87,7 @@ class RepairReport:
 def _read_json(path: Path) -> tuple[Tables | None, str]:
     """(tables, '') or (None, why the file cannot be used); a missing file is (None, 'missing')."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, nofollow=True)  # a FIFO there never blocks
     except FileNotFoundError:
         return None, "the file is missing"
     except OSError as exc:
@@ -116,7 +117,7 @@ def _shape(path: Path, data: Any) -> tuple[Tables | None, str]:
 
 def _raw_text(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8", "replace")
+        return read_regular(path, nofollow=True).decode("utf-8", "replace")
     except OSError:
         return ""
 
@@ -403,7 +404,7 @@ class _Quarantine:
             return
         data = ("\n".join(self.lines) + "\n").encode("utf-8", "surrogatepass")
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_bytes(data)
+        write_new(tmp, data)
         os.replace(tmp, self.path)
 
 
