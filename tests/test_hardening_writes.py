@@ -151,6 +151,17 @@ def test_export_out_never_writes_through_links_or_onto_devices(tmp_path: Path,
     assert target.read_text(encoding="utf-8") == VICTIM_TEXT
 
 
+def test_export_to_a_full_device_on_standard_output_fails(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    make_store(db)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "reader", "export", "--db", str(db)],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("reader export: cannot write standard output: No space "
+                                     "left on device")
+
+
 def test_export_keeps_an_existing_part_file_and_writes_a_fresh_target(tmp_path: Path) -> None:
     db = tmp_path / "db"
     make_store(db)

@@ -136,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
         _quiet_stdout()
         return 0
     except OSError as error:
-        _say(f"cannot write {error.filename or args.out}: {error.strerror or error}")
+        where = error.filename or args.out or "standard output"
+        _say(f"cannot write {where}: {error.strerror or error}")
         return 2
     finally:
         store.close()

@@ -127,7 +127,9 @@ def _read_text(path: Path) -> str:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise FormatError(f"too large ({size} bytes; the limit is {MAX_BYTES})", path=str(path))
-    data = path.read_bytes()
+    from reader.safe_io import read_regular
+
+    data = read_regular(path, limit=MAX_BYTES)  # never blocks (a FIFO swapped in meanwhile)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
