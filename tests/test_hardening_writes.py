@@ -190,6 +190,12 @@ def test_export_out_inside_the_store_is_refused(tmp_path: Path, fmt: str) -> Non
         result = run("export", "--db", str(db), "--format", fmt, "--out", str(out))
         assert result.returncode == 2 and "inside the store" in result.stderr, (out, result)
     assert tree(db) == before
+    (db / "exports").symlink_to(".")  # exports/ as a link back into the store: no way in
+    result = run("export", "--db", str(db), "--format", fmt, "--out",
+                 str(db / "exports" / "index.json"))
+    assert result.returncode == 2 and "inside the store" in result.stderr, result
+    (db / "exports").unlink()
+    assert tree(db) == before
     (db / "exports").mkdir()
     allowed = db / "exports" / f"mine{'' if fmt == 'brat' else '.jsonl'}"
     result = run("export", "--db", str(db), "--format", fmt, "--out", str(allowed))

@@ -176,11 +176,16 @@ def _write(
 
 
 def _in_store(out: Path, root: Path) -> bool:
-    """Whether `out` (links followed) lies in the store folder, outside its `exports/`."""
+    """Whether `out` (links followed) lies in the store folder, outside its `exports/` (which
+    counts only as a real folder of its own, not a link)."""
     from reader.safe_io import inside
 
-    return inside(out, root) and not (inside(out, root / "exports")
-                                      and out.resolve() != (root / "exports").resolve())
+    if not inside(out, root):
+        return False
+    exports = root / "exports"
+    if exports.is_symlink() or not exports.is_dir():
+        return True
+    return out.resolve() == exports.resolve() or not inside(out, exports)
 
 
 def _export_stream(
