@@ -206,7 +206,7 @@ def replace_folder(build: Callable[[Path], int], target: str | os.PathLike[str])
     all, and no existing file is overwritten. `build(folder)` writes into the new folder (with
     `write_new`) and returns a count, which is returned."""
     target = Path(target)
-    if check_target(target, folder=True) and any(os.scandir(target)):
+    if check_target(target, folder=True) and not _empty(target):
         raise UnsafeTargetError(target, "is a folder that is not empty: refused (nothing "
                                 "written there); choose a new folder")
     staging = target.with_name(f".{target.name}.{os.getpid()}.part")
@@ -217,10 +217,16 @@ def replace_folder(build: Callable[[Path], int], target: str | os.PathLike[str])
             os.rmdir(target)  # empty (checked above); a file put there since makes this fail
         os.rename(staging, target)
     except BaseException:
-        for entry in os.scandir(staging):
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+        with contextlib.suppress(OSError), os.scandir(staging) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
         with contextlib.suppress(OSError):
             os.rmdir(staging)
         raise
     return count
+
+
+def _empty(folder: Path) -> bool:
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
