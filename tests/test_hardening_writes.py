@@ -128,7 +128,7 @@ async def test_app_opens_a_store_with_a_fifo_article_file(tmp_path: Path) -> Non
 # --- export --out: no write through a symlink or onto a non-regular file ---------------------
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "csv", "store"])
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "store", "spacy"])
 def test_export_out_never_writes_through_links_or_onto_devices(tmp_path: Path,
                                                                fmt: str) -> None:
     db = tmp_path / "db"

@@ -26,7 +26,7 @@ from reader.formats import (
 )
 from reader.formats.base import ExportSpan, article_file_stem, json_line
 from reader.records import Entity
-from reader.safe_io import atomic_write, replace_folder, write_new
+from reader.safe_io import atomic_write, check_target, replace_folder, write_new
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -277,6 +277,7 @@ def export_file(store: StoreLike, fmt: str, target: Path, **options: Any) -> int
     """`export` to a file or folder at `target` that appears whole or not at all, never
     written through a symlink nor onto a device or FIFO (see `reader.safe_io`); `options`
     are `export`'s. Raises `OSError` (an `UnsafeTargetError` for a refused target)."""
+    check_target(target, folder=fmt == "brat")  # refused before any work (spaCy loads slowly)
     if fmt in NEEDS_OUT:
         return export(store, fmt, path=target, **options)
     with atomic_write(target) as raw:
