@@ -7,6 +7,7 @@ signal for SIGTERM/SIGHUP, non-zero for a crash.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -54,7 +55,10 @@ def drive(argv: list[str], steps: list[Step], cwd: Path, timeout: float = 60.0
     status = None
     try:
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.05)
+            try:
+                ready, _, _ = select.select([fd], [], [], 0.05)
+            except (OSError, ValueError):
+                break  # a step hung up the terminal
             if ready:
                 try:
                     data = os.read(fd, 65536)
@@ -76,7 +80,8 @@ def drive(argv: list[str], steps: list[Step], cwd: Path, timeout: float = 60.0
             _, status = os.waitpid(pid, 0)
             raise AssertionError(f"the program did not finish; it wrote {out[-600:]!r}")
     finally:
-        os.close(fd)
+        with contextlib.suppress(OSError):  # a step may have hung up the terminal already
+            os.close(fd)
     assert not todo, f"{todo[0][0]!r} never appeared: {out[-800:]!r}"
     return out, os.waitstatus_to_exitcode(status)
 
@@ -106,6 +111,12 @@ def send_signal(signum: int) -> Callable[[int, int], None]:
         os.kill(pid, signum)
 
     return act
+
+
+def hang_up(_pid: int, fd: int) -> None:
+    """Close the terminal (the pty's master side): the kernel sends SIGHUP, and the program's
+    writes to its terminal fail from then on."""
+    os.close(fd)
 
 
 def rescued(db: Path) -> list[dict[str, object]]:
@@ -140,6 +151,21 @@ def test_signal_ends_the_app_like_a_second_q(tmp_path: Path, signum: int) -> Non
     [claim] = rescued(db)
     assert "unemployment" in str(claim["quote"])
     assert b"written to" in out and signal.Signals(signum).name.encode() in out
+
+
+def test_closing_the_terminal_rescues_unsaved_claims(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    db = tmp_path / "db"
+    argv = [sys.executable, "-m", "reader", "--db", str(db), "--model", "no-such-model",
+            "a.txt"]
+    _, status = drive(argv, [
+        (b"unemployment", break_saves(db)),
+        (b"unemployment", keys(b")s1")),
+        (b"NOT saved", hang_up),
+    ], cwd=tmp_path)
+    assert status != 0
+    [claim] = rescued(db)
+    assert "unemployment" in str(claim["quote"])
 
 
 @pytest.mark.parametrize("unsaved", [False, True])
