@@ -367,3 +367,22 @@ async def test_read_only_ctrl_e_writes_nothing_into_the_store(
     assert tree(db) == before
     written = Path(message.split(": ", 1)[1])
     assert written.is_file() and (tmp_path / "data") in written.parents
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "brat"])
+def test_two_ctrl_e_exports_in_one_second_keep_both(tmp_path: Path, fmt: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    import reader.formats as formats
+
+    db = tmp_path / "db"
+    aid, _ = make_store(db)
+    moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    real = formats.export_name
+    monkeypatch.setattr(formats, "export_name", lambda a, f, now=None: real(a, f, moment))
+    with Store(db) as store:
+        first = formats.export_article(store, aid, fmt)
+        second = formats.export_article(store, aid, fmt)
+    assert first != second and first.exists() and second.exists()
+    assert second.name.endswith(f"-2{formats.EXTENSIONS[fmt]}")

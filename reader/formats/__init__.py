@@ -55,9 +55,22 @@ def export_article(
         flt = ClaimFilter(article_ids=(article_id,))
     folder = Path(out_dir) if out_dir is not None else export_folder(store)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / export_name(article, fmt)
+    target = _free_name(folder / export_name(article, fmt), EXTENSIONS[fmt])
     entities = store_entities(store) if fmt == "spacy" else None
     export_file(store, fmt, target, flt=flt, entities_for=entities)
+    return target
+
+
+def _free_name(target: Path, suffix: str) -> Path:
+    """`target`, or `<stem>-2<suffix>`... when a file of that name exists (two exports in one
+    second): an earlier export is never replaced."""
+    import os
+
+    stem = target.name.removesuffix(suffix) if suffix else target.name
+    number = 1
+    while os.path.lexists(target):
+        number += 1
+        target = target.with_name(f"{stem}-{number}{suffix}")
     return target
 
 
