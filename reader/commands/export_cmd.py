@@ -112,8 +112,10 @@ def run(args: argparse.Namespace) -> int:
         _say(f"--since {args.since!r} is not an ISO date (YYYY-MM-DD) or date-time")
         return 2
     root = resolve_store(args.db)
-    if not (root / "index.json").is_file():
-        _say(f"no store at {root}")
+    index = root / "index.json"
+    if not index.is_file():
+        _say(f"{index}: not a regular file; not read" if os.path.lexists(index)
+             else f"no store at {root}")
         return 2
     if args.out and _in_store(Path(args.out), root):
         _say(f"--out {args.out} is inside the store {root}: refused (the store's exports/ "
