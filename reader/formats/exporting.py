@@ -280,7 +280,7 @@ def export_file(store: StoreLike, fmt: str, target: Path, **options: Any) -> int
     check_target(target, folder=fmt == "brat")  # refused before any work (spaCy loads slowly)
     if fmt in NEEDS_OUT:
         return export(store, fmt, path=target, **options)
-    with atomic_write(target) as raw:
+    with atomic_write(target, fsync=False) as raw:  # derived data: whole or nothing is enough
         out = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=False)
         count = export(store, fmt, stream=out, **options)
         out.flush()
