@@ -79,6 +79,8 @@ class ImportReport:
     misplaced: int = 0
     """Claims whose offsets did not match their quote in their own, unchanged article text:
     placed by their quote (not a changed text: the offsets were wrong)."""
+    done_added: int = 0
+    """Done marks added (store dumps)."""
 
     def summary(self) -> str:
         """One line for the user."""
@@ -94,6 +96,8 @@ class ImportReport:
         if self.misplaced:
             extra += (f"; {self.misplaced} claim(s) placed by their quote: their offsets did "
                       "not match the unchanged text")
+        if self.done_added:
+            extra += f"; {self.done_added} done mark(s) added"
         return (
             f"{self.name} ({self.fmt}): {self.articles} article(s), {self.articles_added} new; "
             f"{self.added} added, {self.present} already present, {len(self.skipped)} skipped"
@@ -109,6 +113,7 @@ class TransactionLike(Protocol):
 
     def add_claim(self, claim: dict[str, Any], *, replace_older: bool = False) -> bool: ...
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool: ...
+    def add_done(self, article_id: str, annotator: str, at: str) -> bool: ...
 
 
 class StoreLike(Protocol):
@@ -302,6 +307,8 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
             continue
         report.added += int(added)
         report.present += int(not added)
+    for mark in doc.done:
+        report.done_added += int(ctx.tx.add_done(article_id, mark["annotator"], mark["at"]))
 
 
 def _same(offset: int) -> int:
