@@ -112,6 +112,20 @@ def test_symlinks_out_of_the_imported_folder_are_not_followed(tmp_path: Path) ->
     assert result.returncode == 0 and "1 added" in result.stderr, result.stderr
 
 
+def test_a_brat_text_no_span_matches_is_not_stored(tmp_path: Path) -> None:
+    """A `.ann` beside a `.txt` none of whose spans match it: the text is not stored."""
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "doc.txt").write_text(SECRET, encoding="utf-8")
+    (brat / "doc.ann").write_text("T1\tfactual 0 7\tPrivaty\nT2\tfactual 9 12\twrong\n",
+                                  encoding="utf-8")
+    db = tmp_path / "db"
+    result = run("import", "--db", str(db), str(brat), cwd=tmp_path)
+    assert "nothing of it stored" in result.stderr, result.stderr
+    assert "0 article(s)" in result.stderr
+    assert b"hunter2" not in store_bytes(db)
+
+
 def test_wrong_offsets_on_an_unchanged_article_are_not_called_changed_text(
         tmp_path: Path) -> None:
     db = tmp_path / "db"

@@ -259,6 +259,12 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
         original = text
     else:
         original = doc.text
+        if report.fmt == "brat" and doc.spans and all(_check(s, original) for s in doc.spans):
+            report.skipped.append(Skip(doc.line, (  # the text is another file's: kept only
+                f"{clean_line(doc.source)[:120]}: none of its {len(doc.spans)} span(s) matches "
+                "its text: nothing of it stored")))  # for the spans that import into it
+            report.skipped.extend(Skip(s.line, _check(s, original)) for s in doc.spans)
+            return
         normalised, mapped = newline_offset_map(original)
         text = sanitize(normalised)
         src = SourceArticle(
