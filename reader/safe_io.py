@@ -96,16 +96,10 @@ def read_regular(
         if not stat.S_ISREG(info.st_mode):
             raise _not_regular(path, info.st_mode)
         os.set_blocking(fd, True)
-        chunks: list[bytes] = []
-        size = 0
-        want = None if limit is None else limit + 1
-        while want is None or size < want:
-            chunk = os.read(fd, 1 << 20 if want is None else min(1 << 20, want - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)
+        with os.fdopen(fd, "rb", buffering=0, closefd=False) as handle:  # sized by fstat
+            whole = limit is None or info.st_size <= limit  # never a buffer larger than needed
+            data = handle.read() if whole else handle.read(limit + 1)
+        return data or b""
     finally:
         os.close(fd)
 
