@@ -97,8 +97,10 @@ def read_regular(
             raise _not_regular(path, info.st_mode)
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", buffering=0, closefd=False) as handle:  # sized by fstat
-            whole = limit is None or info.st_size <= limit  # never a buffer larger than needed
-            data = handle.read() if whole else handle.read(limit + 1)
+            if limit is None or info.st_size <= limit:  # never a buffer larger than needed
+                data = handle.read()
+            else:
+                data = handle.read(limit + 1)
         return data or b""
     finally:
         os.close(fd)
