@@ -55,8 +55,10 @@ def test_json_exports_never_carry_nan_or_infinity(tmp_path: Path, value: float) 
         claim["checkworthy"] = value
         store.save_claim(claim)
     for fmt in ("store", "jsonl", "claimreview", "label-studio", "doccano", "prodigy"):
+        extra = ["--all"] if fmt == "claimreview" else []  # unverified claims too
         result = subprocess.run([sys.executable, "-m", "reader", "export", "--db", str(db),
-                                 "--format", fmt], capture_output=True, text=True, timeout=60)
+                                 "--format", fmt, *extra], capture_output=True, text=True,
+                                timeout=60)
         assert result.returncode == 0, (fmt, result.stderr)
         body = result.stdout.strip()
         items = [_strict(body)] if fmt == "label-studio" else [
