@@ -385,3 +385,28 @@ def test_two_ctrl_e_exports_in_one_second_keep_both(tmp_path: Path, fmt: str,
         second = formats.export_article(store, aid, fmt)
     assert first != second and first.exists() and second.exists()
     assert second.name.endswith(f"-2{formats.EXTENSIONS[fmt]}")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link-to-device"])
+def test_a_web_snapshot_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path,
+                                                                      kind: str) -> None:
+    import threading
+
+    from reader.web.snapshots import SnapshotError, read_snapshot, snapshot_path, write_snapshot
+
+    digest, _ = write_snapshot(tmp_path, b"<html>page</html>")
+    plant(snapshot_path(tmp_path, digest), kind)
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_snapshot(tmp_path, digest)
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "reading the snapshot blocked"
+    [error] = outcome
+    assert isinstance(error, SnapshotError) and "not a regular file" in str(error)
