@@ -152,6 +152,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("entity_form", ("m",), "Correct the entity here (or add the selection)", "article"),
     Action("review", ("R",), "Review suggested claims", "article"),
     Action("mark_done", ("D",), "Mark this article done for me (again: not done)", "screen"),
+    Action("agreement", ("A",), "Agreement between annotators…", "screen"),
     # -- the Claims panel ---------------------------------------------------------------------
     Action(
         "panel_jump",

@@ -467,6 +467,33 @@ class MainScreen(Screen[None]):
         self.hidden_layers ^= {event.name}
         self._show_claims()
 
+    def action_agreement(self) -> None:
+        """The Agreement screen; enter on a disagreement comes back here, at it."""
+        from reader.screens.agreement import AgreementScreen, AgreementTarget
+
+        app = self.reader_app
+
+        def jump(target: AgreementTarget | None) -> None:
+            if target is None:
+                return
+            index = next((i for i, a in enumerate(app.articles)
+                          if a.id == target.article_id), None)
+            if index is None:
+                record = app.store.article(target.article_id)
+                if record is None:
+                    self.notify("That article is no longer in the store.", markup=False)
+                    return
+                self._show_fetched(record, [])
+                index = self.index
+            if index != self.index:
+                self.open_article(index)
+            self.view.move_to(target.offset, center=True)
+            self.view.focus()
+
+        self.app.push_screen(AgreementScreen(app.store, app.session.annotator,
+                                             blind=app.taxonomy.blind,
+                                             verdicts=app.taxonomy.verdicts), jump)
+
     def action_mark_done(self) -> None:
         """Mark the article done for me, or not done again (undoable)."""
         session = self.reader_app.session
