@@ -153,6 +153,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("review", ("R",), "Review suggested claims", "article"),
     Action("mark_done", ("D",), "Mark this article done for me (again: not done)", "screen"),
     Action("agreement", ("A",), "Agreement between annotators…", "screen"),
+    Action("sync_conflicts", ("S",), "Sync conflicts…", "screen"),
     # -- the Claims panel ---------------------------------------------------------------------
     Action(
         "panel_jump",

@@ -178,6 +178,13 @@ class ReaderSession:
         self.store.set_done(article.id, self.annotator, after)
         self._record(DoneChange(article.id, self.annotator, before, after))
 
+    def forget(self, article_id: str) -> bool:
+        """Drop an article's claims from memory, so they are read again from the store (after
+        a sync changed them); kept while one of its changes waits to be saved."""
+        if any(a == article_id for a, _ in self.pending.values()):
+            return False
+        return self._claims.pop(article_id, None) is not None
+
     def owns(self, claim: dict[str, Any]) -> bool:
         """Whether the analyst may change this claim: each claim belongs to its annotator
         (curation, which writes the gold layer, is the one exception)."""
