@@ -386,8 +386,8 @@ def _named_article(ctx: _Context, doc: ImportDoc) -> tuple[str, str] | None:
         if article is None and not any(_anchors(span, src.text) for span in doc.spans):
             ctx.report.skipped.append(Skip(doc.line, (
                 f"article {clean_line(doc.article_id)[:80]}: "
-                f"{shorten(clean_line(src.source), 120)} was read, but none of its {plural(len(doc.spans), 'claim')} anchors in it: "
-                "nothing of it stored")))
+                f"{shorten(clean_line(src.source), 120)} was read, but none of its "
+                f"{plural(len(doc.spans), 'claim')} anchors in it: nothing of it stored")))
             return _NOTHING
         if article is None:
             ctx.report.sources_read.append(src.source)
