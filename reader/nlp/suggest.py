@@ -131,10 +131,13 @@ class Rule:
 # --- helpers over the parse -------------------------------------------------------------
 
 
-def _verb_of(token: Token, steps: int = 6) -> Token | None:
-    """The nearest verb or auxiliary at or above `token` in its sentence."""
+def _verb_of(token: Token, steps: int = 6, within: Span | None = None) -> Token | None:
+    """The nearest verb or auxiliary at or above `token` in its sentence (in `within` when
+    given: the part of a sentence being scored, not the frame around it)."""
     current = token
     for _ in range(steps):
+        if within is not None and not within.start <= current.i < within.end:
+            return None
         if current.pos_ in ("VERB", "AUX"):
             return current
         if current.head is current:
@@ -297,7 +300,8 @@ def rule_number(sent: Span, base: float) -> Hit | None:
             continue
         if ent.root.dep_ == "nummod" and ent.root.head.pos_ == "PROPN":
             continue  # part of a name: "60 Minutes", "Apollo 11"
-        if not _has_finite_verb(sent) or (_verb_of(ent.root) is None and not _is_figure(ent)):
+        if not _has_finite_verb(sent) or (
+                _verb_of(ent.root, within=sent) is None and not _is_figure(ent)):
             continue
         found.append(_number_core(ent))
         score = max(score, weight)
@@ -346,7 +350,8 @@ def rule_prediction(sent: Span, base: float) -> Hit | None:
             return Hit(f"prediction: {tok.text}", min(1.0, base + 0.1))
     hypothetical = any(t.lower_ in ("if", "unless", "whether") for t in sent)
     for tok in sent:
-        if tok.tag_ == "MD" and tok.lower_ in MODALS and tok.head.pos_ in ("VERB", "AUX"):
+        if (tok.tag_ == "MD" and tok.lower_ in MODALS and tok.head.pos_ in ("VERB", "AUX")
+                and sent.start <= tok.head.i < sent.end):
             subject = _subject(tok.head)
             if subject is not None and (
                 subject.lower_ == "you" or (subject.lower_ == "it" and tok.head.lemma_ == "be")
@@ -606,6 +611,9 @@ def reported_part(span: Span) -> Span | None:
     end of the sentence); else None."""
     root = span.root
     if _framed(root):
+        colon = next((t for t in span if t.i > root.i and t.text == ":"), None)
+        if colon is not None and (colon.head is root or colon.i - root.i <= 4):
+            return _trim(span.doc[colon.i + 1 : span.end])  # Trump said: X
         for clause in root.children:
             if clause.dep_ not in ("ccomp", "xcomp", "parataxis"):
                 continue
@@ -634,7 +642,7 @@ def scored_part(sent: Span) -> tuple[Span, bool]:
         if cut is not None and len(cut):
             content = cut
     reported = reported_part(content)
-    if reported is not None and len(reported) >= 2:
+    if reported is not None and len(reported):
         content = reported
     if content is not sent and (tag := TAG_QUESTION.search(content.text)) is not None:
         cut = doc.char_span(content.start_char, content.start_char + tag.start(),
@@ -644,13 +652,37 @@ def scored_part(sent: Span) -> tuple[Span, bool]:
     return content, question
 
 
-def _units(doc: Doc) -> list[_Unit]:
-    units: list[_Unit] = []
-    for start, end in sentence_spans(doc):
+def _bare_frame(sent: Span) -> bool:
+    """ "Lesley Stahl said:" parsed as a sentence of its own: a frame with nothing in it."""
+    return sent.text.rstrip().endswith(":") and _framed(sent.root) and not any(
+        c.dep_ in ("ccomp", "xcomp", "parataxis", "dobj") for c in sent.root.children)
+
+
+def _sentences(doc: Doc) -> Iterator[tuple[int, int, Span, Span]]:
+    """(start, end, sentence, the part scored) per sentence; a bare speech frame is one
+    sentence with what follows it on its line."""
+    spans = sentence_spans(doc)
+    index = 0
+    while index < len(spans):
+        start, end = spans[index]
+        index += 1
         sent = doc.char_span(start, end, alignment_mode="expand")
         if sent is None:
             continue
-        content, question = scored_part(sent)
+        scored = sent
+        if index < len(spans) and _bare_frame(sent) and "\n" not in doc.text[end:spans[index][0]]:
+            following = doc.char_span(*spans[index], alignment_mode="expand")
+            whole = doc.char_span(start, spans[index][1], alignment_mode="expand")
+            if following is not None and whole is not None:
+                end, sent, scored = spans[index][1], whole, following
+                index += 1
+        yield start, end, sent, scored
+
+
+def _units(doc: Doc) -> list[_Unit]:
+    units: list[_Unit] = []
+    for start, end, sent, scored in _sentences(doc):
+        content, question = scored_part(scored)
         hits: list[tuple[Rule, Hit]] = []
         if not question:  # a question claims nothing (it is still scored, low)
             for rule in RULES.values():
