@@ -435,8 +435,6 @@ def test_figures_fire_the_number_rule(nlp: Any, sentence: str) -> None:
 def test_figures_outrank_promises_and_ties_break_by_the_model(nlp: Any) -> None:
     """Issue 12 item 16: "We will …" promises (framed as reported speech) no longer share one
     score above a sentence with a figure; equal scores rank by the model's probability."""
-    from reader.nlp.suggest import rank_key
-
     lines = ["We will rebuild our military.", "We will bring back our jobs.",
              "We will protect our borders.", "We will make America safe again.",
              "Our African American friends are unemployed or underemployed to the tune of "
@@ -446,6 +444,10 @@ def test_figures_outrank_promises_and_ties_break_by_the_model(nlp: Any) -> None:
     assert len(found) == len(lines)
     figure = found[-1]
     assert figure["rule"] == "number"
+    assert all(figure["score"] > item["score"] for item in found[:-1])
+    assert len({item["score"] for item in found[:-1]}) > 1, "promises do not share one score"
+    from reader.nlp.suggest import rank_key
+
     assert all(rank_key(figure) > rank_key(item) for item in found[:-1])
     keys = [rank_key(item) for item in found]
     assert len(set(keys)) == len(keys), "no two suggestions tie"
