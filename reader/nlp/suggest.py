@@ -641,8 +641,10 @@ def scored_part(sent: Span) -> tuple[Span, bool]:
                             alignment_mode="contract")
         if cut is not None and len(cut):
             content = cut
-    reported = reported_part(content)
-    if reported is not None and len(reported):
+    for _ in range(3):  # "Trump said: Mattis told you that X": X, as if it stood alone
+        reported = reported_part(content)
+        if reported is None or not len(reported) or len(reported) >= len(content):
+            break
         content = reported
     if content is not sent and (tag := TAG_QUESTION.search(content.text)) is not None:
         cut = doc.char_span(content.start_char, content.start_char + tag.start(),
