@@ -15,9 +15,9 @@ check-worthy sentences of *other, earlier* transcripts (at run time: of all trai
 `--curve` prints held-out recall (the two State of the Union transcripts) when training on a
 growing share of the transcripts, and in-sample recall beside it (how far more data or a
 richer fit could go);
-`--write` trains on everything and writes the model, its cut-off set so that the training
-transcripts get `--rate` of their lines suggested at the default (rules' score blended with
-the model's probability, as the reader scores them).
+`--write` trains on everything and writes the model, its cut-off set so that a training
+transcript gets on average `--rate` of its lines suggested at the default (rules' score
+blended with the model's probability, as the reader scores them).
 """
 
 from __future__ import annotations
@@ -232,22 +232,24 @@ def line_scores(fitted: Fit, t: Transcript) -> list[float]:
 
 
 def blended_cutoff(fitted: Fit, transcripts: list[Transcript], rate: float) -> float:
-    """The logit cut-off at which `rate` of the lines get a score (rules blended with the
-    model's probability, as `reader.nlp.suggest.blend`) of at least 0.5, the default."""
+    """The logit cut-off at which a transcript gets on average `rate` of its lines scored
+    (rules blended with the model's probability, as `reader.nlp.suggest.blend`) at least 0.5,
+    the default. Each transcript weighs the same: the target is a share of each transcript,
+    and the short scripted speeches are denser in claims than the long debates."""
     import math
 
     from reader.nlp.suggest import DEFAULT_MIN_SCORE, blend
 
-    lines = [[(fitted.logit(s), r) for s, r in zip(sents, rules, strict=True)]
-             for t in transcripts
-             for sents, rules in zip(t.rows(), t.rule_scores, strict=True)]
+    scored = [[[(fitted.logit(s), r) for s, r in zip(sents, rules, strict=True)]
+               for sents, rules in zip(t.rows(), t.rule_scores, strict=True)]
+              for t in transcripts]
 
     def share(cutoff: float) -> float:
         def prob(z: float) -> float:
             return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z - cutoff))))
 
-        return sum(any(blend(r, prob(z)) >= DEFAULT_MIN_SCORE for z, r in line)
-                   for line in lines) / len(lines)
+        return sum(sum(any(blend(r, prob(z)) >= DEFAULT_MIN_SCORE for z, r in line)
+                       for line in lines) / len(lines) for lines in scored) / len(scored)
 
     low, high = -30.0, 30.0  # share falls as the cut-off rises
     for _ in range(50):
@@ -320,8 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--curve", action="store_true")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--rate", type=float, default=0.10,
-                        help="share of training lines suggested at the default cut-off "
-                             "(rules blended with the model)")
+                        help="share of a training transcript's lines suggested at the default "
+                             "cut-off, on average (rules blended with the model)")
     args = parser.parse_args(argv)
     import spacy
 

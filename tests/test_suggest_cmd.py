@@ -57,7 +57,8 @@ def test_suggest_prints_json_lines(tmp_path: Path) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     for item in lines:
         assert set(item) == {"article", "start", "end", "text", "label", "speaker", "reason",
-                             "score"}
+                             "score", "model"}
+        assert 0.0 <= item["model"] <= 1.0
         assert text[item["start"] : item["end"]] == item["text"]
         assert item["article"]
     speakers = {item["speaker"] for item in lines}
