@@ -21,6 +21,7 @@ sub-commands (reader NAME --help for each):
   import    read annotations written by reader, Prodigy, doccano, Label Studio or brat
   ingest    run NER over a corpus ahead of time, so every article opens instantly
   suggest   print suggested claims as JSON lines
+  agree     inter-annotator agreement: span F1, unitizing alpha, kappa, disagreements
   db        check (or repair a copy of) the store
 
 A file whose name is a sub-command opens as ./NAME (e.g. `reader ./export`).

@@ -318,7 +318,7 @@ def test_store_dump_reads_back() -> None:
     claims = [_claim(30, 34)]
     corr = {"id": "c1", "action": "add", "start": 0, "end": 3, "label": "X", "text": "The"}
     out = io.StringIO()
-    store_dump.write([(ARTICLE, TEXT, claims, [corr])], out)
+    store_dump.write([(ARTICLE, TEXT, claims, [corr], [])], out)
     lines = out.getvalue().splitlines()
     assert json.loads(lines[0]) == {"type": "reader-store", "version": 1}
     parsed = store_dump.parse(out.getvalue())
@@ -383,7 +383,7 @@ def test_detect_our_own_formats() -> None:
     line = json_line(jsonl.claim_line(ARTICLE, _claim(30, 34)))
     assert detect_content(line + "\n") == "jsonl"
     out = io.StringIO()
-    store_dump.write([(ARTICLE, TEXT, [], [])], out)
+    store_dump.write([(ARTICLE, TEXT, [], [], [])], out)
     assert detect_content(out.getvalue()) == "store"
     assert detect_content('{"something": "else"}\n') is None
     assert detect_content("not json at all") is None

@@ -4,7 +4,7 @@ Messages go to standard error; standard output carries data only. Exit status 2 
 input or an unreadable store.
 """
 
-SUBCOMMANDS: tuple[str, ...] = ("export", "import", "ingest", "suggest", "db")
+SUBCOMMANDS: tuple[str, ...] = ("export", "import", "ingest", "suggest", "agree", "db")
 """Names that `reader NAME ...` dispatches to `reader.commands.<module>`; a file with one of
 these names is opened as `./NAME`."""
 
@@ -13,5 +13,6 @@ MODULES: dict[str, str] = {
     "import": "reader.commands.import_cmd",
     "ingest": "reader.commands.ingest_cmd",
     "suggest": "reader.commands.suggest_cmd",
+    "agree": "reader.commands.agree_cmd",
     "db": "reader.commands.db_cmd",
 }

@@ -106,6 +106,8 @@ class ImportDoc:
     spans: list[ImportSpan] = field(default_factory=list)
     corrections: list[dict[str, Any]] = field(default_factory=list)
     """Entity corrections carried as they are (store dumps)."""
+    done: list[dict[str, str]] = field(default_factory=list)
+    """Who marked the article done: `{"annotator", "at"}` (store dumps)."""
 
 
 @dataclass

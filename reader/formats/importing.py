@@ -74,6 +74,8 @@ class ImportReport:
     """Articles read from the source file a claim file names (they were not in the store)."""
     reanchored: int = 0
     """Claims found at other offsets (by their quote and context): the text had changed."""
+    done_added: int = 0
+    """Done marks added (store dumps)."""
 
     def summary(self) -> str:
         """One line for the user."""
@@ -84,6 +86,8 @@ class ImportReport:
             extra += f"; {self.from_source} article(s) read from their source files"
         if self.reanchored:
             extra += f"; {self.reanchored} claim(s) re-anchored in changed text"
+        if self.done_added:
+            extra += f"; {self.done_added} done mark(s) added"
         return (
             f"{self.name} ({self.fmt}): {self.articles} article(s), {self.articles_added} new; "
             f"{self.added} added, {self.present} already present, {len(self.skipped)} skipped"
@@ -99,6 +103,7 @@ class TransactionLike(Protocol):
 
     def add_claim(self, claim: dict[str, Any], *, replace_older: bool = False) -> bool: ...
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool: ...
+    def add_done(self, article_id: str, annotator: str, at: str) -> bool: ...
 
 
 class StoreLike(Protocol):
@@ -273,6 +278,8 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
             continue
         report.added += int(added)
         report.present += int(not added)
+    for mark in doc.done:
+        report.done_added += int(ctx.tx.add_done(article_id, mark["annotator"], mark["at"]))
 
 
 def _same(offset: int) -> int:

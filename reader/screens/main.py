@@ -499,7 +499,7 @@ class MainScreen(Screen[None]):
         app = self.reader_app
         article = self.article
         record = app.session.find(article, claim)
-        if record is None:
+        if record is None or not self._may_change(record):
             return
 
         def done(data: ClaimFormData | None) -> None:
@@ -510,8 +510,20 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ClaimForm(self._form_data(record, 0, 0), "Edit claim"), done)
 
+    def _may_change(self, record: dict[str, Any]) -> bool:
+        """Whether the analyst may change a claim; says why not (it is a colleague's)."""
+        if self.reader_app.session.owns(record):
+            return True
+        owner = clean_line(str(record.get("annotator", ""))) or "another annotator"
+        self.notify(f"This claim is {owner}'s: you can read it, not change it.",
+                    severity="warning", markup=False)
+        return False
+
     def _request_delete(self, claim: str) -> None:
         app = self.reader_app
+        record = app.session.find(self.article, claim)
+        if record is None or not self._may_change(record):
+            return
         saved = app.session.delete(self.article, claim)
         self._show_claims()
         self._saved_note(saved, "Claim deleted (u undoes).")

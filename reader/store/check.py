@@ -277,12 +277,21 @@ def _check_article(article: _Article, labels: set[str] | None, report: StoreRepo
         for message in warnings:
             add(Finding(path, record, message, "warning"))
         report.claims += 1
-    for table in ("corrections", "rejected"):
+    for table in ("corrections", "rejected", "done"):
         for key, item in article.tables.get(table, {}).items():
             if not isinstance(item, dict):
                 add(Finding(path, f"{table}/{key}", "not a record"))
             elif table == "corrections" and not isinstance(item.get("id"), str):
                 add(Finding(path, f"{table}/{key}", "correction without a string 'id'"))
+            elif table == "done" and _done_problem(item):
+                add(Finding(path, f"{table}/{key}", _done_problem(item)))
+
+
+def _done_problem(item: dict[str, Any]) -> str:
+    """Why a done mark cannot be used ('' if it can)."""
+    if not all(isinstance(item.get(k), str) for k in ("annotator", "at")):
+        return "done mark without string 'annotator' and 'at'"
+    return ""
 
 
 # --- repairing into a copy -------------------------------------------------------------------
@@ -564,12 +573,12 @@ def _repair_article(
         else:
             report.copied_claims += 1
     result: Tables = {"article": tables["article"], "claims": claims}
-    for table in ("corrections", "rejected"):
+    for table in ("corrections", "rejected", "done"):
         kept: dict[str, Any] = {}
         for key, item in tables.get(table, {}).items():
             why = "not a record" if not isinstance(item, dict) else (
                 "no string 'id'" if table == "corrections" and not isinstance(item.get("id"), str)
-                else "")
+                else _done_problem(item) if table == "done" else "")
             if why:
                 quarantine.add(article.path, f"{table}/{key}", why, item)
                 report.quarantined += 1

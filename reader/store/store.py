@@ -108,6 +108,12 @@ def _upsert(table: dict[str, Any], record: dict[str, Any]) -> None:
     table[doc_id] = copy_tree(record)
 
 
+def span_key(claim: dict[str, Any]) -> tuple[int, int, str, str]:
+    """What makes an imported claim without a known id a duplicate: same span, label and
+    annotator."""
+    return (claim["start"], claim["end"], claim["label"], str(claim.get("annotator", "")))
+
+
 def _sort_key(claim: dict[str, Any]) -> tuple[int, int]:
     return (claim["start"], -claim["end"])
 
@@ -140,7 +146,9 @@ class _Pending:
     changed: bool = False
     text: str = ""
     ids: set[str] = field(default_factory=set)
-    spans: set[tuple[int, int, str]] = field(default_factory=set)
+    spans: set[tuple[int, int, str, str]] = field(default_factory=set)
+    """(start, end, label, annotator) of its claims: a span is a duplicate only within one
+    annotator (two analysts marking the same span are two claims)."""
     correction_ids: set[str] = field(default_factory=set)
     next_claim_doc: int = 0
     """The next free doc id in the claims table (0: not computed yet)."""
@@ -194,7 +202,7 @@ class Transaction:
             if isinstance(claim, dict) and isinstance(claim.get("id"), str):
                 pending.ids.add(claim["id"])
             if not validate_claim(claim, len(pending.text)):
-                pending.spans.add((claim["start"], claim["end"], claim["label"]))
+                pending.spans.add(span_key(claim))
         for corr in pending.tables.get("corrections", {}).values():
             if isinstance(corr, dict) and isinstance(corr.get("id"), str):
                 pending.correction_ids.add(corr["id"])
@@ -320,7 +328,7 @@ class Transaction:
         problems = validate_claim(claim, len(pending.text))
         if problems:
             raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
-        span = (claim["start"], claim["end"], claim["label"])
+        span = span_key(claim)
         if replace_older and claim["id"] in pending.ids and self._newer(pending, claim):
             return True
         if claim["id"] in pending.ids or span in pending.spans:
@@ -353,9 +361,21 @@ class Transaction:
             return False  # the same, or older: the stored one stays (timestamps are to the
             # second, so a different record stamped the same second is taken as the later)
         table[str(doc_id)] = copy_tree(claim)
-        pending.spans.add((claim["start"], claim["end"], claim["label"]))
+        pending.spans.add(span_key(claim))
         pending.changed = True
         self.claims_updated += 1
+        return True
+
+    def add_done(self, article_id: str, annotator: str, at: str) -> bool:
+        """Add a done mark (an import); False if that annotator's mark is there already (the
+        stored one stays)."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault("done", {})
+        if any(isinstance(d, dict) and d.get("annotator") == annotator for d in table.values()):
+            return False
+        table[_next_doc_id(table)] = {"annotator": annotator, "at": at}
+        pending.changed = True
         return True
 
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool:
@@ -832,6 +852,25 @@ class Store:
             for claim in claims:
                 yield doc, claim
 
+    def iter_texts_and_claims(
+        self, article_ids: Iterable[str]
+    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]], list[str]]]:
+        """(article, text, valid claims, annotators who marked it done) per readable article:
+        one read of each file, nothing kept (for whole-store passes such as agreement)."""
+        for article_id in article_ids:
+            with self._mutex:
+                doc = self._doc(article_id)
+                if doc is None:
+                    continue
+                tables = self._article_tables(doc, keep=False)
+                if tables is None:
+                    continue
+                text = self._text_of(doc, tables)
+                claims = self._valid_claims(doc, tables)
+                done = sorted({d["annotator"] for d in tables.get("done", {}).values()
+                               if _valid_done(d)})
+            yield doc, text, claims, done
+
     def _modify(self, article_id: str, change: Any) -> Any:
         """Apply `change(tables)` to an article file and write it; returns what change returned."""
         doc, tables = self._require_writable(article_id)
@@ -898,6 +937,33 @@ class Store:
                         self._article_path(doc), f"{table} #{doc_id}: not a record; skipped"
                     )
             return records
+
+    def done_marks(self, article_id: str) -> list[dict[str, Any]]:
+        """Who marked the article done: `{"article_id", "annotator", "at"}` records."""
+        return [
+            {"article_id": article_id, "annotator": d["annotator"], "at": d["at"]}
+            for d in self._records(article_id, "done")
+            if _valid_done(d)
+        ]
+
+    def set_done(self, article_id: str, annotator: str, at: str | None) -> None:
+        """Mark the article done for one annotator (`at`: when), or unmark it (`at=None`).
+
+        One write of the article's own file, like a claim save."""
+        with self._mutex:
+            self._check_writable(self.root / ARTICLES_DIR)
+
+            def change(t: Tables) -> bool:
+                table = t.setdefault("done", {})
+                before = dict(table)
+                for doc_id, doc in list(table.items()):
+                    if isinstance(doc, dict) and doc.get("annotator") == annotator:
+                        del table[doc_id]
+                if at is not None:
+                    table[_next_doc_id(table)] = {"annotator": annotator, "at": at}
+                return table != before
+
+            self._modify(article_id, change)
 
     def corrections(self, article_id: str) -> list[dict[str, Any]]:
         """The article's entity corrections."""
@@ -1087,6 +1153,11 @@ class _TransactionContext:
                 self._tx.commit()
         finally:
             self._store._mutex.release()
+
+
+def _valid_done(doc: object) -> bool:
+    """A done mark in an article file: `{"annotator", "at"}`, both strings."""
+    return isinstance(doc, dict) and all(isinstance(doc.get(k), str) for k in ("annotator", "at"))
 
 
 def _remove(table: dict[str, Any], record_id: str) -> bool:
