@@ -418,6 +418,14 @@ def test_speech_frame_gives_the_speaker_not_the_score(nlp: Any) -> None:
         [item] = suggest_text(nlp, text, min_score=0.0)
         assert abs(item["score"] - bare["score"]) <= 0.05, (text, item["score"], bare["score"])
         assert item["speaker"] == "Trump"
+    from reader.nlp.suggest import reported_part
+
+    assert reported_part(only_sentence(nlp, "We will continue to fight for our jobs.")) is None
+    told = only_sentence(nlp, "I told President Xi we cannot continue to have China take "
+                              "$500 billion a year out of the United States.")
+    part = reported_part(told)
+    assert part is not None and part.text.startswith("we cannot continue")
+    assert RULES["number"].find(part, RULES["number"].score) is not None
 
 
 @pytest.mark.parametrize("sentence", [

@@ -111,7 +111,7 @@ def test_db_flags_sentences_like_stored_claims(tmp_path: Path) -> None:
                           capture_output=True, text=True, cwd=tmp_path, env=env(), timeout=120)
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert all(len(item) == 8 and "like" not in item for item in lines)  # the fields
+    assert all(len(item) == 9 and "like" not in item for item in lines)  # issue's fields, model
     like = [item for item in lines if "resembles your claim" in item["reason"]]
     assert [item["article"] for item in like] == ["later"]  # the sample holds the claim itself
     assert "(verdict: false)" in like[0]["reason"] and like[0]["score"] >= 0.9

@@ -615,8 +615,8 @@ def reported_part(span: Span) -> Span | None:
         if colon is not None and (colon.head is root or colon.i - root.i <= 4):
             return _trim(span.doc[colon.i + 1 : span.end])  # Trump said: X
         for clause in root.children:
-            if clause.dep_ not in ("ccomp", "xcomp", "parataxis"):
-                continue
+            if clause.dep_ not in ("ccomp", "parataxis"):
+                continue  # not "xcomp": "we continue to fight" reports nothing
             if clause.left_edge.i > root.i:  # Trump said: X
                 return _trim(span.doc[clause.left_edge.i : span.end])
             if clause.left_edge.i <= span.start + 1 and clause.right_edge.i < root.i:
