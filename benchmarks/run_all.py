@@ -26,6 +26,9 @@ MODULES = (
     "p10_export_import",
     "p11_memory",
     "p12_agree",
+    "p13_pdf_language",
+    "p14_team_sync",
+    "web_extract",
 )
 
 

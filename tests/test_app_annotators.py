@@ -40,3 +40,19 @@ async def test_a_colleagues_claim_cannot_be_edited_or_deleted(tmp_path: Path, ti
         assert [c["id"] for c in app.session.claims(app.articles[0])] == [theirs["id"]]
     with Store(db, readonly=True) as store:
         assert [c["id"] for c in store.claims(doc["id"])] == [theirs["id"]]
+
+
+async def test_a_synced_store_takes_the_servers_name_for_new_claims(tmp_path: Path,
+                                                                    tiny_nlp) -> None:
+    from reader.team.state import SyncState
+
+    db = tmp_path / "db"
+    Store(db).close()
+    state = SyncState(server="postgresql://ana@db/newsroom", role="ana")
+    state.save(db)
+    app = make_app(db, [SAMPLE], tiny_nlp, annotator=None)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        await pilot.press(")", "s", "1")
+        [claim] = app.session.claims(app.articles[0])
+        assert claim["annotator"] == "ana"

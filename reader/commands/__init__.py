@@ -4,7 +4,9 @@ Messages go to standard error; standard output carries data only. Exit status 2 
 input or an unreadable store.
 """
 
-SUBCOMMANDS: tuple[str, ...] = ("export", "import", "ingest", "suggest", "agree", "db")
+SUBCOMMANDS: tuple[str, ...] = (
+    "export", "import", "ingest", "suggest", "agree", "sync", "server", "snapshot", "db",
+)
 """Names that `reader NAME ...` dispatches to `reader.commands.<module>`; a file with one of
 these names is opened as `./NAME`."""
 
@@ -14,5 +16,8 @@ MODULES: dict[str, str] = {
     "ingest": "reader.commands.ingest_cmd",
     "suggest": "reader.commands.suggest_cmd",
     "agree": "reader.commands.agree_cmd",
+    "sync": "reader.commands.sync_cmd",
+    "server": "reader.commands.server_cmd",
     "db": "reader.commands.db_cmd",
+    "snapshot": "reader.commands.snapshot_cmd",
 }

@@ -19,7 +19,14 @@ from typing import Any
 
 from reader.claims import iso_now, quote_selectors, validate_claim
 from reader.config import ConfigError, load_taxonomy
-from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, VERDICTS, text_hash
+from reader.records import (
+    CLAIM_FIELDS,
+    CLAIM_FIELDS_ADDED,
+    CLAIM_SCHEMA,
+    VERDICTS,
+    text_hash,
+    upgrade_claim,
+)
 from reader.store.anchoring import reanchor
 from reader.store.errors import StoreFileError
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, encode
@@ -306,6 +313,7 @@ _DEFAULTS: dict[str, Any] = {
     "entities": [],
     "annotator": "unknown",
     "status": "anchored",
+    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
 }
 _TEXT_FIELDS = ("label", "speaker", "verdict", "note", "annotator")
 
@@ -470,14 +478,15 @@ def repair_store(root: Path, out: Path) -> RepairReport:
 
 
 def _copy_extras(root: Path, out: Path) -> None:
-    """Copy the configuration, exports and cache (everything but the index and articles)."""
+    """Copy the configuration, exports, cache and web page snapshots (everything but the index
+    and articles)."""
     for entry in _listing(root):
         if entry.name not in _SKIP_COPY and not entry.name.endswith((".tmp", ".bak")):
             shutil.copy2(entry.path, out / entry.name)
-    for folder in ("exports", "cache"):
+    for folder in ("exports", "cache", "snapshots"):
         if (root / folder).is_dir() and not (root / folder).is_symlink():
             shutil.copytree(root / folder, out / folder, symlinks=True,
-                            ignore=shutil.ignore_patterns("*.tmp"))
+                            ignore=shutil.ignore_patterns("*.tmp", ".tmp-*"))
 
 
 def _from_backup(
@@ -549,7 +558,7 @@ def _repair_article(
             report.quarantined += 1
             say(f"{where}: not a record; quarantined")
             continue
-        fixed = dict(claim)
+        fixed = upgrade_claim(claim)  # an older record gets the newer fields' defaults
         changes = _coerce(fixed, article.doc["id"], text, now)
         if fixed["id"] in ids:
             if ids[fixed["id"]] == fixed:

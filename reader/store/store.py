@@ -24,7 +24,15 @@ from types import TracebackType
 from typing import Any
 
 from reader.claims import iso_now, validate_claim
-from reader.records import CLAIM_SCHEMA, Entity, SourceArticle, text_hash
+from reader.records import (
+    ARTICLE_SCHEMA,
+    Entity,
+    SourceArticle,
+    entity_from,
+    entity_row,
+    text_hash,
+    upgrade_claim,
+)
 from reader.store.anchoring import reanchor
 from reader.store.errors import (
     StoreFileError,
@@ -259,7 +267,7 @@ class Transaction:
         record = {
             k: v for k, v in article_table.get(doc_id, {}).items() if k not in ("text", "text_z")
         }
-        record.update({"id": article_id, "schema": CLAIM_SCHEMA, "text_hash": digest})
+        record.update({"id": article_id, "schema": ARTICLE_SCHEMA, "text_hash": digest})
         record.update(encode_text(text))
         article_table[doc_id] = record
         pending.text = text
@@ -306,7 +314,7 @@ class Transaction:
             "added": iso_now(),
             "order": 0,
         }
-        record = {"id": digest, "schema": CLAIM_SCHEMA, "text_hash": digest}
+        record = {"id": digest, "schema": ARTICLE_SCHEMA, "text_hash": digest}
         record.update(encode_text(src.text))
         tables: Tables = {"article": {"1": record}, "claims": {}, "corrections": {}, "rejected": {}}
         pending = _Pending(doc=doc, tables=tables, new=True, changed=True, text=src.text)
@@ -377,6 +385,48 @@ class Transaction:
         table[_next_doc_id(table)] = {"annotator": annotator, "at": at}
         pending.changed = True
         return True
+
+    def put_claim(self, claim: dict[str, Any]) -> bool:
+        """Store `claim` as it is, replacing the stored one with its id (a record whose
+        authority is elsewhere: a colleague's claim pulled from the team server). False if
+        the same record is already there. Raises ValueError for an invalid claim."""
+        pending = self._load(str(claim.get("article_id")))
+        assert pending.tables is not None
+        problems = validate_claim(claim, len(pending.text))
+        if problems:
+            raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
+        table = pending.tables.setdefault("claims", {})
+        doc_id = _find_doc(table, claim["id"]) if claim["id"] in pending.ids else None
+        if doc_id is not None and table.get(doc_id) == claim:
+            return False
+        table[doc_id or _next_doc_id(table)] = copy_tree(claim)
+        pending.ids.add(claim["id"])
+        pending.spans.add(span_key(claim))
+        pending.changed = True
+        return True
+
+    def remove_claim(self, article_id: str, claim_id: str) -> bool:
+        """Remove a claim by id (a deletion pulled from the team server); False if absent."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        if claim_id not in pending.ids:
+            return False
+        removed = _remove(pending.tables.setdefault("claims", {}), claim_id)
+        pending.ids.discard(claim_id)
+        pending.changed = pending.changed or removed
+        return removed
+
+    def remove_done(self, article_id: str, annotator: str) -> bool:
+        """Remove an annotator's done mark; False if there was none."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault("done", {})
+        keys = [k for k, d in table.items() if isinstance(d, dict)
+                and d.get("annotator") == annotator]
+        for key in keys:
+            del table[key]
+        pending.changed = pending.changed or bool(keys)
+        return bool(keys)
 
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool:
         """Add an entity correction; False if one with its id is already there."""
@@ -819,7 +869,7 @@ class Store:
                 label = claim.get("id", f"#{doc_id}") if isinstance(claim, dict) else f"#{doc_id}"
                 self._problem(path, f"claim {label!r}: {'; '.join(problems)}; skipped")
             else:
-                good.append(claim)
+                good.append(upgrade_claim(claim))  # an older record gets the newer fields
         good.sort(key=_sort_key)
         return good
 
@@ -1056,7 +1106,7 @@ class Store:
                 version,
             ):
                 try:
-                    return [Entity(int(s), int(e), str(lab)) for s, e, lab in doc["entities"]]
+                    return [entity_from(item) for item in doc["entities"]]
                 except (TypeError, ValueError, KeyError):
                     return None
         return None
@@ -1085,7 +1135,7 @@ class Store:
                         "text_hash": digest,
                         "model": model,
                         "version": version,
-                        "entities": [[e.start, e.end, e.label] for e in entities],
+                        "entities": [entity_row(e) for e in entities],
                     }
                     key = (digest, model, version)
                     doc_id = next(
