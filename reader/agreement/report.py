@@ -141,9 +141,14 @@ def agreement(
                 if any(present.values()) else _empty_tally(names, length))
             for a, b in pairs:
                 if present[a] or present[b]:
-                    exact, overlap, _ = span_scores(present[a], present[b])
-                    label_pairs.setdefault(label, {}).setdefault((a, b), []).extend(
-                        (exact, overlap))
+                    # per label, from the pair's one-to-one matching: a match counts for L
+                    # when both spans carry L (a span matched under another label is a miss)
+                    both = [m for m in matches_by_pair[(a, b)]
+                            if m.a.label == label == m.b.label]
+                    counts = (len(present[a]), len(present[b]))
+                    label_pairs.setdefault(label, {}).setdefault((a, b), []).extend((
+                        SpanScore(sum(1 for m in both if m.exact), *counts),
+                        SpanScore(len(both), *counts)))
         groups = _groups(names, coded, matches_by_pair)
         groups_all.extend(groups)
         fleiss, alpha = _label_group_figures(groups, names)
