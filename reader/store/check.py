@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import uuid
 import zlib
@@ -18,12 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from reader.claims import iso_now, quote_selectors, validate_claim
+from reader.clean import (
+    clean_tables,
+    correction_problems,
+    index_field_problem,
+    needs_cleaning,
+)
 from reader.config import ConfigError, load_taxonomy
 from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, VERDICTS, text_hash
 from reader.store.anchoring import reanchor
 from reader.store.errors import StoreFileError
-from reader.store.storage import AtomicJSONStorage, Tables, check_tables, encode
-from reader.store.store import ARTICLES_DIR, INDEX_NAME, _index_problem
+from reader.store.storage import AtomicJSONStorage, Tables, check_tables, copy_tree, encode
+from reader.store.store import ARTICLES_DIR, CORPUS_CORRECTIONS, INDEX_NAME, _index_problem
 from reader.text.sanitize import clean_line
 
 __all__ = ["Finding", "RepairReport", "StoreReport", "check_store", "repair_store"]
@@ -84,22 +91,42 @@ class RepairReport:
 
 
 def _read_json(path: Path) -> tuple[Tables | None, str]:
-    """(tables, '') or (None, why the file cannot be used); a missing file is (None, 'missing')."""
+    """(tables, '') or (None, why the file cannot be used); a missing file is (None, 'missing').
+
+    The tables are cleaned as the store cleans them when it reads the file (`clean_tables`), so
+    each record is judged as the app will see it."""
+    tables, why, _ = _read_json_marked(path)
+    return tables, why
+
+
+def _read_json_marked(path: Path) -> tuple[Tables | None, str, bool]:
+    """`_read_json`, and whether the file held strings that had to be cleaned."""
+    tables, why, text = _read_raw(path)
+    if tables is None or not needs_cleaning(text):
+        return tables, why, False
+    cleaned = clean_tables(tables)
+    return cleaned, why, cleaned != tables
+
+
+def _read_raw(path: Path) -> tuple[Tables | None, str, str]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, "the file is missing"
+        return None, "the file is missing", ""
     except OSError as exc:
-        return None, f"cannot be read: {exc.strerror or exc}"
+        return None, f"cannot be read: {exc.strerror or exc}", ""
     if not raw.strip():
-        return None, "the file is empty (truncated?)"
+        return None, "the file is empty (truncated?)", ""
     try:
-        data = json.loads(raw.decode("utf-8", "surrogatepass"))
+        text = raw.decode("utf-8", "surrogatepass")
+        data = json.loads(text)
     except UnicodeDecodeError as exc:
-        return None, f"not UTF-8 (byte {exc.start})"
+        return None, f"not UTF-8 (byte {exc.start})", ""
     except (ValueError, RecursionError) as exc:
-        return None, f"not valid JSON ({clean_line(str(exc))[:120]}); truncated or hand-edited?"
-    return _shape(path, data)
+        reason = clean_line(str(exc))[:120]
+        return None, f"not valid JSON ({reason}); truncated or hand-edited?", ""
+    tables, why = _shape(path, data)
+    return tables, why, text
 
 
 def _shape(path: Path, data: Any) -> tuple[Tables | None, str]:
@@ -153,6 +180,8 @@ class _Article:
     tables: Tables | None = None
     text: str | None = None
     problem: str = ""
+    cleaned: bool = False
+    """The file held strings with control characters (cleaned when read)."""
 
 
 def _claim_problems(
@@ -188,7 +217,9 @@ def check_store(root: Path) -> StoreReport:
     if not root.is_dir():
         add(Finding(root, "", "no store folder here"))
         return report
-    index, why = _read_json(index_path)
+    index, why, cleaned = _read_json_marked(index_path)
+    if cleaned:
+        add(Finding(index_path, "", CONTROLS_WARNING, "warning"))
     if index is None:
         if why == "the file is missing" and not any((root / ARTICLES_DIR).glob("*.json")):
             add(Finding(index_path, "", "no index: not a store (or an empty one)", "warning"))
@@ -200,6 +231,9 @@ def check_store(root: Path) -> StoreReport:
         add(Finding(root / "reader.toml", "", "cannot be read: labels are not checked", "warning"))
     seen_ids: dict[str, str] = {}
     referenced: set[str] = set()
+    for key, rule in index.get(CORPUS_CORRECTIONS, {}).items():
+        for message in _record_problems("corrections", rule):
+            add(Finding(index_path, f"{CORPUS_CORRECTIONS}/{key}", message))
     for doc_id, doc in index.get("articles", {}).items():
         record = f"articles/{doc_id}"
         problem = _index_problem(doc) if isinstance(doc, dict) else "not a record"
@@ -235,7 +269,7 @@ def _listing(folder: Path) -> list[os.DirEntry[str]]:
 def _load_article(root: Path, doc_id: str, doc: dict[str, Any]) -> _Article:
     path = root / ARTICLES_DIR / doc["file"]
     article = _Article(doc_id, doc, path)
-    tables, why = _read_json(path)
+    tables, why, article.cleaned = _read_json_marked(path)
     if tables is None:
         article.problem = why
         return article
@@ -279,10 +313,22 @@ def _check_article(article: _Article, labels: set[str] | None, report: StoreRepo
         report.claims += 1
     for table in ("corrections", "rejected"):
         for key, item in article.tables.get(table, {}).items():
-            if not isinstance(item, dict):
-                add(Finding(path, f"{table}/{key}", "not a record"))
-            elif table == "corrections" and not isinstance(item.get("id"), str):
-                add(Finding(path, f"{table}/{key}", "correction without a string 'id'"))
+            for message in _record_problems(table, item):
+                add(Finding(path, f"{table}/{key}", message))
+    if article.cleaned:
+        add(Finding(path, "", CONTROLS_WARNING, "warning"))
+
+
+CONTROLS_WARNING = "holds control characters: shown and kept as visible placeholders"
+
+
+def _record_problems(table: str, item: object) -> list[str]:
+    """Why the store skips a record of a corrections or rejected table (the same judgement)."""
+    if not isinstance(item, dict):
+        return ["not a record"]
+    if table == "corrections":
+        return correction_problems(item)
+    return []
 
 
 # --- repairing into a copy -------------------------------------------------------------------
@@ -299,6 +345,7 @@ _DEFAULTS: dict[str, Any] = {
     "status": "anchored",
 }
 _TEXT_FIELDS = ("label", "speaker", "verdict", "note", "annotator")
+_OFFSET_RE = re.compile("[0-9]{1,15}")
 
 
 def _coerce(claim: dict[str, Any], article_id: str, text: str, now: str) -> list[str]:
@@ -312,7 +359,8 @@ def _coerce(claim: dict[str, Any], article_id: str, text: str, now: str) -> list
         done.append("article_id set")
     for name in ("start", "end"):
         value = claim.get(name)
-        digits = isinstance(value, str) and value.strip().isdigit()
+        # ASCII digits only ("²" is a digit to `isdigit`, not to `int`), and few of them
+        digits = isinstance(value, str) and _OFFSET_RE.fullmatch(value.strip()) is not None
         if digits or (isinstance(value, float) and value.is_integer()):
             claim[name] = int(value)  # type: ignore[arg-type]
             done.append(f"{name} made an integer")
@@ -423,6 +471,8 @@ def repair_store(root: Path, out: Path) -> RepairReport:
     seen_ids: set[str] = set()
     for doc_id, doc in index.get("articles", {}).items():
         record = f"articles/{doc_id}"
+        if isinstance(doc, dict):
+            doc = _fix_index_fields(doc, record, say)
         problem = _index_problem(doc) if isinstance(doc, dict) else "not a record"
         if not problem and doc["id"] in seen_ids:
             problem = "duplicate article id"
@@ -458,6 +508,23 @@ def repair_store(root: Path, out: Path) -> RepairReport:
     if quarantine.lines:
         say(f"{len(quarantine.lines)} record(s) kept in {out / QUARANTINE_NAME}")
     return report
+
+
+_INDEX_DEFAULTS: dict[str, Any] = {
+    "title": "", "url": "", "date": "", "external_id": "", "added": "", "meta": {},
+    "position": 0, "word_count": 0, "claim_count": None, "entity_count": None,
+}
+
+
+def _fix_index_fields(doc: dict[str, Any], record: str, say: Any) -> dict[str, Any]:
+    """An index record whose optional fields of the wrong type are reset to their defaults
+    (the article itself is kept)."""
+    fixed = dict(doc)
+    for name, default in _INDEX_DEFAULTS.items():
+        if name in fixed and index_field_problem(name, fixed[name]):
+            fixed[name] = copy_tree(default)
+            say(f"index record {record}: {name!r} of the wrong type reset")
+    return fixed
 
 
 def _copy_extras(root: Path, out: Path) -> None:
@@ -567,9 +634,7 @@ def _repair_article(
     for table in ("corrections", "rejected"):
         kept: dict[str, Any] = {}
         for key, item in tables.get(table, {}).items():
-            why = "not a record" if not isinstance(item, dict) else (
-                "no string 'id'" if table == "corrections" and not isinstance(item.get("id"), str)
-                else "")
+            why = "; ".join(_record_problems(table, item))
             if why:
                 quarantine.add(article.path, f"{table}/{key}", why, item)
                 report.quarantined += 1

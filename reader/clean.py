@@ -1,0 +1,252 @@
+"""The one boundary where records enter: types checked, every string cleaned.
+
+Records come in through imports (peer files, store dumps), store files (index, article files)
+and the entity cache. Each enters through these functions, so nothing downstream (the app, the
+exports) meets a raw control character or a field of the wrong type:
+
+- `clean_tree` cleans every string of a JSON value (keys too) with the sanitiser, one
+  character for one, so offsets never move; `needs_cleaning` tells, from a file's raw JSON text,
+  whether there is anything to clean (the common case costs one scan, no walk).
+- `clean_claim` and `clean_correction` clean a record's fields: one-line fields (ids, labels,
+  tags, names, times) with `clean_line`, text fields with `sanitize`.
+- `correction_problems` and `index_problems` say what makes a record unusable; the store skips
+  (and reports) such records and `reader db check` reports the same ones, so the two agree.
+  Claims are judged by `reader.claims.validate_claim`.
+
+No Textual, no TinyDB here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reader.text.sanitize import clean_line, sanitize
+
+__all__ = [
+    "INDEX_OPTIONAL",
+    "clean_claim",
+    "clean_correction",
+    "clean_tables",
+    "clean_tree",
+    "correction_problems",
+    "index_field_problem",
+    "index_problems",
+    "needs_cleaning",
+]
+
+_ACTIONS = ("relabel", "rebound", "delete", "add")
+_SCOPES = ("mention", "article", "corpus")
+
+# A raw character `sanitize` replaces, or a JSON escape that decodes to one (\b \f \r, \u00xx
+# controls, DEL and C1, U+2028/9, bidi, surrogates). A false alarm only costs a walk.
+_RAW_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"|\\[bfr]|\\u(?:00[01]|007|008|009|202|206|[dD][89a-fA-F])"
+)
+
+
+def needs_cleaning(raw: str) -> bool:
+    """True when the JSON text `raw` may hold a string `clean_tree` would change."""
+    return _RAW_UNSAFE.search(raw) is not None
+
+
+def clean_tree(value: Any) -> Any:
+    """`value` with every string sanitised (dict keys as one-line names); the same object when
+    nothing changes, so a clean tree is not copied."""
+    if isinstance(value, str):
+        return sanitize(value)
+    if isinstance(value, dict):
+        changed = False
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            new_key = clean_line(key) if isinstance(key, str) else key
+            new_item = clean_tree(item)
+            changed = changed or new_key is not key or new_item is not item
+            out[new_key] = new_item
+        return out if changed else value
+    if isinstance(value, list):
+        items = [clean_tree(item) for item in value]
+        if any(new is not old for new, old in zip(items, value, strict=True)):
+            return items
+        return value
+    return value
+
+
+_LINE_FIELDS = ("id", "article_id", "label", "speaker", "verdict", "annotator", "created",
+                "updated", "status")
+_TEXT_FIELDS = ("quote", "prefix", "suffix", "note")
+
+
+def clean_claim(claim: dict[str, Any]) -> dict[str, Any]:
+    """A claim record with every string cleaned: one-line fields and tags with `clean_line`,
+    the quote, context and note with `sanitize`, entity records throughout; other types are
+    left for `validate_claim` to judge."""
+    out = clean_tree(claim)
+    if not isinstance(out, dict):
+        return out
+    out = dict(out)
+    for name in _LINE_FIELDS:
+        if isinstance(out.get(name), str):
+            out[name] = clean_line(out[name])
+    tags = out.get("tags")
+    if isinstance(tags, list):
+        out["tags"] = [clean_line(t) if isinstance(t, str) else t for t in tags]
+    entities = out.get("entities")
+    if isinstance(entities, list):
+        out["entities"] = [_clean_entity(e) for e in entities]
+    for name in _TEXT_FIELDS:
+        if isinstance(out.get(name), str):
+            out[name] = sanitize(out[name])
+    return out
+
+
+def _clean_entity(entity: Any) -> Any:
+    if not isinstance(entity, dict):
+        return entity
+    out = dict(entity)
+    if isinstance(out.get("label"), str):
+        out["label"] = clean_line(out["label"])
+    return out
+
+
+def clean_correction(corr: dict[str, Any]) -> dict[str, Any]:
+    """An entity correction with every string cleaned (the surface text one for one, so it
+    still matches the article)."""
+    out = clean_tree(corr)
+    if not isinstance(out, dict):
+        return out
+    out = dict(out)
+    for name, value in out.items():
+        if isinstance(value, str) and name not in ("text", "prefix", "suffix"):
+            out[name] = clean_line(value)
+    return out
+
+
+_INDEX_LINE_FIELDS = ("id", "title", "source", "url", "date", "external_id", "text_hash", "file",
+                      "added")
+
+
+def clean_index_record(doc: dict[str, Any]) -> dict[str, Any]:
+    """An index (article) record with every string cleaned, its one-line fields with
+    `clean_line`."""
+    out = clean_tree(doc)
+    if not isinstance(out, dict):
+        return out
+    out = dict(out)
+    for name in _INDEX_LINE_FIELDS:
+        if isinstance(out.get(name), str):
+            out[name] = clean_line(out[name])
+    return out
+
+
+_TABLE_CLEANERS = {
+    "claims": clean_claim,
+    "corrections": clean_correction,
+    "articles": clean_index_record,
+}
+
+
+def clean_tables(tables: dict[str, Any]) -> dict[str, Any]:
+    """A store file's tables (index, article file or cache file) with every string of every
+    record cleaned: claims, corrections and index records field by field, the rest as trees."""
+    out: dict[str, Any] = {}
+    for name, table in tables.items():
+        cleaner = _TABLE_CLEANERS.get(name)
+        if cleaner is None or not isinstance(table, dict):
+            out[clean_line(name)] = clean_tree(table)
+            continue
+        out[name] = {
+            clean_line(key): cleaner(record) if isinstance(record, dict) else clean_tree(record)
+            for key, record in table.items()
+        }
+    return out
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def correction_problems(corr: object) -> list[str]:
+    """What makes an entity correction unusable (empty if nothing): the fields the app and the
+    exports read must have the types `reader.corrections.make_correction` gives them."""
+    if not isinstance(corr, dict):
+        return ["not a record"]
+    problems: list[str] = []
+    if not isinstance(corr.get("id"), str) or not corr["id"]:
+        problems.append("no string 'id'")
+    action = corr.get("action")
+    if action not in _ACTIONS:
+        problems.append(f"unknown action {_shown(action)}")
+    start, end = corr.get("start"), corr.get("end")
+    if not (_is_int(start) and _is_int(end)):
+        problems.append("'start' and 'end' are not integers")
+    elif not 0 <= start < end:  # type: ignore[operator]
+        problems.append(f"span {start}-{end} is empty or negative")
+    if not isinstance(corr.get("text"), str):
+        problems.append("'text' is not a string")
+    if corr.get("label") is not None and not isinstance(corr.get("label"), str):
+        problems.append("'label' is not a string")
+    for name in ("new_start", "new_end"):
+        value = corr.get(name)
+        if action == "rebound" and not _is_int(value):
+            problems.append(f"a rebound without an integer {name!r}")
+        elif value is not None and not _is_int(value):
+            problems.append(f"{name!r} is not an integer")
+    if "scope" in corr and corr["scope"] not in _SCOPES:
+        problems.append(f"unknown scope {_shown(corr['scope'])}")
+    for name in ("created", "annotator", "prefix", "suffix", "status", "source"):
+        if corr.get(name) is not None and not isinstance(corr[name], str):
+            problems.append(f"{name!r} is not a string")
+    return problems
+
+
+INDEX_OPTIONAL: dict[str, tuple[type, ...]] = {
+    "title": (str,),
+    "url": (str,),
+    "date": (str,),
+    "external_id": (str,),
+    "added": (str,),
+    "meta": (dict,),
+    "position": (int,),
+    "word_count": (int,),
+    "claim_count": (int, type(None)),
+    "entity_count": (int, type(None)),
+}
+"""Index fields a record may lack, and the types they must have when present."""
+
+
+def index_problems(doc: object) -> str:
+    """What makes an index (article) record unusable ('' if nothing)."""
+    if not isinstance(doc, dict):
+        return "not a record"
+    for name in ("id", "source", "text_hash", "file"):
+        if not isinstance(doc.get(name), str):
+            return f"field {name!r} missing or not a string"
+    if not _is_int(doc.get("order")):
+        return "field 'order' missing or not an integer"
+    for name in INDEX_OPTIONAL:
+        if name in doc:
+            problem = index_field_problem(name, doc[name])
+            if problem:
+                return problem
+    return ""
+
+
+def index_field_problem(name: str, value: object) -> str:
+    """What is wrong with the optional index field `name` holding `value` ('' if nothing)."""
+    types = INDEX_OPTIONAL[name]
+    if not isinstance(value, types) or isinstance(value, bool):
+        return f"field {name!r} is not {_type_name(types)}"
+    if _is_int(value) and value < 0:  # type: ignore[operator]
+        return f"field {name!r} is negative"
+    return ""
+
+
+def _type_name(types: tuple[type, ...]) -> str:
+    names = {str: "a string", dict: "an object", int: "an integer", type(None): "null"}
+    return " or ".join(names[t] for t in types)
+
+
+def _shown(value: object) -> str:
+    return repr(clean_line(value))[:40] if isinstance(value, str) else type(value).__name__
