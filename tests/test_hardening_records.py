@@ -21,6 +21,7 @@ from reader.records import SourceArticle, text_hash
 from reader.store import Store
 from reader.store.check import check_store
 from reader.text.sanitize import FORBIDDEN
+from apphelpers import make_app, wait_entities  # (tests/ is on the path; a site "tests" may shadow it)
 
 ESC_TITLE = "\x1b]0;PWNED\x07"
 CSI = "\x1b[2J"
@@ -211,3 +212,111 @@ def test_store_load_cleans_index_article_and_cache_files(tmp_path: Path, raw: bo
         store.save_claim(store.claims(aid)[0])
         store.save_session(x=1)
     assert [p for p in stored_files_unsafe(db) if not p.startswith("cache")] == []
+
+
+# --- 15, 16: malformed corrections and wrong-typed index fields ------------------------------
+
+BAD_CORRECTIONS: list[dict[str, Any]] = [
+    {"id": "no-start", "action": "add", "end": 5, "text": "Seoul", "label": "GPE"},
+    {"id": "zero", "action": "add", "start": "zero", "end": 5, "text": "Seoul", "label": "GPE"},
+    {"id": "list-label", "action": "add", "start": 0, "end": 5, "text": "Seoul",
+     "label": ["GPE"]},
+    {"id": "num-created", "action": "add", "start": 0, "end": 5, "text": "Seoul",
+     "label": "GPE", "created": 5},
+    {"id": "num-text", "action": "add", "start": 0, "end": 5, "text": 5, "label": "GPE"},
+    {"id": "bool-start", "action": "add", "start": True, "end": 5, "text": "Seoul",
+     "label": "GPE"},
+    {"id": "rebound-none", "action": "rebound", "start": 0, "end": 5, "text": "Seoul",
+     "label": "GPE"},
+    {"id": "bad-action", "action": f"x{ESC_TITLE}", "start": 0, "end": 5, "text": "Seoul"},
+    {"id": "bad-scope", "action": "add", "start": 0, "end": 5, "text": "Seoul", "label": "G",
+     "scope": 3},
+    {"id": 7, "action": "add", "start": 0, "end": 5, "text": "Seoul", "label": "GPE"},
+]
+GOOD_CORRECTION = {"id": "good", "action": "add", "start": 30, "end": 35, "text": TEXT[30:35],
+                   "label": "DAY", "scope": "mention", "created": "2026-01-01T00:00:00Z"}
+BAD_INDEX_FIELDS: dict[str, Any] = {"position": "x", "meta": [1], "claim_count": "3",
+                                    "title": 5, "word_count": -1, "entity_count": 2.5,
+                                    "url": None}
+
+
+def test_malformed_corrections_from_a_dump_are_refused_one_by_one(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    path = tmp_path / "dump.jsonl"
+    path.write_text(dump_lines([], [*BAD_CORRECTIONS, GOOD_CORRECTION]), encoding="utf-8")
+    status, _, err = run(import_cmd, str(path), "--db", str(db))
+    assert status == 0, err
+    assert f"1 added, 0 already present, {len(BAD_CORRECTIONS)} skipped" in err, err
+    assert err.count("correction not imported") == len(BAD_CORRECTIONS)
+    assert "\x1b" not in err
+    assert check_store(db).errors == []
+
+
+def _hand_edited_store(db: Path) -> tuple[str, Path]:
+    """A store whose article file holds every malformed correction (beside a good one), whose
+    index holds the same as corpus rules, and one extra article per wrong-typed index field."""
+    aid, article_file = _stored(db)
+    _edit(article_file, lambda d: d.__setitem__(
+        "corrections", {str(i): c for i, c in enumerate([*BAD_CORRECTIONS, GOOD_CORRECTION], 1)}))
+
+    lone = json.loads(article_file.read_text(encoding="utf-8"))
+    lone.update(claims={}, corrections={})
+
+    def index(data: dict[str, Any]) -> None:
+        data["corrections"] = {str(i): c for i, c in enumerate(BAD_CORRECTIONS, 1)}
+        good = data["articles"]["1"]
+        for n, (name, value) in enumerate(BAD_INDEX_FIELDS.items(), 2):
+            file = f"{n:032x}.json"  # an article file of its own, without claims
+            (db / "articles" / file).write_text(json.dumps(lone), encoding="utf-8")
+            data["articles"][str(n)] = {**good, "id": f"bad-{name}", "source": f"{name}.txt",
+                                        "order": n, "file": file, name: value}
+    _edit(db / "index.json", index)
+    return aid, article_file
+
+
+async def test_malformed_records_in_the_store_neither_crash_nor_pass_db_check(
+    tmp_path: Path, tiny_nlp: Any
+) -> None:
+    """The app opens, draws entities (`t`), opens the entity form (`m`); `export --what
+    entities` works; `db check` names every record the app skipped, and repair fixes or
+    quarantines each."""
+    db = tmp_path / "db"
+    aid, article_file = _hand_edited_store(db)
+    app = make_app(db, nlp=tiny_nlp)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_entities(pilot)
+        view = app.screen.query_one("#article")
+        assert ("DAY" in {e.label for e in view.entities}), view.entities
+        await pilot.press("t", "m")
+        await pilot.pause()
+        await pilot.press("escape")
+        skipped = [p.message for p in app.store.problems]
+        assert [a["id"] for a in app.store.articles()] == [aid]
+    app.store.close()
+    assert sum("corrections #" in m for m in skipped) == 2 * len(BAD_CORRECTIONS), skipped
+    assert sum("article 'bad-" in m for m in skipped) == len(BAD_INDEX_FIELDS), skipped
+
+    exported = tmp_path / "gold.jsonl"
+    status, _, err = run(export_cmd, "--db", str(db), "--what", "entities", "--format",
+                         "doccano", "--out", str(exported))
+    assert status == 2, err  # what it could not export is named, one line each; the rest is
+    assert '"DAY"' in exported.read_text(encoding="utf-8")  # written
+    assert err.count("unreadable, not exported") == 2 * len(BAD_CORRECTIONS) + len(
+        BAD_INDEX_FIELDS), err
+    assert "Traceback" not in err and "\x1b" not in err
+
+    report = check_store(db)
+    flagged = {(f.path.name, f.record.split(" ")[0]) for f in report.errors}
+    expected = {(article_file.name, f"corrections/{i}") for i in range(1, len(BAD_CORRECTIONS) + 1)}
+    expected |= {("index.json", f"corrections/{i}") for i in range(1, len(BAD_CORRECTIONS) + 1)}
+    expected |= {("index.json", f"articles/{n}") for n in range(2, len(BAD_INDEX_FIELDS) + 2)}
+    assert flagged == expected, sorted(flagged ^ expected)
+    status, _, err = run(db_cmd, "check", "--db", str(db))
+    assert status == 2
+
+    out_dir = tmp_path / "repaired"
+    status, out, err = run(db_cmd, "repair", "--db", str(db), "--out", str(out_dir))
+    assert status == 0, out + err
+    with Store(out_dir, readonly=True) as repaired:
+        assert len(repaired.articles()) == 1 + len(BAD_INDEX_FIELDS)  # fields reset, kept
+        assert repaired.problems == []

@@ -138,7 +138,7 @@ def corrections_affecting(
 
 def describe_correction(corr: dict[str, Any]) -> str:
     """One plain line: what a correction does and where."""
-    action = str(corr.get("action") or "?")
+    action = clean_line(str(corr.get("action") or "?"))
     surface = clean_line(str(corr.get("text") or ""))
     if len(surface) > 40:
         surface = surface[:39] + "…"
