@@ -9,11 +9,11 @@ import contextlib
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from apphelpers import make_app, wait_entities  # tests/ is on sys.path
 
 from reader.claims import make_claim
 from reader.commands import db_cmd, export_cmd, import_cmd
@@ -21,7 +21,6 @@ from reader.records import SourceArticle, text_hash
 from reader.store import Store
 from reader.store.check import check_store
 from reader.text.sanitize import FORBIDDEN
-from apphelpers import make_app, wait_entities  # (tests/ is on the path; a site "tests" may shadow it)
 
 ESC_TITLE = "\x1b]0;PWNED\x07"
 CSI = "\x1b[2J"
@@ -320,3 +319,156 @@ async def test_malformed_records_in_the_store_neither_crash_nor_pass_db_check(
     with Store(out_dir, readonly=True) as repaired:
         assert len(repaired.articles()) == 1 + len(BAD_INDEX_FIELDS)  # fields reset, kept
         assert repaired.problems == []
+
+
+# --- 18: nesting, huge integers, wrong shapes: one line, never a traceback -------------------
+
+DEEP = "[" * 1000 + "]" * 1000
+HUGE = "9" * 5000
+
+
+def _peer_files(folder: Path) -> dict[str, tuple[Path, str | None]]:
+    """One hostile file per importer; (path, --format or None)."""
+    folder.mkdir()
+    aid = text_hash(TEXT)
+    files: dict[str, tuple[str, str, str | None]] = {
+        "deep-jsonl": ("deep.jsonl", f'{{"article_id": "x", "start": {DEEP}}}\n', "jsonl"),
+        "deep-sniffed": ("deep2.jsonl", f'{{"article_id": "x", "start": {DEEP}}}\n', None),
+        "deep-list": ("deep.json", DEEP, "label-studio"),
+        "huge-dump": ("huge.jsonl", '{"type": "reader-store", "version": 1}\n'
+                      f'{{"type": "article", "id": "{aid}", "text": "t", "n": {HUGE}}}\n', "store"),
+        "huge-sniffed": ("huge2.jsonl", '{"type": "reader-store", "version": 1}\n'
+                         f'{{"type": "article", "id": "{aid}", "text": "t", "n": {HUGE}}}\n',
+                         None),
+        "huge-doccano": ("huge-d.jsonl", f'{{"text": "abc", "label": [[0, {HUGE}, "X"]]}}\n',
+                         "doccano"),
+        "huge-prodigy": ("huge-p.jsonl", f'{{"text": "abc", "spans": [{{"start": {HUGE}}}]}}\n',
+                         "prodigy"),
+        "huge-ls": ("huge-ls.json", f'[{{"data": {{"text": "abc"}}, "id": {HUGE}}}]',
+                    "label-studio"),
+    }
+    out = {}
+    for key, (name, content, fmt) in files.items():
+        (folder / name).write_text(content, encoding="utf-8")
+        out[key] = (folder / name, fmt)
+    return out
+
+
+def test_deep_nesting_and_huge_integers_are_refused_in_one_line(tmp_path: Path) -> None:
+    for key, (path, fmt) in _peer_files(tmp_path / "peers").items():
+        argv = [str(path), "--db", str(tmp_path / "db")] + (["--format", fmt] if fmt else [])
+        status, out, err = run(import_cmd, *argv)
+        assert status == 2, (key, err)
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and ("nothing imported" in lines[0] or "not JSON" in lines[0]), (
+            key, err)
+        if fmt is not None:
+            assert "not JSON" in err, (key, err)
+            assert ("nested too deeply" in err) == key.startswith("deep"), (key, err)
+        assert not (tmp_path / "db" / "index.json").exists(), key
+
+
+@pytest.mark.parametrize("shape", [
+    {"annotations": 5}, {"annotations": [{"result": 7}]}, {"annotations": "x"},
+    {"predictions": 5, "annotations": [{"result": {"a": 1}}]},
+    {"annotations": [{"result": [{"value": {"start": 0, "end": 3, "labels": ["L"]}}]}, 5]},
+])
+def test_label_studio_fields_of_the_wrong_shape_are_skipped(tmp_path: Path,
+                                                            shape: dict[str, Any]) -> None:
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([{"data": {"text": "abc def"}, **shape}]), encoding="utf-8")
+    status, _, err = run(import_cmd, str(path), "--db", str(tmp_path / "db"),
+                         "--format", "label-studio")
+    assert status == 0, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("offsets", [f"0 {HUGE}", f"{HUGE} {HUGE}1", f"0 2;3 {HUGE}",
+                                     "0 \u0663"], ids=["end", "both", "fragment", "arabic"])
+def test_brat_offsets_of_thousands_of_digits(tmp_path: Path, offsets: str) -> None:
+    (tmp_path / "doc.txt").write_text("abc def\n", encoding="utf-8")
+    (tmp_path / "doc.ann").write_text(f"T1\tX {offsets}\tabc\nT2\tY 4 7\tdef\n",
+                                      encoding="utf-8")
+    status, _, err = run(import_cmd, str(tmp_path / "doc.ann"), "--db", str(tmp_path / "db"))
+    assert "Traceback" not in err
+    if offsets.endswith("\u0663"):  # not ASCII digits: not a brat offset, the file is refused
+        assert status == 2 and "bad offsets" in err, err
+    else:
+        assert status == 0, err
+        assert "1 added" in err and "outside the text" in err, err
+
+
+@pytest.mark.parametrize("toml", [
+    "x = " + "[" * 500 + "]" * 500, "x = " + "{a = " * 500 + "1" + "}" * 500,
+    f"x = {HUGE}", '[[labels]]\nname = "   "\nkey = "1"\n', '[[labels]]\nname = "\\t\\n"\n',
+], ids=["nested-arrays", "nested-tables", "huge-integer", "blank-label", "blank-escapes"])
+def test_bad_reader_toml_is_one_line_and_exit_2(tmp_path: Path, toml: str) -> None:
+    """Nested 500 levels, a 5,000-digit integer, a blank label name: the app refuses to start
+    with one line, and `db check` says the configuration cannot be read."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "db"
+    _stored(db)
+    (db / "reader.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "reader", "--db", str(db), "--model", "none",
+                           "a.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "reader.toml" in lines[0], done.stderr
+    report = check_store(db)
+    assert any(f.path.name == "reader.toml" for f in report.warnings)
+
+
+def _corpus(path: Path) -> None:
+    lines = [json.dumps({"id": "good1", "text": "Josep Borrell visited Seoul on Monday. He said "
+                         "the talks went well and that 8,000 troops were there."}),
+             f'{{"id": "huge", "text": "x", "n": {HUGE}}}',
+             '{"id": "deep", "text": "x", "n": ' + DEEP + "}",
+             f'{{"id": {HUGE}, "text": "y"}}',
+             json.dumps({"id": "good2", "text": "Moscow did not comment on Thursday. The "
+                         "minister said that 15 ships had left the port."})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+async def test_a_bad_corpus_line_never_stops_the_good_ones_in_the_app(tmp_path: Path,
+                                                                     tiny_nlp: Any) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    _corpus(corpus)
+    app = make_app(tmp_path / "db", [corpus], nlp=tiny_nlp)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert {a["external_id"] for a in app.store.articles()} == {"good1", "good2"}
+    app.store.close()
+
+
+def test_a_bad_corpus_line_never_stops_the_good_ones_in_ingest(tmp_path: Path,
+                                                              tiny_model_path: Path) -> None:
+    from reader.commands import ingest_cmd
+
+    corpus = tmp_path / "corpus.jsonl"
+    _corpus(corpus)
+    status, _, err = run(ingest_cmd, str(corpus), "--model", str(tiny_model_path),
+                         "--processes", "1", "--db", str(tmp_path / "db"))
+    assert "Traceback" not in err
+    assert "corpus.jsonl:2: bad JSON" in err and "corpus.jsonl:3: bad JSON" in err, err
+    assert "corpus.jsonl:4: bad JSON" in err, err
+    with Store(tmp_path / "db", readonly=True) as store:
+        assert {a["external_id"] for a in store.articles()} == {"good1", "good2"}
+
+
+def test_a_bad_corpus_line_never_stops_the_good_ones_in_suggest(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus.jsonl"
+    _corpus(corpus)
+    done = subprocess.run([sys.executable, "-m", "reader", "suggest", str(corpus), "--format",
+                           "jsonl"], cwd=tmp_path, capture_output=True, text=True, timeout=180,
+                          stdin=subprocess.DEVNULL)
+    assert "Traceback" not in done.stderr
+    assert "corpus.jsonl:2: bad JSON" in done.stderr, done.stderr
+    articles = {json.loads(line)["article"] for line in done.stdout.splitlines()}
+    assert articles == {"corpus #1", "corpus #5"}, done.stdout
