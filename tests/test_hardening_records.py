@@ -472,3 +472,114 @@ def test_a_bad_corpus_line_never_stops_the_good_ones_in_suggest(tmp_path: Path) 
     assert "corpus.jsonl:2: bad JSON" in done.stderr, done.stderr
     articles = {json.loads(line)["article"] for line in done.stdout.splitlines()}
     assert articles == {"corpus #1", "corpus #5"}, done.stdout
+
+
+# --- 4: argparse repeats what was typed; nothing raw reaches the terminal --------------------
+
+@pytest.mark.parametrize("argv", [
+    ["import", "a.jsonl", f"--x{ESC_TITLE}"],  # `reader import *` with such a file name
+    [f"--bogus{CSI}"],
+    ["export", "--format", f"csv{ESC_TITLE}"],
+    ["db", f"check{C1}"],
+    ["export", "--since", "2026", f"--what{RLO}"],
+], ids=["import-glob", "main", "invalid-choice", "sub-sub-command", "bidi"])
+def test_argument_errors_print_names_cleaned(tmp_path: Path, argv: list[str]) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "a.jsonl").write_text("", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "reader", *argv], cwd=tmp_path,
+                          capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    err = done.stderr.decode("utf-8", "surrogateescape")
+    assert done.returncode == 2, err
+    assert "error:" in err and "Traceback" not in err
+    assert not any(ch in FORBIDDEN for ch in err), err
+    # the character is shown, made harmless (argparse itself quotes a bad choice with repr)
+    assert "\u241b" in err or "\ufffd" in err or "\\x" in err, err
+
+
+# --- 19: db repair on strange digits; nothing left behind when it fails -----------------------
+
+@pytest.mark.parametrize("start", ["\u00b2", "\u0663", HUGE, " 1\u00b9"],
+                         ids=["superscript", "arabic-indic", "huge", "mixed"])
+def test_db_repair_on_strange_digits(tmp_path: Path, start: str) -> None:
+    db = tmp_path / "db"
+    aid, article_file = _stored(db)
+    _edit(article_file, lambda d: d["claims"]["1"].update(start=start))
+    status, _, err = run(db_cmd, "check", "--db", str(db))
+    assert status == 2
+    out = tmp_path / "copy"
+    status, printed, err = run(db_cmd, "repair", "--db", str(db), "--out", str(out))
+    assert status == 0, printed + err
+    with Store(out, readonly=True) as store:
+        claims = store.claims(aid)
+    assert len(claims) == 1 and claims[0]["start"] == 0  # re-anchored by its quote
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"),
+                                   RuntimeError("a bug")], ids=["disk-full", "crash"])
+def test_db_repair_that_fails_leaves_no_out_folder(tmp_path: Path, error: Exception,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.store import check
+
+    db = tmp_path / "db"
+    _stored(db)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(check, "_repair_article", broken)
+    out = tmp_path / "copy"
+    if isinstance(error, OSError):
+        status, _, err = run(db_cmd, "repair", "--db", str(db), "--out", str(out))
+        assert status == 2 and "nothing was written" in err, err
+    else:
+        with pytest.raises(RuntimeError):
+            run(db_cmd, "repair", "--db", str(db), "--out", str(out))
+    assert not out.exists()  # the retry is not blocked
+    monkeypatch.undo()
+    assert run(db_cmd, "repair", "--db", str(db), "--out", str(out))[0] == 0
+
+
+# --- 20: lone surrogates (and other unencodable strings) never reach an export ---------------
+
+@pytest.mark.parametrize("how", ["import", "hand-edited"])
+def test_lone_surrogates_in_tags_and_ids_export_everywhere(tmp_path: Path, how: str) -> None:
+    db = tmp_path / "db"
+    aid = text_hash(TEXT)
+    odd = {"id": "id\ud800", "tags": ["t\udfff", "\udc80"], "speaker": "s\ud83d",
+           "note": "n\udbff", "label": "lab\ud800"}
+    if how == "import":
+        path = tmp_path / "dump.jsonl"
+        claim = {**make_claim(article_id=aid, text=TEXT, start=0, end=5, label="x",
+                              annotator="a"), **odd}
+        path.write_text(dump_lines([claim], []), encoding="utf-8")
+        assert run(import_cmd, str(path), "--db", str(db))[0] == 0
+    else:
+        aid, article_file = _stored(db)
+        _edit(article_file, lambda d: d["claims"]["1"].update(odd))
+    for fmt in ("csv", "spacy", "jsonl", "doccano", "prodigy", "label-studio", "claimreview",
+                "brat", "store"):
+        out = tmp_path / f"out-{fmt}"
+        status, _, err = run(export_cmd, "--db", str(db), "--format", fmt, "--out", str(out))
+        assert status == 0, (fmt, err)
+        assert "1 record" in err or fmt in ("spacy", "brat"), (fmt, err)
+        if out.is_file() and fmt != "spacy":
+            assert "\\ud" not in out.read_text(encoding="utf-8").lower(), fmt
+
+
+# --- 21: --since at the edges of the calendar -------------------------------------------------
+
+@pytest.mark.parametrize(("since", "count"), [
+    ("0001-01-01T00:00:00+14:00", 1), ("0001-01-01T00:00:00+00:30", 1),
+    ("9999-12-31T23:59:59-14:00", 0), ("9999-12-31T12:00:00-12:00", 0),
+    ("0001-01-01T00:00:00Z", 1),
+])
+def test_since_at_the_edges_of_the_calendar(tmp_path: Path, since: str, count: int) -> None:
+    db = tmp_path / "db"
+    _stored(db)
+    out = tmp_path / "out.jsonl"
+    status, _, err = run(export_cmd, "--db", str(db), "--format", "jsonl", "--since", since,
+                         "--out", str(out))
+    assert status == 0, err
+    assert len(out.read_text(encoding="utf-8").splitlines()) == count
