@@ -35,9 +35,6 @@ __all__ = [
     "needs_cleaning",
 ]
 
-_ACTIONS = ("relabel", "rebound", "delete", "add")
-_SCOPES = ("mention", "article", "corpus")
-
 # A raw character `sanitize` replaces, or a JSON escape that decodes to one (\b \f \r, \u00xx
 # controls, DEL and C1, U+2028/9, bidi, surrogates). A false alarm only costs a walk.
 _RAW_UNSAFE = re.compile(
@@ -175,9 +172,9 @@ def correction_problems(corr: object) -> list[str]:
     problems: list[str] = []
     if not isinstance(corr.get("id"), str) or not corr["id"]:
         problems.append("no string 'id'")
-    action = corr.get("action")
-    if action not in _ACTIONS:
-        problems.append(f"unknown action {_shown(action)}")
+    action = corr.get("action")  # an unknown action is shown (cleaned) and does nothing
+    if action is not None and not isinstance(action, str):
+        problems.append(f"'action' is not a string ({_shown(action)})")
     start, end = corr.get("start"), corr.get("end")
     if not (_is_int(start) and _is_int(end)):
         problems.append("'start' and 'end' are not integers")
@@ -193,9 +190,7 @@ def correction_problems(corr: object) -> list[str]:
             problems.append(f"a rebound without an integer {name!r}")
         elif value is not None and not _is_int(value):
             problems.append(f"{name!r} is not an integer")
-    if "scope" in corr and corr["scope"] not in _SCOPES:
-        problems.append(f"unknown scope {_shown(corr['scope'])}")
-    for name in ("created", "annotator", "prefix", "suffix", "status", "source"):
+    for name in ("scope", "created", "annotator", "prefix", "suffix", "status", "source"):
         if corr.get(name) is not None and not isinstance(corr[name], str):
             problems.append(f"{name!r} is not a string")
     return problems

@@ -88,6 +88,8 @@ def hostile_corrections() -> list[dict[str, Any]]:
          "created": f"2026{HOSTILE}", "annotator": f"an{HOSTILE}", "source": f"s{HOSTILE}"},
         {"id": "c2", "action": "relabel", "start": 47, "end": 53, "text": "Moscow",
          "label": f"PER{HOSTILE}", "scope": "corpus", "created": "2026", "annotator": "x"},
+        {"id": "c3", "action": f"x{HOSTILE}", "start": 30, "end": 35, "text": TEXT[30:35],
+         "scope": f"s{HOSTILE}"},  # unknown action and scope: kept, shown cleaned, do nothing
     ]
 
 
@@ -142,7 +144,7 @@ def test_import_cleans_every_string_of_every_record(tmp_path: Path, kind: str) -
                 store.corrections(aid)]
         assert unsafe_strings(seen) == []
         if kind == "store":
-            assert len(store.corrections(aid)) == 2
+            assert len(store.corrections(aid)) == 3
     report = check_store(db)
     assert report.errors == [], [f.line() for f in report.errors]
 
@@ -227,7 +229,7 @@ BAD_CORRECTIONS: list[dict[str, Any]] = [
      "label": "GPE"},
     {"id": "rebound-none", "action": "rebound", "start": 0, "end": 5, "text": "Seoul",
      "label": "GPE"},
-    {"id": "bad-action", "action": f"x{ESC_TITLE}", "start": 0, "end": 5, "text": "Seoul"},
+    {"id": "bad-action", "action": ["add"], "start": 0, "end": 5, "text": "Seoul"},
     {"id": "bad-scope", "action": "add", "start": 0, "end": 5, "text": "Seoul", "label": "G",
      "scope": 3},
     {"id": 7, "action": "add", "start": 0, "end": 5, "text": "Seoul", "label": "GPE"},
