@@ -585,3 +585,92 @@ def test_since_at_the_edges_of_the_calendar(tmp_path: Path, since: str, count: i
                          "--out", str(out))
     assert status == 0, err
     assert len(out.read_text(encoding="utf-8").splitlines()) == count
+
+
+# --- 1-3 in the real program: claim form, entity labels (`t`), entity form (`m`) --------------
+
+def _drive_in_pty(argv: list[str], wait_for: bytes, keys: list[bytes],
+                  timeout: float = 60.0) -> bytes:
+    """Run `argv` in a 120x50 pty; once `wait_for` appeared, type `keys` one by one with pauses;
+    every byte the program wrote."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            env = dict(os.environ, TERM="xterm-256color", TEXTUAL_ANIMATIONS="none")
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 120, 0, 0))
+    out = b""
+    pending = list(keys)
+    started = False
+    next_key = 0.0
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    data = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                out += data
+            if not started and wait_for in out:
+                started, next_key = True, time.monotonic() + 1.0
+            if started and pending and time.monotonic() >= next_key:
+                os.write(fd, pending.pop(0))
+                next_key = time.monotonic() + 1.0
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    assert started and not pending, out[-600:]
+    return out
+
+
+def test_hostile_records_are_drawn_cleaned_by_the_real_program(tmp_path: Path,
+                                                               tiny_model_path: Path) -> None:
+    """Imported tags in the claim form (`c`), entity labels from a correction and from an
+    edited cache file (`t`), a correction's action in the entity form (`m`): the terminal
+    receives placeholders, never the sequences."""
+    import sys
+
+    from reader.nlp.models import model_key
+
+    db = tmp_path / "db"
+    dump = tmp_path / "dump.jsonl"
+    claim = hostile_claim(text_hash(TEXT), label="factual")
+    corrections = [*hostile_corrections(),
+                   {"id": "c4", "action": f"zap{ESC_TITLE}", "start": 0, "end": 5,
+                    "text": "Seoul", "scope": "mention"}]
+    dump.write_text(dump_lines([claim], corrections), encoding="utf-8")
+    assert run(import_cmd, str(dump), "--db", str(db))[0] == 0
+    name, version = model_key(str(tiny_model_path))
+    with Store(db) as store:
+        store.put_cached_entities(text_hash(TEXT), name, version, [])
+    cache = next((db / "cache").glob("*.json"))
+    _edit(cache, lambda d: d["entities"]["1"].update(
+        entities=[[0, 5, f"GPE{ESC_TITLE}"], [47, 53, f"LOC{CSI}"]]))
+    out = _drive_in_pty([sys.executable, "-m", "reader", "--db", str(db), "--model",
+                         str(tiny_model_path)], b"comment",
+                        [b"c", b"\x1b", b"t", b"m", b"\x1b", b"q"])
+    text = out.decode("utf-8", "replace")
+    for payload in ("\x1b]0;PWNED", "\x1b[2J", "\u202e"):
+        assert payload not in text, f"{payload!r} reached the terminal"
+    assert b"\x9b" not in out.replace("\ufffd".encode(), b"").replace("\u241b".encode(), b"")
+    assert "tag" + "h\u241b]0;PWNED\u2407" in text  # the claim form's tags, made visible
+    assert "GPE\u241b]0;PWNED\u2407" in text  # `t`: the cached label, made visible
+    assert "zap\u241b]0;PWNED\u2407" in text  # `m`: the correction's action, made visible
