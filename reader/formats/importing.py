@@ -201,7 +201,7 @@ def import_unit(
 ) -> ImportReport:
     """Add everything of `unit` through `tx` (the caller commits); return what happened."""
     report = ImportReport(unit.name, unit.fmt, skipped=list(unit.parsed.skipped))
-    ctx = _Context(store, tx, report, as_entities, annotator, iso_now(),
+    ctx = _Context(store, tx, report, as_entities, clean_line(annotator), iso_now(),
                    Path(unit.name).parent)
     for doc in unit.parsed.docs:
         _import_doc(ctx, doc)

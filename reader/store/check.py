@@ -101,32 +101,31 @@ def _read_json(path: Path) -> tuple[Tables | None, str]:
 
 def _read_json_marked(path: Path) -> tuple[Tables | None, str, bool]:
     """`_read_json`, and whether the file held strings that had to be cleaned."""
-    tables, why, text = _read_raw(path)
-    if tables is None or not needs_cleaning(text):
+    tables, why, raw = _read_raw(path)
+    if tables is None or not needs_cleaning(raw):
         return tables, why, False
     cleaned = clean_tables(tables)
     return cleaned, why, cleaned != tables
 
 
-def _read_raw(path: Path) -> tuple[Tables | None, str, str]:
+def _read_raw(path: Path) -> tuple[Tables | None, str, bytes]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, "the file is missing", ""
+        return None, "the file is missing", b""
     except OSError as exc:
-        return None, f"cannot be read: {exc.strerror or exc}", ""
+        return None, f"cannot be read: {exc.strerror or exc}", b""
     if not raw.strip():
-        return None, "the file is empty (truncated?)", ""
+        return None, "the file is empty (truncated?)", b""
     try:
-        text = raw.decode("utf-8", "surrogatepass")
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8", "surrogatepass"))
     except UnicodeDecodeError as exc:
-        return None, f"not UTF-8 (byte {exc.start})", ""
+        return None, f"not UTF-8 (byte {exc.start})", b""
     except (ValueError, RecursionError) as exc:
         reason = clean_line(str(exc))[:120]
-        return None, f"not valid JSON ({reason}); truncated or hand-edited?", ""
+        return None, f"not valid JSON ({reason}); truncated or hand-edited?", b""
     tables, why = _shape(path, data)
-    return tables, why, text
+    return tables, why, raw
 
 
 def _shape(path: Path, data: Any) -> tuple[Tables | None, str]:

@@ -164,8 +164,7 @@ class AtomicJSONStorage(Storage):
         try:
             if not raw:
                 raise ValueError("the file is empty")
-            text = raw.decode("utf-8", "surrogatepass")
-            data = json.loads(text)
+            data = json.loads(raw.decode("utf-8", "surrogatepass"))
         except (ValueError, RecursionError) as exc:
             reason = clean_line(str(exc))[:160]
             self.error = StoreFileError(self.path, f"not valid JSON ({reason}); left untouched")
@@ -173,7 +172,7 @@ class AtomicJSONStorage(Storage):
         try:
             tables = check_tables(self.path, data)
             # the store's one entry point for records: every string cleaned, one for one
-            return clean_tables(tables) if needs_cleaning(text) else tables
+            return clean_tables(tables) if needs_cleaning(raw) else tables
         except StoreFileError as exc:
             self.error = exc
             raise
