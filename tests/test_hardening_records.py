@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apphelpers import make_app, wait_entities  # tests/ is on sys.path
 
 from reader.claims import make_claim
 from reader.commands import db_cmd, export_cmd, import_cmd
@@ -21,6 +20,7 @@ from reader.records import SourceArticle, text_hash
 from reader.store import Store
 from reader.store.check import check_store
 from reader.text.sanitize import FORBIDDEN
+from tests.apphelpers import make_app, wait_entities
 
 ESC_TITLE = "\x1b]0;PWNED\x07"
 CSI = "\x1b[2J"
