@@ -674,3 +674,19 @@ def test_hostile_records_are_drawn_cleaned_by_the_real_program(tmp_path: Path,
     assert "tag" + "h\u241b]0;PWNED\u2407" in text  # the claim form's tags, made visible
     assert "GPE\u241b]0;PWNED\u2407" in text  # `t`: the cached label, made visible
     assert "zap\u241b]0;PWNED\u2407" in text  # `m`: the correction's action, made visible
+
+
+@pytest.mark.parametrize("session", [{"open": 5}, {"open": [{"a": 1}, "AID"], "current": 3},
+                                     {"open": "AID", "current": ["AID"]}],
+                         ids=["open-number", "open-record", "open-string"])
+async def test_a_wrong_typed_session_still_reopens_the_store(tmp_path: Path,
+                                                            session: dict[str, Any]) -> None:
+    db = tmp_path / "db"
+    aid, _ = _stored(db)
+    fields = json.loads(json.dumps(session).replace('"AID"', json.dumps(aid)))
+    _edit(db / "index.json", lambda d: d.__setitem__("session", {"1": fields}))
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#article").text == TEXT
+    app.store.close()

@@ -1049,7 +1049,7 @@ class Store:
         """The saved session (open articles, current one...), {} if none."""
         with self._mutex:
             docs = [d for d in self._index.get("session", {}).values() if isinstance(d, dict)]
-            return copy_tree(docs[0]) if docs else {}
+            return _usable_session(copy_tree(docs[0])) if docs else {}
 
     def save_session(self, **fields: Any) -> None:
         """Merge `fields` into the saved session (one index write)."""
@@ -1096,6 +1096,18 @@ class _TransactionContext:
                 self._tx.commit()
         finally:
             self._store._mutex.release()
+
+
+def _usable_session(doc: dict[str, Any]) -> dict[str, Any]:
+    """The saved session without fields of the wrong type (`open`: a list of article ids,
+    `current`: an article id); it only says what to reopen, so nothing else is lost."""
+    opened = doc.get("open")
+    if "open" in doc and not (isinstance(opened, list) and all(isinstance(i, str)
+                                                                for i in opened)):
+        doc["open"] = [i for i in opened if isinstance(i, str)] if isinstance(opened, list) else []
+    if "current" in doc and not isinstance(doc["current"], str):
+        del doc["current"]
+    return doc
 
 
 def _record_problem(table: str, record: object) -> str:
