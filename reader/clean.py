@@ -101,13 +101,18 @@ def _is_clean(value: Any) -> bool:
     if isinstance(value, str):
         return not has_controls(value)
     if isinstance(value, dict):
-        return all(_is_clean(k) and _is_clean(v) for k, v in value.items())
+        return all(_key_is_clean(k) and _is_clean(v) for k, v in value.items())
     if isinstance(value, list):
         return all(_is_clean(v) for v in value)
     return True
 
 
 _BREAKS = re.compile("[\t\n\r]")
+
+
+def _key_is_clean(key: object) -> bool:
+    """Keys are cleaned as one-line names."""
+    return not isinstance(key, str) or (not has_controls(key) and _BREAKS.search(key) is None)
 
 
 def _claim_is_clean(claim: dict[str, Any]) -> bool:

@@ -188,6 +188,8 @@ def test_fuzz_import_refuses_in_one_line_or_the_app_opens_the_result(
         if status == 2 and not (db / "index.json").exists():
             assert len(err.strip().splitlines()) == 1, err
             return
+        if not (db / "index.json").exists():
+            return  # read, and nothing in it to import (every task skipped, each said)
         store = open_like_the_app(db)
         try:
             assert store.problems == [], [str(p) for p in store.problems]

@@ -264,7 +264,8 @@ def _hand_edited_store(db: Path) -> tuple[str, Path]:
     lone.update(claims={}, corrections={})
 
     def index(data: dict[str, Any]) -> None:
-        data["corrections"] = {str(i): c for i, c in enumerate(BAD_CORRECTIONS, 1)}
+        rule = {**GOOD_CORRECTION, "id": "rule", "scope": "corpus"}
+        data["corrections"] = {str(i): c for i, c in enumerate([*BAD_CORRECTIONS, rule], 1)}
         good = data["articles"]["1"]
         for n, (name, value) in enumerate(BAD_INDEX_FIELDS.items(), 2):
             file = f"{n:032x}.json"  # an article file of its own, without claims
@@ -320,6 +321,7 @@ async def test_malformed_records_in_the_store_neither_crash_nor_pass_db_check(
     assert status == 0, out + err
     with Store(out_dir, readonly=True) as repaired:
         assert len(repaired.articles()) == 1 + len(BAD_INDEX_FIELDS)  # fields reset, kept
+        assert [r["id"] for r in repaired.corpus_corrections()] == ["rule"]  # rules kept too
         assert repaired.problems == []
 
 

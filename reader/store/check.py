@@ -502,6 +502,17 @@ def repair_store(root: Path, out: Path) -> RepairReport:
     session = index.get("session")
     if isinstance(session, dict):
         new_index["session"] = session
+    rules: dict[str, Any] = {}
+    for key, rule in index.get(CORPUS_CORRECTIONS, {}).items():  # corpus-wide entity rules
+        why = "; ".join(_record_problems("corrections", rule))
+        if why:
+            quarantine.add(root / INDEX_NAME, f"{CORPUS_CORRECTIONS}/{key}", why, rule)
+            report.quarantined += 1
+            say(f"{INDEX_NAME} {CORPUS_CORRECTIONS}/{key}: {why}; quarantined")
+        else:
+            rules[key] = rule
+    if rules:
+        new_index[CORPUS_CORRECTIONS] = rules
     AtomicJSONStorage(out / INDEX_NAME, backup=False).write(new_index)
     quarantine.write()
     if quarantine.lines:
