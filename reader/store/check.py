@@ -26,7 +26,14 @@ from reader.clean import (
     needs_cleaning,
 )
 from reader.config import ConfigError, load_taxonomy
-from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, VERDICTS, text_hash
+from reader.records import (
+    CLAIM_FIELDS,
+    CLAIM_FIELDS_ADDED,
+    CLAIM_SCHEMA,
+    VERDICTS,
+    text_hash,
+    upgrade_claim,
+)
 from reader.store.anchoring import reanchor
 from reader.store.errors import StoreFileError
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, copy_tree, encode
@@ -310,7 +317,7 @@ def _check_article(article: _Article, labels: set[str] | None, report: StoreRepo
         for message in warnings:
             add(Finding(path, record, message, "warning"))
         report.claims += 1
-    for table in ("corrections", "rejected"):
+    for table in ("corrections", "rejected", "done"):
         for key, item in article.tables.get(table, {}).items():
             for message in _record_problems(table, item):
                 add(Finding(path, f"{table}/{key}", message))
@@ -322,12 +329,22 @@ CONTROLS_WARNING = "holds control characters: shown and kept as visible placehol
 
 
 def _record_problems(table: str, item: object) -> list[str]:
-    """Why the store skips a record of a corrections or rejected table (the same judgement)."""
+    """Why the store skips a record of a corrections, rejected or done table (the same
+    judgement)."""
     if not isinstance(item, dict):
         return ["not a record"]
     if table == "corrections":
         return correction_problems(item)
+    if table == "done" and _done_problem(item):
+        return [_done_problem(item)]
     return []
+
+
+def _done_problem(item: dict[str, Any]) -> str:
+    """Why a done mark cannot be used ('' if it can)."""
+    if not all(isinstance(item.get(k), str) for k in ("annotator", "at")):
+        return "done mark without string 'annotator' and 'at'"
+    return ""
 
 
 # --- repairing into a copy -------------------------------------------------------------------
@@ -342,6 +359,7 @@ _DEFAULTS: dict[str, Any] = {
     "entities": [],
     "annotator": "unknown",
     "status": "anchored",
+    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
 }
 _TEXT_FIELDS = ("label", "speaker", "verdict", "note", "annotator")
 _OFFSET_RE = re.compile("[0-9]{1,15}")
@@ -538,14 +556,15 @@ def _fix_index_fields(doc: dict[str, Any], record: str, say: Any) -> dict[str, A
 
 
 def _copy_extras(root: Path, out: Path) -> None:
-    """Copy the configuration, exports and cache (everything but the index and articles)."""
+    """Copy the configuration, exports, cache and web page snapshots (everything but the index
+    and articles)."""
     for entry in _listing(root):
         if entry.name not in _SKIP_COPY and not entry.name.endswith((".tmp", ".bak")):
             shutil.copy2(entry.path, out / entry.name)
-    for folder in ("exports", "cache"):
+    for folder in ("exports", "cache", "snapshots"):
         if (root / folder).is_dir() and not (root / folder).is_symlink():
             shutil.copytree(root / folder, out / folder, symlinks=True,
-                            ignore=shutil.ignore_patterns("*.tmp"))
+                            ignore=shutil.ignore_patterns("*.tmp", ".tmp-*"))
 
 
 def _from_backup(
@@ -617,7 +636,7 @@ def _repair_article(
             report.quarantined += 1
             say(f"{where}: not a record; quarantined")
             continue
-        fixed = dict(claim)
+        fixed = upgrade_claim(claim)  # an older record gets the newer fields' defaults
         changes = _coerce(fixed, article.doc["id"], text, now)
         if fixed["id"] in ids:
             if ids[fixed["id"]] == fixed:
@@ -641,7 +660,7 @@ def _repair_article(
         else:
             report.copied_claims += 1
     result: Tables = {"article": tables["article"], "claims": claims}
-    for table in ("corrections", "rejected"):
+    for table in ("corrections", "rejected", "done"):
         kept: dict[str, Any] = {}
         for key, item in tables.get(table, {}).items():
             why = "; ".join(_record_problems(table, item))
