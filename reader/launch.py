@@ -151,6 +151,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     except ConfigError as error:
         store.close()
         raise LaunchError(str(error)) from error
+    taxonomy.blind = taxonomy.blind or bool(getattr(args, "blind", False))
     start_index = 0
     if result is not None or web_articles:
         articles = articles_from_sources(store, result.articles, notices) if result else []
