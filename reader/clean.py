@@ -7,8 +7,9 @@ exports) meets a raw control character or a field of the wrong type:
 - `clean_tree` cleans every string of a JSON value (keys too) with the sanitiser, one
   character for one, so offsets never move; `needs_cleaning` tells, from a file's raw JSON text,
   whether there is anything to clean (the common case costs one scan, no walk).
-- `clean_claim` and `clean_correction` clean a record's fields: one-line fields (ids, labels,
-  tags, names, times) with `clean_line`, text fields with `sanitize`.
+- `clean_claim` and `clean_correction` clean a record's fields: every string with `sanitize`,
+  names (a claim's label, verdict and annotator; a correction's fields but its surface text)
+  made one line with `clean_line`.
 - `correction_problems` and `index_problems` say what makes a record unusable; the store skips
   (and reports) such records and `reader db check` reports the same ones, so the two agree.
   Claims are judged by `reader.claims.validate_claim`.
@@ -91,9 +92,9 @@ def clean_tree(value: Any) -> Any:
     return value
 
 
-_LINE_FIELDS = ("id", "article_id", "label", "speaker", "verdict", "annotator", "created",
-                "updated", "status")
-_TEXT_FIELDS = ("quote", "prefix", "suffix", "note")
+_LINE_FIELDS = ("label", "verdict", "annotator")
+"""Claim fields an import has always made one line (`clean_line`); every other string is
+cleaned with `sanitize`, so a claim the app saved reads back and round-trips exactly."""
 
 
 def _is_clean(value: Any) -> bool:
@@ -120,17 +121,13 @@ def _claim_is_clean(claim: dict[str, Any]) -> bool:
     if not _is_clean(claim):
         return False
     lines: list[Any] = [claim.get(name) for name in _LINE_FIELDS]
-    if isinstance(claim.get("tags"), list):
-        lines += claim["tags"]
-    if isinstance(claim.get("entities"), list):
-        lines += [e.get("label") for e in claim["entities"] if isinstance(e, dict)]
     return not any(isinstance(v, str) and _BREAKS.search(v) for v in lines)
 
 
 def clean_claim(claim: dict[str, Any]) -> dict[str, Any]:
-    """A claim record with every string cleaned: one-line fields and tags with `clean_line`,
-    the quote, context and note with `sanitize`, entity records throughout; other types are
-    left for `validate_claim` to judge."""
+    """A claim record with every string cleaned (ids, tags, entity records, every field, keys
+    too) with `sanitize`, and label, verdict and annotator made one line; other types are left
+    for `validate_claim` to judge."""
     if _claim_is_clean(claim):
         return claim
     out = clean_tree(claim)
@@ -140,24 +137,6 @@ def clean_claim(claim: dict[str, Any]) -> dict[str, Any]:
     for name in _LINE_FIELDS:
         if isinstance(out.get(name), str):
             out[name] = clean_line(out[name])
-    tags = out.get("tags")
-    if isinstance(tags, list):
-        out["tags"] = [clean_line(t) if isinstance(t, str) else t for t in tags]
-    entities = out.get("entities")
-    if isinstance(entities, list):
-        out["entities"] = [_clean_entity(e) for e in entities]
-    for name in _TEXT_FIELDS:
-        if isinstance(out.get(name), str):
-            out[name] = sanitize(out[name])
-    return out
-
-
-def _clean_entity(entity: Any) -> Any:
-    if not isinstance(entity, dict):
-        return entity
-    out = dict(entity)
-    if isinstance(out.get("label"), str):
-        out["label"] = clean_line(out["label"])
     return out
 
 
