@@ -6,7 +6,9 @@ claim logic in `session.py`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -110,6 +112,8 @@ class ReaderApp(App[None]):
         """Model entities per article id (before corrections)."""
         self.suggestions: dict[str, list[dict[str, Any]]] = {}
         self.problems_told = 0
+        self.stopped_by = 0
+        """The signal (SIGTERM, SIGHUP) that ended the app, else 0."""
         """How many of the store's problems the launch notices already tell."""
         self._stored_known: dict[str, list[dict[str, Any]]] | None = None
         """The stored claims per article id, as the suggester compares them (read once)."""
@@ -129,6 +133,31 @@ class ReaderApp(App[None]):
         from reader.screens.main import MainScreen
 
         self.push_screen(MainScreen())
+        self._catch_signals()
+
+    STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+    """Signals that end the app as a second `q` does (a shutdown, a closed terminal)."""
+
+    def _catch_signals(self) -> None:
+        """SIGTERM and SIGHUP would kill the process on the spot: the terminal left in the
+        alternate screen, unsaved claims lost. Caught on the event loop instead, they end the
+        app normally, and `reader` restores the terminal and writes the rescue file."""
+        loop = asyncio.get_running_loop()
+        for signum in self.STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._stop_on_signal, signum)
+
+    def _stop_on_signal(self, signum: int) -> None:
+        """Quit as a second `q` would, with the conventional status 128 + the signal."""
+        from reader.screens.main import MainScreen
+
+        self.stopped_by = signum
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None:
+            with contextlib.suppress(Exception):  # quitting matters more than the position
+                main._remember_position()
+                self.save_session(main.index)
+        self.exit(return_code=128 + signum)
 
     # -- descriptive --------------------------------------------------------------------------
     @property
@@ -303,6 +332,10 @@ class ReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         """Stop the NER workers and release the store."""
+        with contextlib.suppress(RuntimeError):
+            loop = asyncio.get_running_loop()
+            for signum in self.STOP_SIGNALS:
+                loop.remove_signal_handler(signum)
         if self._ner is not None:
             self._ner.close()
         for service in self._services.values():

@@ -4,6 +4,8 @@ put them in the store, and run the app."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,8 @@ from reader.text.sanitize import clean_line
 
 
 def _say(message: str) -> None:
-    print("reader: " + clean_line(message), file=sys.stderr)
+    with contextlib.suppress(OSError, ValueError):  # after SIGHUP the terminal is gone:
+        print("reader: " + clean_line(message), file=sys.stderr, flush=True)  # rescue anyway
 
 
 def _record_loader(store: Store, article_id: str) -> Any:
@@ -257,15 +260,22 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
         _say(str(error))
         return 2
     unsaved: dict[str, tuple[str, dict[str, Any] | None]] = {}
+    status = 0
     try:
         app.run()
+        # a crash inside the app (Textual sets 1) or SIGTERM/SIGHUP (128 + the signal)
+        status = app.return_code or 0
     finally:  # even when the UI ended with an error, unsaved claims are rescued
         unsaved = dict(app.session.pending)
         app.store.close()
         if unsaved:
             _say(f"{len(unsaved)} claim change(s) could not be saved: {app.session.last_error}")
             rescue_unsaved(app, unsaved)
-    return 1 if unsaved else 0
+    if app.stopped_by:
+        _say(f"stopped by signal {signal.Signals(app.stopped_by).name}")
+    elif status:
+        _say(f"the reader stopped on an error (exit status {status})")
+    return status or (1 if unsaved else 0)
 
 
 def rescue_unsaved(

@@ -6,6 +6,7 @@ Everything here is pure: plain dicts and strings in, plain dicts and strings out
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
@@ -148,8 +149,24 @@ def safe_json(text: str) -> str:
 
 
 def json_line(obj: Any, indent: int | None = None) -> str:
-    """`obj` as UTF-8-friendly JSON (not ASCII-escaped), terminal-safe, no trailing newline."""
-    return safe_json(json.dumps(obj, ensure_ascii=False, indent=indent))
+    """`obj` as UTF-8-friendly JSON (not ASCII-escaped), terminal-safe, no trailing newline.
+    NaN and the infinities (which `json` would write as bare `NaN`, not JSON) become null."""
+    try:
+        text = json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(obj), ensure_ascii=False, indent=indent, allow_nan=False)
+    return safe_json(text)
+
+
+def _finite(value: Any) -> Any:
+    """`value` with every non-finite float replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def iter_json_objects(text: str) -> Iterator[tuple[int, Any]]:

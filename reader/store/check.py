@@ -34,6 +34,7 @@ from reader.records import (
     text_hash,
     upgrade_claim,
 )
+from reader.safe_io import read_regular, write_new
 from reader.store.anchoring import reanchor
 from reader.store.errors import StoreFileError
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, copy_tree, encode
@@ -117,7 +118,7 @@ def _read_json_marked(path: Path) -> tuple[Tables | None, str, bool]:
 
 def _read_raw(path: Path) -> tuple[Tables | None, str, bytes]:
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, nofollow=True)  # a FIFO there never blocks
     except FileNotFoundError:
         return None, "the file is missing", b""
     except OSError as exc:
@@ -149,7 +150,7 @@ def _shape(path: Path, data: Any) -> tuple[Tables | None, str]:
 
 def _raw_text(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8", "replace")
+        return read_regular(path, nofollow=True).decode("utf-8", "replace")
     except OSError:
         return ""
 
@@ -468,7 +469,7 @@ class _Quarantine:
             return
         data = ("\n".join(self.lines) + "\n").encode("utf-8", "surrogatepass")
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_bytes(data)
+        write_new(tmp, data)
         os.replace(tmp, self.path)
 
 

@@ -41,7 +41,7 @@ from reader.store.errors import (
     StoreWriteError,
 )
 from reader.store.lock import StoreLock
-from reader.store.storage import AtomicJSONStorage, Tables, copy_tree
+from reader.store.storage import AtomicJSONStorage, Tables, copy_tree, fingerprint
 from reader.text.sanitize import clean_line
 
 INDEX_NAME = "index.json"
@@ -415,6 +415,55 @@ class Transaction:
         pending.ids.discard(claim_id)
         pending.changed = pending.changed or removed
         return removed
+
+    def put_team_record(self, article_id: str, kind: str, annotator: str, record_id: str,
+                        body: dict[str, Any] | None) -> bool:
+        """Keep a colleague's correction or rejection pulled from the team server (table
+        `team` of the article file: shown as their layer, never applied to my entities);
+        `body=None` removes it. False when nothing changed."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault("team", {})
+        key = next((k for k, d in table.items() if isinstance(d, dict)
+                    and (d.get("kind"), d.get("annotator"), d.get("id"))
+                    == (kind, annotator, record_id)), None)
+        record = None if body is None else {"kind": kind, "annotator": annotator,
+                                            "id": record_id, "body": copy_tree(body)}
+        if key is not None and table[key] == record:
+            return False
+        if key is None and record is None:
+            return False
+        if record is None:
+            del table[str(key)]
+        else:
+            table[key or _next_doc_id(table)] = record
+        pending.changed = True
+        return True
+
+    def put_own_record(self, article_id: str, table_name: str, record_id: str,
+                       body: dict[str, Any] | None) -> bool:
+        """My own correction or rejection, edited on another of my machines: replace it by id
+        (a rejection's id is its fingerprint), or remove it (`body=None`)."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault(table_name, {})
+
+        def rid(doc: Any) -> str:
+            if table_name == "rejected":
+                return fingerprint(doc)
+            return str(doc.get("id", "")) if isinstance(doc, dict) else ""
+
+        key = next((k for k, d in table.items() if rid(d) == record_id), None)
+        if body is None:
+            if key is None:
+                return False
+            del table[key]
+        else:
+            if key is not None and table[key] == body:
+                return False
+            table[key or _next_doc_id(table)] = copy_tree(body)
+        pending.changed = True
+        return True
 
     def remove_done(self, article_id: str, annotator: str) -> bool:
         """Remove an annotator's done mark; False if there was none."""

@@ -25,9 +25,10 @@ from typing import Any
 from reader.claims import iso_now
 from reader.records import SourceArticle
 from reader.store import Store
+from reader.store.storage import fingerprint
 from reader.team.connect import identity, redact
 from reader.team.schema import GOLD, require_schema
-from reader.team.state import SyncState, fingerprint, record_key
+from reader.team.state import SyncState, record_key
 from reader.text.sanitize import sanitize
 
 BATCH = 500
@@ -134,6 +135,18 @@ def local_records(store: Store, role: str, adjudicator: bool,
                 body = {"article_id": doc["id"], "annotator": role, "at": mark["at"]}
                 item = Local("done", role, str(doc["id"]), str(doc["id"]), mark["at"], body)
                 records[item.key] = item
+        # my entity corrections and rejected suggestions (everything local is mine: others'
+        # arrive in the article's `team` table and are never applied)
+        for corr in store.corrections(str(doc["id"])):
+            if isinstance(corr.get("id"), str):
+                item = Local("correction", role, corr["id"], str(doc["id"]),
+                             str(corr.get("updated") or corr.get("created") or ""), dict(corr))
+                records[item.key] = item
+        for rejected in store.rejected(str(doc["id"])):
+            item = Local("rejected", role, fingerprint(rejected), str(doc["id"]),
+                         str(rejected.get("at") or rejected.get("created") or ""),
+                         dict(rejected))
+            records[item.key] = item
     return records, articles
 
 
@@ -179,7 +192,7 @@ def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
     gone = []
     for key in state.known:
         kind, annotator, record_id = json.loads(key)
-        if key not in records and _own(annotator, role, adjudicator) and kind in ("claim", "done"):
+        if key not in records and _own(annotator, role, adjudicator):
             gone.append(Local(kind, annotator, record_id, "", iso_now(), None))
     report.articles_pushed = len(new_articles)
     report.pushed = len(changed)
@@ -307,7 +320,7 @@ def _take_back(store: Store, state: SyncState, back: list[tuple[Local, dict[str,
 
 
 def _apply(tx: Any, kind: str, record_id: str, article_id: str, annotator: str,
-           body: dict[str, Any] | None, report: SyncReport) -> None:
+           body: dict[str, Any] | None, report: SyncReport, mine: bool = True) -> None:
     try:
         if kind == "claim":
             if body is None:
@@ -319,6 +332,12 @@ def _apply(tx: Any, kind: str, record_id: str, article_id: str, annotator: str,
                 tx.remove_done(article_id, annotator)
             else:
                 tx.add_done(article_id, annotator, str(body.get("at", "")))
+        elif kind in ("correction", "rejected"):
+            if mine:
+                tx.put_own_record(article_id, "corrections" if kind == "correction"
+                                  else "rejected", record_id, body)
+            else:
+                tx.put_team_record(article_id, kind, annotator, record_id, body)
     except (ValueError, KeyError) as error:
         report.skipped.append(f"{kind} {record_id}: {error}")
 
@@ -377,7 +396,8 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
                 continue  # already the same on both sides (our own push coming back)
             if server_body is None and key not in state.known and deleted:
                 continue  # a deletion of something this store never had
-            _apply(tx, kind, record_id, article_id, annotator, server_body, report)
+            _apply(tx, kind, record_id, article_id, annotator, server_body, report,
+                   mine=_own(annotator, role, adjudicator))
             report.changed_articles.add(article_id)
             if server_body is None:
                 state.known.pop(key, None)
