@@ -82,6 +82,10 @@ def parse_taxonomy(path: Path) -> Taxonomy:
         raise ConfigError(f"{path}: {error.strerror or error}") from error
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: {error}") from error
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise ConfigError(f"{path}: {clean_line(str(error))[:120]}") from None
     taxonomy = Taxonomy.default()
     taxonomy.source = str(path)
     raw_labels = data.get("labels")
@@ -93,6 +97,8 @@ def parse_taxonomy(path: Path) -> Taxonomy:
             if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                 raise ConfigError(f"{path}: labels[{index}] needs a string 'name'")
             name = clean_line(item["name"]).strip()
+            if not name:  # its claims could not be restored from a dump ("has no label")
+                raise ConfigError(f"{path}: labels[{index}] has a blank 'name'")
             key = str(item.get("key", index + 1 if index < 9 else ""))
             colour = item.get("colour", item.get("color", ""))
             labels.append(ClaimLabel(name, key, check_colour(path, index, colour)))

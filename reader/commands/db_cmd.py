@@ -9,6 +9,7 @@ never touches the original; records it cannot fix go to `quarantine.jsonl` in th
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -81,9 +82,13 @@ def _repair(root: Path, out: Path) -> int:
         return 2
     try:
         report = repair_store(root, out)
-    except OSError as error:
-        _say(f"cannot write {out}: {error.strerror or error}")
-        return 2
+    except BaseException as error:
+        # nothing half-written stays behind to block the next try (`out` did not exist)
+        shutil.rmtree(out, ignore_errors=True)
+        if isinstance(error, OSError):
+            _say(f"cannot write {out}: {error.strerror or error}; nothing was written")
+            return 2
+        raise
     for line in report.actions:
         print(clean_line(line))
     print(clean_line(

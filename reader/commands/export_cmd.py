@@ -12,7 +12,7 @@ import contextlib
 import io
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -102,8 +102,18 @@ def parse_since(value: str) -> str:
         pass
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:  # in UTC it is before year 1 (every claim) or after 9999 (none)
+            offset = moment.utcoffset()
+            return _BEFORE_ALL if offset is not None and offset > timedelta(0) else _AFTER_ALL
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+_BEFORE_ALL = "0000-00-00T00:00:00"
+_AFTER_ALL = "9999-12-31T23:59:60"
+"""`--since` values outside the years 1-9999 once in UTC: earlier than every stored time, later
+than every stored time (stored times are ISO strings, compared as strings)."""
 
 
 def _say(message: str) -> None:

@@ -28,7 +28,9 @@ _KINDS = {
     "*": "equivalence",
 }
 _LABEL_UNSAFE = re.compile(r"[^\w.-]")
-_OFFSETS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
+_OFFSETS = re.compile(r"^[0-9]+ [0-9]+(;[0-9]+ [0-9]+)*$")
+_MAX_DIGITS = 15
+"""More digits than this is past the end of any text (and more than `int` converts at 4,300)."""
 
 
 def brat_label(label: str) -> str:
@@ -105,6 +107,9 @@ def _text_bound(line: str, number: int, txt: str, result: ParsedFile) -> ImportS
     label, offsets = parts[1].split(" ", 1)
     if not _OFFSETS.match(offsets):
         raise FormatError(f"bad offsets {offsets!r}", number)
+    if any(len(x) > _MAX_DIGITS for x in re.split("[ ;]", offsets)):
+        result.skipped.append(Skip(number, "offsets outside the text"))
+        return None
     pieces = [tuple(int(x) for x in piece.split(" ")) for piece in offsets.split(";")]
     given = parts[2] if len(parts) > 2 else None
     start, end = pieces[0][0], pieces[-1][1]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reader.claims import iso_now, make_claim, quote_selectors
+from reader.clean import clean_claim, clean_tree
 from reader.formats import brat, doccano, jsonl, labelstudio, prodigy, store_dump
 from reader.formats.base import (
     FormatError,
@@ -241,7 +242,7 @@ def import_unit(
 ) -> ImportReport:
     """Add everything of `unit` through `tx` (the caller commits); return what happened."""
     report = ImportReport(unit.name, unit.fmt, skipped=list(unit.parsed.skipped))
-    ctx = _Context(store, tx, report, as_entities, annotator, iso_now(),
+    ctx = _Context(store, tx, report, as_entities, clean_line(annotator), iso_now(),
                    Path(unit.name).parent)
     for doc in unit.parsed.docs:
         _import_doc(ctx, doc)
@@ -292,7 +293,7 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
             url=clean_line(doc.url),
             date=clean_line(doc.date),
             external_id=clean_line(doc.external_id),
-            meta=dict(doc.meta),
+            meta=clean_tree(dict(doc.meta)),
         )
         existing = ctx.store.find_by_source(src.source) if src.source else None
         if existing is not None and existing.get("text_hash") != src.text_hash:
@@ -572,13 +573,8 @@ def _whole_claim(
         claim["quote"], claim["prefix"], claim["suffix"] = quote_selectors(text, start, end)
     for name in ("prefix", "suffix"):
         claim.setdefault(name, "")
-    for name in ("quote", "prefix", "suffix", "note", "speaker"):
-        if isinstance(claim.get(name), str):
-            claim[name] = sanitize(claim[name])
-    for name in ("label", "verdict", "annotator"):
-        if isinstance(claim.get(name), str):
-            claim[name] = clean_line(claim[name])
-    return {name: claim[name] for name in CLAIM_FIELDS}
+    # every string of the record (id, tags, entities too) cleaned where it enters
+    return clean_claim({name: claim[name] for name in CLAIM_FIELDS})
 
 
 def _entity_correction(

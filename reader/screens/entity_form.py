@@ -139,7 +139,7 @@ def corrections_affecting(
 
 def describe_correction(corr: dict[str, Any]) -> str:
     """One plain line: what a correction does and where."""
-    action = str(corr.get("action") or "?")
+    action = clean_line(str(corr.get("action") or "?"))
     surface = shorten(clean_line(str(corr.get("text") or "")), 40)
     label = clean_line(str(corr.get("label") or ""))
     scope = SCOPE_NAMES.get(str(corr.get("scope") or "mention"), "?")

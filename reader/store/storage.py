@@ -17,9 +17,11 @@ from typing import Any
 
 from tinydb import Storage
 
+from reader.clean import clean_tables, needs_cleaning
 from reader.records import CLAIM_SCHEMA
 from reader.safe_io import create_new, read_regular
 from reader.store.errors import StoreFileError, StoreReadOnlyError, StoreWriteError
+from reader.text.sanitize import clean_line
 
 Tables = dict[str, dict[str, Any]]
 
@@ -187,10 +189,13 @@ class AtomicJSONStorage(Storage):
                 raise ValueError("the file is empty")
             data = json.loads(raw.decode("utf-8", "surrogatepass"))
         except (ValueError, RecursionError) as exc:
-            self.error = StoreFileError(self.path, f"not valid JSON ({exc}); left untouched")
+            reason = clean_line(str(exc))[:160]
+            self.error = StoreFileError(self.path, f"not valid JSON ({reason}); left untouched")
             raise self.error from exc
         try:
-            return check_tables(self.path, data)
+            tables = check_tables(self.path, data)
+            # the store's one entry point for records: every string cleaned, one for one
+            return clean_tables(tables) if needs_cleaning(raw) else tables
         except StoreFileError as exc:
             self.error = exc
             raise

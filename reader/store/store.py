@@ -24,11 +24,11 @@ from types import TracebackType
 from typing import Any
 
 from reader.claims import iso_now, validate_claim
+from reader.clean import clean_correction, clean_tree, correction_problems, index_problems
 from reader.records import (
     ARTICLE_SCHEMA,
     Entity,
     SourceArticle,
-    entity_from,
     entity_row,
     text_hash,
     upgrade_claim,
@@ -42,6 +42,7 @@ from reader.store.errors import (
 )
 from reader.store.lock import StoreLock
 from reader.store.storage import AtomicJSONStorage, Tables, copy_tree, fingerprint
+from reader.text.sanitize import clean_line
 
 INDEX_NAME = "index.json"
 ARTICLES_DIR = "articles"
@@ -131,16 +132,14 @@ def _word_count(text: str) -> int:
 
 
 def _index_problem(doc: object) -> str:
-    """What is wrong with an index record ('' if nothing)."""
-    if not isinstance(doc, dict):
-        return "not a record"
-    for name in ("id", "source", "text_hash", "file"):
-        if not isinstance(doc.get(name), str):
-            return f"field {name!r} missing or not a string"
+    """What is wrong with an index record ('' if nothing): `reader.clean.index_problems`, and a
+    file name that stays inside `articles/`."""
+    problem = index_problems(doc)
+    if problem:
+        return problem
+    assert isinstance(doc, dict)
     if not _SAFE_NAME_RE.match(doc["file"]):
-        return f"file name {doc['file']!r} is not a plain article file name"
-    if not isinstance(doc.get("order"), int):
-        return "field 'order' missing or not an integer"
+        return f"file name {clean_line(doc['file'])!r} is not a plain article file name"
     return ""
 
 
@@ -216,8 +215,9 @@ class Transaction:
                 pending.correction_ids.add(corr["id"])
 
     def _lookup_source(self, source: str) -> dict[str, Any] | None:
+        key = clean_line(source)
         for pending in self._pending.values():
-            if pending.doc.get("source") == source:
+            if pending.doc.get("source") == key:
                 return pending.doc
         return self._store.find_by_source(source)
 
@@ -280,11 +280,11 @@ class Transaction:
                 "text_hash": digest,
                 "word_count": _word_count(text),
                 "entity_count": None,  # not counted for this text yet
-                "title": src.title or pending.doc.get("title", ""),
-                "url": src.url or pending.doc.get("url", ""),
-                "date": src.date or pending.doc.get("date", ""),
-                "external_id": src.external_id or pending.doc.get("external_id", ""),
-                "meta": dict(src.meta) or pending.doc.get("meta", {}),
+                "title": clean_line(src.title) or pending.doc.get("title", ""),
+                "url": clean_line(src.url) or pending.doc.get("url", ""),
+                "date": clean_line(src.date) or pending.doc.get("date", ""),
+                "external_id": clean_line(src.external_id) or pending.doc.get("external_id", ""),
+                "meta": clean_tree(dict(src.meta)) or pending.doc.get("meta", {}),
             }
         )
         pending.changed = True
@@ -299,12 +299,12 @@ class Transaction:
     def _new_article(self, src: SourceArticle, digest: str) -> AddResult:
         doc: dict[str, Any] = {
             "id": digest,
-            "title": src.title,
-            "source": src.source,
-            "url": src.url,
-            "date": src.date,
-            "external_id": src.external_id,
-            "meta": copy_tree(dict(src.meta)),
+            "title": clean_line(src.title),
+            "source": clean_line(src.source),
+            "url": clean_line(src.url),
+            "date": clean_line(src.date),
+            "external_id": clean_line(src.external_id),
+            "meta": clean_tree(dict(src.meta)),
             "text_hash": digest,
             "file": "",
             "position": 0,
@@ -478,9 +478,12 @@ class Transaction:
         return bool(keys)
 
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool:
-        """Add an entity correction; False if one with its id is already there."""
-        if not isinstance(corr.get("id"), str):
-            raise ValueError("correction has no id")
+        """Add an entity correction (cleaned); False if one with its id is already there.
+        Raises ValueError for a record the app could not use."""
+        problems = correction_problems(corr)
+        if problems:
+            raise ValueError("; ".join(problems))
+        corr = clean_correction(corr)
         pending = self._load(article_id)
         assert pending.tables is not None
         if corr["id"] in pending.correction_ids:
@@ -695,7 +698,7 @@ class Store:
                 self._problem(self.root / INDEX_NAME, f"article {label!r}: {problem}; skipped")
                 continue
             self._docs[doc["id"]] = doc_id
-            self._sources.setdefault(doc["source"], doc["id"])
+            self._sources.setdefault(clean_line(doc["source"]), doc["id"])
             self._hashes.setdefault(doc["id"], doc["id"])
             self._hashes.setdefault(doc["text_hash"], doc["id"])
 
@@ -781,7 +784,7 @@ class Store:
     def find_by_source(self, source: str) -> dict[str, Any] | None:
         """The article first loaded from `source`, or None."""
         with self._mutex:
-            article_id = self._sources.get(source)
+            article_id = self._sources.get(clean_line(source))
             return None if article_id is None else self._doc(article_id)
 
     def _find_by_hash(self, digest: str) -> dict[str, Any] | None:
@@ -1029,12 +1032,11 @@ class Store:
                 return []
             records = []
             for doc_id, record in tables.get(table, {}).items():
-                if isinstance(record, dict):
+                why = _record_problem(table, record)
+                if not why:
                     records.append(record)
                 else:
-                    self._problem(
-                        self._article_path(doc), f"{table} #{doc_id}: not a record; skipped"
-                    )
+                    self._problem(self._article_path(doc), f"{table} #{doc_id}: {why}; skipped")
             return records
 
     def done_marks(self, article_id: str) -> list[dict[str, Any]]:
@@ -1109,7 +1111,16 @@ class Store:
         """Entity correction rules that apply to every article (scope `corpus`)."""
         with self._mutex:
             table = self._index.get(CORPUS_CORRECTIONS, {})
-            return [copy_tree(c) for c in table.values() if isinstance(c, dict)]
+            good = []
+            for doc_id, corr in table.items():
+                why = _record_problem(CORPUS_CORRECTIONS, corr)
+                if why:
+                    self._problem(
+                        self.root / INDEX_NAME, f"{CORPUS_CORRECTIONS} #{doc_id}: {why}; skipped"
+                    )
+                else:
+                    good.append(copy_tree(corr))
+            return good
 
     def save_corpus_correction(self, corr: dict[str, Any]) -> None:
         """Insert or replace a corpus rule by its `id`; durable on return (one index write)."""
@@ -1154,10 +1165,7 @@ class Store:
                 model,
                 version,
             ):
-                try:
-                    return [entity_from(item) for item in doc["entities"]]
-                except (TypeError, ValueError, KeyError):
-                    return None
+                return _cached_list(doc.get("entities"))
         return None
 
     def put_cached_entities(
@@ -1205,7 +1213,7 @@ class Store:
         """The saved session (open articles, current one...), {} if none."""
         with self._mutex:
             docs = [d for d in self._index.get("session", {}).values() if isinstance(d, dict)]
-            return copy_tree(docs[0]) if docs else {}
+            return _usable_session(copy_tree(docs[0])) if docs else {}
 
     def save_session(self, **fields: Any) -> None:
         """Merge `fields` into the saved session (one index write)."""
@@ -1252,6 +1260,47 @@ class _TransactionContext:
                 self._tx.commit()
         finally:
             self._store._mutex.release()
+
+
+def _usable_session(doc: dict[str, Any]) -> dict[str, Any]:
+    """The saved session without fields of the wrong type (`open`: a list of article ids,
+    `current`: an article id); it only says what to reopen, so nothing else is lost."""
+    opened = doc.get("open")
+    if "open" in doc and not (isinstance(opened, list) and all(isinstance(i, str)
+                                                                for i in opened)):
+        doc["open"] = [i for i in opened if isinstance(i, str)] if isinstance(opened, list) else []
+    if "current" in doc and not isinstance(doc["current"], str):
+        del doc["current"]
+    return doc
+
+
+def _record_problem(table: str, record: object) -> str:
+    """Why a record of an article table (or of the corpus rules) is skipped ('' if it is not):
+    the same judgement `reader db check` reports."""
+    if not isinstance(record, dict):
+        return "not a record"
+    if table == CORPUS_CORRECTIONS or table == "corrections":
+        return "; ".join(correction_problems(record))
+    return ""
+
+
+def _cached_list(value: object) -> list[Entity] | None:
+    """Cached entities as `Entity` (labels cleaned), or None (recomputed) if any is malformed:
+    `[start, end, label]` or `[start, end, label, model_label]`."""
+    if not isinstance(value, list):
+        return None
+    entities = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) in (3, 4)):
+            return None
+        start, end, *labels = item
+        if not (type(start) is int and type(end) is int and all(isinstance(x, str)
+                                                                   for x in labels)):
+            return None
+        if not 0 <= start < end:
+            return None
+        entities.append(Entity(start, end, *(clean_line(x) for x in labels)))
+    return entities
 
 
 def _valid_done(doc: object) -> bool:

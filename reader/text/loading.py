@@ -339,6 +339,9 @@ def _load_jsonl(data: bytes, path: Path, name: str, result: LoadResult) -> None:
         except json.JSONDecodeError as exc:
             problem(lineno, f"bad JSON ({clean_line(exc.msg)} at column {exc.colno})")
             continue
+        except ValueError as exc:  # an integer of more digits than Python converts
+            problem(lineno, f"bad JSON ({clean_line(str(exc))[:80]})")
+            continue
         except RecursionError:
             problem(lineno, "bad JSON (nested too deeply)")
             continue
