@@ -7,6 +7,8 @@ claim logic in `session.py`.
 from __future__ import annotations
 
 import contextlib
+import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,11 @@ from textual.command import Hit, Hits, Provider
 from reader.config import Taxonomy
 from reader.keys import ACTIONS
 from reader.paths import styles_dir
-from reader.records import Entity
+from reader.records import Entity, SourceArticle
 from reader.session import OpenArticle, ReaderSession
 from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
-from reader.store.store import Store
+from reader.store.store import AddResult, Store
 from reader.text.sanitize import clean_line
 
 NerFactory = Callable[[], Any]
@@ -83,6 +85,7 @@ class ReaderApp(App[None]):
         ner_service: Any = None,
         notices: Iterable[str] = (),
         model_problem: str = "",
+        to_store: list[tuple[OpenArticle | None, SourceArticle]] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -102,6 +105,17 @@ class ReaderApp(App[None]):
         self.suggestions: dict[str, list[dict[str, Any]]] = {}
         self.problems_told = 0
         """How many of the store's problems the launch notices already tell."""
+        self.to_store = list(to_store or [])
+        """Articles of a large corpus still to enter the store (in a worker, after the first
+        paint), with their open article (None for a second file with the same text)."""
+        self.storing: tuple[int, int] | None = None
+        """(stored, total) while they enter the store, for the status line."""
+        self._storing_stop = threading.Event()
+        self._storing_thread: threading.Thread | None = None
+        self._storing_shown = 0.0
+        self._session_open: list[str] | None = None
+        self._session_current: str | None = None
+        """What the saved session last said (so an unchanged one is not written again)."""
         self._stored_known: dict[str, list[dict[str, Any]]] | None = None
         """The stored claims per article id, as the suggester compares them (read once)."""
         if model and ner_factory is not None:
@@ -120,6 +134,94 @@ class ReaderApp(App[None]):
         from reader.screens.main import MainScreen
 
         self.push_screen(MainScreen())
+        if self.to_store:
+            import asyncio
+
+            self._loop = asyncio.get_running_loop()
+            self.storing = (0, len(self.to_store))
+            self._storing_thread = threading.Thread(
+                target=self._store_later, name="reader-store", daemon=True
+            )
+            self._storing_thread.start()
+
+    # -- a large corpus entering the store ------------------------------------------------------
+    def _store_later(self) -> None:
+        """The worker: store `to_store` in growing transactions, telling the UI as it goes."""
+        from reader.storing import store_in_batches
+
+        sources = [src for _, src in self.to_store]
+        try:
+            error = store_in_batches(
+                self.store, sources, progress=self._storing_progress,
+                stored=self._batch_stored, stop=self._storing_stop.is_set,
+            )
+        except Exception as exc:  # noqa: BLE001 - told in one line; the articles stay open
+            error = f"articles could not be stored: {exc}"
+        self._from_worker(self._storing_done, error)
+
+    def _from_worker(self, callback: Callable[..., Any], *args: Any) -> None:
+        if self._storing_stop.is_set():
+            return
+        # never waits for the UI (call_from_thread would, forever once the app has ended)
+        with contextlib.suppress(RuntimeError, AttributeError):  # the loop has closed
+            self._loop.call_soon_threadsafe(callback, *args)
+
+    def _storing_progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._storing_shown < 0.25:
+            return
+        self._storing_shown = now
+        self._from_worker(self._show_storing, done, total)
+
+    def _show_storing(self, done: int, total: int) -> None:
+        if self.storing is not None:
+            self.storing = (done, total)
+            self._tell_main("storing_changed")
+
+    def _batch_stored(self, first: int, results: list[AddResult]) -> None:
+        articles = [self.to_store[first + n][0] for n in range(len(results))]
+        self._from_worker(self._mark_stored, articles, results)
+
+    def _mark_stored(self, articles: list[OpenArticle | None],
+                     results: list[AddResult]) -> None:
+        """Articles now in the store: their claims are saved from now on."""
+        for article, result in zip(articles, results, strict=True):
+            if article is None:
+                continue
+            if result.text_changed:
+                self.notify(
+                    f"{clean_line(article.source)}: the text changed; {result.reanchored} "
+                    f"claim(s) re-anchored, {result.orphaned} orphaned (see the Claims tab)",
+                    markup=False, severity="warning", timeout=8,
+                )
+            self.session.article_stored(article, result.article)
+        self.session.retry_pending()
+        self._tell_main("articles_stored")
+
+    def _storing_done(self, error: str) -> None:
+        total = len(self.to_store)
+        self.storing = None
+        self.to_store = []
+        if error:
+            self.notify(error, markup=False, severity="error", timeout=10)
+        else:
+            self.notify(f"{total} articles stored.", markup=False, timeout=4)
+        self._tell_main("articles_stored")
+
+    def _tell_main(self, method: str) -> None:
+        from reader.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                getattr(screen, method)()
+
+    def stop_storing(self, timeout: float = 60.0) -> None:
+        """At exit: abandon the transaction being written (what is committed stays) and wait
+        for the worker, so the store is closed only once it is done."""
+        self._storing_stop.set()
+        thread = self._storing_thread
+        if thread is not None and thread.is_alive():
+            thread.join(timeout)
 
     # -- descriptive --------------------------------------------------------------------------
     @property
@@ -202,6 +304,7 @@ class ReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         """Stop the NER workers and release the store."""
+        self._storing_stop.set()
         if self._ner is not None:
             self._ner.close()
 
@@ -212,9 +315,15 @@ class ReaderApp(App[None]):
             return
         ids = [a.id for a in self.articles if a.in_store]
         current = self.articles[index].id if self.articles else None
+        fields: dict[str, Any] = {"current": current}
+        if ids != self._session_open:  # not the whole list again at every article switch
+            fields["open"] = ids
+        if fields == {"current": self._session_current}:
+            return
         # where the user left off is a convenience; claims are saved on their own
         with contextlib.suppress(OSError, StoreWriteError):
-            self.store.save_session(open=ids, current=current)
+            self.store.save_session(**fields)
+            self._session_open, self._session_current = ids, current
 
     def remember_position(self, article: OpenArticle) -> None:
         """Save the reading position of an article (not of one whose file cannot be read)."""

@@ -31,9 +31,20 @@ def _record_loader(store: Store, article_id: str) -> Any:
 
 
 def articles_from_sources(
-    store: Store, sources: list[SourceArticle], notices: list[str]
+    store: Store,
+    sources: list[SourceArticle],
+    notices: list[str],
+    later: list[tuple[OpenArticle | None, SourceArticle]] | None = None,
 ) -> list[OpenArticle]:
-    """Put loaded files into the store (re-anchoring claims of changed texts)."""
+    """Put loaded files into the store (re-anchoring claims of changed texts).
+
+    With `later`, a large corpus is not stored here: its new and changed articles open from
+    their files (not in the store yet) and go into `later`, for the app to store in a worker
+    once the first one is on screen."""
+    if later is not None and not store.readonly:
+        deferred = _open_for_later(store, sources, later)
+        if deferred is not None:
+            return deferred
     opened: list[OpenArticle] = []
     seen: set[str] = set()
     stored = {} if store.readonly else _add_new_in_one_commit(store, sources, notices)
@@ -72,6 +83,43 @@ def articles_from_sources(
             continue
         seen.add(article.id)
         opened.append(article)
+    return opened
+
+
+def _open_for_later(
+    store: Store,
+    sources: list[SourceArticle],
+    later: list[tuple[OpenArticle | None, SourceArticle]],
+) -> list[OpenArticle] | None:
+    """The articles, the ones to store put in `later` (with the id the store will give
+    them); None when there are too few of those to be worth a worker."""
+    from reader.storing import BACKGROUND_MIN
+
+    records = [store.find_by_source(src.source) for src in sources]
+    waiting = sum(1 for r, s in zip(records, sources, strict=True)
+                  if r is None or r.get("text_hash") != s.text_hash)
+    if waiting < BACKGROUND_MIN:
+        return None
+    opened: list[OpenArticle] = []
+    seen: set[str] = set()
+    for src, record in zip(sources, records, strict=True):
+        if record is not None and record.get("text_hash") == src.text_hash:
+            article = open_article_from_record(record, _record_loader(store, record["id"]),
+                                               text=src.text)
+            entry = None
+        else:
+            same = store.find_by_text(src.text_hash) if record is None else record
+            article_id = str(same["id"]) if same is not None else src.text_hash
+            article = open_article_from_source(src, article_id, False)
+            if record is not None:
+                article.position = int(record.get("position") or 0)
+            entry = article
+        fresh = article.id not in seen
+        seen.add(article.id)
+        if fresh:
+            opened.append(article)
+        if entry is not None:
+            later.append((entry if fresh else None, src))
     return opened
 
 
@@ -148,8 +196,9 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         store.close()
         raise LaunchError(str(error)) from error
     start_index = 0
+    later: list[tuple[OpenArticle | None, SourceArticle]] = []
     if result is not None:
-        articles = articles_from_sources(store, result.articles, notices)
+        articles = articles_from_sources(store, result.articles, notices, later)
         notices.extend(result.errors)
     else:
         articles, start_index = articles_from_store(store)
@@ -181,6 +230,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         ner_service=ner_service,
         notices=notices,
         model_problem=model_problem,
+        to_store=later,
     )
     app.problems_told = len(store.problems)  # the notices above tell those
     return app
@@ -197,6 +247,7 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
     try:
         app.run()
     finally:  # even when the UI ended with an error, unsaved claims are rescued
+        app.stop_storing()
         unsaved = dict(app.session.pending)
         app.store.close()
         if unsaved:

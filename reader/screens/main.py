@@ -201,6 +201,10 @@ class MainScreen(Screen[None]):
             self.notify("Only one article is open.", markup=False, timeout=2)
 
     def _refresh_articles(self) -> None:
+        """Fill the Articles tab (only while it is open: with 100,000 articles, refilling a
+        hidden table at every article switch cost seconds; opening the tab fills it)."""
+        if self.side_tab != "articles":
+            return
         app = self.reader_app
         rows = []
         for article in app.articles:
@@ -318,6 +322,9 @@ class MainScreen(Screen[None]):
         ]
         if self.ner_note:
             parts.append(self.ner_note)
+        if app.storing is not None:
+            done, total = app.storing
+            parts.append(f"storing {done:,}/{total:,} articles")
         if app.session.pending:
             parts.append(f"UNSAVED: {len(app.session.pending)} (retrying)")
         if self.article.id in self._source_warned:
@@ -328,6 +335,17 @@ class MainScreen(Screen[None]):
             parts.append("FILE UNREADABLE")
         parts.append(f"store: {app.store_label}")
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
+
+    def storing_changed(self) -> None:
+        """The app stored more of a large corpus: the status line says how far."""
+        self._update_status()
+
+    def articles_stored(self) -> None:
+        """Articles entered the store: their claims, the list, the session."""
+        self._show_claims()
+        self._refresh_articles()
+        self.reader_app.save_session(self.index)
+        self._update_status()
 
     # -- focus and tabs ----------------------------------------------------------------------
     def action_toggle_focus(self) -> None:
@@ -346,6 +364,8 @@ class MainScreen(Screen[None]):
         """Opening the Suggestions tab computes the article's suggestions."""
         if event.pane.id == "suggestions":
             self.query_one(SuggestionsPanel).compute(self)
+        elif event.pane.id == "articles":
+            self._refresh_articles()
 
     @property
     def side_tab(self) -> str:

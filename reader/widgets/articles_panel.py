@@ -34,6 +34,9 @@ class ArticlesTable(DataTable[Text]):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._keys: list[str] = []
+        self._cells: list[tuple[str, ...]] = []
+        """What each row shows now, so a refresh changes only the cells that differ."""
 
     def on_mount(self) -> None:
         """Columns."""
@@ -44,18 +47,22 @@ class ArticlesTable(DataTable[Text]):
         self.add_column("claims", key="claims")
 
     def show(self, rows: list[ArticleRow], current: int) -> None:
-        """Fill the table; the current article is marked."""
-        self.clear()
-        for index, row in enumerate(rows):
-            mark = "▶" if index == current else " "
-            self.add_row(
-                Text(f"{mark}{index + 1}"),
-                Text(_short(clean_line(row.title), 24)),
-                Text(str(row.words), justify="right"),
-                Text("…" if row.entities is None else str(row.entities), justify="right"),
-                Text(str(row.claims), justify="right"),
-                key=row.id + f"#{index}",
-            )
+        """Fill the table; the current article is marked. The same articles as last time:
+        only the cells that changed are updated (a switch to the next article changes two)."""
+        keys = [row.id + f"#{index}" for index, row in enumerate(rows)]
+        cells = [_cells(index, row, current) for index, row in enumerate(rows)]
+        if keys == self._keys:
+            for key, old, new in zip(keys, self._cells, cells, strict=True):
+                if old != new:
+                    for column, before, after in zip(_COLUMNS, old, new, strict=True):
+                        if before != after:
+                            self.update_cell(key, column, _text(column, after))
+        else:
+            self.clear()
+            for key, row in zip(keys, cells, strict=True):
+                self.add_row(*(_text(c, v) for c, v in zip(_COLUMNS, row, strict=True)),
+                             key=key)
+        self._keys, self._cells = keys, cells
         if rows:
             self.move_cursor(row=current)
 
@@ -63,6 +70,24 @@ class ArticlesTable(DataTable[Text]):
         """Enter opens the article."""
         event.stop()
         self.post_message(self.Open(event.cursor_row))
+
+
+_COLUMNS = ("n", "title", "words", "entities", "claims")
+
+
+def _cells(index: int, row: ArticleRow, current: int) -> tuple[str, ...]:
+    mark = "▶" if index == current else " "
+    return (
+        f"{mark}{index + 1}",
+        _short(clean_line(row.title), 24),
+        str(row.words),
+        "…" if row.entities is None else str(row.entities),
+        str(row.claims),
+    )
+
+
+def _text(column: str, value: str) -> Text:
+    return Text(value) if column in ("n", "title") else Text(value, justify="right")
 
 
 def _short(title: str, cells: int) -> str:
