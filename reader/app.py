@@ -209,11 +209,14 @@ class ReaderApp(App[None]):
         self._tell_main("articles_stored")
 
     def _tell_main(self, method: str) -> None:
+        from textual.css.query import NoMatches
+
         from reader.screens.main import MainScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                getattr(screen, method)()
+            if isinstance(screen, MainScreen) and screen.is_mounted:
+                with contextlib.suppress(NoMatches):  # the screen is being torn down
+                    getattr(screen, method)()
 
     def stop_storing(self, timeout: float = 60.0) -> None:
         """At exit: abandon the transaction being written (what is committed stays) and wait
