@@ -112,3 +112,65 @@ async def test_first_article_paints_while_a_large_corpus_enters_the_store(
         gate.set()
         app.stop_storing()
         app.store.close()
+
+
+def test_ingest_stores_a_corpus_with_few_index_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each transaction rewrites the whole index: a fixed batch of 200 rewrote it n/200 times
+    (quadratic in the corpus); doubling batches rewrite it about log2(n/200) times."""
+    from reader.commands import ingest_cmd
+
+    monkeypatch.setattr(storage.LOW_LEVEL, "fsync", lambda fd: None)
+    written: list[Path] = []
+    write = storage.AtomicJSONStorage.write
+
+    def counting(self: storage.AtomicJSONStorage, data: object, **kwargs: object) -> None:
+        written.append(self.path)
+        write(self, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage.AtomicJSONStorage, "write", counting)
+    with Store(tmp_path / "db") as store:
+        assert ingest_cmd._add_all(store, _sources(6400)) == 6400
+        assert len(store.articles()) == 6400
+    index_writes = sum(1 for p in written if p.name == "index.json")
+    assert index_writes <= 7, index_writes  # 200, 400, ... 6400: 6 transactions (was 32)
+
+
+def test_ingest_caps_processes_at_cores_and_articles(
+    tmp_path: Path, tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+    import os
+
+    from reader.commands import ingest_cmd
+    from reader.nlp.service import NerService
+
+    started: list[NerService] = []
+
+    class Recorded(NerService):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            started.append(self)
+
+    monkeypatch.setattr(ingest_cmd, "NerService", Recorded)
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"text": f"Josep Borrell visited Seoul {n}."}) + "\n"
+                              for n in range(3)), encoding="utf-8")
+    parser = __import__("argparse").ArgumentParser()
+    ingest_cmd.add_arguments(parser)
+    cores = os.cpu_count() or 1
+    for requested, articles, path in ((50, 3, corpus), (50, 1, None)):
+        if path is None:
+            path = tmp_path / "one.jsonl"
+            path.write_text(json.dumps({"text": "Borrell in Seoul."}) + "\n", encoding="utf-8")
+        args = parser.parse_args([str(path), "--model", str(tiny_model_path), "--processes",
+                                  str(requested), "--db", str(tmp_path / f"db{articles}")])
+        assert ingest_cmd.run(args) == 0
+        expected = min(cores, articles)
+        assert len(started[-1].pids) == expected
+        err = capsys.readouterr().err
+        assert f"--processes {requested} capped at {expected}" in err
+    assert ingest_cmd.capped_processes(None, 10) == (min(2, cores), "")
+    assert ingest_cmd.capped_processes(1, 10) == (1, "")
