@@ -112,6 +112,7 @@ class ReaderApp(App[None]):
         """(stored, total) while they enter the store, for the status line."""
         self._storing_stop = threading.Event()
         self._storing_thread: threading.Thread | None = None
+        self._storing_loop: Any = None
         self._storing_shown = 0.0
         self._session_open: list[str] | None = None
         self._session_current: str | None = None
@@ -137,7 +138,7 @@ class ReaderApp(App[None]):
         if self.to_store:
             import asyncio
 
-            self._loop = asyncio.get_running_loop()
+            self._storing_loop = asyncio.get_running_loop()
             self.storing = (0, len(self.to_store))
             self._storing_thread = threading.Thread(
                 target=self._store_later, name="reader-store", daemon=True
@@ -164,7 +165,7 @@ class ReaderApp(App[None]):
             return
         # never waits for the UI (call_from_thread would, forever once the app has ended)
         with contextlib.suppress(RuntimeError, AttributeError):  # the loop has closed
-            self._loop.call_soon_threadsafe(callback, *args)
+            self._storing_loop.call_soon_threadsafe(callback, *args)
 
     def _storing_progress(self, done: int, total: int) -> None:
         now = time.monotonic()

@@ -174,3 +174,73 @@ def test_ingest_caps_processes_at_cores_and_articles(
         assert f"--processes {requested} capped at {expected}" in err
     assert ingest_cmd.capped_processes(None, 10) == (min(2, cores), "")
     assert ingest_cmd.capped_processes(1, 10) == (1, "")
+
+
+def _import(path: Path, db: Path, fmt: str) -> tuple[int, str]:
+    import argparse
+    import contextlib
+    import io
+
+    from reader.commands import import_cmd
+
+    parser = argparse.ArgumentParser()
+    import_cmd.add_arguments(parser)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        status = import_cmd.run(parser.parse_args([str(path), "--format", fmt, "--db", str(db)]))
+    return status, err.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["doccano", "prodigy", "label-studio"])
+def test_import_refuses_an_article_over_the_file_limit(tmp_path: Path, fmt: str) -> None:
+    import json
+
+    from reader.text.loading import MAX_FILE_BYTES
+
+    big = "é" * (MAX_FILE_BYTES // 2 + 10)  # 2 bytes each: just over 32 MiB in UTF-8
+    small = "Josep Borrell visited Seoul."
+    records = {
+        "doccano": lambda t: {"text": t, "label": [[0, 1, "factual"]]},
+        "prodigy": lambda t: {"text": t, "answer": "accept",
+                              "spans": [{"start": 0, "end": 1, "label": "factual"}]},
+        "label-studio": lambda t: {"data": {"text": t}, "annotations": [{"result": [
+            {"type": "labels", "value": {"start": 0, "end": 1, "labels": ["factual"]}}]}]},
+    }[fmt]
+    path = tmp_path / "peer.json"
+    if fmt == "label-studio":
+        path.write_text(json.dumps([records(big), records(small)]), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(records(big)) + "\n" + json.dumps(records(small)) + "\n",
+                        encoding="utf-8")
+    status, err = _import(path, tmp_path / "db", fmt)
+    refused = [line for line in err.splitlines() if "the limit is 32 MiB" in line]
+    assert len(refused) == 1 and "not imported" in refused[0], err
+    with Store(tmp_path / "db", readonly=True) as store:
+        texts = [store.text(a["id"]) for a in store.articles()]
+    assert texts == [small]  # the small article came in; the large one is not stored
+
+
+def test_import_holds_claims_per_article_to_the_limit(tmp_path: Path) -> None:
+    import json
+
+    from reader.formats.importing import MAX_CLAIMS_PER_ARTICLE
+
+    words = [f"w{n}" for n in range(MAX_CLAIMS_PER_ARTICLE + 40)]
+    text = " ".join(words)
+    spans, at = [], 0
+    for word in words:
+        spans.append([at, at + len(word), "factual"])
+        at += len(word) + 1
+    path = tmp_path / "many.jsonl"
+    first, rest = spans[:30], spans[30:]
+    db = tmp_path / "db"
+    path.write_text(json.dumps({"text": text, "label": first}) + "\n", encoding="utf-8")
+    assert _import(path, db, "doccano")[0] == 0
+    # the same article again with the rest: 30 stored + the new ones up to the limit
+    path.write_text(json.dumps({"text": text, "label": rest}) + "\n", encoding="utf-8")
+    status, err = _import(path, db, "doccano")
+    refused = [line for line in err.splitlines() if "claims per article" in line]
+    assert len(refused) == 1 and "40 claim(s) not imported" in refused[0], err
+    with Store(db, readonly=True) as store:
+        [article] = store.articles()
+        assert len(store.claims(article["id"])) == MAX_CLAIMS_PER_ARTICLE

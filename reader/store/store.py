@@ -334,6 +334,10 @@ class Transaction:
         self.articles_added += 1
         return AddResult(article=doc, created=True)
 
+    def claim_count(self, article_id: str) -> int:
+        """Claims the article holds in this transaction (stored and added)."""
+        return len(self._load(article_id).ids)
+
     def add_claim(self, claim: dict[str, Any], *, replace_older: bool = False) -> bool:
         """Add a claim; False (and counted) if it is already there by id or by span and label.
 
