@@ -25,6 +25,7 @@ MODULES = (
     "p09_big_store",
     "p10_export_import",
     "p11_memory",
+    "p12_big_corpus",
 )
 
 

@@ -86,6 +86,7 @@ class ReaderApp(App[None]):
         notices: Iterable[str] = (),
         model_problem: str = "",
         to_store: list[tuple[OpenArticle | None, SourceArticle]] | None = None,
+        load_later: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -108,6 +109,8 @@ class ReaderApp(App[None]):
         self.to_store = list(to_store or [])
         """Articles of a large corpus still to enter the store (in a worker, after the first
         paint), with their open article (None for a second file with the same text)."""
+        self.load_later = list(load_later or [])
+        """A large corpus whose first article alone is open: the worker loads the rest."""
         self.storing: tuple[int, int] | None = None
         """(stored, total) while they enter the store, for the status line."""
         self._storing_stop = threading.Event()
@@ -135,7 +138,7 @@ class ReaderApp(App[None]):
         from reader.screens.main import MainScreen
 
         self.push_screen(MainScreen())
-        if self.to_store:
+        if self.to_store or self.load_later:
             import asyncio
 
             self._storing_loop = asyncio.get_running_loop()
@@ -150,8 +153,12 @@ class ReaderApp(App[None]):
         """The worker: store `to_store` in growing transactions, telling the UI as it goes."""
         from reader.storing import store_in_batches
 
-        sources = [src for _, src in self.to_store]
         try:
+            if self.load_later:
+                loaded = self._load_rest()
+                if loaded is None:
+                    return
+            sources = [src for _, src in self.to_store]
             error = store_in_batches(
                 self.store, sources, progress=self._storing_progress,
                 stored=self._batch_stored, stop=self._storing_stop.is_set,
@@ -159,6 +166,51 @@ class ReaderApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - told in one line; the articles stay open
             error = f"articles could not be stored: {exc}"
         self._from_worker(self._storing_done, error)
+
+    def _load_rest(self) -> bool | None:
+        """Load the whole corpus (in the worker) and hand the UI its articles; None when
+        the app ended meanwhile."""
+        from reader.launch import articles_from_sources
+        from reader.text.loading import load_paths
+
+        result = load_paths(self.load_later, skip=self.store.root)
+        notices = list(result.errors)
+        later: list[tuple[OpenArticle | None, SourceArticle]] = []
+        articles = articles_from_sources(self.store, result.articles, notices, later)
+        done = threading.Event()
+
+        def hand_over() -> None:
+            self._take_articles(articles, later, notices)
+            done.set()
+
+        self._from_worker(hand_over)
+        while not done.wait(0.1):
+            if self._storing_stop.is_set():
+                return None
+        return True
+
+    def _take_articles(self, articles: list[OpenArticle],
+                       later: list[tuple[OpenArticle | None, SourceArticle]],
+                       notices: list[str]) -> None:
+        """The whole corpus is loaded: it replaces the first article alone (that one stays
+        the same object, so what was done on it meanwhile is kept)."""
+        shown = self.articles[0]
+        for index, article in enumerate(articles):
+            if article.id == shown.id:
+                if article.in_store and not shown.in_store:
+                    self.session.article_stored(shown, {"claim_count": article.stored_claims})
+                articles[index] = shown
+                later[:] = [(shown if a is article else a, src) for a, src in later]
+                break
+        else:
+            articles.insert(0, shown)
+        self.articles = articles
+        self.to_store = later
+        self.load_later = []
+        self.storing = (0, len(later))
+        for notice in notices:
+            self.notify(clean_line(notice), markup=False, severity="warning", timeout=8)
+        self._tell_main("articles_loaded")
 
     def _from_worker(self, callback: Callable[..., Any], *args: Any) -> None:
         if self._storing_stop.is_set():
@@ -201,6 +253,10 @@ class ReaderApp(App[None]):
 
     def _storing_done(self, error: str) -> None:
         total = len(self.to_store)
+        if not total and not error:
+            self.storing = None
+            self._tell_main("articles_stored")
+            return
         self.storing = None
         self.to_store = []
         if error:

@@ -123,6 +123,19 @@ def _open_for_later(
     return opened
 
 
+def _first_article(store: Store, src: SourceArticle) -> OpenArticle:
+    """The first article of a large corpus, opened before the rest is even loaded."""
+    record = store.find_by_source(src.source)
+    if record is not None and record.get("text_hash") == src.text_hash:
+        return open_article_from_record(record, _record_loader(store, record["id"]),
+                                        text=src.text)
+    same = store.find_by_text(src.text_hash) if record is None else record
+    article = open_article_from_source(src, str(same["id"]) if same else src.text_hash, False)
+    if record is not None:
+        article.position = int(record.get("position") or 0)
+    return article
+
+
 BATCH_MIN = 8
 """From this many new or changed files on, they enter the store in one transaction (one index
 rewrite instead of one per file: a 1,000-file folder opens in a fraction of the time)."""
@@ -177,7 +190,12 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     """
     store_root = resolve_store(args.db)
     result = None
-    if args.paths:
+    first = None
+    if args.paths and not args.read_only:
+        from reader.text.loading import first_of_large_corpus
+
+        first = first_of_large_corpus(args.paths)  # the rest loads in the app's worker
+    if args.paths and first is None:
         result = load_paths(args.paths, skip=store_root)
         for line in result.errors:
             _say(line)
@@ -197,7 +215,15 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         raise LaunchError(str(error)) from error
     start_index = 0
     later: list[tuple[OpenArticle | None, SourceArticle]] = []
-    if result is not None:
+    load_later: list[str] = []
+    if first is not None and store.readonly:  # no worker will store it: load it all now
+        first, result = None, load_paths(args.paths, skip=store_root)
+        for line in result.errors:
+            _say(line)
+    if first is not None:
+        articles = [_first_article(store, first)]
+        load_later = [str(p) for p in args.paths]
+    elif result is not None:
         articles = articles_from_sources(store, result.articles, notices, later)
         notices.extend(result.errors)
     else:
@@ -231,6 +257,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         notices=notices,
         model_problem=model_problem,
         to_store=later,
+        load_later=load_later,
     )
     app.problems_told = len(store.problems)  # the notices above tell those
     return app

@@ -244,3 +244,49 @@ def test_import_holds_claims_per_article_to_the_limit(tmp_path: Path) -> None:
     with Store(db, readonly=True) as store:
         [article] = store.articles()
         assert len(store.claims(article["id"])) == MAX_CLAIMS_PER_ARTICLE
+
+
+async def test_a_large_corpus_file_opens_with_its_first_line_while_the_rest_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100,000 lines took seconds to parse before anything was drawn: the first article is
+    read from the start of the file and shown; the rest loads (and is stored) in a worker."""
+    import threading
+
+    from apphelpers import make_app, wait_for
+
+    from reader.text import loading
+
+    count = 400
+    corpus = _corpus(tmp_path / "corpus.jsonl", count)
+    monkeypatch.setattr(loading, "LARGE_CORPUS_BYTES", corpus.stat().st_size - 1)
+    gate = threading.Event()
+    load_paths = loading.load_paths
+
+    def held_load(*args: object, **kwargs: object) -> loading.LoadResult:
+        assert gate.wait(30), "the test never opened the gate"
+        return load_paths(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading, "load_paths", held_load)
+    app = make_app(tmp_path / "db", [corpus])
+    try:
+        assert len(app.articles) == 1  # the file's first line alone, before the rest loads
+        async with app.run_test(size=(120, 40)) as pilot:
+            status = app.screen.query_one("#status")
+            view = app.screen.query_one("#article")
+            await wait_for(pilot, lambda: "loading the corpus" in str(status.render()))
+            assert "Article 0: the minister said 0 words." in view.text
+            shown = app.articles[0]
+            await pilot.press("j")
+            gate.set()
+            await wait_for(pilot, lambda: app.storing is None, timeout=60)
+            assert len(app.articles) == count and app.articles[0] is shown
+            assert all(a.in_store for a in app.articles)
+            assert f"1/{count}" in str(status.render())
+            await pilot.press("right_square_bracket")  # the next article: the corpus's second
+            assert "Article 1: the minister" in view.text
+        assert len(app.store.articles()) == count
+    finally:
+        gate.set()
+        app.stop_storing()
+        app.store.close()

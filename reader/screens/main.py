@@ -54,6 +54,8 @@ class MainScreen(Screen[None]):
         self._problems_told = 0
         """How many of the store's problems have been told (notified) so far."""
         self._quit_warned = -QUIT_CONFIRM_SECONDS
+        self._shown_article: OpenArticle | None = None
+        """The article on screen (the same object after a corpus loaded behind it)."""
         """When `q` last warned of unsaved claims (a second `q` soon after quits)."""
 
     @property
@@ -126,6 +128,7 @@ class MainScreen(Screen[None]):
             self._cancel_ner(self.article.id)
         self.index = index % len(app.articles)
         article = self.article
+        self._shown_article = article
         title = self.query_one("#title", Static)
         title.update(Text(clean_line(article.title), style="bold"))
         position = article.position or article.body_start
@@ -322,7 +325,9 @@ class MainScreen(Screen[None]):
         ]
         if self.ner_note:
             parts.append(self.ner_note)
-        if app.storing is not None:
+        if app.load_later:
+            parts.append("loading the corpus…")
+        elif app.storing is not None:
             done, total = app.storing
             parts.append(f"storing {done:,}/{total:,} articles")
         if app.session.pending:
@@ -339,6 +344,13 @@ class MainScreen(Screen[None]):
     def storing_changed(self) -> None:
         """The app stored more of a large corpus: the status line says how far."""
         self._update_status()
+
+    def articles_loaded(self) -> None:
+        """The whole corpus is loaded behind the article on screen."""
+        app = self.reader_app
+        shown = self._shown_article
+        self.index = next((i for i, a in enumerate(app.articles) if a is shown), 0)
+        self.articles_stored()
 
     def articles_stored(self) -> None:
         """Articles entered the store: their claims, the list, the session."""
