@@ -552,7 +552,7 @@ def _os_reason(exc: OSError) -> str:
 
 # --- a large corpus: its first article at once ---------------------------------------------
 
-LARGE_CORPUS_BYTES = 4 * 1024 * 1024
+LARGE_CORPUS_BYTES = 1024 * 1024
 """A JSONL file from this size on opens with its first article while the rest loads."""
 
 _PEEK_BYTES = 1024 * 1024
