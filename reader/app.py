@@ -27,6 +27,12 @@ from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import AddResult, Store
 from reader.text.sanitize import clean_line
 
+DEFER_INDEX_WRITES = 1000
+"""With this many articles open, session and position writes wait for a pause."""
+
+INDEX_WRITE_DELAY = 2.0
+"""Seconds without another article switch before they are written."""
+
 NerFactory = Callable[[], Any]
 """Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
 
@@ -117,6 +123,9 @@ class ReaderApp(App[None]):
         self._storing_thread: threading.Thread | None = None
         self._storing_loop: Any = None
         self._storing_shown = 0.0
+        self._positions_due: dict[str, int] = {}
+        self._session_due: dict[str, Any] = {}
+        self._flush_timer: Any = None
         self._session_open: list[str] | None = None
         self._session_current: str | None = None
         """What the saved session last said (so an unchanged one is not written again)."""
@@ -365,6 +374,8 @@ class ReaderApp(App[None]):
     def on_unmount(self) -> None:
         """Stop the NER workers and release the store."""
         self._storing_stop.set()
+        if not self.store.readonly:
+            self.flush_session()
         if self._ner is not None:
             self._ner.close()
 
@@ -380,17 +391,41 @@ class ReaderApp(App[None]):
             fields["open"] = ids
         if fields == {"current": self._session_current}:
             return
-        # where the user left off is a convenience; claims are saved on their own
-        with contextlib.suppress(OSError, StoreWriteError):
-            self.store.save_session(**fields)
-            self._session_open, self._session_current = ids, current
+        self._session_open, self._session_current = ids, current
+        self._session_due.update(fields)
+        self._write_soon()
 
     def remember_position(self, article: OpenArticle) -> None:
         """Save the reading position of an article (not of one whose file cannot be read)."""
         if self.store.readonly or not article.in_store or article.id in self.store.unreadable:
             return
-        with contextlib.suppress(OSError, KeyError, StoreWriteError):
-            self.store.update_article(article.id, position=article.position)
+        self._positions_due[article.id] = article.position
+        self._write_soon()
+
+    def _write_soon(self) -> None:
+        """Each of these writes rewrites the whole index: with many articles (100,000: tens
+        of MB) they wait until the user pauses, then go in one write each; else at once."""
+        if len(self.articles) < DEFER_INDEX_WRITES:
+            self.flush_session()
+            return
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+        self._flush_timer = self.set_timer(INDEX_WRITE_DELAY, self.flush_session)
+
+    def flush_session(self) -> None:
+        """Write the session and reading positions still due (best effort: where the user
+        left off is a convenience; claims are saved on their own)."""
+        positions, fields = self._positions_due, self._session_due
+        self._positions_due, self._session_due = {}, {}
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+            self._flush_timer = None
+        if positions:
+            with contextlib.suppress(OSError, KeyError, StoreWriteError):
+                self.store.update_articles({i: {"position": p} for i, p in positions.items()})
+        if fields:
+            with contextlib.suppress(OSError, StoreWriteError):
+                self.store.save_session(**fields)
 
     def suggest_speaker(self, article: OpenArticle, entities: list[Entity], start: int,
                         end: int) -> str:

@@ -275,6 +275,8 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
         app.run()
     finally:  # even when the UI ended with an error, unsaved claims are rescued
         app.stop_storing()
+        if not app.store.readonly:
+            app.flush_session()
         unsaved = dict(app.session.pending)
         app.store.close()
         if unsaved:

@@ -290,3 +290,44 @@ async def test_a_large_corpus_file_opens_with_its_first_line_while_the_rest_load
         gate.set()
         app.stop_storing()
         app.store.close()
+
+
+async def test_switching_articles_in_a_large_corpus_does_not_rewrite_the_index_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write of the session or of a reading position rewrites the whole index (tens of
+    MB at 100,000 articles): with many articles they wait for a pause, then go at once."""
+    import reader.app
+    from apphelpers import make_app, wait_for
+
+    from reader.storing import BACKGROUND_MIN
+
+    monkeypatch.setattr(reader.app, "DEFER_INDEX_WRITES", BACKGROUND_MIN)
+    monkeypatch.setattr(reader.app, "INDEX_WRITE_DELAY", 30.0)  # no pause in this test
+    count = BACKGROUND_MIN + 50
+    db = tmp_path / "db"
+    app = make_app(db, [_corpus(tmp_path / "corpus.jsonl", count)])
+    writes: list[int] = []
+    write_index = Store._write_index
+
+    def counting(self: Store, tables: object) -> None:
+        writes.append(1)
+        write_index(self, tables)  # type: ignore[arg-type]
+
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.storing is None, timeout=60)
+            await pilot.pause()
+            monkeypatch.setattr(Store, "_write_index", counting)
+            for _ in range(20):
+                await pilot.press("w", "right_square_bracket")
+            assert app.screen.index == 20
+            assert len(writes) == 0  # was 40: the position and the session at each switch
+        assert 1 <= len(writes) <= 2  # at the end: positions in one write, the session in one
+        last = app.articles[20].id
+    finally:
+        app.stop_storing()
+        app.store.close()
+    with Store(db, readonly=True) as store:
+        assert store.session()["current"] == last
+        assert sum(1 for a in store.articles() if a["position"]) >= 19

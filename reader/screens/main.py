@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from rich.text import Text
 from textual import on, work
@@ -208,20 +209,7 @@ class MainScreen(Screen[None]):
         hidden table at every article switch cost seconds; opening the tab fills it)."""
         if self.side_tab != "articles":
             return
-        app = self.reader_app
-        rows = []
-        for article in app.articles:
-            entities = app.entities.get(article.id)
-            rows.append(
-                ArticleRow(
-                    id=article.id,
-                    title=article.title,
-                    words=article.word_count,
-                    entities=article.stored_entities if entities is None else len(entities),
-                    claims=app.session.claim_count(article),
-                )
-            )
-        self.query_one(ArticlesTable).show(rows, self.index)
+        self.query_one(ArticlesTable).show(_ArticleRows(self.reader_app), self.index)
 
     @on(ArticlesTable.Open)
     def _open_from_list(self, event: ArticlesTable.Open) -> None:
@@ -677,3 +665,31 @@ def _stamp(source: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
+
+
+class _ArticleRows(Sequence[ArticleRow]):
+    """The Articles tab's rows, made only for those it shows (its window)."""
+
+    def __init__(self, app: ReaderApp) -> None:
+        self.app = app
+
+    def __len__(self) -> int:
+        return len(self.app.articles)
+
+    @overload
+    def __getitem__(self, index: int) -> ArticleRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ArticleRow]: ...
+    def __getitem__(self, index: int | slice) -> ArticleRow | Sequence[ArticleRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        app = self.app
+        article = app.articles[index]
+        entities = app.entities.get(article.id)
+        return ArticleRow(
+            id=article.id,
+            title=article.title,
+            words=article.word_count,
+            entities=article.stored_entities if entities is None else len(entities),
+            claims=app.session.claim_count(article),
+        )
