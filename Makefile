@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# The independent unitizing-alpha implementation the tests cross-check against; --no-deps
+	# because its metadata caps numpy < 2 and pytest < 8, which its code does not need.
+	$(BIN)/python -m pip install --quiet --no-deps 'krippendorff-unitized-alpha==0.1.0'
 	touch $(STAMP)
 
 run: $(STAMP)

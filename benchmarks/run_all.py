@@ -25,7 +25,11 @@ MODULES = (
     "p09_big_store",
     "p10_export_import",
     "p11_memory",
-    "p12_big_corpus",
+    "p12_agree",
+    "p13_pdf_language",
+    "p14_team_sync",
+    "web_extract",
+    "p15_big_corpus",
 )
 
 

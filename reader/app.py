@@ -93,6 +93,8 @@ class ReaderApp(App[None]):
         model_problem: str = "",
         to_store: list[tuple[OpenArticle | None, SourceArticle]] | None = None,
         load_later: list[str] | None = None,
+        per_language: bool = False,
+        language_table: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -107,6 +109,13 @@ class ReaderApp(App[None]):
         self._ner: Any = ner_service
         self.ner_unavailable = model_problem or "no spaCy model installed: no entities"
         self.notices = list(notices)
+        self.per_language = per_language and model is None and ner_factory is None
+        """No `--model`: each article gets the pipeline for its language (`article_model`)."""
+        self.language_table = dict(language_table or {})
+        self._services: dict[str, Any] = {}
+        """Per-language mode: the NER backend of each pipeline started so far."""
+        self._pipelines: dict[str, tuple[str | None, str]] = {}
+        self._model_keys: dict[str, tuple[str, str]] = {}
         self.entities: dict[str, list[Entity]] = {}
         """Model entities per article id (before corrections)."""
         self.suggestions: dict[str, list[dict[str, Any]]] = {}
@@ -308,15 +317,107 @@ class ReaderApp(App[None]):
         name = Path(self.model).name if self.model else "no model"
         return f"{name} {self.model_version}".strip()
 
+    def model_label_for(self, article: OpenArticle) -> str:
+        """The name and version of the pipeline that reads `article`."""
+        if not self.per_language:
+            return self.model_label
+        model, _why = self.article_model(article)
+        if model is None:
+            return "no model"
+        from reader.nlp.language import language_name
+
+        _key, version = self._key_of(model)
+        language = article.meta.get("language")
+        read = f" for {language_name(language)}" if isinstance(language, str) and language else ""
+        return f"{Path(model).name} {version}".strip() + read
+
+    # -- languages ----------------------------------------------------------------------------
+    def article_language(self, article: OpenArticle) -> str:
+        """The article's language code (`` when unknown): recorded in its meta, else
+        detected now and recorded in the store's index (once per article)."""
+        from reader.nlp.language import article_language
+
+        if isinstance(article.meta.get("language"), str):
+            return str(article.meta["language"])
+        try:
+            text = article.text
+        except (StoreError, OSError):
+            return ""
+        language = article_language(article.meta, text, article.body_start)
+        article.meta["language"] = language
+        if (article.in_store and not self.store.readonly
+                and article.id not in self.store.unreadable):
+            with contextlib.suppress(OSError, KeyError, StoreWriteError):
+                self.store.update_article(article.id, meta=dict(article.meta))
+        return language
+
+    def article_model(self, article: OpenArticle) -> tuple[str | None, str]:
+        """The pipeline for `article` and, when there is none, why in one line: `--model`
+        (or the test backend) for every article, else the one for its language."""
+        if not self.per_language:
+            return self.model, "" if self.model else self.ner_unavailable
+        found = self._pipelines.get(article.id)
+        if found is None:
+            from reader.nlp.language import describe, pipeline_for
+
+            language = self.article_language(article)
+            model = pipeline_for(language, self.language_table)
+            found = (model, "" if model else f"no pipeline for {describe(language)}: "
+                     "no entities")
+            self._pipelines[article.id] = found
+        return found
+
+    def _key_of(self, model: str) -> tuple[str, str]:
+        """`(cache key, version)` of a pipeline (`("", "")` when it cannot be read)."""
+        found = self._model_keys.get(model)
+        if found is None:
+            from reader.nlp.models import ModelError, model_key
+
+            try:
+                found = model_key(model)
+            except ModelError:
+                found = ("", "")
+            self._model_keys[model] = found
+        return found
+
+    def cache_key(self, article: OpenArticle, detect: bool = True) -> tuple[str, str]:
+        """The entity cache's `(model, version)` for this article; `("", "")` for none.
+        `detect=False` (the corpus view, over every article): an article whose language is
+        not known yet is looked up under the default model (what `reader ingest` caches),
+        rather than detecting and recording a thousand languages at once."""
+        if not self.per_language:
+            return self.model_key, self.model_version
+        if not detect and article.id not in self._pipelines and not isinstance(
+            article.meta.get("language"), str
+        ):
+            from reader.nlp.models import default_model
+
+            fallback = default_model()
+            return self._key_of(fallback) if fallback else ("", "")
+        model, _why = self.article_model(article)
+        return self._key_of(model) if model else ("", "")
+
     @property
     def articles_by_id(self) -> dict[str, OpenArticle]:
         """Open articles by id."""
         return {article.id: article for article in self.articles}
 
     # -- NER ----------------------------------------------------------------------------------
-    def ner_backend(self, text_length: int = 0) -> Any:
+    def ner_backend(self, text_length: int = 0, article: OpenArticle | None = None) -> Any:
         """The NER backend (started early by `launch`, else on first use); None when there
-        is no model. Long texts get two worker processes."""
+        is no model. Long texts get two worker processes. Without `--model`, the backend of
+        `article`'s pipeline (one per pipeline, started when first needed)."""
+        if self.per_language:
+            model = self.article_model(article)[0] if article is not None else None
+            if model is None:
+                return None
+            service = self._services.get(model)
+            if service is None:
+                from reader.nlp.service import NerService, processes_for
+
+                service = NerService(model, processes=processes_for(text_length))
+                self._services[model] = service
+            return service
         if self._ner is None:
             if self._ner_factory is not None:
                 self._ner = self._ner_factory()
@@ -330,12 +431,12 @@ class ReaderApp(App[None]):
 
     def cached_entities(self, article: OpenArticle) -> list[Entity] | None:
         """Entities from the store's cache for this text and model, without spaCy."""
-        if not self.model_key:
+        key, version = self.cache_key(article)
+        if not key:
             return None
         from reader.records import text_hash
 
-        found = self.store.cached_entities(text_hash(article.text), self.model_key,
-                                           self.model_version)
+        found = self.store.cached_entities(text_hash(article.text), key, version)
         if found is not None:
             self.entities[article.id] = found
         return found
@@ -343,13 +444,13 @@ class ReaderApp(App[None]):
     def cache_entities(self, article: OpenArticle, entities: list[Entity]) -> None:
         """Keep NER output in the store's cache (derived data; not when read-only, nor for an
         article whose file cannot be read: its text here is not its text)."""
-        if self.store.readonly or not self.model_key or article.id in self.store.unreadable:
+        key, version = self.cache_key(article)
+        if self.store.readonly or not key or article.id in self.store.unreadable:
             return
         from reader.records import text_hash
 
         try:
-            self.store.put_cached_entities(text_hash(article.text), self.model_key,
-                                           self.model_version, entities)
+            self.store.put_cached_entities(text_hash(article.text), key, version, entities)
             if article.in_store:
                 article.stored_entities = len(entities)
                 self.store.update_article(article.id, entity_count=len(entities))
@@ -378,6 +479,9 @@ class ReaderApp(App[None]):
             self.flush_session()
         if self._ner is not None:
             self._ner.close()
+        for service in self._services.values():
+            if service is not None:
+                service.close()
 
     # -- session ------------------------------------------------------------------------------
     def save_session(self, index: int) -> None:
@@ -462,11 +566,11 @@ class ReaderApp(App[None]):
     @work(thread=True, exit_on_error=False, group="suggest")
     def _suggest_worker(self, article: OpenArticle, done: Callable[[], None],
                         progress: Callable[[int, int], None] | None = None) -> None:
-        backend = self.ner_backend()
+        backend = self.ner_backend(article=article)
         items: list[dict[str, Any]] = []
         error = ""
         if backend is None:
-            error = self.ner_unavailable
+            error = self.article_model(article)[1] or self.ner_unavailable
         else:
             try:
                 def report(done_chars: int, total: int) -> None:

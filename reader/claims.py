@@ -12,7 +12,14 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, CONTEXT_CHARS, Entity
+from reader.records import (
+    CLAIM_FIELDS,
+    CLAIM_SCHEMA,
+    CONTEXT_CHARS,
+    Entity,
+    claim_schema_of,
+    fields_of_schema,
+)
 
 STATUSES: tuple[str, ...] = ("anchored", "orphaned")
 """Where a claim stands against its article's current text."""
@@ -84,13 +91,17 @@ def make_claim(
     annotator: str,
     entities: Iterable[Entity] = (),
     speaker: str = "",
+    speaker_confirmed: bool = False,
     verdict: str = "unverified",
     checkworthy: bool | float | None = None,
     note: str = "",
     tags: Iterable[str] = (),
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """A new claim record with every field of `CLAIM_FIELDS`, anchored at `[start, end)`."""
+    """A new claim record with every field of `CLAIM_FIELDS`, anchored at `[start, end)`.
+
+    `speaker_confirmed` says the analyst chose or confirmed `speaker`; a guessed speaker
+    (quick tags, accepted suggestions) is not confirmed."""
     if not 0 <= start < end <= len(text):
         raise ValueError(f"claim span {start}-{end} is empty or outside the text")
     quote, prefix, suffix = quote_selectors(text, start, end)
@@ -115,6 +126,7 @@ def make_claim(
         "created": stamp,
         "updated": stamp,
         "status": "anchored",
+        "speaker_confirmed": bool(speaker_confirmed and speaker),
     }
     return {name: claim[name] for name in CLAIM_FIELDS}
 
@@ -146,10 +158,13 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
     """What is wrong with a claim record (empty if nothing); offsets are checked against the text.
 
     An orphaned claim keeps its last known offsets, which may lie past the end of a shorter text.
+    A record of an older schema need not have the fields added since (`upgrade_claim` gives
+    them their defaults).
     """
     if not isinstance(claim, dict):
         return ["not a record"]
-    problems = [f"missing field {name!r}" for name in CLAIM_FIELDS if name not in claim]
+    required = fields_of_schema(claim_schema_of(claim))
+    problems = [f"missing field {name!r}" for name in required if name not in claim]
     for name in _STR_FIELDS:
         if name in claim and not isinstance(claim[name], str):
             problems.append(f"{name!r} is not a string")
@@ -157,6 +172,10 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
         problems.append("empty 'id'")
     if "schema" in claim and not _is_int(claim["schema"]):
         problems.append("'schema' is not an integer")
+    elif claim_schema_of(claim) > CLAIM_SCHEMA:  # never stored: its file would be refused
+        problems.append(f"schema {claim['schema']} is newer than this reader's ({CLAIM_SCHEMA})")
+    if "speaker_confirmed" in claim and not isinstance(claim["speaker_confirmed"], bool):
+        problems.append("'speaker_confirmed' is not true or false")
     if "checkworthy" in claim and not (
         claim["checkworthy"] is None or isinstance(claim["checkworthy"], bool | int | float)
     ):

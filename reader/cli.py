@@ -21,7 +21,11 @@ sub-commands (reader NAME --help for each):
   import    read annotations written by reader, Prodigy, doccano, Label Studio or brat
   ingest    run NER over a corpus ahead of time, so every article opens instantly
   suggest   print suggested claims as JSON lines
+  agree     inter-annotator agreement: span F1, unitizing alpha, kappa, disagreements
+  sync      push my claims to the team server and pull the others'
+  server    set up the team's PostgreSQL server: init, add-analyst, remove-analyst
   db        check (or repair a copy of) the store
+  snapshot  list the raw snapshots of a web page, export one byte for byte
 
 A file whose name is a sub-command opens as ./NAME (e.g. `reader ./export`).
 
@@ -60,9 +64,12 @@ def build_parser(for_help: bool = True) -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files (.txt .md .html .jsonl) or folders; none: reopen the store's articles "
-        "(the sample article when the store is empty)",
+        help="files (.txt .md .html .jsonl .pdf), folders or http(s) URLs (fetched once, then "
+        "opened from the stored snapshot); none: reopen the store's articles (the sample "
+        "article when the store is empty)",
     )
+    parser.add_argument("--refresh", action="store_true",
+                        help="fetch the URLs given again (the old snapshots are kept)")
     parser.add_argument("--db", metavar="DIR", help="the store folder")
     parser.add_argument("--model", metavar="NAME",
                         help="an installed spaCy pipeline (package name or path); default: "
@@ -110,14 +117,22 @@ def prestart_ner(args: argparse.Namespace) -> Any:
     """Start the NER workers first of all, before the files, the store and the UI load:
     importing spaCy and loading the model is the slowest step of a launch. The launch hands
     them to its NER service, or ends them when the article on screen has cached entities.
-    Imports only what starting a process needs (no spaCy)."""
-    from reader.nlp.models import default_model, model_installed
+    Without `--model` they import spaCy and wait until the launch knows the first article's
+    language (`EarlyWorkers.load`), so no pipeline loads in vain; the language detector
+    loads meanwhile. Imports only what starting a process needs (no spaCy)."""
+    from reader.nlp.models import model_installed
 
-    name = args.model or default_model()
-    if not name or not model_installed(name):
+    name = args.model
+    if name and not model_installed(name):
         return None
+    if not name:  # the first article's language decides the pipeline
+        from reader.nlp.language import warm_up
+
+        warm_up()
     size = 0
     for path in args.paths:
+        if "://" in path:
+            continue  # a URL: fetched later
         try:
             info = os.stat(path)
         except OSError:

@@ -98,3 +98,69 @@ def parse_taxonomy(path: Path) -> Taxonomy:
             raise ConfigError(f"{path}: 'verdicts' must be an array of strings")
         taxonomy.verdicts = [clean_line(v).strip() for v in raw_verdicts] or list(VERDICTS)
     return taxonomy
+
+
+PUBLISHER_TYPES = ("Organization", "NewsMediaOrganization", "Person")
+"""schema.org types a `[publisher]` may have."""
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """`[publisher]` of `reader.toml`: who publishes the fact checks (the ClaimReview author)."""
+
+    name: str
+    url: str
+    type: str = "Organization"
+    url_template: str = ""
+    """The fact-check page of a claim, e.g. `https://example.org/checks/{id}` (`{id}`: the
+    claim id, `{article_id}`: the article id); default: `url` + `#claim-{id}`."""
+
+    def review_url(self, claim_id: str, article_id: str = "") -> str:
+        """The fact-check page of one claim."""
+        if self.url_template:
+            return self.url_template.replace("{id}", claim_id).replace("{article_id}", article_id)
+        return f"{self.url}#claim-{claim_id}"
+
+
+def load_publisher(store_root: Path | None, config_dir: Path | None = None) -> Publisher | None:
+    """The `[publisher]` of the first `reader.toml` found (store, then user config), or None."""
+    candidates = []
+    if store_root is not None:
+        candidates.append(store_root / CONFIG_NAME)
+    candidates.append((config_dir or user_config_dir()) / CONFIG_NAME)
+    for path in candidates:
+        if path.is_file():
+            return parse_publisher(path)
+    return None
+
+
+def parse_publisher(path: Path) -> Publisher | None:
+    """Read `[publisher]` (name, url, type, url_template) from a TOML file; None without one."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from error
+    table = data.get("publisher")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'publisher' must be a table ([publisher])")
+    values: dict[str, str] = {}
+    for key in ("name", "url", "type", "url_template"):
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: publisher.{key} must be a string")
+        values[key] = clean_line(value).strip()
+    if not values["name"]:
+        raise ConfigError(f"{path}: publisher.name is missing")
+    for key in ("url", "url_template"):
+        if values[key] and not values[key].startswith(("https://", "http://")):
+            raise ConfigError(f"{path}: publisher.{key} must start with https:// or http://")
+    if not values["url"]:
+        raise ConfigError(f"{path}: publisher.url is missing (the fact checks' web site)")
+    if values["url_template"] and "{id}" not in values["url_template"]:
+        raise ConfigError(f"{path}: publisher.url_template must contain {{id}} (the claim id)")
+    kind = values["type"] or "Organization"
+    if kind not in PUBLISHER_TYPES:
+        raise ConfigError(f"{path}: publisher.type must be one of {', '.join(PUBLISHER_TYPES)}")
+    return Publisher(values["name"], values["url"], kind, values["url_template"])

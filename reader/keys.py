@@ -44,6 +44,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("next_article", ("right_square_bracket",), "Next article", "screen", key_display="]"),
     Action("prev_article", ("left_square_bracket",), "Previous article", "screen", key_display="["),
     Action("export", ("ctrl+e",), "Export claims…", "screen", footer=True, short="export"),
+    Action("open_url", ("O",), "Open a web page (URL)…", "screen"),
     Action(
         "corpus",
         ("ctrl+f",),

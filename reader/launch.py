@@ -15,6 +15,7 @@ from reader.records import SourceArticle
 from reader.session import OpenArticle, open_article_from_record, open_article_from_source
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import AddResult, Store
+from reader.team.state import synced_identity
 from reader.text.loading import load_paths
 from reader.text.sanitize import clean_line
 
@@ -190,13 +191,14 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     """
     store_root = resolve_store(args.db)
     result = None
-    first = None
-    if args.paths and not args.read_only:
+    files, urls = split_urls(args.paths)
+    first_src = None
+    if files and not urls and not args.read_only:
         from reader.text.loading import first_of_large_corpus
 
-        first = first_of_large_corpus(args.paths)  # the rest loads in the app's worker
-    if args.paths and first is None:
-        result = load_paths(args.paths, skip=store_root)
+        first_src = first_of_large_corpus(files)  # the rest loads in the app's worker
+    if files and first_src is None:
+        result = load_paths(files, skip=store_root)
         for line in result.errors:
             _say(line)
         if not result.articles:
@@ -206,6 +208,8 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     except (StoreError, OSError) as error:
         raise LaunchError(f"cannot open the store {store_root}: {error}") from error
     notices: list[str] = []
+    web_articles = open_urls(store, urls, refresh=bool(getattr(args, "refresh", False)),
+                             notices=notices) if urls else []
     if store.readonly and store.readonly_reason:
         notices.append(store.readonly_reason)
     try:
@@ -216,16 +220,17 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     start_index = 0
     later: list[tuple[OpenArticle | None, SourceArticle]] = []
     load_later: list[str] = []
-    if first is not None and store.readonly:  # no worker will store it: load it all now
-        first, result = None, load_paths(args.paths, skip=store_root)
+    if first_src is not None and store.readonly:  # no worker will store it: load it all now
+        first_src, result = None, load_paths(files, skip=store_root)
         for line in result.errors:
             _say(line)
-    if first is not None:
-        articles = [_first_article(store, first)]
-        load_later = [str(p) for p in args.paths]
-    elif result is not None:
-        articles = articles_from_sources(store, result.articles, notices, later)
-        notices.extend(result.errors)
+    if first_src is not None:
+        articles = [_first_article(store, first_src)]
+        load_later = [str(p) for p in files]
+    elif result is not None or web_articles:
+        articles = articles_from_sources(store, result.articles, notices, later) if result else []
+        articles.extend(a for a in web_articles if a.id not in {b.id for b in articles})
+        notices.extend(result.errors if result else [])
     else:
         articles, start_index = articles_from_store(store)
         if not articles:
@@ -235,12 +240,20 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         store.close()
         raise LaunchError("nothing to open")
     ner_service = None
+    per_language = False
     if ner_factory is not None:
         model, model_problem = getattr(args, "model", None) or "test-model", ""
-    else:
+    elif args.model:  # --model wins over the article's language
         model, model_problem = choose_model(args.model)
         if model is not None:
             ner_service = start_ner_early(store, articles[start_index], model, early_ner)
+    else:
+        model, model_problem, per_language = None, "", True
+    from reader.nlp.language import load_language_table
+
+    language_table, problem = load_language_table(store_root)
+    if problem:
+        notices.append(problem)
     # what the store found wrong while opening and loading; the main screen tells the rest
     notices.extend(f"{problem.path}: {problem.message}" for problem in store.problems)
     from reader.app import ReaderApp
@@ -250,7 +263,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         articles=articles,
         start_index=start_index,
         taxonomy=taxonomy,
-        annotator=args.annotator or default_annotator(),
+        annotator=args.annotator or synced_identity(store_root) or default_annotator(),
         model=model,
         ner_factory=ner_factory,
         ner_service=ner_service,
@@ -258,9 +271,58 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         model_problem=model_problem,
         to_store=later,
         load_later=load_later,
+        per_language=per_language,
+        language_table=language_table,
     )
     app.problems_told = len(store.problems)  # the notices above tell those
+    if app.per_language:  # the first article's language, before its pipeline loads
+        first = articles[start_index]
+        pipeline, _why = app.article_model(first)
+        if pipeline is None:
+            if early_ner is not None:
+                early_ner.close()
+        else:
+            service = start_ner_early(store, first, pipeline, early_ner)
+            if service is not None:
+                app._services[pipeline] = service
     return app
+
+
+def split_urls(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(files and folders, URLs) among the command line's paths."""
+    from reader.web import is_url
+
+    urls = [p for p in paths if is_url(p)]
+    return [p for p in paths if not is_url(p)], urls
+
+
+def open_urls(store: Store, urls: list[str], *, refresh: bool,
+              notices: list[str]) -> list[OpenArticle]:
+    """Each URL's article: from the store (no network), else fetched and stored; progress
+    on standard error. A URL that cannot be opened ends the launch (LaunchError: exit 2)."""
+    from reader.config import ConfigError
+    from reader.web.page import WebError, open_url
+    from reader.web.settings import load_web_settings
+
+    try:
+        settings = load_web_settings(store.root)
+    except ConfigError as error:
+        store.close()
+        raise LaunchError(str(error)) from error
+    opened: list[OpenArticle] = []
+    for url in urls:
+        try:
+            done = open_url(store, url, settings, refresh=refresh,
+                            progress=_say)
+        except WebError as error:
+            store.close()
+            raise LaunchError(f"{url}: {error}") from error
+        for line in done.messages:
+            _say(f"{url}: {line}")
+            notices.append(f"{url}: {line}")
+        record = done.record
+        opened.append(open_article_from_record(record, _record_loader(store, record["id"])))
+    return opened
 
 
 def launch(args: argparse.Namespace, early_ner: Any = None) -> int:

@@ -101,6 +101,14 @@ class CorrectionChange:
         return "the entity correction" if self.added else "the revert to the model"
 
 
+class NotYourClaim(Exception):
+    """A change to a claim another annotator made: it is theirs to change."""
+
+    def __init__(self, claim: dict[str, Any]) -> None:
+        self.annotator = str(claim.get("annotator", "")) or "another annotator"
+        super().__init__(f"this claim is {self.annotator}'s: only they can change it")
+
+
 class ReaderSession:
     """Claims of the open articles, kept in memory and saved through one store."""
 
@@ -147,6 +155,11 @@ class ReaderSession:
         safe to call from a worker thread)."""
         return {article_id: list(claims) for article_id, claims in list(self._claims.items())}
 
+    def owns(self, claim: dict[str, Any]) -> bool:
+        """Whether the analyst may change this claim: each claim belongs to its annotator
+        (curation, which writes the gold layer, is the one exception)."""
+        return str(claim.get("annotator", "")) == self.annotator
+
     def find(self, article: OpenArticle, claim_id: str) -> dict[str, Any] | None:
         """A claim of the article by id."""
         for claim in self.claims(article):
@@ -185,6 +198,8 @@ class ReaderSession:
         claim = self.find(article, claim_id)
         if claim is None:
             return False
+        if not self.owns(claim):
+            raise NotYourClaim(claim)
         before = copy.deepcopy(claim)
         claim.update(fields)
         claim["updated"] = touch(claim)["updated"]
@@ -197,6 +212,8 @@ class ReaderSession:
         claim = self.find(article, claim_id)
         if claim is None:
             return False
+        if not self.owns(claim):
+            raise NotYourClaim(claim)
         self.claims(article).remove(claim)
         saved = self._delete(article, claim_id)
         self._record(Change(article.id, copy.deepcopy(claim), None))

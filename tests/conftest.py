@@ -67,3 +67,23 @@ def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_text() -> str:
     """The bundled sample article, exactly as on disk."""
     return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():  # type: ignore[no-untyped-def]
+    """A throwaway PostgreSQL 16 (pgserver), started by the tests themselves, in a folder of
+    its own outside pytest's (pgserver changes the permissions of its data folder's parent, and
+    as root runs the server as its own user, who must reach the folder)."""
+    import shutil
+    import tempfile
+
+    import pgserver
+
+    home = Path(tempfile.mkdtemp(prefix="reader-pg-"))
+    home.chmod(0o755)
+    server = pgserver.get_server(home / "data", cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(home, ignore_errors=True)

@@ -152,7 +152,8 @@ async def test_next_and_previous_article_and_reopen(tmp_path: Path, tiny_nlp) ->
     (folder / "a.txt").write_text("Alpha title\n\nJosep Borrell visited Seoul on Monday.\n")
     (folder / "b.html").write_text(
         "<html><head><title>Beta page</title></head><body><nav>menu</nav>"
-        "<article><p>Seoul is far from Moscow.</p></article></body></html>"
+        "<article><p>Seoul is far from Moscow. " + "It is a long way by train. " * 10
+        + "</p></article></body></html>"
     )
     (folder / "c.jsonl").write_text('{"text": "Russia and Ukraine.", "title": "Gamma"}\n')
     db = tmp_path / "db"

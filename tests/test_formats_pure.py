@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from reader.claims import make_claim
+from reader.config import Publisher
 from reader.formats import (
     brat,
     claimreview,
@@ -32,7 +33,7 @@ from reader.formats.base import (
 )
 from reader.formats.detect import detect_content, detect_path
 from reader.formats.tokens import tokenize
-from reader.records import Entity
+from reader.records import CLAIM_FIELDS, Entity
 from reader.text.sanitize import FORBIDDEN
 
 PEERS = Path(__file__).parent / "fixtures" / "peers"
@@ -115,7 +116,7 @@ def test_tokenize_splits_tokens_at_span_edges_and_covers_everything() -> None:
 def test_claim_line_has_every_field_in_order_and_validates() -> None:
     claim = _claim(30, 34, tags=["economy"], checkworthy=True)
     line = jsonl.claim_line(ARTICLE, claim)
-    assert list(line)[:19] == list(claim)
+    assert list(line)[: len(CLAIM_FIELDS)] == list(claim)
     assert line["quote"] == TEXT[30:34] == "5.2%"
     assert line["selectors"][0] == {"type": "TextPositionSelector", "start": 30, "end": 34}
     assert line["selectors"][1]["exact"] == "5.2%"
@@ -273,8 +274,12 @@ def test_brat_malformed_line_is_an_error_with_its_line() -> None:
 
 def test_claimreview_fields() -> None:
     article = {**ARTICLE, "url": "https://example.org/a"}
-    claim = _claim(30, 34, speaker="Finance Ministry", verdict="mostly-true")
-    obj = claimreview.review(article, claim)
+    claim = _claim(30, 34, speaker="Finance Ministry", speaker_confirmed=True,
+                   verdict="mostly-true")
+    options = claimreview.ClaimReviewOptions(
+        publisher=Publisher("Desk", "https://desk.example/"),
+        organisations_for=lambda a: {"finance ministry"})
+    obj = claimreview.review(article, claim, options)
     assert obj["@context"] == "https://schema.org" and obj["@type"] == "ClaimReview"
     assert obj["claimReviewed"] == "5.2%"
     item = obj["itemReviewed"]
@@ -287,10 +292,14 @@ def test_claimreview_fields() -> None:
     }
     assert obj["reviewRating"] == {"@type": "Rating", "alternateName": "mostly-true"}
     assert obj["datePublished"] == str(claim["updated"])[:10]
-    assert obj["author"]["name"] == "ann"
-    assert obj["url"] == "https://example.org/a"
-    person = claimreview.review(article, _claim(0, 3, speaker="Jane Doe"))
+    assert obj["author"] == {"@type": "Organization", "name": "Desk", "url": "https://desk.example/"}
+    assert obj["url"] == f"https://desk.example/#claim-{claim['id']}"
+    assert claimreview.missing_fields(obj) == []
+    person = claimreview.review(article, _claim(0, 3, speaker="Jane Doe", speaker_confirmed=True),
+                                options)
     assert person["itemReviewed"]["author"]["@type"] == "Person"
+    guessed = claimreview.review(article, _claim(0, 3, speaker="Jane Doe"), options)
+    assert "author" not in guessed["itemReviewed"]
 
 
 def test_csv_guards_formulas_and_terminal_controls() -> None:
@@ -318,7 +327,7 @@ def test_store_dump_reads_back() -> None:
     claims = [_claim(30, 34)]
     corr = {"id": "c1", "action": "add", "start": 0, "end": 3, "label": "X", "text": "The"}
     out = io.StringIO()
-    store_dump.write([(ARTICLE, TEXT, claims, [corr])], out)
+    store_dump.write([(ARTICLE, TEXT, claims, [corr], [])], out)
     lines = out.getvalue().splitlines()
     assert json.loads(lines[0]) == {"type": "reader-store", "version": 1}
     parsed = store_dump.parse(out.getvalue())
@@ -383,7 +392,7 @@ def test_detect_our_own_formats() -> None:
     line = json_line(jsonl.claim_line(ARTICLE, _claim(30, 34)))
     assert detect_content(line + "\n") == "jsonl"
     out = io.StringIO()
-    store_dump.write([(ARTICLE, TEXT, [], [])], out)
+    store_dump.write([(ARTICLE, TEXT, [], [], [])], out)
     assert detect_content(out.getvalue()) == "store"
     assert detect_content('{"something": "else"}\n') is None
     assert detect_content("not json at all") is None

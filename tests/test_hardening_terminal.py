@@ -135,7 +135,8 @@ def test_exports_to_a_terminal_are_clean(tmp_path: Path) -> None:
         aid = store.add_article(src).article["id"]
         claim = make_claim(article_id=aid, text=text, start=7, end=7 + len(HOSTILE),
                            label=f"lab{CLEAR}", annotator=f"a{OSC_TITLE}", note=f"n {OSC8}",
-                           speaker=f"s{C1_CSI}", tags=[f"t{OSC52}"])
+                           speaker=f"s{C1_CSI}", tags=[f"t{OSC52}"], speaker_confirmed=True,
+                           verdict="false")  # reviewed, so ClaimReview writes it too
         store.save_claim(claim)
     for fmt in ("csv", "jsonl", "claimreview", "doccano", "label-studio", "prodigy"):
         out, status = run_in_pty(reader_argv("export", "--db", str(root), "--format", fmt))

@@ -53,9 +53,13 @@ def test_prodigy_file_imports_its_303_accepted_spans(
     with Store(db, readonly=True) as store:
         assert len(store.articles()) == 372
 
-    assert run_import(str(path), "--db", str(db)) == 0
+    assert run_import(str(path), "--db", str(db), "--annotator", "tester") == 0
     assert "0 added, 303 already present" in capsys.readouterr().err
     assert len(all_claims(db)) == 303
+    # A colleague's coding of the same spans is theirs: never merged into the tester's.
+    assert run_import(str(path), "--db", str(db), "--annotator", "colleague") == 0
+    assert "303 added, 0 already present" in capsys.readouterr().err
+    assert len(all_claims(db)) == 606
 
 
 def test_label_studio_date_span_annotations_and_predictions(

@@ -297,9 +297,9 @@ async def test_switching_articles_in_a_large_corpus_does_not_rewrite_the_index_e
 ) -> None:
     """Every write of the session or of a reading position rewrites the whole index (tens of
     MB at 100,000 articles): with many articles they wait for a pause, then go at once."""
-    import reader.app
     from apphelpers import make_app, wait_for
 
+    import reader.app
     from reader.storing import BACKGROUND_MIN
 
     monkeypatch.setattr(reader.app, "DEFER_INDEX_WRITES", BACKGROUND_MIN)

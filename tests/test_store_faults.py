@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from reader.claims import make_claim
-from reader.records import SourceArticle
+from reader.records import CLAIM_SCHEMA, SourceArticle
 from reader.store import Store, StoreFileError, StoreWriteError
 from reader.store.storage import LOW_LEVEL, AtomicJSONStorage
 
@@ -144,13 +144,14 @@ def test_damaged_article_file_is_reported_and_never_written(
 
 def test_storage_refuses_to_write_after_a_bad_read(tmp_path: Path) -> None:
     path = tmp_path / "x.json"
-    path.write_text('{"t": {"1": {"schema": 2}}}')
+    newer = json.dumps({"t": {"1": {"schema": CLAIM_SCHEMA + 1}}})
+    path.write_text(newer)
     storage = AtomicJSONStorage(path)
     with pytest.raises(StoreFileError, match="newer version"):
         storage.read()
     with pytest.raises(StoreWriteError):
         storage.write({"t": {}})
-    assert path.read_text() == '{"t": {"1": {"schema": 2}}}'
+    assert path.read_text() == newer
     with pytest.raises(StoreWriteError):
         AtomicJSONStorage(tmp_path / "y.json", readonly=True).write({})
     assert not (tmp_path / "y.json").exists()

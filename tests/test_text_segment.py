@@ -83,7 +83,18 @@ def test_combining_marks_stay_in_the_word() -> None:
 
 def test_cjk_and_emoji() -> None:
     text = "Seoul 서울특별시 👍🏽 東京 done"
-    assert words(text) == ["Seoul", "서울특별시", "東京", "done"]
+    # Korean is written with spaces: a word; Han characters have none between words: one each
+    assert words(text) == ["Seoul", "서울특별시", "東", "京", "done"]
+
+
+def test_unspaced_scripts_move_by_character() -> None:
+    text = "卫生部长王伟在2024年说：Hello world。日本語のテスト"
+    assert words(text) == ["卫", "生", "部", "长", "王", "伟", "在", "2024", "年", "说",
+                           "Hello", "world", "日", "本", "語", "の", "テ", "ス", "ト"]
+    assert next_word(text, 0) == 1
+    assert prev_word(text, 3) == 2
+    assert word_span(text, 8) == (7, 11)  # digits between Han characters stay one word
+    assert prev_word(text, len(text)) == len(text) - 1
 
 
 def test_emoji_variation_selector_is_not_a_word() -> None:

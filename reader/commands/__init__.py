@@ -4,7 +4,9 @@ Messages go to standard error; standard output carries data only. Exit status 2 
 input or an unreadable store.
 """
 
-SUBCOMMANDS: tuple[str, ...] = ("export", "import", "ingest", "suggest", "db")
+SUBCOMMANDS: tuple[str, ...] = (
+    "export", "import", "ingest", "suggest", "agree", "sync", "server", "snapshot", "db",
+)
 """Names that `reader NAME ...` dispatches to `reader.commands.<module>`; a file with one of
 these names is opened as `./NAME`."""
 
@@ -13,5 +15,9 @@ MODULES: dict[str, str] = {
     "import": "reader.commands.import_cmd",
     "ingest": "reader.commands.ingest_cmd",
     "suggest": "reader.commands.suggest_cmd",
+    "agree": "reader.commands.agree_cmd",
+    "sync": "reader.commands.sync_cmd",
+    "server": "reader.commands.server_cmd",
     "db": "reader.commands.db_cmd",
+    "snapshot": "reader.commands.snapshot_cmd",
 }

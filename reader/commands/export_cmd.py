@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from reader.config import ConfigError, load_publisher
+from reader.formats.claimreview import ClaimReviewOptions
 from reader.formats.exporting import (
     EXPORT_FORMATS,
     NEEDS_OUT,
@@ -23,6 +25,7 @@ from reader.formats.exporting import (
     EntitySource,
     StoreLike,
     export,
+    organisations,
     store_entities,
 )
 from reader.paths import resolve_store
@@ -74,6 +77,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model", help="spaCy model whose cached entities the gold entities start from"
     )
+    parser.add_argument(
+        "--all",
+        dest="include_unverified",
+        action="store_true",
+        help="claimreview: also claims whose verdict is unverified (left out by default)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="claimreview: exit status 2 when a record lacks a field consumers require",
+    )
     parser.add_argument("--db", metavar="DIR", help="the store folder")
 
 
@@ -114,7 +128,18 @@ def run(args: argparse.Namespace) -> int:
     if not (root / "index.json").is_file():
         _say(f"no store at {root}")
         return 2
+    review: ClaimReviewOptions | None = None
+    if fmt == "claimreview":
+        try:
+            publisher = load_publisher(root)
+        except ConfigError as error:
+            _say(str(error))
+            return 2
+        review = ClaimReviewOptions(publisher=publisher,
+                                    include_unverified=args.include_unverified)
     store = Store(root, readonly=True)
+    if review is not None:
+        review.organisations_for = organisations(store, store_entities(store, args.model))
     flt = ClaimFilter(
         article_ids=tuple(args.article),
         labels=tuple(args.label),
@@ -126,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     if args.what == "entities" or fmt == "spacy":
         entities = store_entities(store, args.model, warn=_say)
     try:
-        count = _write(store, fmt, args, flt, entities)
+        count = _write(store, fmt, args, flt, entities, review)
     except BrokenPipeError:
         _quiet_stdout()
         return 0
@@ -137,11 +162,29 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     if args.out:
         _say(f"{count} {'record' if count == 1 else 'records'} written to {args.out}")
+    status = _review_report(review, args.strict) if review is not None else 0
     if store.problems:
         for problem in store.problems:
             _say(f"unreadable, not exported: {problem}")
         return 2
-    return 0
+    return status
+
+
+MAX_NAMED = 20
+"""Records named one by one on standard error; the rest are counted."""
+
+
+def _review_report(review: ClaimReviewOptions, strict: bool) -> int:
+    """Say what the ClaimReview export left out or wrote incomplete; 2 if strict and any."""
+    if review.left_out:
+        many = "claims" if review.left_out != 1 else "claim"
+        _say(f"{review.left_out} {many} left out as unverified (use --all)")
+    for kind, lines in (("incomplete", review.incomplete), ("warning", review.long)):
+        for line in lines[:MAX_NAMED]:
+            _say(f"{kind}: {line}")
+        if len(lines) > MAX_NAMED:
+            _say(f"{kind}: ... and {len(lines) - MAX_NAMED} more")
+    return 2 if strict and review.incomplete else 0
 
 
 def _write(
@@ -150,6 +193,7 @@ def _write(
     args: argparse.Namespace,
     flt: ClaimFilter,
     entities: EntitySource | None,
+    review: ClaimReviewOptions | None = None,
 ) -> int:
     what: str = args.what
     if fmt in NEEDS_OUT:
@@ -167,7 +211,7 @@ def _write(
         partial = target.with_name(target.name + ".part")
         try:
             with partial.open("w", encoding="utf-8", newline="") as out:
-                count = _export_stream(store, fmt, out, flt, what, entities, terminal=False)
+                count = _export_stream(store, fmt, out, flt, what, entities, False, review)
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
@@ -175,7 +219,7 @@ def _write(
     terminal = sys.stdout.isatty()
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
     try:
-        count = _export_stream(store, fmt, out, flt, what, entities, terminal=terminal)
+        count = _export_stream(store, fmt, out, flt, what, entities, terminal, review)
         out.flush()
     except BrokenPipeError:
         _quiet_stdout()  # the reader went away (`| head`): the rest goes to /dev/null
@@ -194,6 +238,7 @@ def _export_stream(
     what: str,
     entities: EntitySource | None,
     terminal: bool,
+    review: ClaimReviewOptions | None = None,
 ) -> int:
     return export(
         store,
@@ -204,6 +249,7 @@ def _export_stream(
         entities_for=entities,
         terminal=terminal,
         warn=_say,
+        review=review,
     )
 
 

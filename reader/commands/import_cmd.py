@@ -43,7 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Label Studio: import the predictions instead of the annotations",
     )
-    parser.add_argument("--annotator", help="annotator name for imported claims")
+    parser.add_argument(
+        "--annotator",
+        help="annotator of imported claims whose file names none (Label Studio completed_by wins)",
+    )
     parser.add_argument("--db", metavar="DIR", help="the store folder")
 
 

@@ -25,15 +25,25 @@ def export_name(article: dict[str, Any], fmt: str, now: datetime | None = None) 
 
 
 def export_article(
-    store: Any, article_id: str | None, fmt: str, out_dir: Path | None = None
+    store: Any,
+    article_id: str | None,
+    fmt: str,
+    out_dir: Path | None = None,
+    *,
+    include_unverified: bool = False,
+    notes: list[str] | None = None,
 ) -> Path:
     """Export one article's claims (every article's when `article_id` is None) in `fmt` into
     `out_dir` (default `<store>/exports/`).
 
-    Returns the path written (a folder for brat). Raises `KeyError` for an unknown article,
-    `ValueError` for an unknown format, `OSError` when the file cannot be written.
+    ClaimReview leaves out unverified claims unless `include_unverified`; what it left out or
+    wrote incomplete is added to `notes` (one line each). Returns the path written (a folder
+    for brat). Raises `KeyError` for an unknown article, `ValueError` for an unknown format or
+    a bad `[publisher]` in reader.toml, `OSError` when the file cannot be written.
     """
-    from reader.formats.exporting import export, store_entities
+    from reader.config import ConfigError, load_publisher
+    from reader.formats.claimreview import ClaimReviewOptions
+    from reader.formats.exporting import export, organisations, store_entities
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -50,14 +60,28 @@ def export_article(
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / export_name(article, fmt)
     entities = store_entities(store) if fmt == "spacy" else None
+    review = None
+    if fmt == "claimreview":
+        try:
+            publisher = load_publisher(Path(store.root))
+        except ConfigError as error:
+            raise ValueError(str(error)) from None
+        review = ClaimReviewOptions(publisher, include_unverified,
+                                    organisations(store, store_entities(store)))
     if fmt in NEEDS_OUT:
         export(store, fmt, path=target, flt=flt, entities_for=entities)
         return target
     partial = target.with_name(target.name + ".part")
     try:
         with partial.open("w", encoding="utf-8", newline="" if fmt == "csv" else None) as out:
-            export(store, fmt, stream=out, flt=flt, entities_for=entities)
+            export(store, fmt, stream=out, flt=flt, entities_for=entities, review=review)
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+    if review is not None and notes is not None:
+        if review.left_out:
+            many = "claims" if review.left_out != 1 else "claim"
+            notes.append(f"{review.left_out} {many} left out as unverified (choose all claims)")
+        notes.extend(f"incomplete: {line}" for line in review.incomplete)
+        notes.extend(f"warning: {line}" for line in review.long)
     return target

@@ -86,6 +86,8 @@ class ImportSpan:
     note: str = ""
     record: dict[str, Any] | None = None
     """A whole claim record (our own JSONL and store dumps): imported as it is."""
+    annotator: str = ""
+    """Who made the span, when the file says (Label Studio `completed_by`)."""
 
 
 @dataclass
@@ -106,6 +108,8 @@ class ImportDoc:
     spans: list[ImportSpan] = field(default_factory=list)
     corrections: list[dict[str, Any]] = field(default_factory=list)
     """Entity corrections carried as they are (store dumps)."""
+    done: list[dict[str, str]] = field(default_factory=list)
+    """Who marked the article done: `{"annotator", "at"}` (store dumps)."""
 
 
 @dataclass
@@ -124,6 +128,7 @@ class ExportSpan(NamedTuple):
     label: str
     note: str = ""
     id: str = ""
+    annotator: str = ""
 
 
 _UNSAFE_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

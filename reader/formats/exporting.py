@@ -34,6 +34,7 @@ __all__ = [
     "EntitySource",
     "StoreLike",
     "export",
+    "organisations",
     "store_entities",
 ]
 
@@ -79,6 +80,7 @@ class StoreLike(Protocol):
     def text(self, article_id: str) -> str: ...
     def claims(self, article_id: str) -> list[dict[str, Any]]: ...
     def corrections(self, article_id: str) -> list[dict[str, Any]]: ...
+    def done_marks(self, article_id: str) -> list[dict[str, Any]]: ...
     def corpus_corrections(self) -> list[dict[str, Any]]: ...
     def iter_claims(self, article_ids: Iterable[str] | None = None) -> Iterator[Pair]: ...
     def cached_entities(self, digest: str, model: str, version: str) -> list[Entity] | None: ...
@@ -160,6 +162,24 @@ def store_entities(
     return entities_for
 
 
+def organisations(store: StoreLike, entities_for: EntitySource) -> Callable[
+        [Mapping[str, Any]], set[str]]:
+    """Case-folded names labelled ORG in an article's final entities (the last article's
+    names are kept: claims come grouped by article)."""
+    last: dict[str, set[str]] = {}
+
+    def names(article: Mapping[str, Any]) -> set[str]:
+        ident = str(article.get("id") or "")
+        if ident not in last:
+            last.clear()
+            text = store.text(ident)
+            found = entities_for(article)
+            last[ident] = {e.text_in(text).strip().casefold() for e in found if e.label == "ORG"}
+        return last[ident]
+
+    return names
+
+
 def _claims(store: StoreLike, flt: ClaimFilter) -> Iterator[Pair]:
     ids = flt.selected_ids(store)
     for article, claim in store.iter_claims(ids):
@@ -175,6 +195,7 @@ def _claim_spans(claims: Iterable[Mapping[str, Any]]) -> list[ExportSpan]:
             str(c.get("label") or ""),
             str(c.get("note") or ""),
             str(c.get("id") or ""),
+            str(c.get("annotator") or ""),
         )
         for c in claims
         if c.get("status", "anchored") == "anchored"
@@ -226,10 +247,12 @@ def export(
     entities_for: EntitySource | None = None,
     terminal: bool = False,
     warn: Warn | None = None,
+    review: claimreview.ClaimReviewOptions | None = None,
 ) -> int:
     """Write `fmt` to `stream` (line formats) or `path` (brat folder, spaCy file).
 
     Returns how many records (claims, or articles for per-article formats) were written.
+    `review` gives the ClaimReview publisher and choice, and gathers what it left out.
     """
     flt = flt or ClaimFilter()
     if fmt in NEEDS_OUT and path is None:
@@ -245,7 +268,7 @@ def export(
     if fmt == "jsonl":
         return jsonl.write(_claims(store, flt), stream)
     if fmt == "claimreview":
-        return claimreview.write(_claims(store, flt), stream)
+        return claimreview.write(_claims(store, flt), stream, review)
     if fmt == "csv":
         return csv_format.write(_claims(store, flt), stream, terminal=terminal)
     if fmt == "store":
@@ -279,7 +302,8 @@ def _dump_items(store: StoreLike, flt: ClaimFilter) -> Iterator[store_dump.DumpI
         claims = [c for c in store.claims(article["id"]) if flt.match(c)]
         if filtered and not claims:
             continue
-        yield article, store.text(article["id"]), claims, store.corrections(article["id"])
+        yield (article, store.text(article["id"]), claims, store.corrections(article["id"]),
+               store.done_marks(article["id"]))
 
 
 def _export_brat(

@@ -7,6 +7,7 @@ text does not match its offsets, or that lies outside the text, is skipped and r
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import uuid
 from collections.abc import Callable, Mapping
@@ -25,7 +26,14 @@ from reader.formats.base import (
     newline_offset_map,
 )
 from reader.formats.detect import IMPORT_FORMATS, detect_path
-from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, SourceArticle
+from reader.records import (
+    CLAIM_FIELDS,
+    CLAIM_FIELDS_ADDED,
+    CLAIM_SCHEMA,
+    SourceArticle,
+    claim_schema_of,
+    upgrade_claim,
+)
 from reader.text.sanitize import clean_line, sanitize
 
 __all__ = [
@@ -79,6 +87,8 @@ class ImportReport:
     """Articles read from the source file a claim file names (they were not in the store)."""
     reanchored: int = 0
     """Claims found at other offsets (by their quote and context): the text had changed."""
+    done_added: int = 0
+    """Done marks added (store dumps)."""
 
     def summary(self) -> str:
         """One line for the user."""
@@ -89,6 +99,8 @@ class ImportReport:
             extra += f"; {self.from_source} article(s) read from their source files"
         if self.reanchored:
             extra += f"; {self.reanchored} claim(s) re-anchored in changed text"
+        if self.done_added:
+            extra += f"; {self.done_added} done mark(s) added"
         return (
             f"{self.name} ({self.fmt}): {self.articles} article(s), {self.articles_added} new; "
             f"{self.added} added, {self.present} already present, {len(self.skipped)} skipped"
@@ -105,6 +117,7 @@ class TransactionLike(Protocol):
     def add_claim(self, claim: dict[str, Any], *, replace_older: bool = False) -> bool: ...
     def claim_count(self, article_id: str) -> int: ...
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool: ...
+    def add_done(self, article_id: str, annotator: str, at: str) -> bool: ...
 
 
 class StoreLike(Protocol):
@@ -194,6 +207,8 @@ class _Context:
     now: str
     folder: Path | None = None
     """The imported file's folder: a relative article source is looked for there too."""
+    loaded: dict[Path, list[SourceArticle]] = field(default_factory=dict)
+    """Source files read so far (a JSONL corpus is read once for all its articles)."""
 
 
 def import_unit(
@@ -220,15 +235,20 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
     if doc.text is None:
         found = _named_article(ctx, doc)
         if found is None:
+            why = (
+                f"article {clean_line(doc.article_id)[:80]} is not in the store and its "
+                f"source {_tail(clean_line(doc.source), 80)!r} cannot be read"
+                + (" (no line of it has the article's text)" if "#" in doc.source else "")
+            )
             report.skipped.append(
                 Skip(
                     doc.line,
-                    f"article {clean_line(doc.article_id)[:80]} is not in the store and its "
-                    f"source {clean_line(doc.source)[:80]!r} cannot be read: "
-                    f"{len(doc.spans)} claim(s) not imported (import the article's text first, "
-                    "e.g. with a `reader export --format store` dump)",
+                    f"{why}: {len(doc.spans)} claim(s) not imported (import the article's text "
+                    "first, e.g. with a `reader export --format store` dump)",
                 )
             )
+            for span in doc.spans:  # each claim left out is named, never lost silently
+                report.skipped.append(Skip(span.line, f"claim {_claim_name(span)} not imported"))
             return
         article_id, text = found
         original = text
@@ -263,6 +283,10 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
         if counted and room <= 0:
             over += 1
             continue
+        newer = _newer_schema(span)
+        if newer:
+            report.skipped.append(Skip(span.line, newer))
+            continue
         reason = _check(span, original)
         anchored = _reanchored(span, original) if reason and doc.text is None else None
         if anchored is not None:  # the text changed since the export: found by its quote
@@ -295,6 +319,8 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
             continue
         report.added += int(added)
         report.present += int(not added)
+    for mark in doc.done:
+        report.done_added += int(ctx.tx.add_done(article_id, mark["annotator"], mark["at"]))
 
 
 def _too_large(doc: ImportDoc) -> str:
@@ -317,6 +343,34 @@ def _same(offset: int) -> int:
     return offset
 
 
+def _tail(text: str, size: int) -> str:
+    """The end of a long path (its file name and line number are what tell)."""
+    return text if len(text) <= size else "…" + text[-(size - 1):]
+
+
+def _claim_name(span: ImportSpan) -> str:
+    """A claim as the user can find it again: its id and the start of its quote."""
+    record = span.record or {}
+    ident = clean_line(str(record.get("id") or f"at {span.start}-{span.end}"))[:40]
+    quote = clean_line(str(record.get("quote") or span.text or ""))
+    short = quote if len(quote) <= 40 else quote[:39] + "…"
+    return f"{ident} ({short!r})" if short else ident
+
+
+def _newer_schema(span: ImportSpan) -> str:
+    """Why a record of a newer claim schema is refused ('' when it is not one): its fields
+    would be lost or misread, as a store file of a newer schema is never written."""
+    if span.record is None or "schema" not in span.record:
+        return ""
+    schema = claim_schema_of(span.record)
+    if schema <= CLAIM_SCHEMA:
+        return ""
+    return (
+        f"claim {_claim_name(span)} written by a newer version of reader (schema {schema}, "
+        f"this version reads {CLAIM_SCHEMA}); not imported"
+    )
+
+
 def _named_article(ctx: _Context, doc: ImportDoc) -> tuple[str, str] | None:
     """(id, text) of the article a claim file names: the store's by id, else the store's by
     source (its claims are re-anchored in the text it has), else read from the source file
@@ -325,7 +379,7 @@ def _named_article(ctx: _Context, doc: ImportDoc) -> tuple[str, str] | None:
     if article is None and doc.source:
         article = ctx.store.find_by_source(doc.source)
     if article is None:
-        src = _from_source(doc, ctx.folder)
+        src = _from_source(doc, ctx.folder, ctx.loaded)
         if src is None:
             return None
         article = ctx.store.find_by_source(src.source)
@@ -339,14 +393,20 @@ def _named_article(ctx: _Context, doc: ImportDoc) -> tuple[str, str] | None:
     return article_id, ctx.store.text(article_id)
 
 
-def _from_source(doc: ImportDoc, folder: Path | None) -> SourceArticle | None:
+def _from_source(
+    doc: ImportDoc, folder: Path | None, cache: dict[Path, list[SourceArticle]]
+) -> SourceArticle | None:
     """The article a claim file names, read from its source file (as given, else beside the
     claim file), or None when there is no such readable file."""
     from reader.text.loading import load_paths
 
-    if not doc.source or "#" in doc.source:
-        return None  # not a file of its own (a JSONL corpus line, an import)
-    given = Path(doc.source)
+    if not doc.source:
+        return None
+    file_part, mark, line_part = doc.source.rpartition("#")
+    corpus_line = bool(mark) and line_part.isdigit() and Path(file_part).suffix.lower() == ".jsonl"
+    if "#" in doc.source and not corpus_line:
+        return None  # not a file of its own (an import)
+    given = Path(file_part if corpus_line else doc.source)
     recorded = doc.meta.get("path")
     candidates = [Path(recorded)] if isinstance(recorded, str) and recorded else []
     candidates.append(given)
@@ -355,13 +415,33 @@ def _from_source(doc: ImportDoc, folder: Path | None) -> SourceArticle | None:
     for path in candidates:
         if not path.is_file():
             continue
-        loaded = load_paths([path]).articles
-        if len(loaded) == 1:
-            src = loaded[0]
+        if path not in cache:
+            cache[path] = load_paths([path]).articles
+        loaded = [replace(a) for a in cache[path]]
+        if corpus_line:
+            src = _corpus_article(loaded, doc.article_id, int(line_part), file_part)
+        else:
+            src = loaded[0] if len(loaded) == 1 else None
+        if src is not None:
             src.title = clean_line(doc.title).strip() or src.title
             src.url, src.date = clean_line(doc.url), clean_line(doc.date)
             return src
     return None
+
+
+def _corpus_article(
+    loaded: list[SourceArticle], article_id: str, line: int, file_part: str
+) -> SourceArticle | None:
+    """The JSONL corpus line whose text hash is `article_id`: the line the source names when
+    its hash is right, else the first line whose hash is (lines move when a corpus is
+    edited); None when no line has it. The hash decides, never the line number alone."""
+    matching = [a for a in loaded if a.text_hash == article_id]
+    if not matching:
+        return None
+    numbered = [(int(a.source.rpartition("#")[2]), a) for a in matching]
+    chosen_line, chosen = next(((n, a) for n, a in numbered if n == line), numbered[0])
+    chosen.source = f"{file_part}#{chosen_line}"  # the name the export gave the file
+    return chosen
 
 
 def _reanchored(span: ImportSpan, text: str) -> ImportSpan | None:
@@ -415,7 +495,7 @@ def _import_span(
                     start=start,
                     end=end,
                     label=label,
-                    annotator=ctx.annotator,
+                    annotator=clean_line(span.annotator).strip() or ctx.annotator,
                     note=sanitize(span.note),
                 )
             # a record of our own that says when it was updated may replace an older version
@@ -439,7 +519,8 @@ def _whole_claim(
     """A claim record from our own formats, kept as it was; missing fields get defaults."""
     claim: dict[str, Any] = {
         "id": str(uuid.uuid4()),
-        "schema": CLAIM_SCHEMA,
+        "schema": 1,  # a record that names no schema is of the first one
+        **{added.name: copy.deepcopy(added.default) for added in CLAIM_FIELDS_ADDED},
         "speaker": "",
         "verdict": "unverified",
         "checkworthy": None,
@@ -452,6 +533,7 @@ def _whole_claim(
         "status": "anchored",
     }
     claim.update({k: v for k, v in record.items() if k in CLAIM_FIELDS})
+    claim = upgrade_claim(claim)  # fields added since its schema get their defaults
     claim.update({"article_id": article_id, "start": start, "end": end})
     if claim["status"] == "anchored" or not isinstance(claim.get("quote"), str):
         claim["quote"], claim["prefix"], claim["suffix"] = quote_selectors(text, start, end)

@@ -18,12 +18,16 @@ from reader.formats.base import (
     json_line,
     json_objects,
 )
-from reader.records import CLAIM_FIELDS
+from reader.records import CLAIM_FIELDS, CLAIM_FIELDS_ADDED
+from reader.text.pages import span_pages
 
 __all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "claim_line", "load_schema", "parse", "write"]
 
 ARTICLE_FIELDS: tuple[str, ...] = ("id", "title", "source", "url", "date")
 """The article fields each claim line carries under `"article"`."""
+
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
+"""W3C FragmentSelector `conformsTo` for PDF fragments (`page=N`)."""
 
 SCHEMA_PATH = Path(__file__).with_name("claim.schema.json")
 
@@ -36,6 +40,7 @@ _DEFAULTS: dict[str, Any] = {
     "tags": [],
     "entities": [],
     "status": "anchored",
+    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
 }
 
 
@@ -66,6 +71,11 @@ def claim_line(article: Mapping[str, Any], claim: Mapping[str, Any]) -> dict[str
             "suffix": record["suffix"],
         },
     ]
+    pages = span_pages(meta if isinstance(meta, Mapping) else None, record["start"],
+                       record["end"])
+    if pages is not None:  # an article from a PDF: the pages, derived (RFC 3778 fragments)
+        record["selectors"] += [{"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT,
+                                 "value": f"page={page}"} for page in sorted(set(pages))]
     return record
 
 

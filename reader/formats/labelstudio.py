@@ -1,4 +1,5 @@
-"""Label Studio tasks: a JSON list of `{"data": {"text", ...}, "annotations": [{"result": [...]}]}`.
+"""Label Studio tasks: a JSON list of `{"id", "data": {"text", ...}, "annotations": [{"id",
+"completed_by", "result": [...]}]}`; ids are stable integers, one annotation per annotator.
 
 Each span is a `labels` result: `{"id", "from_name": "label", "to_name": "text", "type":
 "labels", "value": {"start", "end", "text", "labels": [LABEL]}}`. The importer reads the
@@ -7,6 +8,7 @@ annotations, or with `predictions=True` the predictions, of a task list or a sin
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
@@ -21,17 +23,27 @@ from reader.formats.base import (
     json_line,
 )
 from reader.formats.prodigy import title_from_text
+from reader.records import text_hash
 
-__all__ = ["parse", "task", "write"]
+__all__ = ["parse", "stable_id", "task", "write"]
+
+
+def stable_id(*parts: str) -> int:
+    """A positive integer id derived from `parts`: the same article (and annotator) gets the
+    same id in every export. 52 bits, so JavaScript (Label Studio's front end) keeps it exact."""
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return int(digest[:13], 16) or 1
 
 
 def task(text: str, spans: Sequence[ExportSpan], data: Mapping[str, Any]) -> dict[str, Any]:
-    """One Label Studio task with one annotation holding every span."""
-    result = []
+    """One Label Studio task: one annotation per annotator (`completed_by` names them), each
+    holding that annotator's spans. Task and annotation ids are stable integers."""
+    article = str(data.get("article_id") or text_hash(text))
+    groups: dict[str, list[dict[str, Any]]] = {}
     for i, span in enumerate(sorted(spans, key=lambda s: (s.start, s.end))):
         if not 0 <= span.start < span.end <= len(text):
             continue
-        result.append(
+        groups.setdefault(span.annotator, []).append(
             {
                 "id": span.id or f"span{i}",
                 "from_name": "label",
@@ -45,7 +57,13 @@ def task(text: str, spans: Sequence[ExportSpan], data: Mapping[str, Any]) -> dic
                 },
             }
         )
-    return {"data": {"text": text, **data}, "annotations": [{"result": result}]}
+    annotations: list[dict[str, Any]] = []
+    for annotator, result in sorted(groups.items()) or [("", [])]:
+        annotation: dict[str, Any] = {"id": stable_id(article, annotator), "result": result}
+        if annotator:
+            annotation["completed_by"] = annotator
+        annotations.append(annotation)
+    return {"id": stable_id(article), "data": {"text": text, **data}, "annotations": annotations}
 
 
 def write(tasks: Iterable[dict[str, Any]], out: TextIO) -> int:
@@ -96,8 +114,9 @@ def parse(content: str, source: str = "", predictions: bool = False) -> ParsedFi
             if group.get("was_cancelled"):
                 result.skipped.append(Skip(line, "cancelled annotation not imported"))
                 continue
+            annotator = _annotator(group.get("completed_by"))
             for item in group.get("result") or []:
-                _add_result(doc, result, item, line)
+                _add_result(doc, result, item, line, annotator)
         result.docs.append(doc)
     return result
 
@@ -115,7 +134,27 @@ def _task_text(data: Mapping[str, Any], obj: Mapping[str, Any]) -> str | None:
     return strings[0] if len(strings) == 1 else None
 
 
-def _add_result(doc: ImportDoc, parsed: ParsedFile, item: object, line: int) -> None:
+def _annotator(value: object) -> str:
+    """The annotator `completed_by` names: a name (our exports), or Label Studio's user record
+    (its email, else its first and last name), or its user id as a string."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        for key in ("email", "username"):
+            if isinstance(value.get(key), str) and value[key].strip():
+                return str(value[key]).strip()
+        name = " ".join(str(value.get(k) or "") for k in ("first_name", "last_name")).strip()
+        if name:
+            return name
+        value = value.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"label-studio user {value}"
+    return ""
+
+
+def _add_result(
+    doc: ImportDoc, parsed: ParsedFile, item: object, line: int, annotator: str = ""
+) -> None:
     if not isinstance(item, dict):
         return
     value = item.get("value")
@@ -131,7 +170,8 @@ def _add_result(doc: ImportDoc, parsed: ParsedFile, item: object, line: int) -> 
     given = value.get("text")
     for label in value["labels"]:
         doc.spans.append(
-            ImportSpan(start, end, str(label), line, text=given if isinstance(given, str) else None)
+            ImportSpan(start, end, str(label), line,
+                       text=given if isinstance(given, str) else None, annotator=annotator)
         )
 
 

@@ -1,8 +1,9 @@
 """The whole store as one JSON Lines file, for backup and moving between machines.
 
 Line 1 is `{"type": "reader-store", "version": 1}`; then, per article, `{"type": "article",
-...index fields, "text": ...}`, its claims `{"type": "claim", ...}` and its entity corrections
-`{"type": "correction", "article_id": ..., ...}`.
+...index fields, "text": ...}`, its claims `{"type": "claim", ...}`, its entity corrections
+`{"type": "correction", "article_id": ..., ...}` and who marked it done
+`{"type": "done", "article_id": ..., "annotator": ..., "at": ...}`.
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ ARTICLE_FIELDS: tuple[str, ...] = (
 )
 """The index fields a dump keeps (the store's bookkeeping fields are rebuilt on import)."""
 
-DumpItem = tuple[Mapping[str, Any], str, Iterable[Mapping[str, Any]], Iterable[Mapping[str, Any]]]
-"""(article, text, claims, corrections) of one article."""
+DumpItem = tuple[
+    Mapping[str, Any], str, Iterable[Mapping[str, Any]], Iterable[Mapping[str, Any]],
+    Iterable[Mapping[str, Any]],
+]
+"""(article, text, claims, corrections, done marks) of one article."""
 
 
 def article_record(article: Mapping[str, Any], text: str) -> dict[str, Any]:
@@ -57,13 +61,17 @@ def write(items: Iterable[DumpItem], out: TextIO) -> int:
     """Write the header and every article as it comes; return how many claims were written."""
     out.write(json_line(HEADER) + "\n")
     count = 0
-    for article, text, claims, corrections in items:
+    for article, text, claims, corrections, done in items:
         out.write(json_line(article_record(article, text)) + "\n")
         for claim in claims:
             out.write(json_line({"type": "claim", **claim}) + "\n")
             count += 1
         for correction in corrections:
             record = {"type": "correction", "article_id": article.get("id"), **correction}
+            out.write(json_line(record) + "\n")
+        for mark in done:
+            record = {"type": "done", "article_id": article.get("id"),
+                      "annotator": mark["annotator"], "at": mark["at"]}
             out.write(json_line(record) + "\n")
     return count
 
@@ -87,6 +95,15 @@ def parse(content: str, source: str = "") -> ParsedFile:
             new_doc = _article(obj, number, source)
             docs[new_doc.article_id] = new_doc
             result.docs.append(new_doc)
+        elif kind == "done":
+            doc = docs.get(str_field(obj.get("article_id")))
+            if doc is None:
+                result.skipped.append(Skip(number, "done mark of an article not in the file"))
+            elif not all(isinstance(obj.get(k), str) and obj[k].strip()
+                         for k in ("annotator", "at")):
+                result.skipped.append(Skip(number, "done mark without annotator and time"))
+            else:
+                doc.done.append({"annotator": obj["annotator"], "at": obj["at"]})
         elif kind in ("claim", "correction"):
             article_id = str_field(obj.get("article_id"))
             doc = docs.get(article_id)

@@ -20,6 +20,16 @@ NER_EXCLUDE: list[str] = ["tok2vec", "tagger", "parser", "attribute_ruler", "lem
 embedding layer, so excluding these gives the same entities about twice as fast."""
 
 
+LABEL_NAMES: dict[str, str] = {"PER": "PERSON", "PERS": "PERSON"}
+"""Pipeline labels renamed to the OntoNotes names the reader uses (spaCy's French, Spanish,
+German... pipelines use WikiNER's PER, LOC, ORG, MISC: PER becomes PERSON, the rest stay)."""
+
+
+def normalise_label(label: str) -> str:
+    """The reader's name for a pipeline's entity label (`PER` -> `PERSON`)."""
+    return LABEL_NAMES.get(label, label)
+
+
 class ModelError(Exception):
     """A model that cannot be found or read; the message is for the user."""
 

@@ -9,7 +9,13 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-from reader.nlp.models import NER_EXCLUDE, ModelError, is_model_path, model_meta
+from reader.nlp.models import (
+    NER_EXCLUDE,
+    ModelError,
+    is_model_path,
+    model_meta,
+    normalise_label,
+)
 from reader.nlp.protocol import BATCH_CHARS
 
 DEFAULT_BATCH_CHARS = BATCH_CHARS
@@ -18,8 +24,9 @@ DEFAULT_BATCH_CHARS = BATCH_CHARS
 MAX_BATCH_DOCS = 64
 """At most this many texts in one batch (many small articles)."""
 
-Span = tuple[int, int, str]
-"""An entity as `(start, end, label)`, absolute character offsets, end exclusive."""
+Span = tuple[int, int, str] | tuple[int, int, str, str]
+"""An entity as `(start, end, label)`, absolute character offsets, end exclusive; with the
+pipeline's own label fourth when `label` is its normalised name (`PER` -> `PERSON`)."""
 
 
 def _load_target(name: str) -> str | Path:
@@ -106,8 +113,13 @@ def batches(
 
 
 def doc_spans(doc: Any, offset: int) -> list[Span]:
-    """The doc's entities shifted by `offset`."""
-    return [(offset + ent.start_char, offset + ent.end_char, ent.label_) for ent in doc.ents]
+    """The doc's entities shifted by `offset`, labels normalised (see `Span`)."""
+    spans: list[Span] = []
+    for ent in doc.ents:
+        start, end, label = offset + ent.start_char, offset + ent.end_char, ent.label_
+        name = normalise_label(label)
+        spans.append((start, end, name) if name == label else (start, end, name, label))
+    return spans
 
 
 def ner_spans(

@@ -6,10 +6,13 @@ Requests (one JSON object per line on the worker's stdin):
 - `{"op": "suggest", "job": ID, "text": TEXT, "known": [CLAIM, ...], "article_id": ID}` —
   `known` (optional): the analyst's stored claims (`reader.nlp.known_claims.KNOWN_FIELDS`)
 - `{"op": "ping", "job": ID}`
+- `{"op": "load", "model": NAME}` — only as the first line, to a worker started without
+  `--model` (it imported spaCy while the launch found the article's language)
 
 Replies (one per line on its stdout):
 - `{"ready": true, "model": NAME, "version": V}` once loaded, or `{"error": MSG}` (then it exits)
 - `{"job": ID, "chunk": I, "offset": O, "length": N, "ents": [[start, end, label], ...]}`
+  (`[start, end, label, model_label]` where the pipeline's own label was normalised)
   (absolute offsets; `"key": K` echoed when the chunk had one), then `{"job": ID, "done": true}`
   (`"cancelled": true` added when stopped early)
 - `{"job": ID, "progress": [DONE, TOTAL]}` (characters parsed, at most every
@@ -25,6 +28,8 @@ OP_NER = "ner"
 OP_CANCEL = "cancel"
 OP_SUGGEST = "suggest"
 OP_PING = "ping"
+OP_LOAD = "load"
+"""`{"op": "load", "model": NAME}`: the first line to a worker started without `--model`."""
 PROGRESS_SECONDS = 0.25
 """How often (at most) a worker reports the progress of a suggestion request."""
 

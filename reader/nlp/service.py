@@ -32,7 +32,7 @@ from reader.nlp.spawn import (  # noqa: F401 - processes_for is re-exported
     spawn,
     worker_argv,
 )
-from reader.records import Entity
+from reader.records import Entity, entity_from
 from reader.text.chunking import chunk_spans
 
 DEFAULT_CHUNK_CHARS = 20_000
@@ -209,7 +209,7 @@ class NerJob:
         if not isinstance(index, int) or indices is None or not 0 <= index < len(indices):
             return self._failed(f"worker sent an unknown chunk {index!r}")
         offset, text, key = self.chunks[indices[index]]
-        found = [Entity(int(s), int(e), str(label)) for s, e, label in message.get("ents", [])]
+        found = [entity_from(item) for item in message.get("ents", [])]
         completed: dict[str, list[Entity]] = {}
         with self._lock:
             self._entities.extend(found)
@@ -390,6 +390,8 @@ class NerService(_Submitting):
                 adopt.close()
             return
         argv = worker_argv(model, python=python, nice=nice, batch_chars=batch_chars)
+        if adopt is not None and adopt.model is None:
+            adopt.load(model)  # started before the language was known
         if adopt is not None and adopt.model != model:
             adopt.close()
         adopted = list(adopt.workers) if adopt is not None else []

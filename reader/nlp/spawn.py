@@ -4,6 +4,8 @@ start them first of all (spaCy's import and model load are the slowest step of a
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -37,14 +39,17 @@ def worker_env() -> dict[str, str]:
 
 
 def worker_argv(
-    model: str,
+    model: str | None,
     *,
     python: str = sys.executable,
     nice: bool = True,
     batch_chars: int = protocol.BATCH_CHARS,
 ) -> list[str]:
-    """The command line of one worker process."""
-    argv = [python, "-m", "reader.nlp.worker", "--model", model, "--parent-pid"]
+    """The command line of one worker process (`model` None: it waits for a `load` line)."""
+    argv = [python, "-m", "reader.nlp.worker"]
+    if model is not None:
+        argv += ["--model", model]
+    argv += ["--parent-pid"]
     argv += [str(os.getpid()), "--batch-chars", str(batch_chars)]
     if not nice:
         argv.append("--no-nice")
@@ -88,8 +93,21 @@ class EarlyWorkers:
     """Workers started before anything else; `NerService(..., adopt=early)` takes them over,
     `close()` ends them when they turn out not to be needed."""
 
-    model: str
+    model: str | None
+    """None until `load(model)` names it (started before the language was known)."""
     workers: list[Spawned] = field(default_factory=list)
+
+    def load(self, model: str) -> None:
+        """Tell workers started without a model which pipeline to load."""
+        if self.model is not None:
+            return
+        self.model = model
+        line = json.dumps({"op": protocol.OP_LOAD, "model": model}) + "\n"
+        for worker in self.workers:
+            with contextlib.suppress(OSError, ValueError):
+                if worker.popen.stdin is not None:
+                    worker.popen.stdin.write(line)
+                    worker.popen.stdin.flush()
 
     def close(self) -> None:
         """End the workers (they may be loading spaCy: SIGTERM ends that at once)."""
@@ -109,8 +127,9 @@ class EarlyWorkers:
         self.workers.clear()
 
 
-def start_early(model: str, processes: int) -> EarlyWorkers:
-    """Start `processes` workers for `model` now."""
+def start_early(model: str | None, processes: int) -> EarlyWorkers:
+    """Start `processes` workers for `model` now (None: they import spaCy and wait for
+    `EarlyWorkers.load`)."""
     early = EarlyWorkers(model)
     argv = worker_argv(model)
     for _ in range(max(1, processes)):

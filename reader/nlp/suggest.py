@@ -798,8 +798,8 @@ def suggest_text(
                                 vector=vector, known=known_claims, article_id=article_id,
                                 offset=start):
             item = dict(item, start=item["start"] + start, end=item["end"] + start)
-            if item["speaker"].lower() in PRONOUNS:
-                item["speaker"] = last_named or item["speaker"]
+            if item["speaker"].lower() in PRONOUNS:  # resolved, or none: never a pronoun
+                item["speaker"] = last_named
             if item["speaker"] and item["speaker"].lower() not in PRONOUNS:
                 last_named = item["speaker"]
             results.append(item)

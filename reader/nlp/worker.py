@@ -207,10 +207,24 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+def _await_model(stream: IO[str]) -> str | None:
+    """The model named by the first `load` request on stdin; None at EOF."""
+    for line in stream:
+        with contextlib.suppress(ValueError):
+            request = json.loads(line)
+            if isinstance(request, dict) and request.get("op") == protocol.OP_LOAD:
+                model = request.get("model")
+                if isinstance(model, str) and model:
+                    return model
+    return None
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(prog="python -m reader.nlp.worker")
-    parser.add_argument("--model", required=True, help="package name or pipeline folder")
+    parser.add_argument("--model", default=None,
+                        help="package name or pipeline folder; without it the worker imports "
+                        "spaCy, then waits for {\"op\": \"load\", \"model\": NAME} on stdin")
     parser.add_argument("--parent-pid", type=int, default=None, help="exit if this parent dies")
     parser.add_argument("--no-nice", action="store_true", help="do not lower the priority")
     parser.add_argument(
@@ -234,19 +248,26 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(OSError, AttributeError):
             os.nice(10)
     output = Output(sys.stdout)
+    model = args.model
+    if model is None:  # started before the article's language was known: spaCy loads now
+        import reader.nlp.pipeline  # noqa: F401 - imports spaCy while the launch goes on
+
+        model = _await_model(sys.stdin)
+        if model is None:
+            return 0  # the launch did not need us
     inbox = Inbox(sys.stdin, output)
     try:
         from reader.nlp.models import model_key
         from reader.nlp.pipeline import load_ner
 
-        name, version = model_key(args.model)
-        nlp = load_ner(args.model)
+        name, version = model_key(model)
+        nlp = load_ner(model)
     except Exception as exc:
         output.send({"error": _describe(exc)})
         traceback.print_exc(file=sys.stderr)
         return 1
     output.send({"ready": True, "model": name, "version": version, "pipes": nlp.pipe_names})
-    Worker(args.model, nlp, output, inbox, max(1, args.batch_chars)).serve()
+    Worker(model, nlp, output, inbox, max(1, args.batch_chars)).serve()
     return 0
 
 

@@ -1,5 +1,8 @@
 """The claim form: label, speaker (completed from the article's entities), verdict,
-check-worthy, note and tags. `ctrl+s` saves, `escape` cancels."""
+check-worthy, note and tags. `ctrl+s` saves, `escape` cancels.
+
+A guessed speaker (quick tags, accepted suggestions, the one the form starts with) is marked
+"guessed"; saving the form confirms the speaker in its field (`speaker_confirmed`)."""
 
 from __future__ import annotations
 
@@ -30,17 +33,21 @@ class ClaimFormData:
     verdict: str = "unverified"
     verdicts: list[str] = field(default_factory=list)
     speaker: str = ""
+    speaker_confirmed: bool = False
+    """Whether the analyst confirmed `speaker`; a guessed one is marked in the form."""
     speakers: list[str] = field(default_factory=list)
     checkworthy: bool | None = None
     note: str = ""
     tags: list[str] = field(default_factory=list)
 
     def values(self) -> dict[str, Any]:
-        """The claim fields the form edits."""
+        """The claim fields the form edits. Saving the form confirms the speaker in its field
+        (the form opens on it); an empty field is no speaker, so nothing is confirmed."""
         return {
             "label": self.label,
             "verdict": self.verdict,
             "speaker": self.speaker,
+            "speaker_confirmed": bool(self.speaker),
             "checkworthy": self.checkworthy,
             "note": self.note,
             "tags": self.tags,
@@ -82,7 +89,12 @@ class ClaimForm(ModalScreen[ClaimFormData | None]):
             yield Label(Text("Label"))
             yield Select([(Text(name), name) for name in labels], value=data.label,
                          allow_blank=False, id="form-label")
-            yield Label(Text("Speaker"))
+            if data.speaker and not data.speaker_confirmed:
+                yield Label(Text.assemble("Speaker ", ("guessed", "bold reverse"),
+                                          " — saving confirms it; clear it if wrong"),
+                            id="form-speaker-guessed")
+            else:
+                yield Label(Text("Speaker"))
             yield Input(value=data.speaker, placeholder="who makes the claim",
                         suggester=SuggestFromList(data.speakers, case_sensitive=False),
                         id="form-speaker")

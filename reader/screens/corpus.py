@@ -185,8 +185,9 @@ def _entry(app: ReaderApp, article: OpenArticle,
         except (KeyError, OSError):
             claims = []
     model = app.entities.get(article.id)
-    if model is None and app.model_key:
-        model = app.store.cached_entities(text_hash(text), app.model_key, app.model_version)
+    key, version = app.cache_key(article, detect=False)
+    if model is None and key:
+        model = app.store.cached_entities(text_hash(text), key, version)
     try:
         entities = app.displayed_entities(article, list(model or []))
     except (KeyError, OSError):

@@ -15,6 +15,11 @@ from textual.widgets import Label, Select, Static
 from reader.formats.exporting import EXPORT_FORMATS
 
 SCOPES: list[tuple[str, str]] = [("this article", "article"), ("all articles", "all")]
+REVIEWED: list[tuple[str, str]] = [
+    ("claims with a verdict (not unverified)", "reviewed"),
+    ("all claims, unverified too", "all"),
+]
+"""ClaimReview's choice, as `reader export --all`."""
 
 
 class ExportDialog(ModalScreen[None]):
@@ -40,6 +45,9 @@ class ExportDialog(ModalScreen[None]):
             yield Select([(Text(label), value) for label, value in SCOPES],
                          value="article" if self.article_id else "all", allow_blank=False,
                          id="export-scope")
+            yield Label(Text("ClaimReview: which claims"))
+            yield Select([(Text(label), value) for label, value in REVIEWED], value="reviewed",
+                         allow_blank=False, id="export-reviewed")
             yield Static(Text("Written to exports/ inside the store. ctrl+s export · escape "
                               "cancel", style="dim"))
 
@@ -56,24 +64,38 @@ class ExportDialog(ModalScreen[None]):
         fmt = str(self.query_one("#export-format", Select).value)
         scope = str(self.query_one("#export-scope", Select).value)
         article_id = self.article_id if scope == "article" else None
+        every = str(self.query_one("#export-reviewed", Select).value) == "all"
         self.app.notify(f"Exporting {fmt}…", markup=False, timeout=2)
-        run_export(self.app, article_id, fmt)
+        run_export(self.app, article_id, fmt, include_unverified=every)
         self.dismiss(None)
 
 
-def run_export(app, article_id: str | None, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    """Export on a thread; notify the path or the error on the UI thread."""
+MAX_NOTES = 5
+"""Lines of what an export left out or wrote incomplete shown in one notification."""
+
+
+def run_export(  # type: ignore[no-untyped-def]
+    app, article_id: str | None, fmt: str, include_unverified: bool = False
+) -> None:
+    """Export on a thread; notify the path or the error on the UI thread, and what the
+    export left out or wrote incomplete (ClaimReview)."""
     import threading
 
     def job() -> None:
         from reader.formats import export_article
 
+        notes: list[str] = []
         try:
-            path: Path = export_article(app.store, article_id, fmt)
+            path: Path = export_article(app.store, article_id, fmt,
+                                        include_unverified=include_unverified, notes=notes)
         except Exception as error:  # noqa: BLE001 - any failure is one line for the user
             message = f"Export failed: {error}"
             app.call_from_thread(app.notify, message, markup=False, severity="error")
             return
         app.call_from_thread(app.notify, f"Exported {fmt}: {path}", markup=False, timeout=8)
+        if notes:
+            more = len(notes) - MAX_NOTES
+            text = "\n".join(notes[:MAX_NOTES] + ([f"... and {more} more"] if more > 0 else []))
+            app.call_from_thread(app.notify, text, markup=False, severity="warning", timeout=12)
 
     threading.Thread(target=job, name="export", daemon=True).start()

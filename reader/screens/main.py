@@ -21,6 +21,7 @@ from reader.records import Entity
 from reader.screens.claim_form import ClaimForm, ClaimFormData
 from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
+from reader.speakers import resolve_speaker
 from reader.store.errors import StoreError
 from reader.text.sanitize import clean_line
 from reader.widgets.article_view import ArticleView, Overlay
@@ -232,9 +233,11 @@ class MainScreen(Screen[None]):
 
     def _start_ner(self, article: OpenArticle) -> None:
         app = self.reader_app
-        backend = app.ner_backend(len(article.text))
+        backend = app.ner_backend(len(article.text), article)
         if backend is None:
-            self.ner_note = app.ner_unavailable
+            self.ner_note = app.article_model(article)[1] or app.ner_unavailable
+            if article is self.article:  # the panel says why, not that entities will come
+                self.query_one(EntitiesTree).show([], article.text, self.ner_note)
             self._update_status()
             return
         job = backend.submit(article.text)
@@ -268,7 +271,7 @@ class MainScreen(Screen[None]):
                       total: int, finished: bool) -> None:
         if finished:
             self._jobs.pop(article.id, None)
-            found = f"{len(entities)} found by {self.reader_app.model_label}"
+            found = f"{len(entities)} found by {self.reader_app.model_label_for(article)}"
             self._set_entities(article, entities, found)
             self._refresh_articles()
         elif article is self.article:
@@ -308,6 +311,7 @@ class MainScreen(Screen[None]):
         parts = [
             f"{self.index + 1}/{len(app.articles)}",
             f"{view.position_percent}%",
+            *_page_part(self.article.meta, view.cursor),
             f"{len(view.entities)} entities",
             f"{len(app.session.claims(self.article))} claims",
         ]
@@ -450,8 +454,14 @@ class MainScreen(Screen[None]):
     def _create(self, start: int, end: int, label: str, **fields: Any) -> dict[str, Any]:
         app = self.reader_app
         article = self.article
-        if not fields.get("speaker"):
-            fields["speaker"] = app.suggest_speaker(article, self._entities_here(), start, end)
+        if "speaker_confirmed" not in fields:  # a quick tag or an accepted suggestion: the
+            fields["speaker_confirmed"] = False  # speaker is a guess until the form confirms it
+            given = str(fields.get("speaker") or "")
+            fields["speaker"] = (
+                resolve_speaker(given, article.text, self._entities_here(), start, end)
+                if given.strip()
+                else app.suggest_speaker(article, self._entities_here(), start, end)
+            )
         claim, saved = app.session.create(article, start, end, label, self._entities_here(),
                                           **fields)
         self.view.clear_selection()
@@ -500,6 +510,7 @@ class MainScreen(Screen[None]):
             verdict=str(claim.get("verdict", "unverified")),
             verdicts=taxonomy.verdicts,
             speaker=str(claim.get("speaker") or ""),
+            speaker_confirmed=claim.get("speaker_confirmed") is True,
             speakers=speakers,
             checkworthy=claim.get("checkworthy"),
             note=str(claim.get("note") or ""),
@@ -519,7 +530,7 @@ class MainScreen(Screen[None]):
         app = self.reader_app
         article = self.article
         record = app.session.find(article, claim)
-        if record is None:
+        if record is None or not self._may_change(record):
             return
 
         def done(data: ClaimFormData | None) -> None:
@@ -530,8 +541,20 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ClaimForm(self._form_data(record, 0, 0), "Edit claim"), done)
 
+    def _may_change(self, record: dict[str, Any]) -> bool:
+        """Whether the analyst may change a claim; says why not (it is a colleague's)."""
+        if self.reader_app.session.owns(record):
+            return True
+        owner = clean_line(str(record.get("annotator", ""))) or "another annotator"
+        self.notify(f"This claim is {owner}'s: you can read it, not change it.",
+                    severity="warning", markup=False)
+        return False
+
     def _request_delete(self, claim: str) -> None:
         app = self.reader_app
+        record = app.session.find(self.article, claim)
+        if record is None or not self._may_change(record):
+            return
         saved = app.session.delete(self.article, claim)
         self._show_claims()
         self._saved_note(saved, "Claim deleted (u undoes).")
@@ -618,6 +641,48 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ExportDialog(self.article.id))
 
+    def action_open_url(self) -> None:
+        """Ask for a URL, then fetch it in a worker and open it."""
+        from reader.screens.open_url import OpenUrlDialog
+
+        def opened(url: str | None) -> None:
+            if url:
+                self.notify(f"Fetching {clean_line(url)}…", markup=False, timeout=3)
+                self._fetch_url(url)
+
+        self.app.push_screen(OpenUrlDialog(), opened)
+
+    @work(thread=True, exclusive=True, group="web")
+    def _fetch_url(self, url: str) -> None:
+        """Fetch (or find in the store) and store `url` off the UI thread."""
+        from reader.config import ConfigError
+        from reader.web.page import WebError, open_url
+        from reader.web.settings import load_web_settings
+
+        app = self.reader_app
+        try:
+            settings = load_web_settings(app.store.root)
+            done = open_url(app.store, url, settings)
+        except (WebError, ConfigError) as error:
+            self.app.call_from_thread(self.notify, clean_line(f"{url}: {error}"), markup=False,
+                                      severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self._show_fetched, done.record, done.messages)
+
+    def _show_fetched(self, record: dict[str, Any], messages: list[str]) -> None:
+        from reader.session import open_article_from_record
+
+        app = self.reader_app
+        index = next((i for i, a in enumerate(app.articles) if a.id == record["id"]), None)
+        if index is None:
+            article_id = record["id"]
+            app.articles.append(open_article_from_record(
+                record, lambda: app.store.text(article_id)))
+            index = len(app.articles) - 1
+        for line in messages:
+            self.notify(line, markup=False, timeout=6)
+        self.open_article(index)
+
     def action_corpus(self) -> None:
         """The corpus view."""
         from reader.screens.corpus import CorpusScreen
@@ -665,6 +730,14 @@ def _stamp(source: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
+
+
+def _page_part(meta: dict[str, Any], cursor: int) -> list[str]:
+    """`p. 3/12` for an article from a PDF (the page at the cursor), else nothing."""
+    from reader.text.pages import page_at, page_starts
+
+    starts = page_starts(meta)
+    return [f"p. {page_at(starts, cursor)}/{len(starts)}"] if starts else []
 
 
 class _ArticleRows(Sequence[ArticleRow]):

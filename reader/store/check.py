@@ -19,7 +19,14 @@ from typing import Any
 
 from reader.claims import iso_now, quote_selectors, validate_claim
 from reader.config import ConfigError, load_taxonomy
-from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, VERDICTS, text_hash
+from reader.records import (
+    CLAIM_FIELDS,
+    CLAIM_FIELDS_ADDED,
+    CLAIM_SCHEMA,
+    VERDICTS,
+    text_hash,
+    upgrade_claim,
+)
 from reader.store.anchoring import reanchor
 from reader.store.errors import StoreFileError
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, encode
@@ -277,12 +284,21 @@ def _check_article(article: _Article, labels: set[str] | None, report: StoreRepo
         for message in warnings:
             add(Finding(path, record, message, "warning"))
         report.claims += 1
-    for table in ("corrections", "rejected"):
+    for table in ("corrections", "rejected", "done"):
         for key, item in article.tables.get(table, {}).items():
             if not isinstance(item, dict):
                 add(Finding(path, f"{table}/{key}", "not a record"))
             elif table == "corrections" and not isinstance(item.get("id"), str):
                 add(Finding(path, f"{table}/{key}", "correction without a string 'id'"))
+            elif table == "done" and _done_problem(item):
+                add(Finding(path, f"{table}/{key}", _done_problem(item)))
+
+
+def _done_problem(item: dict[str, Any]) -> str:
+    """Why a done mark cannot be used ('' if it can)."""
+    if not all(isinstance(item.get(k), str) for k in ("annotator", "at")):
+        return "done mark without string 'annotator' and 'at'"
+    return ""
 
 
 # --- repairing into a copy -------------------------------------------------------------------
@@ -297,6 +313,7 @@ _DEFAULTS: dict[str, Any] = {
     "entities": [],
     "annotator": "unknown",
     "status": "anchored",
+    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
 }
 _TEXT_FIELDS = ("label", "speaker", "verdict", "note", "annotator")
 
@@ -461,14 +478,15 @@ def repair_store(root: Path, out: Path) -> RepairReport:
 
 
 def _copy_extras(root: Path, out: Path) -> None:
-    """Copy the configuration, exports and cache (everything but the index and articles)."""
+    """Copy the configuration, exports, cache and web page snapshots (everything but the index
+    and articles)."""
     for entry in _listing(root):
         if entry.name not in _SKIP_COPY and not entry.name.endswith((".tmp", ".bak")):
             shutil.copy2(entry.path, out / entry.name)
-    for folder in ("exports", "cache"):
+    for folder in ("exports", "cache", "snapshots"):
         if (root / folder).is_dir() and not (root / folder).is_symlink():
             shutil.copytree(root / folder, out / folder, symlinks=True,
-                            ignore=shutil.ignore_patterns("*.tmp"))
+                            ignore=shutil.ignore_patterns("*.tmp", ".tmp-*"))
 
 
 def _from_backup(
@@ -540,7 +558,7 @@ def _repair_article(
             report.quarantined += 1
             say(f"{where}: not a record; quarantined")
             continue
-        fixed = dict(claim)
+        fixed = upgrade_claim(claim)  # an older record gets the newer fields' defaults
         changes = _coerce(fixed, article.doc["id"], text, now)
         if fixed["id"] in ids:
             if ids[fixed["id"]] == fixed:
@@ -564,12 +582,12 @@ def _repair_article(
         else:
             report.copied_claims += 1
     result: Tables = {"article": tables["article"], "claims": claims}
-    for table in ("corrections", "rejected"):
+    for table in ("corrections", "rejected", "done"):
         kept: dict[str, Any] = {}
         for key, item in tables.get(table, {}).items():
             why = "not a record" if not isinstance(item, dict) else (
                 "no string 'id'" if table == "corrections" and not isinstance(item.get("id"), str)
-                else "")
+                else _done_problem(item) if table == "done" else "")
             if why:
                 quarantine.add(article.path, f"{table}/{key}", why, item)
                 report.quarantined += 1

@@ -25,7 +25,15 @@ from types import TracebackType
 from typing import Any
 
 from reader.claims import iso_now, validate_claim
-from reader.records import CLAIM_SCHEMA, Entity, SourceArticle, text_hash
+from reader.records import (
+    ARTICLE_SCHEMA,
+    Entity,
+    SourceArticle,
+    entity_from,
+    entity_row,
+    text_hash,
+    upgrade_claim,
+)
 from reader.store.anchoring import reanchor
 from reader.store.errors import (
     StoreFileError,
@@ -116,6 +124,12 @@ def _upsert(table: dict[str, Any], record: dict[str, Any]) -> None:
     table[doc_id] = copy_tree(record)
 
 
+def span_key(claim: dict[str, Any]) -> tuple[int, int, str, str]:
+    """What makes an imported claim without a known id a duplicate: same span, label and
+    annotator."""
+    return (claim["start"], claim["end"], claim["label"], str(claim.get("annotator", "")))
+
+
 def _sort_key(claim: dict[str, Any]) -> tuple[int, int]:
     return (claim["start"], -claim["end"])
 
@@ -148,7 +162,9 @@ class _Pending:
     changed: bool = False
     text: str = ""
     ids: set[str] = field(default_factory=set)
-    spans: set[tuple[int, int, str]] = field(default_factory=set)
+    spans: set[tuple[int, int, str, str]] = field(default_factory=set)
+    """(start, end, label, annotator) of its claims: a span is a duplicate only within one
+    annotator (two analysts marking the same span are two claims)."""
     correction_ids: set[str] = field(default_factory=set)
     next_claim_doc: int = 0
     """The next free doc id in the claims table (0: not computed yet)."""
@@ -220,7 +236,7 @@ class Transaction:
             if isinstance(claim, dict) and isinstance(claim.get("id"), str):
                 pending.ids.add(claim["id"])
             if not validate_claim(claim, len(pending.text)):
-                pending.spans.add((claim["start"], claim["end"], claim["label"]))
+                pending.spans.add(span_key(claim))
         for corr in pending.tables.get("corrections", {}).values():
             if isinstance(corr, dict) and isinstance(corr.get("id"), str):
                 pending.correction_ids.add(corr["id"])
@@ -278,7 +294,7 @@ class Transaction:
         record = {
             k: v for k, v in article_table.get(doc_id, {}).items() if k not in ("text", "text_z")
         }
-        record.update({"id": article_id, "schema": CLAIM_SCHEMA, "text_hash": digest})
+        record.update({"id": article_id, "schema": ARTICLE_SCHEMA, "text_hash": digest})
         record.update(encode_text(text))
         article_table[doc_id] = record
         pending.text = text
@@ -326,7 +342,7 @@ class Transaction:
             "added": iso_now(),
             "order": 0,
         }
-        record = {"id": digest, "schema": CLAIM_SCHEMA, "text_hash": digest}
+        record = {"id": digest, "schema": ARTICLE_SCHEMA, "text_hash": digest}
         record.update(encode_text(src.text))
         tables: Tables = {"article": {"1": record}, "claims": {}, "corrections": {}, "rejected": {}}
         pending = _Pending(doc=doc, tables=tables, new=True, changed=True, text=src.text)
@@ -352,7 +368,7 @@ class Transaction:
         problems = validate_claim(claim, len(pending.text))
         if problems:
             raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
-        span = (claim["start"], claim["end"], claim["label"])
+        span = span_key(claim)
         if replace_older and claim["id"] in pending.ids and self._newer(pending, claim):
             return True
         if claim["id"] in pending.ids or span in pending.spans:
@@ -385,10 +401,64 @@ class Transaction:
             return False  # the same, or older: the stored one stays (timestamps are to the
             # second, so a different record stamped the same second is taken as the later)
         table[str(doc_id)] = copy_tree(claim)
-        pending.spans.add((claim["start"], claim["end"], claim["label"]))
+        pending.spans.add(span_key(claim))
         pending.changed = True
         self.claims_updated += 1
         return True
+
+    def add_done(self, article_id: str, annotator: str, at: str) -> bool:
+        """Add a done mark (an import); False if that annotator's mark is there already (the
+        stored one stays)."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault("done", {})
+        if any(isinstance(d, dict) and d.get("annotator") == annotator for d in table.values()):
+            return False
+        table[_next_doc_id(table)] = {"annotator": annotator, "at": at}
+        pending.changed = True
+        return True
+
+    def put_claim(self, claim: dict[str, Any]) -> bool:
+        """Store `claim` as it is, replacing the stored one with its id (a record whose
+        authority is elsewhere: a colleague's claim pulled from the team server). False if
+        the same record is already there. Raises ValueError for an invalid claim."""
+        pending = self._load(str(claim.get("article_id")))
+        assert pending.tables is not None
+        problems = validate_claim(claim, len(pending.text))
+        if problems:
+            raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
+        table = pending.tables.setdefault("claims", {})
+        doc_id = _find_doc(table, claim["id"]) if claim["id"] in pending.ids else None
+        if doc_id is not None and table.get(doc_id) == claim:
+            return False
+        table[doc_id or _next_doc_id(table)] = copy_tree(claim)
+        pending.ids.add(claim["id"])
+        pending.spans.add(span_key(claim))
+        pending.changed = True
+        return True
+
+    def remove_claim(self, article_id: str, claim_id: str) -> bool:
+        """Remove a claim by id (a deletion pulled from the team server); False if absent."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        if claim_id not in pending.ids:
+            return False
+        removed = _remove(pending.tables.setdefault("claims", {}), claim_id)
+        pending.ids.discard(claim_id)
+        pending.changed = pending.changed or removed
+        return removed
+
+    def remove_done(self, article_id: str, annotator: str) -> bool:
+        """Remove an annotator's done mark; False if there was none."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault("done", {})
+        keys = [k for k, d in table.items() if isinstance(d, dict)
+                and d.get("annotator") == annotator]
+        for key in keys:
+            del table[key]
+        pending.changed = pending.changed or bool(keys)
+        return bool(keys)
 
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool:
         """Add an entity correction; False if one with its id is already there."""
@@ -850,7 +920,7 @@ class Store:
                 label = claim.get("id", f"#{doc_id}") if isinstance(claim, dict) else f"#{doc_id}"
                 self._problem(path, f"claim {label!r}: {'; '.join(problems)}; skipped")
             else:
-                good.append(claim)
+                good.append(upgrade_claim(claim))  # an older record gets the newer fields
         good.sort(key=_sort_key)
         return good
 
@@ -882,6 +952,25 @@ class Store:
                 claims = [] if tables is None else self._valid_claims(doc, tables)
             for claim in claims:
                 yield doc, claim
+
+    def iter_texts_and_claims(
+        self, article_ids: Iterable[str]
+    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]], list[str]]]:
+        """(article, text, valid claims, annotators who marked it done) per readable article:
+        one read of each file, nothing kept (for whole-store passes such as agreement)."""
+        for article_id in article_ids:
+            with self._mutex:
+                doc = self._doc(article_id)
+                if doc is None:
+                    continue
+                tables = self._article_tables(doc, keep=False)
+                if tables is None:
+                    continue
+                text = self._text_of(doc, tables)
+                claims = self._valid_claims(doc, tables)
+                done = sorted({d["annotator"] for d in tables.get("done", {}).values()
+                               if _valid_done(d)})
+            yield doc, text, claims, done
 
     def _modify(self, article_id: str, change: Any) -> Any:
         """Apply `change(tables)` to an article file and write it; returns what change returned."""
@@ -949,6 +1038,33 @@ class Store:
                         self._article_path(doc), f"{table} #{doc_id}: not a record; skipped"
                     )
             return records
+
+    def done_marks(self, article_id: str) -> list[dict[str, Any]]:
+        """Who marked the article done: `{"article_id", "annotator", "at"}` records."""
+        return [
+            {"article_id": article_id, "annotator": d["annotator"], "at": d["at"]}
+            for d in self._records(article_id, "done")
+            if _valid_done(d)
+        ]
+
+    def set_done(self, article_id: str, annotator: str, at: str | None) -> None:
+        """Mark the article done for one annotator (`at`: when), or unmark it (`at=None`).
+
+        One write of the article's own file, like a claim save."""
+        with self._mutex:
+            self._check_writable(self.root / ARTICLES_DIR)
+
+            def change(t: Tables) -> bool:
+                table = t.setdefault("done", {})
+                before = dict(table)
+                for doc_id, doc in list(table.items()):
+                    if isinstance(doc, dict) and doc.get("annotator") == annotator:
+                        del table[doc_id]
+                if at is not None:
+                    table[_next_doc_id(table)] = {"annotator": annotator, "at": at}
+                return table != before
+
+            self._modify(article_id, change)
 
     def corrections(self, article_id: str) -> list[dict[str, Any]]:
         """The article's entity corrections."""
@@ -1041,7 +1157,7 @@ class Store:
                 version,
             ):
                 try:
-                    return [Entity(int(s), int(e), str(lab)) for s, e, lab in doc["entities"]]
+                    return [entity_from(item) for item in doc["entities"]]
                 except (TypeError, ValueError, KeyError):
                     return None
         return None
@@ -1070,7 +1186,7 @@ class Store:
                         "text_hash": digest,
                         "model": model,
                         "version": version,
-                        "entities": [[e.start, e.end, e.label] for e in entities],
+                        "entities": [entity_row(e) for e in entities],
                     }
                     key = (digest, model, version)
                     doc_id = next(
@@ -1156,6 +1272,11 @@ class _TransactionContext:
         finally:
             if not self._shared:
                 self._store._mutex.release()
+
+
+def _valid_done(doc: object) -> bool:
+    """A done mark in an article file: `{"annotator", "at"}`, both strings."""
+    return isinstance(doc, dict) and all(isinstance(doc.get(k), str) for k in ("annotator", "at"))
 
 
 def _remove(table: dict[str, Any], record_id: str) -> bool:

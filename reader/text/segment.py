@@ -5,7 +5,9 @@ and `Sentences` splits one line (sentences never cross a `\\n`) the first time i
 then caches it.
 
 Words are runs of word characters (letters, digits, `_`, combining marks), joined inside a word
-by an apostrophe or hyphen ("Tae-yul", "don’t"). Punctuation and emoji are not words.
+by an apostrophe or hyphen ("Tae-yul", "don’t"). Punctuation and emoji are not words. In
+scripts without spaces between words (Chinese, Japanese) each character is a word: finding
+their words needs a dictionary segmenter, and moving by character is predictable.
 
 Sentence rules (our own splitter; pysbd is far too slow for 1 MB): a sentence ends after
 `. ! ? …` (plus closing quotes and brackets) followed by whitespace and then an upper-case
@@ -96,6 +98,13 @@ def next_grapheme(text: str, pos: int) -> int:
 
 _CONNECTORS = "'\u2019\\-\u2010\u2011"  # ' ’ - ‐ ‑ (the hyphen escaped for a character class)
 
+_UNSPACED = (
+    "\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0002fa1f"
+)
+"""Scripts written without spaces between words (Han, Hiragana, Katakana): each character is
+a word of its own for the cursor, so word motions move by character there."""
+
 
 @functools.cache
 def _word_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -115,8 +124,10 @@ def _word_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
         start = prev = code
     extend = "".join(ranges) + "\u200c\u200d"
-    body = rf"[\w{extend}]"
-    word = re.compile(rf"\w{body}*(?:[{_CONNECTORS}]{body}+)*")
+    body = rf"(?:[^\W{_UNSPACED}]|[{extend}])"
+    word = re.compile(
+        rf"[{_UNSPACED}][{extend}]*|[^\W{_UNSPACED}]{body}*(?:[{_CONNECTORS}]{body}+)*"
+    )
     outside = re.compile(rf"[^\w{extend}{_CONNECTORS}]")
     return word, outside
 

@@ -25,6 +25,14 @@ def quote_start(quote: str, cells: int = QUOTE_CELLS) -> str:
     return line if len(line) <= cells else line[: cells - 1] + "…"
 
 
+def _speaker_cell(claim: dict[str, Any]) -> Text:
+    """The speaker; a guessed one (not confirmed in the claim form) is marked `?` and dim."""
+    speaker = clean_line(str(claim.get("speaker") or ""))
+    if not speaker or claim.get("speaker_confirmed") is True:
+        return Text(speaker)
+    return Text.assemble((speaker, "dim italic"), ("?", "bold"), (" guessed", "dim"))
+
+
 class ClaimsTable(DataTable[Any]):
     """A table of claims; keys act on the claim in the cursor row."""
 
@@ -128,6 +136,10 @@ class ClaimsPanel(Vertical):
             summary += f" shown of {total}"
         if orphaned:
             summary += f" · {orphaned} orphaned"
+        guessed = sum(1 for c in self._claims
+                      if c.get("speaker") and c.get("speaker_confirmed") is not True)
+        if guessed:  # the speaker column may be off the narrow panel: say it here too
+            summary += f" · {guessed} speaker{'s' if guessed != 1 else ''} guessed"
         self.query_one("#claims-count", Static).update(Text(summary))
 
     def _cells(self, claim: dict[str, Any]) -> tuple[Text, Text, Text, Text]:
@@ -137,7 +149,7 @@ class ClaimsPanel(Vertical):
             Text(label, Style(color=colour, bold=True)),
             Text(quote_start(str(claim.get("quote", "")))),
             Text(clean_line(str(claim.get("verdict", "")))),
-            Text(clean_line(str(claim.get("speaker") or ""))),
+            _speaker_cell(claim),
         )
 
     def select(self, claim_id: str) -> None:

@@ -1,4 +1,4 @@
-"""P12 (issue 13 item 22): a corpus of 10,000 and 100,000 JSONL lines: first paint, and
+"""P15 (issue 13 item 22): a corpus of 10,000 and 100,000 JSONL lines: first paint, and
 `reader ingest` time (linear in the corpus).
 
 - First paint: `reader corpus-lines-N.jsonl --db <fresh store>` in a pty, spawn until the
@@ -25,7 +25,7 @@ from benchmarks.launch_common import first_words_pattern, timed_runs
 
 SIZES = (10_000, 100_000)
 RUNS = 2
-TIMEOUT = float(os.environ.get("P12_TIMEOUT", "300"))
+TIMEOUT = float(os.environ.get("P15_TIMEOUT", "300"))
 """Seconds a run may take (the code before issue 13 drew nothing in 590 s at 100,000)."""
 
 
@@ -49,9 +49,9 @@ def first_paint(size: int) -> Row:
     """Median spawn-to-first-words of the first article."""
     path = line_corpus(size)
     pattern = first_words_pattern(_first_text(str(path)))
-    with temp_dir("p12-") as tmp:
+    with temp_dir("p15-") as tmp:
         runs = timed_runs(
-            f"P12 paint {size}",
+            f"P15 paint {size}",
             lambda n: [READER, str(path), "--db", str(tmp / f"store{n}")],
             {"text": pattern},
             runs=RUNS,
@@ -59,7 +59,7 @@ def first_paint(size: int) -> Row:
         )
     times = [r.found["text"] for r in runs]
     return Row(
-        f"P12p{size // 1000}k",
+        f"P15p{size // 1000}k",
         f"{size:,}-line JSONL corpus: first paint",
         statistics.median(times),
         "s",
@@ -73,7 +73,7 @@ def first_paint(size: int) -> Row:
 def ingest(size: int, model: str) -> tuple[float, str]:
     """Wall time of one `reader ingest` with the blank pipeline, and its last line."""
     path = line_corpus(size)
-    with temp_dir("p12i-") as tmp:
+    with temp_dir("p15i-") as tmp:
         start = time.perf_counter()
         done = subprocess.run(
             [READER, "ingest", str(path), "--db", str(tmp / "store"), "--model", model],
@@ -81,9 +81,9 @@ def ingest(size: int, model: str) -> tuple[float, str]:
         )
         wall = time.perf_counter() - start
     if done.returncode != 0:
-        raise RuntimeError(f"P12: ingest failed ({done.returncode}): {done.stderr[-800:]}")
+        raise RuntimeError(f"P15: ingest failed ({done.returncode}): {done.stderr[-800:]}")
     last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
-    say(f"  P12 ingest {size}: {wall:.2f} s; {last}")
+    say(f"  P15 ingest {size}: {wall:.2f} s; {last}")
     return wall, last
 
 
@@ -93,9 +93,9 @@ def run() -> list[Row]:
     model = blank_model()
     small, small_last = ingest(SIZES[0], model)
     large, large_last = ingest(SIZES[1], model)
-    rows.append(Row("P12i10k", f"reader ingest, {SIZES[0]:,} lines (blank pipeline)", small,
+    rows.append(Row("P15i10k", f"reader ingest, {SIZES[0]:,} lines (blank pipeline)", small,
                     "s", "abs", 60.0, note=small_last))
-    rows.append(Row("P12i100k", f"reader ingest, {SIZES[1]:,} lines (blank pipeline)", large,
+    rows.append(Row("P15i100k", f"reader ingest, {SIZES[1]:,} lines (blank pipeline)", large,
                     "s", "ratio", 1.5, baseline=small * SIZES[1] / SIZES[0],
                     baseline_what="10 x the 10,000-line ingest (linear)", note=large_last))
     return rows

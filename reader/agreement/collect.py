@@ -1,0 +1,94 @@
+"""What agreement compares, read from a store: the annotators, the articles, their units."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from reader.agreement.units import Unit
+
+
+class StoreReader(Protocol):
+    """The read-only part of the store agreement needs."""
+
+    def articles(self) -> list[dict[str, Any]]: ...
+    def iter_texts_and_claims(
+        self, article_ids: Iterable[str]
+    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]], list[str]]]: ...
+
+
+class NothingToCompare(Exception):
+    """Fewer than two annotators, or no article, to compare: the message says which."""
+
+
+@dataclass
+class Compared:
+    """The units of the compared annotators on the compared articles."""
+
+    annotators: list[str]
+    units: list[Unit] = field(default_factory=list)
+    lengths: dict[str, int] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def collect(
+    store: StoreReader,
+    *,
+    annotators: Sequence[str] = (),
+    articles: Sequence[str] = (),
+    labels: Sequence[str] = (),
+    every_article: bool = False,
+    leave_out: Iterable[str] = (),
+) -> Compared:
+    """Read the units to compare; raises NothingToCompare with the reason."""
+    docs = [d for d in store.articles()
+            if not articles or any(str(d["id"]).startswith(p) for p in articles)]
+    if articles and not docs:
+        raise NothingToCompare(f"no article matches {', '.join(articles)}")
+    marks: dict[str, set[str]] = {}
+    claims: dict[str, list[dict[str, Any]]] = {}
+    lengths: dict[str, int] = {}
+    for doc, text, items, done in store.iter_texts_and_claims([str(d["id"]) for d in docs]):
+        claims[str(doc["id"])] = items
+        lengths[str(doc["id"])] = len(text)
+        marks[str(doc["id"])] = set(done)
+    docs = [d for d in docs if str(d["id"]) in claims]  # unreadable ones are the store's problems
+    skip = set(leave_out)
+    names = list(annotators) or sorted(
+        {str(c.get("annotator", "")) for items in claims.values() for c in items}
+        | {a for ids in marks.values() for a in ids}
+    )
+    names = [n for n in names if n and n not in skip]
+    if len(names) < 2:
+        raise NothingToCompare(
+            "fewer than two annotators to compare" + (f" (only {names[0]})" if names else ""))
+    if every_article:
+        chosen = docs
+    else:
+        chosen = [d for d in docs if set(names) <= marks.get(str(d["id"]), set())]
+        if not chosen:
+            with_done = sorted({a for ids in marks.values() for a in ids} & set(names))
+            raise NothingToCompare(
+                f"no article was marked done by all of {', '.join(names)} "
+                f"(annotators with done articles: {', '.join(with_done) or 'none'}; "
+                "--all compares every article)")
+    result = Compared(annotators=names)
+    wanted_labels = set(labels)
+    for doc in chosen:
+        article_id = str(doc["id"])
+        result.lengths[article_id] = lengths[article_id]
+        result.titles[article_id] = str(doc.get("title", ""))
+        for claim in claims[article_id]:
+            unit = Unit.from_claim(claim)
+            if unit is None:
+                continue
+            if wanted_labels and unit.label not in wanted_labels:
+                continue
+            result.units.append(unit)
+    orphaned = sum(1 for d in chosen for c in claims[str(d["id"])]
+                   if c.get("status") == "orphaned" and c.get("annotator") in names)
+    if orphaned:
+        result.notes.append(f"{orphaned} orphaned claim(s) left out (their text is gone)")
+    return result

@@ -1,0 +1,337 @@
+"""Every agreement figure for a set of annotators over a set of articles, as one report.
+
+Per pair of annotators and overall, per article and pooled, per label: span identification
+(exact and overlap F1), unitizing α_u, label agreement on matched spans (Cohen's κ per pair,
+Fleiss' κ and nominal α overall), verdict agreement (ordinal α over the verdict scale without
+the verdicts that are not judgements), a label confusion matrix and the disagreements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from reader.agreement.coefficients import cohen_kappa, fleiss_kappa, krippendorff_alpha
+from reader.agreement.matching import ZERO, Match, SpanScore, span_scores
+from reader.agreement.unitizing import (
+    EMPTY,
+    ArticleTally,
+    Partition,
+    UnitizingTally,
+    partition,
+    tally,
+)
+from reader.agreement.units import Unit, by_annotator
+
+NOT_JUDGEMENTS = ("unverified", "unverifiable")
+"""Verdicts left out of verdict agreement: they say no judgement was made."""
+
+
+@dataclass
+class _PairData:
+    """What one pair of annotators accumulates over articles."""
+
+    exact: SpanScore = ZERO
+    overlap: SpanScore = ZERO
+    labels_a: list[str] = field(default_factory=list)
+    labels_b: list[str] = field(default_factory=list)
+    verdicts: list[tuple[str | None, str | None]] = field(default_factory=list)
+    unitizing: UnitizingTally | None = None
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add_matches(self, matches: Iterable[Match], scale: Sequence[str]) -> None:
+        for match in matches:
+            self.labels_a.append(match.a.label)
+            self.labels_b.append(match.b.label)
+            row = self.confusion.setdefault(match.a.label, {})
+            row[match.b.label] = row.get(match.b.label, 0) + 1
+            self.verdicts.append((_judged(match.a.verdict, scale),
+                                  _judged(match.b.verdict, scale)))
+
+    def add_tally(self, value: UnitizingTally) -> None:
+        if self.unitizing is None:
+            self.unitizing = UnitizingTally(coders=value.coders)
+        self.unitizing.add(value)
+
+
+def _judged(verdict: str, scale: Sequence[str]) -> str | None:
+    return verdict if verdict in scale else None
+
+
+class _Notes:
+    """Why a figure is null, one line per figure."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def value(self, figure: float | None, name: str, scope: str, empty: bool) -> float | None:
+        if figure is None:
+            reason = "nothing to compare" if empty else "no variation (every value the same)"
+            self.lines.append(f"{name} ({scope}): undefined, {reason}")
+            return None
+        return round(figure, 6)
+
+
+def verdict_scale(verdicts: Sequence[str]) -> list[str]:
+    """The configured verdicts in order, without those that are not judgements."""
+    return [v for v in verdicts if v not in NOT_JUDGEMENTS]
+
+
+def agreement(
+    units: Iterable[Unit],
+    lengths: Mapping[str, int],
+    annotators: Sequence[str],
+    verdicts: Sequence[str],
+    titles: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The report (JSON-ready) over the articles in `lengths` and the given annotators."""
+    scale = verdict_scale(verdicts)
+    names = sorted(annotators)
+    pairs = list(combinations(names, 2))
+    notes = _Notes()
+    by_article: dict[str, list[Unit]] = {article_id: [] for article_id in lengths}
+    wanted = set(names)
+    for unit in units:
+        if unit.article_id in by_article and unit.annotator in wanted:
+            by_article[unit.article_id].append(unit)
+
+    pooled = {pair: _PairData() for pair in pairs}
+    overall = UnitizingTally(coders=len(names))
+    label_pairs: dict[str, dict[tuple[str, str], list[SpanScore]]] = {}
+    label_tallies: dict[str, UnitizingTally] = {}
+    groups_all: list[list[Unit]] = []
+    per_article: list[dict[str, Any]] = []
+    self_overlap = 0
+    labels = sorted({u.label for items in by_article.values() for u in items})
+
+    for article_id in sorted(by_article):
+        length = lengths[article_id]
+        coded = by_annotator(by_article[article_id])
+        for name in names:
+            coded.setdefault(name, [])
+        parts = {name: partition(coded[name], length) for name in names}
+        self_overlap += sum(p.overlapped for p in parts.values())
+        sums = ArticleTally(parts)
+        article_tally = sums.of(names)
+        overall.add(article_tally)
+        article_pairs = []
+        matches_by_pair: dict[tuple[str, str], list[Match]] = {}
+        for pair in pairs:
+            a, b = pair
+            exact, overlap, matches = span_scores(coded[a], coded[b])
+            matches_by_pair[pair] = matches
+            data = pooled[pair]
+            data.exact += exact
+            data.overlap += overlap
+            one = _PairData(exact=exact, overlap=overlap)
+            one.add_matches(matches, scale)
+            data.add_matches(matches, scale)
+            pair_tally = sums.of([a, b])
+            data.add_tally(pair_tally)
+            one.add_tally(pair_tally)
+            article_pairs.append(_pair_figures(pair, one, notes, f"article {article_id}", scale))
+        by_label = {name: _split_by_label(coded[name]) for name in names}
+        for label in labels:
+            present = {name: by_label[name].get(label, []) for name in names}
+            label_tallies.setdefault(label, UnitizingTally(coders=len(names))).add(
+                tally({name: partition(present[name], length) for name in names})
+                if any(present.values()) else _empty_tally(names, length))
+            for a, b in pairs:
+                if present[a] or present[b]:
+                    exact, overlap, _ = span_scores(present[a], present[b])
+                    label_pairs.setdefault(label, {}).setdefault((a, b), []).extend(
+                        (exact, overlap))
+        groups = _groups(names, coded, matches_by_pair)
+        groups_all.extend(groups)
+        fleiss, alpha = _label_group_figures(groups, names)
+        scope = f"article {article_id}"
+        per_article.append({
+            "article_id": article_id,
+            "title": (titles or {}).get(article_id, ""),
+            "pairs": article_pairs,
+            "span_alpha_u": notes.value(article_tally.alpha(), "span_alpha_u", scope,
+                                        not any(coded.values())),
+            "label_fleiss_kappa": notes.value(fleiss[0], "label_fleiss_kappa", scope, fleiss[1]),
+            "label_alpha_nominal": notes.value(alpha[0], "label_alpha_nominal", scope, alpha[1]),
+        })
+
+    fleiss, alpha = _label_group_figures(groups_all, names)
+    verdict_units: list[list[Hashable | None]] = []
+    for group in groups_all:
+        if _is_clean(group):
+            coded_verdicts = {u.annotator: u.verdict for u in group}
+            verdict_units.append([_judged(coded_verdicts.get(n, ""), scale) for n in names])
+    verdict_alpha = krippendorff_alpha(verdict_units, "ordinal", scale)
+    if self_overlap:
+        notes.lines.append(
+            f"self-overlapping spans: {self_overlap} character(s) covered by two spans of one "
+            "annotator were given to the span that starts first (for span_alpha_u)")
+    report: dict[str, Any] = {
+        "articles": len(by_article),
+        "annotators": names,
+        "article_ids": sorted(by_article),
+        "pairs": [_pair_figures(pair, pooled[pair], notes, "pooled", scale) for pair in pairs],
+        "label_fleiss_kappa": notes.value(fleiss[0], "label_fleiss_kappa", "pooled", fleiss[1]),
+        "label_alpha_nominal": notes.value(alpha[0], "label_alpha_nominal", "pooled", alpha[1]),
+        "verdict_alpha_ordinal": notes.value(
+            verdict_alpha, "verdict_alpha_ordinal", "pooled",
+            not any(sum(v is not None for v in u) >= 2 for u in verdict_units)),
+        "span_alpha_u": notes.value(overall.alpha(), "span_alpha_u", "pooled", overall.total == 0),
+        "per_article": per_article,
+        "per_label": [
+            _label_figures(label, label_pairs.get(label, {}), label_tallies[label], notes)
+            for label in labels
+        ],
+        "disagreements": [d for g in groups_all if (d := _disagreement(g, names)) is not None],
+        "notes": notes.lines,
+    }
+    return report
+
+
+def _split_by_label(units: list[Unit]) -> dict[str, list[Unit]]:
+    split: dict[str, list[Unit]] = {}
+    for unit in units:
+        split.setdefault(unit.label, []).append(unit)
+    return split
+
+
+def _empty_tally(names: Sequence[str], length: int) -> UnitizingTally:
+    """The sums of an article where no one used the label: one empty segment per coder."""
+    return tally({name: Partition([(0, length, EMPTY)]) for name in names}) if length else \
+        UnitizingTally(coders=len(names))
+
+
+def _pair_figures(pair: tuple[str, str], data: _PairData, notes: _Notes, scope: str,
+                  scale: Sequence[str]) -> dict[str, Any]:
+    a, b = pair
+    where = f"{a}/{b}, {scope}"
+    kappa = cohen_kappa(data.labels_a, data.labels_b)
+    verdict_units = [list(v) for v in data.verdicts]
+    verdict = krippendorff_alpha(verdict_units, "ordinal", scale)
+    return {
+        "annotators": [a, b],
+        "spans": [data.overlap.a_count, data.overlap.b_count],
+        "matched_exact": data.exact.matched,
+        "matched_overlap": data.overlap.matched,
+        "span_precision_exact": _round(data.exact.precision),
+        "span_recall_exact": _round(data.exact.recall),
+        "span_f1_exact": notes.value(data.exact.f1, "span_f1_exact", where,
+                                     data.exact.a_count + data.exact.b_count == 0),
+        "span_precision_overlap": _round(data.overlap.precision),
+        "span_recall_overlap": _round(data.overlap.recall),
+        "span_f1_overlap": notes.value(data.overlap.f1, "span_f1_overlap", where,
+                                       data.overlap.a_count + data.overlap.b_count == 0),
+        "span_alpha_u": notes.value(
+            data.unitizing.alpha() if data.unitizing else None, "span_alpha_u", where,
+            data.unitizing is None or data.unitizing.total == 0),
+        "label_cohen_kappa": notes.value(kappa, "label_cohen_kappa", where, not data.labels_a),
+        "verdict_alpha_ordinal": notes.value(
+            verdict, "verdict_alpha_ordinal", where,
+            not any(x is not None and y is not None for x, y in data.verdicts)),
+        "confusion": data.confusion,
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def _label_figures(label: str, pairs: Mapping[tuple[str, str], list[SpanScore]],
+                   unitizing: UnitizingTally, notes: _Notes) -> dict[str, Any]:
+    rows = []
+    for (a, b), scores in sorted(pairs.items()):
+        exact = sum(scores[0::2], ZERO)
+        overlap = sum(scores[1::2], ZERO)
+        where = f"label {label}, {a}/{b}"
+        rows.append({
+            "annotators": [a, b],
+            "spans": [overlap.a_count, overlap.b_count],
+            "span_f1_exact": notes.value(exact.f1, "span_f1_exact", where,
+                                         exact.a_count + exact.b_count == 0),
+            "span_f1_overlap": notes.value(overlap.f1, "span_f1_overlap", where,
+                                           overlap.a_count + overlap.b_count == 0),
+        })
+    return {
+        "label": label,
+        "pairs": rows,
+        "span_alpha_u": notes.value(unitizing.alpha(), "span_alpha_u", f"label {label}",
+                                    unitizing.total == 0),
+    }
+
+
+def _groups(names: Sequence[str], coded: Mapping[str, list[Unit]],
+            matches: Mapping[tuple[str, str], list[Match]]) -> list[list[Unit]]:
+    """Spans matched across annotators, as connected groups (singletons included)."""
+    parent: dict[int, int] = {}
+    units: dict[int, Unit] = {}
+    for name in names:
+        for unit in coded[name]:
+            parent[id(unit)] = id(unit)
+            units[id(unit)] = unit
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pair_matches in matches.values():
+        for match in pair_matches:
+            ra, rb = find(id(match.a)), find(id(match.b))
+            if ra != rb:
+                parent[rb] = ra
+    groups: dict[int, list[Unit]] = {}
+    for key, unit in units.items():
+        groups.setdefault(find(key), []).append(unit)
+    rank = {name: i for i, name in enumerate(names)}
+    ordered = [sorted(g, key=lambda u: (rank[u.annotator], u.start)) for g in groups.values()]
+    ordered.sort(key=lambda g: (g[0].article_id, min(u.start for u in g), max(u.end for u in g)))
+    return ordered
+
+
+def _is_clean(group: list[Unit]) -> bool:
+    """At most one span per annotator (a chain of matches can join two of one annotator's)."""
+    return len({u.annotator for u in group}) == len(group)
+
+
+def _label_group_figures(
+    groups: list[list[Unit]], names: Sequence[str]
+) -> tuple[tuple[float | None, bool], tuple[float | None, bool]]:
+    """(Fleiss' κ, empty?) over groups every annotator is in, (nominal α, empty?) over all."""
+    clean = [g for g in groups if _is_clean(g)]
+    full = [[u.label for u in g] for g in clean if len(g) == len(names)]
+    units: list[list[Hashable | None]] = []
+    for group in clean:
+        labels = {u.annotator: u.label for u in group}
+        units.append([labels.get(name) for name in names])
+    alpha = krippendorff_alpha(units, "nominal")
+    pairable = any(sum(v is not None for v in u) >= 2 for u in units)
+    return (fleiss_kappa(full), not full), (alpha, not pairable)
+
+
+def _disagreement(group: list[Unit], names: Sequence[str]) -> dict[str, Any] | None:
+    kinds = []
+    if {u.annotator for u in group} != set(names) or not _is_clean(group):
+        kinds.append("span")
+    if len({u.label for u in group}) > 1:
+        kinds.append("label")
+    if len({u.verdict for u in group}) > 1:
+        kinds.append("verdict")
+    if len({u.speaker.casefold() for u in group}) > 1:
+        kinds.append("speaker")
+    if not kinds:
+        return None
+    return {
+        "article_id": group[0].article_id,
+        "start": min(u.start for u in group),
+        "end": max(u.end for u in group),
+        "kinds": kinds,
+        "missing": [n for n in names if n not in {u.annotator for u in group}],
+        "claims": [
+            {"annotator": u.annotator, "id": u.claim_id, "start": u.start, "end": u.end,
+             "label": u.label, "verdict": u.verdict, "speaker": u.speaker}
+            for u in group
+        ],
+    }

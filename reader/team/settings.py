@@ -1,0 +1,52 @@
+"""Which server: `--server URL`, else `[team] server` in reader.toml (store, then user config).
+
+A URL in reader.toml must not carry a password (reader.toml is a file people share and commit):
+libpq's PGPASSWORD or ~/.pgpass hold it instead."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from reader.config import CONFIG_NAME
+from reader.paths import resolve_store, user_config_dir
+from reader.team.connect import has_password
+
+
+class SettingsError(Exception):
+    """No usable server URL; the message says what to do."""
+
+
+def configured_server(store_root: Path | None) -> tuple[str, float]:
+    """(`[team] server`, `[team] interval` minutes or 0) from the first reader.toml found."""
+    for folder in ([store_root] if store_root else []) + [user_config_dir()]:
+        path = folder / CONFIG_NAME
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as error:
+            raise SettingsError(f"{path}: {error}") from error
+        team = data.get("team")
+        if not isinstance(team, dict):
+            return "", 0.0
+        url = team.get("server", "")
+        interval = team.get("interval", 0)
+        if not isinstance(url, str) or not isinstance(interval, int | float) \
+                or isinstance(interval, bool):
+            raise SettingsError(f"{path}: [team] server must be a string, interval a number")
+        if has_password(url):
+            raise SettingsError(f"{path}: [team] server holds a password; put it in "
+                                "~/.pgpass or PGPASSWORD instead")
+        return url, float(interval)
+    return "", 0.0
+
+
+def server_url(given: str | None, db: str | None) -> str:
+    """The URL to use, or SettingsError."""
+    if given:
+        return given
+    url, _ = configured_server(resolve_store(db))
+    if not url:
+        raise SettingsError("no server: give --server URL or set [team] server in reader.toml")
+    return url

@@ -1,0 +1,386 @@
+"""`reader sync`: push the analyst's own records, pull everyone else's, through the server.
+
+Push: every local article the server lacks (text and fields); each own record (claims whose
+annotator is this role, the gold layer for an adjudicator, done marks) whose fingerprint
+changed since both sides last agreed; a tombstone for each own record deleted since. The
+server keeps the later `updated` of two versions; a version it refuses (row-level security) or
+already holds in a later version comes back and the local one goes to the conflicts list.
+
+Pull: every row written since the watermark (`pg_snapshot_xmin` of the last pull's snapshot,
+so a row committed out of order is never skipped), for the articles in the local store
+(`--all`: the whole corpus), applied in one store transaction; the watermark is saved only
+after that transaction is durable. Killed at any moment, the next sync redoes what was lost,
+and nothing lands twice (records are keyed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.claims import iso_now
+from reader.records import SourceArticle
+from reader.store import Store
+from reader.team.connect import identity, redact
+from reader.team.schema import GOLD, require_schema
+from reader.team.state import SyncState, fingerprint, record_key
+from reader.text.sanitize import sanitize
+
+BATCH = 500
+"""Records pushed per server transaction."""
+
+
+@dataclass
+class Local:
+    """One own record as the server will hold it."""
+
+    kind: str
+    annotator: str
+    id: str
+    article_id: str
+    updated: str
+    body: dict[str, Any] | None
+
+    @property
+    def key(self) -> str:
+        return record_key(self.kind, self.annotator, self.id)
+
+
+@dataclass
+class SyncReport:
+    """What one sync did (or, with dry_run, would do)."""
+
+    role: str = ""
+    articles_pushed: int = 0
+    pushed: int = 0
+    tombstones_pushed: int = 0
+    articles_pulled: int = 0
+    pulled: int = 0
+    deletions_pulled: int = 0
+    skipped: list[str] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    not_pushed: Counter[str] = field(default_factory=Counter)
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        """What `reader sync` prints, one line each."""
+        verb = "would push" if self.dry_run else "pushed"
+        pull = "would pull" if self.dry_run else "pulled"
+        lines = [
+            f"as {self.role}: {verb} {self.articles_pushed} article(s), {self.pushed} record(s), "
+            f"{self.tombstones_pushed} deletion(s); {pull} {self.articles_pulled} article(s), "
+            f"{self.pulled} record(s), {self.deletions_pulled} deletion(s)"
+        ]
+        if self.not_pushed:
+            names = ", ".join(f"{name} ({n})" for name, n in sorted(self.not_pushed.items()))
+            lines.append(f"not pushed: local claims under other names than {self.role}: {names}")
+        lines += [f"skipped: {why}" for why in self.skipped]
+        lines += [f"conflict: {describe(c)}" for c in self.conflicts]
+        return lines
+
+
+def describe(conflict: dict[str, Any]) -> str:
+    """One line for a conflict."""
+    return (f"{conflict.get('kind')} {conflict.get('id')} in {str(conflict.get('article_id'))[:15]}"
+            f": {conflict.get('reason')} (the server's version is kept; yours is in the "
+            "conflicts list)")
+
+
+def _encode(body: dict[str, Any] | None) -> str | None:
+    """JSON text for the server: ASCII-escaped, so NULs and lone surrogates survive byte for
+    byte (PostgreSQL text and jsonb refuse both)."""
+    return None if body is None else json.dumps(body, ensure_ascii=True, sort_keys=True)
+
+
+def _clean(value: Any) -> Any:
+    """Pulled rows are untrusted like imports: every string neutralised, one for one."""
+    if isinstance(value, str):
+        return sanitize(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {sanitize(str(k)): _clean(v) for k, v in value.items()}
+    return value
+
+
+def _own(annotator: str, role: str, adjudicator: bool) -> bool:
+    return annotator == role or (adjudicator and annotator == GOLD)
+
+
+def local_records(store: Store, role: str, adjudicator: bool,
+                  report: SyncReport) -> tuple[dict[str, Local], list[dict[str, Any]]]:
+    """The store's own records by key, and every article (index record plus text)."""
+    records: dict[str, Local] = {}
+    articles = []
+    ids = [str(d["id"]) for d in store.articles()]
+    for doc, text, claims, done in _iter(store, ids):
+        articles.append({**doc, "text": text})
+        for claim in claims:
+            annotator = str(claim.get("annotator", ""))
+            if not _own(annotator, role, adjudicator):
+                report.not_pushed[annotator] += 1
+                continue
+            item = Local("claim", annotator, str(claim["id"]), str(doc["id"]),
+                         str(claim.get("updated", "")), dict(claim))
+            records[item.key] = item
+        for mark in done:
+            if mark["annotator"] == role:
+                body = {"article_id": doc["id"], "annotator": role, "at": mark["at"]}
+                item = Local("done", role, str(doc["id"]), str(doc["id"]), mark["at"], body)
+                records[item.key] = item
+    return records, articles
+
+
+def _iter(store: Store, ids: list[str]) -> Iterator[tuple[dict[str, Any], str,
+                                                        list[dict[str, Any]],
+                                                        list[dict[str, Any]]]]:
+    for doc, text, claims, annotators in store.iter_texts_and_claims(ids):
+        marks = store.done_marks(str(doc["id"])) if annotators else []
+        yield doc, text, claims, marks
+
+
+def sync(store: Store, conn: Any, url: str, *, pull_all: bool = False, dry_run: bool = False,
+         say: Callable[[str], None] = lambda _: None) -> SyncReport:
+    """Push, then pull; the report. The store must be writable (one writer)."""
+    require_schema(conn)
+    role, adjudicator = identity(conn)
+    report = SyncReport(role=role, dry_run=dry_run)
+    root = Path(store.root)
+    state = SyncState.load(root)
+    state.reset_for(redact(url), role)
+    records, articles = local_records(store, role, adjudicator, report)
+    say(f"{len(records)} own record(s) in {len(articles)} article(s)")
+    _push(conn, store, state, records, articles, role, adjudicator, report, dry_run, say)
+    if not dry_run:
+        state.save(root)  # what was pushed is durable on the server: remember it
+    _pull(conn, store, state, role, adjudicator, pull_all, report, dry_run, say)
+    if not dry_run:
+        state.conflicts.extend(report.conflicts)
+        state.last_sync = iso_now()
+        state.save(root)
+    return report
+
+
+# -- push --------------------------------------------------------------------------------------
+
+
+def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
+          articles: list[dict[str, Any]], role: str, adjudicator: bool, report: SyncReport,
+          dry_run: bool, say: Callable[[str], None]) -> None:
+    known_articles = set(state.articles)
+    new_articles = [a for a in articles if a["id"] not in known_articles]
+    changed = [r for r in records.values() if state.known.get(r.key) != fingerprint(r.body)]
+    gone = []
+    for key in state.known:
+        kind, annotator, record_id = json.loads(key)
+        if key not in records and _own(annotator, role, adjudicator) and kind in ("claim", "done"):
+            gone.append(Local(kind, annotator, record_id, "", iso_now(), None))
+    report.articles_pushed = len(new_articles)
+    report.pushed = len(changed)
+    report.tombstones_pushed = len(gone)
+    if dry_run:
+        return
+    for first in range(0, len(new_articles), BATCH):
+        with conn.transaction():
+            for article in new_articles[first : first + BATCH]:
+                body = {k: article.get(k) for k in ("title", "source", "url", "date",
+                                                    "external_id", "meta", "text_hash")}
+                conn.execute(
+                    "INSERT INTO reader_articles (id, body, text) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (id) DO NOTHING",
+                    (article["id"], _encode(body), json.dumps(article["text"])))
+        state.articles.extend(a["id"] for a in new_articles[first : first + BATCH])
+    if new_articles:
+        say(f"pushed {len(new_articles)} article(s)")
+    back: list[tuple[Local, dict[str, Any]]] = []
+    todo = changed + gone
+    for first in range(0, len(todo), BATCH):
+        batch = todo[first : first + BATCH]
+        with conn.transaction():
+            for item, outcome in _push_batch(conn, batch):
+                back.append((item, outcome))
+        for item in batch:
+            if item.body is None:
+                state.known.pop(item.key, None)
+            elif not any(b[0] is item for b in back):
+                state.known[item.key] = fingerprint(item.body)
+        say(f"pushed {min(first + BATCH, len(todo))}/{len(todo)} record(s)")
+    if back:
+        _take_back(store, state, back, report)
+
+
+_UPDATE = ("UPDATE reader_records SET body = %s, updated = %s, deleted = %s "
+           "WHERE kind = %s AND annotator = %s AND id = %s AND updated <= %s")
+_INSERT = ("INSERT INTO reader_records (kind, annotator, id, article_id, updated, deleted, body) "
+           "VALUES (%s, %s, %s, %s, %s, false, %s) ON CONFLICT DO NOTHING")
+
+
+def _push_batch(conn: Any, batch: list[Local]) -> list[tuple[Local, dict[str, Any]]]:
+    """Write a batch in two pipelined rounds (updates, then inserts of what was not there);
+    the few records neither took are looked at one by one. Returns what the server kept."""
+    import psycopg
+
+    updated = _many(conn, _UPDATE, [(_encode(i.body), i.updated, i.body is None, i.kind,
+                                     i.annotator, i.id, i.updated) for i in batch])
+    missing = [i for i, n in zip(batch, updated, strict=True) if n != 1]
+    inserts = [i for i in missing if i.body is not None]
+    try:
+        with conn.transaction():
+            inserted = _many(conn, _INSERT, [(i.kind, i.annotator, i.id, i.article_id,
+                                              i.updated, _encode(i.body)) for i in inserts])
+        taken = {id(i) for i, n in zip(inserts, inserted, strict=True) if n == 1}
+    except psycopg.errors.InsufficientPrivilege:
+        taken = set()  # one was refused: decide each on its own below
+    kept = []
+    for item in missing:
+        if id(item) in taken:
+            continue
+        outcome = _push_one(conn, item)
+        if outcome is not None:
+            kept.append((item, outcome))
+    return kept
+
+
+def _many(conn: Any, query: str, params: list[tuple[Any, ...]]) -> list[int]:
+    """Run one statement for each parameter tuple in a single pipelined round trip; how many
+    rows each touched."""
+    if not params:
+        return []
+    cursor = conn.cursor()
+    cursor.executemany(query + " RETURNING 1", params, returning=True)
+    counts = []
+    while True:
+        counts.append(len(cursor.fetchall()))
+        if not cursor.nextset():
+            break
+    return counts
+
+
+def _push_one(conn: Any, item: Local) -> dict[str, Any] | None:
+    """Write one record; None when the server took it, else the server's row (kept)."""
+    import psycopg
+
+    body = _encode(item.body)
+    if item.body is not None:
+        try:
+            with conn.transaction():
+                cursor = conn.execute(_INSERT, (item.kind, item.annotator, item.id,
+                                                item.article_id, item.updated, body))
+            if cursor.rowcount == 1:
+                return None
+        except psycopg.errors.InsufficientPrivilege:
+            return {"refused": True, "row": None}
+    row = conn.execute(
+        "SELECT updated, deleted, body, owner, reader_may_write(owner, annotator), annotator "
+        "FROM reader_records WHERE kind = %s AND id = %s AND (annotator = %s OR kind = 'claim')",
+        (item.kind, item.id, item.annotator)).fetchone()
+    if row is None:
+        return None  # a tombstone for a record the server never had: nothing to do
+    # a claim id held under another annotator is theirs, whatever this store says
+    return {"refused": not row[4] or row[5] != item.annotator, "row": row}
+
+
+def _take_back(store: Store, state: SyncState, back: list[tuple[Local, dict[str, Any]]],
+               report: SyncReport) -> None:
+    """Put the server's version back locally; the local one goes to the conflicts list."""
+    with store.transaction() as tx:
+        for item, outcome in back:
+            row = outcome["row"]
+            reason = ("refused by the server: not yours to change" if outcome["refused"]
+                      else "changed later elsewhere")
+            report.conflicts.append({"kind": item.kind, "id": item.id,
+                                     "article_id": item.article_id, "reason": reason,
+                                     "local": item.body, "at": iso_now()})
+            if row is None:
+                continue
+            server_body = None if row[1] or row[2] is None else _clean(json.loads(row[2]))
+            _apply(tx, item.kind, item.id, item.article_id or (server_body or {}).get(
+                "article_id", ""), item.annotator, server_body, report)
+            state.known[item.key] = fingerprint(server_body) if server_body else ""
+
+
+def _apply(tx: Any, kind: str, record_id: str, article_id: str, annotator: str,
+           body: dict[str, Any] | None, report: SyncReport) -> None:
+    try:
+        if kind == "claim":
+            if body is None:
+                tx.remove_claim(article_id, record_id)
+            else:
+                tx.put_claim(body)
+        elif kind == "done":
+            if body is None:
+                tx.remove_done(article_id, annotator)
+            else:
+                tx.add_done(article_id, annotator, str(body.get("at", "")))
+    except (ValueError, KeyError) as error:
+        report.skipped.append(f"{kind} {record_id}: {error}")
+
+
+# -- pull --------------------------------------------------------------------------------------
+
+
+def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: bool,
+          pull_all: bool, report: SyncReport, dry_run: bool,
+          say: Callable[[str], None]) -> None:
+    import psycopg
+
+    local_ids = {str(d["id"]) for d in store.articles()}
+    fresh = sorted(local_ids - set(state.articles))
+    watermark = state.watermark or "0"
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    try:
+        with conn.transaction():
+            new_watermark = str(conn.execute(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())").fetchone()[0])
+            article_rows = []
+            if pull_all:
+                article_rows = conn.execute(
+                    "SELECT id, body, text FROM reader_articles WHERE NOT (id = ANY(%s))",
+                    (sorted(local_ids),)).fetchall()
+            scope = None if pull_all else sorted(local_ids)
+            rows = conn.execute(
+                "SELECT kind, annotator, id, article_id, updated, deleted, body FROM "
+                "reader_records WHERE (xid >= %s::xid8 OR article_id = ANY(%s)) "
+                "AND (%s::text[] IS NULL OR article_id = ANY(%s)) ORDER BY xid",
+                (watermark, fresh + [a[0] for a in article_rows], scope, scope)).fetchall()
+    finally:
+        conn.isolation_level = None
+    report.articles_pulled = len(article_rows)
+    if dry_run:
+        report.pulled = sum(1 for r in rows if not r[5] and state.known.get(
+            record_key(r[0], r[1], r[2])) != fingerprint(_clean(json.loads(r[6]))))
+        report.deletions_pulled = sum(1 for r in rows if r[5] and record_key(r[0], r[1], r[2])
+                                      in state.known)
+        return
+    applied = 0
+    with store.transaction() as tx:
+        for article_id, body, text in article_rows:
+            fields = _clean(json.loads(body))
+            tx.add_article(SourceArticle(
+                title=str(fields.get("title") or ""), text=sanitize(json.loads(text)),
+                source=str(fields.get("source") or article_id),
+                url=str(fields.get("url") or ""), date=str(fields.get("date") or ""),
+                external_id=str(fields.get("external_id") or ""),
+                meta=fields.get("meta") if isinstance(fields.get("meta"), dict) else {}))
+        for kind, annotator, record_id, article_id, _updated, deleted, body in rows:
+            key = record_key(kind, annotator, record_id)
+            server_body = None if deleted or body is None else _clean(json.loads(body))
+            if server_body is not None and state.known.get(key) == fingerprint(server_body):
+                continue  # already the same on both sides (our own push coming back)
+            if server_body is None and key not in state.known and deleted:
+                continue  # a deletion of something this store never had
+            _apply(tx, kind, record_id, article_id, annotator, server_body, report)
+            if server_body is None:
+                state.known.pop(key, None)
+                report.deletions_pulled += 1
+            else:
+                state.known[key] = fingerprint(server_body)
+                report.pulled += 1
+            applied += 1
+    state.articles.extend(local_ids | {a[0] for a in article_rows})
+    state.watermark = new_watermark
+    say(f"pulled {applied} change(s)")

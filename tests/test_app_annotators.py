@@ -1,0 +1,58 @@
+"""Pilot tests of working beside colleagues: their claims are theirs to change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.claims import make_claim
+from reader.screens.claim_form import ClaimForm
+from reader.store.store import Store
+from reader.text.loading import load_paths
+from tests.apphelpers import SAMPLE, make_app, wait_entities
+
+SIZE = (120, 40)
+
+
+async def test_a_colleagues_claim_cannot_be_edited_or_deleted(tmp_path: Path, tiny_nlp) -> None:
+    db = tmp_path / "db"
+    article = load_paths([SAMPLE]).articles[0]
+    with Store(db) as store:
+        doc = store.add_article(article).article
+        theirs = make_claim(article_id=doc["id"], text=article.text, start=0, end=40,
+                            label="factual", annotator="[b]ben[/b]")
+        store.save_claim(theirs)
+    app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        await pilot.press("g", "d")
+        await pilot.pause()
+        assert [c["id"] for c in app.session.claims(app.articles[0])] == [theirs["id"]]
+        notes = [str(n.message) for n in app._notifications]
+        assert "This claim is [b]ben[/b]'s: you can read it, not change it." in notes
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(app.screen, ClaimForm)
+        # my own claim beside it stays mine to change
+        await pilot.press(")", ")", "s", "1")
+        mine = [c for c in app.session.claims(app.articles[0]) if c["annotator"] == "ana"]
+        assert len(mine) == 1
+        await pilot.press("d")
+        assert [c["id"] for c in app.session.claims(app.articles[0])] == [theirs["id"]]
+    with Store(db, readonly=True) as store:
+        assert [c["id"] for c in store.claims(doc["id"])] == [theirs["id"]]
+
+
+async def test_a_synced_store_takes_the_servers_name_for_new_claims(tmp_path: Path,
+                                                                    tiny_nlp) -> None:
+    from reader.team.state import SyncState
+
+    db = tmp_path / "db"
+    Store(db).close()
+    state = SyncState(server="postgresql://ana@db/newsroom", role="ana")
+    state.save(db)
+    app = make_app(db, [SAMPLE], tiny_nlp, annotator=None)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        await pilot.press(")", "s", "1")
+        [claim] = app.session.claims(app.articles[0])
+        assert claim["annotator"] == "ana"
