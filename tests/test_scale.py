@@ -67,11 +67,10 @@ async def test_first_article_paints_while_a_large_corpus_enters_the_store(
 ) -> None:
     import threading
 
-    from apphelpers import make_app, wait_for
-
     from reader.records import DEFAULT_LABELS
     from reader.store.store import Transaction
     from reader.storing import BACKGROUND_MIN
+    from tests.apphelpers import make_app, wait_for
 
     gate = threading.Event()
     commit = Transaction.commit
@@ -253,9 +252,8 @@ async def test_a_large_corpus_file_opens_with_its_first_line_while_the_rest_load
     read from the start of the file and shown; the rest loads (and is stored) in a worker."""
     import threading
 
-    from apphelpers import make_app, wait_for
-
     from reader.text import loading
+    from tests.apphelpers import make_app, wait_for
 
     count = 400
     corpus = _corpus(tmp_path / "corpus.jsonl", count)
@@ -297,10 +295,9 @@ async def test_switching_articles_in_a_large_corpus_does_not_rewrite_the_index_e
 ) -> None:
     """Every write of the session or of a reading position rewrites the whole index (tens of
     MB at 100,000 articles): with many articles they wait for a pause, then go at once."""
-    from apphelpers import make_app, wait_for
-
     import reader.app
     from reader.storing import BACKGROUND_MIN
+    from tests.apphelpers import make_app, wait_for
 
     monkeypatch.setattr(reader.app, "DEFER_INDEX_WRITES", BACKGROUND_MIN)
     monkeypatch.setattr(reader.app, "INDEX_WRITE_DELAY", 30.0)  # no pause in this test
