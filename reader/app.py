@@ -164,7 +164,9 @@ class ReaderApp(App[None]):
             self._storing_thread = threading.Thread(
                 target=self._store_later, name="reader-store", daemon=True
             )
-            self._storing_thread.start()
+            # after the first paint: the worker's parsing would otherwise hold the GIL while
+            # the first article is drawn
+            self.call_after_refresh(self._storing_thread.start)
 
     # -- a large corpus entering the store ------------------------------------------------------
     def _store_later(self) -> None:

@@ -423,7 +423,7 @@ def _os_reason(exc: OSError) -> str:
 LARGE_CORPUS_BYTES = 1024 * 1024
 """A JSONL file from this size on opens with its first article while the rest loads."""
 
-_PEEK_BYTES = 1024 * 1024
+_PEEK_BYTES = 128 * 1024
 
 
 def first_of_large_corpus(paths: Sequence[str | Path]) -> SourceArticle | None:
