@@ -20,6 +20,7 @@ from reader.records import (
     claim_schema_of,
     fields_of_schema,
 )
+from reader.sources import source_problems
 
 STATUSES: tuple[str, ...] = ("anchored", "orphaned")
 """Where a claim stands against its article's current text."""
@@ -96,6 +97,7 @@ def make_claim(
     checkworthy: bool | float | None = None,
     note: str = "",
     tags: Iterable[str] = (),
+    sources: Iterable[dict[str, str]] = (),
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """A new claim record with every field of `CLAIM_FIELDS`, anchored at `[start, end)`.
@@ -127,6 +129,7 @@ def make_claim(
         "updated": stamp,
         "status": "anchored",
         "speaker_confirmed": bool(speaker_confirmed and speaker),
+        "sources": [dict(source) for source in sources],
     }
     return {name: claim[name] for name in CLAIM_FIELDS}
 
@@ -180,6 +183,8 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
         claim["checkworthy"] is None or isinstance(claim["checkworthy"], bool | int | float)
     ):
         problems.append("'checkworthy' is not a number, a boolean or null")
+    if "sources" in claim:
+        problems.extend(source_problems(claim["sources"]))
     tags = claim.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append("'tags' is not a list of strings")

@@ -78,6 +78,9 @@ def build_parser(for_help: bool = True) -> argparse.ArgumentParser:
                         help="who annotates (default: $READER_ANNOTATOR, else the login name)")
     parser.add_argument("--read-only", action="store_true",
                         help="open the store without writing to it")
+    parser.add_argument("--blind", action="store_true",
+                        help="blind coding: others' claims stay hidden on an article until you "
+                        "mark it done (also `blind = true` in reader.toml)")
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     return parser
 

@@ -31,6 +31,8 @@ class Taxonomy:
     verdicts: list[str] = field(default_factory=lambda: list(VERDICTS))
     source: str = "default"
     """Which file it came from, or `default`."""
+    blind: bool = False
+    """`blind = true`: others' claims stay hidden on an article until I mark it done."""
 
     @classmethod
     def default(cls) -> Taxonomy:
@@ -97,6 +99,10 @@ def parse_taxonomy(path: Path) -> Taxonomy:
         if not isinstance(raw_verdicts, list) or not all(isinstance(v, str) for v in raw_verdicts):
             raise ConfigError(f"{path}: 'verdicts' must be an array of strings")
         taxonomy.verdicts = [clean_line(v).strip() for v in raw_verdicts] or list(VERDICTS)
+    blind = data.get("blind", False)
+    if not isinstance(blind, bool):
+        raise ConfigError(f"{path}: 'blind' must be true or false")
+    taxonomy.blind = blind
     return taxonomy
 
 

@@ -62,6 +62,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("show_tab('claims')", ("f3",), "Show the Claims tab", "screen", palette=False),
     Action("show_tab('suggestions')", ("f4",), "Show the Suggestions tab", "screen", palette=False),
     Action("show_tab('articles')", ("f5",), "Show the Articles tab", "screen", palette=False),
+    Action("show_tab('annotators')", ("f6",), "Show the Annotators tab", "screen",
+           palette=False),
     # -- the article text ---------------------------------------------------------------------
     Action("cursor_down", ("j", "down"), "Cursor down a line", "article", palette=False),
     Action("cursor_up", ("k", "up"), "Cursor up a line", "article", palette=False),
@@ -149,6 +151,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("toggle_labels", ("t",), "Show/hide entity labels in the text", "article"),
     Action("entity_form", ("m",), "Correct the entity here (or add the selection)", "article"),
     Action("review", ("R",), "Review suggested claims", "article"),
+    Action("mark_done", ("D",), "Mark this article done for me (again: not done)", "screen"),
+    Action("agreement", ("A",), "Agreement between annotators…", "screen"),
+    Action("sync_conflicts", ("S",), "Sync conflicts…", "screen"),
     # -- the Claims panel ---------------------------------------------------------------------
     Action(
         "panel_jump",
@@ -183,6 +188,16 @@ ACTIONS: tuple[Action, ...] = (
         footer=True,
         palette=False,
         short="hide/show label",
+    ),
+    # -- the Annotators panel -----------------------------------------------------------------
+    Action(
+        "toggle_layer",
+        ("space",),
+        "Show/hide this annotator's claims",
+        "annotators",
+        footer=True,
+        palette=False,
+        short="show/hide",
     ),
     # -- the Suggestions panel ----------------------------------------------------------------
     Action(
@@ -276,5 +291,6 @@ SCOPE_TITLES: dict[str, str] = {
     "article": "Article text",
     "claims": "Claims panel",
     "entities": "Entities panel",
+    "annotators": "Annotators panel",
     "review": "Review mode",
 }

@@ -217,6 +217,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     except ConfigError as error:
         store.close()
         raise LaunchError(str(error)) from error
+    taxonomy.blind = taxonomy.blind or bool(getattr(args, "blind", False))
     start_index = 0
     later: list[tuple[OpenArticle | None, SourceArticle]] = []
     load_later: list[str] = []

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-CLAIM_SCHEMA = 2
+CLAIM_SCHEMA = 3
 """Version of the claim record; a store file with a newer schema is never overwritten.
 
 The claim record rule: a new claim field bumps this number and is listed in
@@ -67,6 +67,7 @@ CLAIM_FIELDS: tuple[str, ...] = (
     "updated",
     "status",
     "speaker_confirmed",
+    "sources",
 )
 """Every field of a claim record, in the stable order exports use."""
 
@@ -88,6 +89,12 @@ CLAIM_FIELDS_ADDED: tuple[AddedField, ...] = (
         2,
         False,
         "true once the analyst confirmed the speaker; false for a guessed or empty speaker",
+    ),
+    AddedField(
+        "sources",
+        3,
+        [],
+        "the claim's evidence: url or article_id, title, role, stance, snapshot, fetched, note",
     ),
 )
 """Every field added after schema 1, oldest first: the one place their defaults are stated."""

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reader.claims import make_claim, touch
+from reader.claims import iso_now, make_claim, touch
 from reader.records import Entity, SourceArticle
-from reader.store.errors import StoreWriteError
+from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import Store
 
 
@@ -83,6 +83,21 @@ class Change:
         return "the claim edit"
 
 
+@dataclass
+class DoneChange:
+    """One undoable done mark: when the analyst marked the article done, before and after
+    (None: not done)."""
+
+    article_id: str
+    annotator: str
+    before: str | None
+    after: str | None
+
+    def describe(self) -> str:
+        """What the change did, for a notification."""
+        return "marking the article done" if self.after else "marking the article not done"
+
+
 CorrectionRecord = tuple[bool, dict[str, Any]]
 """An entity correction and whether it is a corpus rule (else the article's own)."""
 
@@ -99,6 +114,10 @@ class CorrectionChange:
     def describe(self) -> str:
         """What the change did, for a notification."""
         return "the entity correction" if self.added else "the revert to the model"
+
+
+Step = Change | CorrectionChange | DoneChange
+"""One entry of the undo history."""
 
 
 class NotYourClaim(Exception):
@@ -118,8 +137,8 @@ class ReaderSession:
         self._claims: dict[str, list[dict[str, Any]]] = {}
         self.pending: dict[str, tuple[str, dict[str, Any] | None]] = {}
         """Claims whose save failed, by claim id: (article id, claim or None for a delete)."""
-        self.undo_stack: list[Change | CorrectionChange] = []
-        self.redo_stack: list[Change | CorrectionChange] = []
+        self.undo_stack: list[Step] = []
+        self.redo_stack: list[Step] = []
         self.last_error = ""
 
     # -- reading ------------------------------------------------------------------------
@@ -154,6 +173,30 @@ class ReaderSession:
         """The claims of every article loaded so far, by article id (copies of the lists;
         safe to call from a worker thread)."""
         return {article_id: list(claims) for article_id, claims in list(self._claims.items())}
+
+    def done_by(self, article: OpenArticle) -> set[str]:
+        """Who marked the article done ({} for an article not in the store)."""
+        if not article.in_store:
+            return set()
+        try:
+            return {m["annotator"] for m in self.store.done_marks(article.id)}
+        except (KeyError, StoreError):
+            return set()
+
+    def set_done(self, article: OpenArticle, done: bool) -> None:
+        """Mark the article done (or not) for this analyst; undoable. Raises StoreError."""
+        before = next((m["at"] for m in self.store.done_marks(article.id)
+                       if m["annotator"] == self.annotator), None)
+        after = iso_now() if done else None
+        self.store.set_done(article.id, self.annotator, after)
+        self._record(DoneChange(article.id, self.annotator, before, after))
+
+    def forget(self, article_id: str) -> bool:
+        """Drop an article's claims from memory, so they are read again from the store (after
+        a sync changed them); kept while one of its changes waits to be saved."""
+        if any(a == article_id for a, _ in self.pending.values()):
+            return False
+        return self._claims.pop(article_id, None) is not None
 
     def owns(self, claim: dict[str, Any]) -> bool:
         """Whether the analyst may change this claim: each claim belongs to its annotator
@@ -270,7 +313,7 @@ class ReaderSession:
                 added.append((corpus, corr))
 
     # -- history ------------------------------------------------------------------------------
-    def _record(self, change: Change | CorrectionChange) -> None:
+    def _record(self, change: Step) -> None:
         self.undo_stack.append(change)
         self.redo_stack.clear()
 
@@ -288,22 +331,25 @@ class ReaderSession:
         claims.append(restored)
         return self._save(article, restored)
 
-    def undo(self, articles: dict[str, OpenArticle]) -> Change | CorrectionChange | None:
+    def undo(self, articles: dict[str, OpenArticle]) -> Step | None:
         """Undo the last claim create, edit or delete, or entity correction. A correction
         whose undo cannot be stored stays on the history and the store's error is raised."""
         return self._step(articles, self.undo_stack, self.redo_stack, backwards=True)
 
-    def redo(self, articles: dict[str, OpenArticle]) -> Change | CorrectionChange | None:
+    def redo(self, articles: dict[str, OpenArticle]) -> Step | None:
         """Redo what was undone."""
         return self._step(articles, self.redo_stack, self.undo_stack, backwards=False)
 
-    def _step(self, articles: dict[str, OpenArticle], source: list[Change | CorrectionChange],
-              target: list[Change | CorrectionChange],
-              backwards: bool) -> Change | CorrectionChange | None:
+    def _step(self, articles: dict[str, OpenArticle], source: list[Step],
+              target: list[Step],
+              backwards: bool) -> Step | None:
         if not source:
             return None
         change = source[-1]
-        if isinstance(change, CorrectionChange):
+        if isinstance(change, DoneChange):
+            self.store.set_done(change.article_id, change.annotator,
+                                change.before if backwards else change.after)
+        elif isinstance(change, CorrectionChange):
             added, removed = change.added, change.removed
             if backwards:
                 added, removed = removed, added

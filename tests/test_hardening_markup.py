@@ -59,7 +59,7 @@ async def test_markup_in_text_title_claim_fields_is_literal(tmp_path: Path) -> N
                            label=LABEL, annotator="[bold]me[/]", speaker=SPEAKER, note=NOTE,
                            tags=[TAG])
         store.save_claim(claim)
-    app = make_app(db)
+    app = make_app(db, annotator="[bold]me[/]")  # the claim's own annotator may edit it
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         shown = screen_text(app)

@@ -41,6 +41,7 @@ def collect(
     labels: Sequence[str] = (),
     every_article: bool = False,
     leave_out: Iterable[str] = (),
+    require_done_by: str | None = None,
 ) -> Compared:
     """Read the units to compare; raises NothingToCompare with the reason."""
     docs = [d for d in store.articles()
@@ -64,6 +65,11 @@ def collect(
     if len(names) < 2:
         raise NothingToCompare(
             "fewer than two annotators to compare" + (f" (only {names[0]})" if names else ""))
+    if require_done_by is not None:  # blind coding: only what I may see, the articles I did
+        docs = [d for d in docs if require_done_by in marks.get(str(d["id"]), set())]
+        if not docs:
+            raise NothingToCompare(
+                f"blind coding: {require_done_by} has marked no article done yet")
     if every_article:
         chosen = docs
     else:

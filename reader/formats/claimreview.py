@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from reader.config import Publisher
 from reader.formats.base import json_line
+from reader.sources import citation
 
 __all__ = [
     "MAX_CLAIM_REVIEWED",
@@ -104,6 +105,9 @@ def review(
         obj["author"] = {"@type": publisher.type, "name": publisher.name, "url": publisher.url}
     if claim.get("note"):
         obj["reviewBody"] = str(claim["note"])
+    sources = [s for s in claim.get("sources") or [] if isinstance(s, dict)]
+    if sources:
+        obj["citation"] = [citation(source) for source in sources]
     return obj
 
 

@@ -24,6 +24,7 @@ COLUMNS: tuple[str, ...] = (
     "checkworthy",
     "note",
     "tags",
+    "sources",
     "article_title",
     "article_id",
     "start",
@@ -62,6 +63,9 @@ def row(article: Mapping[str, Any], claim: Mapping[str, Any], terminal: bool = F
         "checkworthy": claim.get("checkworthy"),
         "note": claim.get("note"),
         "tags": "; ".join(str(t) for t in claim.get("tags") or []),
+        "sources": "; ".join(
+            f"{s.get('url') or s.get('article_id')} ({s.get('role')}, {s.get('stance')})"
+            for s in claim.get("sources") or [] if isinstance(s, dict)),
         "article_title": article.get("title"),
         "article_id": article.get("id") or claim.get("article_id"),
         "start": claim.get("start"),

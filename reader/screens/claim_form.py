@@ -15,8 +15,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, ListItem, ListView, Select, Static, TextArea
 
+from reader.sources import ROLES, STANCES, describe, make_source
 from reader.text.sanitize import clean_line, sanitize
 
 CHECKWORTHY_CHOICES: list[tuple[str, str]] = [("unset", "unset"), ("yes", "true"),
@@ -39,6 +40,9 @@ class ClaimFormData:
     checkworthy: bool | None = None
     note: str = ""
     tags: list[str] = field(default_factory=list)
+    sources: list[dict[str, str]] = field(default_factory=list)
+    open_source: dict[str, str] | None = None
+    """Set when the analyst pressed enter on a source: save, then open it as an article."""
 
     def values(self) -> dict[str, Any]:
         """The claim fields the form edits. Saving the form confirms the speaker in its field
@@ -51,6 +55,7 @@ class ClaimFormData:
             "checkworthy": self.checkworthy,
             "note": self.note,
             "tags": self.tags,
+            "sources": [dict(source) for source in self.sources],
         }
 
 
@@ -70,6 +75,7 @@ class ClaimForm(ModalScreen[ClaimFormData | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
+        Binding("delete", "remove_source", "Remove source", show=False),
     ]
 
     def __init__(self, data: ClaimFormData, title: str = "Claim") -> None:
@@ -109,11 +115,50 @@ class ClaimForm(ModalScreen[ClaimFormData | None]):
             yield TextArea(sanitize(data.note), id="form-note", soft_wrap=True)
             yield Label(Text("Tags (comma-separated)"))
             yield Input(value=", ".join(data.tags), id="form-tags")
+            yield Label(Text("Sources — enter opens one, delete removes it"))
+            yield ListView(*[_source_item(source) for source in data.sources],
+                           id="form-sources")
+            with Horizontal(id="form-source-row"):
+                yield Input(placeholder="add a source: URL or article id, then enter",
+                            id="form-source-ref")
+                yield Select([(Text(role), role) for role in ROLES], value=ROLES[0],
+                             allow_blank=False, id="form-source-role")
+                yield Select([(Text(stance), stance) for stance in STANCES], value=STANCES[0],
+                             allow_blank=False, id="form-source-stance")
             yield Static(Text("ctrl+s save · escape cancel · tab next field", style="dim"))
 
     def on_mount(self) -> None:
         """Start on the speaker: the label is usually right already."""
         self.query_one("#form-speaker", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the source field adds the source (fetched once the claim is saved)."""
+        if event.input.id != "form-source-ref" or not event.value.strip():
+            return
+        event.stop()
+        source = make_source(
+            event.value,
+            role=str(self.query_one("#form-source-role", Select).value),
+            stance=str(self.query_one("#form-source-stance", Select).value),
+        )
+        self.data.sources.append(source)
+        self.query_one("#form-sources", ListView).append(_source_item(source))
+        event.input.value = ""
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        """Enter on a source: save the claim and open the source as an article."""
+        index = event.list_view.index
+        if index is not None and 0 <= index < len(self.data.sources):
+            self.data.open_source = self.data.sources[index]
+            self.action_save()
+
+    def action_remove_source(self) -> None:
+        """Remove the highlighted source (when the sources list has the focus)."""
+        view = self.query_one("#form-sources", ListView)
+        index = view.index
+        if self.focused is view and index is not None and 0 <= index < len(self.data.sources):
+            del self.data.sources[index]
+            view.remove_items([index])
 
     def action_save(self) -> None:
         """Return the edited values."""
@@ -130,6 +175,10 @@ class ClaimForm(ModalScreen[ClaimFormData | None]):
     def action_cancel(self) -> None:
         """Close without saving."""
         self.dismiss(None)
+
+
+def _source_item(source: dict[str, str]) -> ListItem:
+    return ListItem(Label(Text(describe(source))))
 
 
 def _checkworthy_value(value: bool | None) -> str:

@@ -260,6 +260,7 @@ class CorpusScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("A", "agreement", "Agreement"),
     ]
 
     def __init__(self) -> None:
@@ -523,6 +524,20 @@ class CorpusScreen(Screen[None]):
     def action_close(self) -> None:
         """Back to the article."""
         self.dismiss()
+
+    def action_agreement(self) -> None:
+        """The Agreement screen; enter on a disagreement jumps to it from here."""
+        from reader.screens.agreement import AgreementScreen, AgreementTarget
+
+        app = self.reader_app
+
+        def jump(target: AgreementTarget | None) -> None:
+            if target is not None:
+                self.jump(Target(target.article_id, target.offset))
+
+        self.app.push_screen(AgreementScreen(app.store, app.session.annotator,
+                                             blind=app.taxonomy.blind,
+                                             verdicts=app.taxonomy.verdicts), jump)
 
     def action_focus_search(self) -> None:
         """Put the cursor in the search box."""

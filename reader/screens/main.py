@@ -21,9 +21,11 @@ from reader.records import Entity
 from reader.screens.claim_form import ClaimForm, ClaimFormData
 from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
+from reader.sources import is_web, needs_fetch
 from reader.speakers import resolve_speaker
 from reader.store.errors import StoreError
 from reader.text.sanitize import clean_line
+from reader.widgets.annotators_panel import AnnotatorRow, AnnotatorsTable, assign_marks
 from reader.widgets.article_view import ArticleView, Overlay
 from reader.widgets.articles_panel import ArticleRow, ArticlesTable
 from reader.widgets.claims_panel import ClaimsPanel, ClaimsTable
@@ -59,6 +61,15 @@ class MainScreen(Screen[None]):
         self._shown_article: OpenArticle | None = None
         """The article on screen (the same object after a corpus loaded behind it)."""
         """When `q` last warned of unsaved claims (a second `q` soon after quits)."""
+        self.sync_url = ""
+        """The team server (`[team] server` in reader.toml); '' when the store syncs nowhere."""
+        self.sync_note = ""
+        """The status line's word on syncing: when, offline, conflicts."""
+        self._sync_steps = 0
+        """The undo history's length at the last sync (what came after is pending)."""
+        self._quit_after_sync = False
+        self.hidden_layers: set[str] = set()
+        """Colleagues whose claims the analyst hid (the Annotators tab's `space`)."""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -94,6 +105,8 @@ class MainScreen(Screen[None]):
                     yield SuggestionsPanel(id="suggestions-panel")
                 with TabPane("Articles", id="articles"):
                     yield ArticlesTable(id="articles-table")
+                with TabPane("Annotators", id="annotators"):
+                    yield AnnotatorsTable(id="annotators-table")
         yield Static(Text(""), id="status")
         yield Footer()
 
@@ -110,6 +123,7 @@ class MainScreen(Screen[None]):
         for notice in app.notices:
             self.notify(notice, markup=False, severity="warning", timeout=8)
         self._tell_store_problems()
+        self._start_syncing()
 
     def _tell_store_problems(self) -> None:
         """Notify what the store found wrong (skipped records...) since it was last told."""
@@ -326,6 +340,10 @@ class MainScreen(Screen[None]):
             parts.append(f"UNSAVED: {len(app.session.pending)} (retrying)")
         if self.article.id in self._source_warned:
             parts.append("SOURCE CHANGED")
+        if self.sync_note:
+            pending = len(app.session.undo_stack) - self._sync_steps
+            parts.append(self.sync_note + (f", {pending} change(s) pending" if pending > 0
+                                           else ""))
         if app.store.readonly:
             parts.append("READ-ONLY")
         elif self.article.id in app.store.unreadable:
@@ -389,6 +407,9 @@ class MainScreen(Screen[None]):
         app = self.reader_app
         unsaved = len(app.session.pending)
         now = time.monotonic()
+        if self._quit_after_sync:  # q again while the last sync runs: quit now
+            self._quit_now()
+            return
         if unsaved and now - self._quit_warned > QUIT_CONFIRM_SECONDS:
             self._quit_warned = now
             self.notify(
@@ -396,9 +417,95 @@ class MainScreen(Screen[None]):
                 "). Press q again to quit: unsaved claims are written to a rescue file for "
                 "`reader import`.", markup=False, severity="warning", timeout=10)
             return
+        if self.sync_url and not self._quit_after_sync and not unsaved:
+            self._quit_after_sync = True
+            self.notify("Syncing before quitting… (q again quits now)", markup=False, timeout=5)
+            self._sync()
+            return
+        self._quit_now()
+
+    def _quit_now(self) -> None:
         self._remember_position()
         self.reader_app.save_session(self.index)
         self.app.exit()
+
+    # -- the team server ---------------------------------------------------------------------
+    def _start_syncing(self) -> None:
+        """Sync on open and every `[team] interval` minutes, when a server is configured."""
+        from reader.team.settings import SettingsError, configured_server
+
+        store = self.reader_app.store
+        if store.readonly:
+            return
+        try:
+            url, interval = configured_server(store.root)
+        except SettingsError as error:
+            self.notify(clean_line(str(error)), markup=False, severity="warning", timeout=8)
+            return
+        if not url:
+            return
+        self.sync_url = url
+        self.sync_note = "sync: starting"
+        self._sync()
+        if interval > 0:
+            self.set_interval(interval * 60, self._sync)
+
+    def action_sync_conflicts(self) -> None:
+        """The sync conflicts list; enter on one jumps to its claim."""
+        from reader.screens.conflicts import ConflictsScreen
+
+        app = self.reader_app
+
+        def jump(target: tuple[str, int] | None) -> None:
+            if target is None:
+                return
+            article_id, offset = target
+            index = next((i for i, a in enumerate(app.articles) if a.id == article_id), None)
+            if index is None:
+                record = app.store.article(article_id)
+                if record is None:
+                    self.notify("That article is not in the store.", markup=False)
+                    return
+                self._show_fetched(record, [])
+            elif index != self.index:
+                self.open_article(index)
+            self.view.move_to(offset, center=True)
+            self.view.focus()
+
+        self.app.push_screen(ConflictsScreen(app.store.root), jump)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
+    def _sync(self) -> None:
+        """Push and pull off the UI thread; the status line says how it went."""
+        from reader.team.background import sync_in_background
+
+        app = self.reader_app
+        steps = len(app.session.undo_stack)
+        try:
+            outcome = sync_in_background(app.store, self.sync_url)
+        except Exception as error:  # noqa: BLE001 - a worker's error is shown, not swallowed
+            from reader.team.background import SyncOutcome
+
+            outcome = SyncOutcome("error", f"{type(error).__name__}: {error}")
+        self.app.call_from_thread(self._synced, outcome, steps)
+
+    def _synced(self, outcome: Any, steps: int) -> None:
+        state = {"ok": f"synced {outcome.at}", "offline": f"sync: offline ({outcome.at})",
+                 "conflicts": f"synced {outcome.at}, CONFLICTS", "error": "sync: FAILED"}
+        self.sync_note = state.get(outcome.state, outcome.state)
+        if outcome.state in ("ok", "conflicts"):
+            self._sync_steps = steps
+        if outcome.state in ("conflicts", "error"):
+            more = " (S lists them)" if outcome.state == "conflicts" else ""
+            self.notify(clean_line(f"sync: {outcome.detail}{more}"), markup=False,
+                        severity="warning", timeout=10)
+        session = self.reader_app.session
+        for article_id in outcome.changed_articles:
+            session.forget(article_id)
+        if self._quit_after_sync:
+            self._quit_now()
+            return
+        self._show_claims()
 
     # -- search --------------------------------------------------------------------------------
     def _open_search(self) -> None:
@@ -426,19 +533,101 @@ class MainScreen(Screen[None]):
 
     # -- claims --------------------------------------------------------------------------------
     def _show_claims(self) -> None:
-        app = self.reader_app
         panel = self.query_one(SuggestionsPanel)
         panel.sync(self)  # a claim made or undone hides or brings back the suggestion under it
-        claims = app.session.claims(self.article)
+        claims, marks = self._layers()
         overlays = [
-            Overlay(c["start"], c["end"], "claim", str(c.get("label", "")), c["id"])
+            Overlay(c["start"], c["end"], "claim", str(c.get("label", "")), c["id"],
+                    marks.get(str(c.get("annotator", "")), ""))
             for c in claims
             if c.get("status") != "orphaned"
         ]
         overlays.extend(panel.overlays())
         self.view.set_overlays(overlays)
-        self.query_one(ClaimsPanel).show(claims)
+        self.query_one(ClaimsPanel).show(claims, marks)
         self._update_status()
+
+    # -- several analysts: layers, blind coding, done marks -----------------------------------
+    def _layers(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """The claims shown (mine, and each colleague's layer unless hidden, or kept back by
+        blind coding until I mark the article done) and the marks of colleagues' layers; the
+        Annotators tab is refreshed with the same figures."""
+        app = self.reader_app
+        session = app.session
+        me = session.annotator
+        claims = session.claims(self.article)
+        done = session.done_by(self.article)
+        blind = app.taxonomy.blind and me not in done
+        counts: dict[str, int] = {}
+        for claim in claims:
+            name = str(claim.get("annotator", ""))
+            counts[name] = counts.get(name, 0) + 1
+        names = sorted(set(counts) | done | {me})
+        others = [n for n in names if n != me]
+        marks = assign_marks(others)
+        rows = [AnnotatorRow(name, "" if name == me else marks[name], counts.get(name, 0),
+                             name in done, name == me or (name not in self.hidden_layers
+                                                          and not blind),
+                             me=name == me, blind=blind and name != me)
+                for name in [me, *others]]
+        self.query_one(AnnotatorsTable).show(rows)
+        shown = {row.name for row in rows if row.shown}
+        return [c for c in claims if str(c.get("annotator", "")) in shown], marks
+
+    @on(AnnotatorsTable.Toggle)
+    def _toggle_layer(self, event: AnnotatorsTable.Toggle) -> None:
+        if event.name == self.reader_app.session.annotator:
+            self.notify("Your own claims are always shown.", markup=False, timeout=2)
+            return
+        if self.reader_app.taxonomy.blind and \
+                self.reader_app.session.annotator not in self.reader_app.session.done_by(
+                    self.article):
+            self.notify("Blind coding: others' claims show once you mark the article done (D).",
+                        markup=False, timeout=4)
+            return
+        self.hidden_layers ^= {event.name}
+        self._show_claims()
+
+    def action_agreement(self) -> None:
+        """The Agreement screen; enter on a disagreement comes back here, at it."""
+        from reader.screens.agreement import AgreementScreen, AgreementTarget
+
+        app = self.reader_app
+
+        def jump(target: AgreementTarget | None) -> None:
+            if target is None:
+                return
+            index = next((i for i, a in enumerate(app.articles)
+                          if a.id == target.article_id), None)
+            if index is None:
+                record = app.store.article(target.article_id)
+                if record is None:
+                    self.notify("That article is no longer in the store.", markup=False)
+                    return
+                self._show_fetched(record, [])
+                index = self.index
+            if index != self.index:
+                self.open_article(index)
+            self.view.move_to(target.offset, center=True)
+            self.view.focus()
+
+        self.app.push_screen(AgreementScreen(app.store, app.session.annotator,
+                                             blind=app.taxonomy.blind,
+                                             verdicts=app.taxonomy.verdicts), jump)
+
+    def action_mark_done(self) -> None:
+        """Mark the article done for me, or not done again (undoable)."""
+        session = self.reader_app.session
+        done = session.annotator in session.done_by(self.article)
+        try:
+            session.set_done(self.article, not done)
+        except (KeyError, StoreError) as error:
+            self.notify(f"Could not mark the article: {clean_line(str(error))}", markup=False,
+                        severity="error", timeout=8)
+            return
+        self._show_claims()
+        self.notify("Article marked not done (u undoes)." if done else
+                    "Article marked done (u undoes).", markup=False, timeout=3)
 
     def _saved_note(self, saved: bool, what: str) -> None:
         if saved:
@@ -515,13 +704,15 @@ class MainScreen(Screen[None]):
             checkworthy=claim.get("checkworthy"),
             note=str(claim.get("note") or ""),
             tags=[str(t) for t in claim.get("tags") or []],
+            sources=[dict(s) for s in claim.get("sources") or [] if isinstance(s, dict)],
         )
 
     def _request_form(self, start: int, end: int) -> None:
         def done(data: ClaimFormData | None) -> None:
             if data is not None:
-                self._create(start, end, data.label, **{k: v for k, v in data.values().items()
-                                                        if k != "label"})
+                claim = self._create(start, end, data.label, **{
+                    k: v for k, v in data.values().items() if k != "label"})
+                self._after_form(self.article, claim["id"], data)
             self.view.focus()
 
         self.app.push_screen(ClaimForm(self._form_data(None, start, end), "New claim"), done)
@@ -538,8 +729,73 @@ class MainScreen(Screen[None]):
                 saved = app.session.update(article, claim, **data.values())
                 self._show_claims()
                 self._saved_note(saved, "Claim updated.")
+                self._after_form(article, claim, data)
 
         self.app.push_screen(ClaimForm(self._form_data(record, 0, 0), "Edit claim"), done)
+
+    # -- sources (evidence) ------------------------------------------------------------------
+    def _after_form(self, article: OpenArticle, claim_id: str, data: ClaimFormData) -> None:
+        """Fetch the claim's web sources not fetched yet; open the source enter was pressed on."""
+        if any(needs_fetch(s) for s in data.sources):
+            self._fetch_sources(article, claim_id, [dict(s) for s in data.sources])
+        source = data.open_source
+        if source is None:
+            return
+        stored = source.get("article_id") or ""
+        index = next((i for i, a in enumerate(self.reader_app.articles) if a.id == stored), None)
+        if index is not None:
+            self.open_article(index)
+        elif stored and self.reader_app.store.article(stored) is not None:
+            self._show_fetched(self.reader_app.store.article(stored) or {}, [])
+        elif is_web(source):
+            self.notify(f"Fetching {clean_line(source['url'])}…", markup=False, timeout=3)
+            self._fetch_url(source["url"])
+        else:
+            self.notify("That source is not in the store.", markup=False, severity="warning")
+
+    @work(thread=True, group="sources")
+    def _fetch_sources(self, article: OpenArticle, claim_id: str,
+                       sources: list[dict[str, str]]) -> None:
+        """Fetch and store each web source (its snapshot too); offline, it stays recorded and
+        is fetched the next time the claim is saved."""
+        from reader.claims import iso_now
+        from reader.config import ConfigError
+        from reader.web.page import WebError, open_url
+        from reader.web.settings import load_web_settings
+
+        app = self.reader_app
+        fetched = 0
+        for source in sources:
+            if not needs_fetch(source):
+                continue
+            try:
+                done = open_url(app.store, source["url"], load_web_settings(app.store.root))
+            except (WebError, ConfigError) as error:
+                self.app.call_from_thread(
+                    self.notify, clean_line(f"source not fetched, kept to fetch later: {error}"),
+                    markup=False, severity="warning", timeout=8)
+                continue
+            record = done.record
+            web = (record.get("meta") or {}).get("web") or {}
+            source.update(article_id=str(record["id"]),
+                          title=source.get("title") or clean_line(str(record.get("title", ""))),
+                          snapshot=str(web.get("content_hash", "")), fetched=iso_now())
+            fetched += 1
+        if fetched:
+            self.app.call_from_thread(self._sources_fetched, article, claim_id, sources, fetched)
+
+    def _sources_fetched(self, article: OpenArticle, claim_id: str,
+                         sources: list[dict[str, str]], fetched: int) -> None:
+        claim = self.reader_app.session.find(article, claim_id)
+        if claim is None:
+            return
+        # keep sources the analyst added meanwhile; fill in the ones just fetched
+        by_url = {s["url"]: s for s in sources if s.get("fetched")}
+        merged = [by_url.get(s.get("url", ""), s) if needs_fetch(s) else s
+                  for s in claim.get("sources") or []]
+        saved = self.reader_app.session.update(article, claim_id, sources=merged)
+        self._show_claims()
+        self._saved_note(saved, f"{fetched} source(s) fetched and stored.")
 
     def _may_change(self, record: dict[str, Any]) -> bool:
         """Whether the analyst may change a claim; says why not (it is a colleague's)."""

@@ -65,6 +65,8 @@ class SyncReport:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     not_pushed: Counter[str] = field(default_factory=Counter)
     dry_run: bool = False
+    changed_articles: set[str] = field(default_factory=set)
+    """Articles whose local records the sync changed (the app reloads their claims)."""
 
     def lines(self) -> list[str]:
         """What `reader sync` prints, one line each."""
@@ -298,6 +300,7 @@ def _take_back(store: Store, state: SyncState, back: list[tuple[Local, dict[str,
             if row is None:
                 continue
             server_body = None if row[1] or row[2] is None else _clean(json.loads(row[2]))
+            report.changed_articles.add(item.article_id)
             _apply(tx, item.kind, item.id, item.article_id or (server_body or {}).get(
                 "article_id", ""), item.annotator, server_body, report)
             state.known[item.key] = fingerprint(server_body) if server_body else ""
@@ -350,6 +353,7 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
     finally:
         conn.isolation_level = None
     report.articles_pulled = len(article_rows)
+    report.changed_articles.update(a[0] for a in article_rows)
     if dry_run:
         report.pulled = sum(1 for r in rows if not r[5] and state.known.get(
             record_key(r[0], r[1], r[2])) != fingerprint(_clean(json.loads(r[6]))))
@@ -374,6 +378,7 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
             if server_body is None and key not in state.known and deleted:
                 continue  # a deletion of something this store never had
             _apply(tx, kind, record_id, article_id, annotator, server_body, report)
+            report.changed_articles.add(article_id)
             if server_body is None:
                 state.known.pop(key, None)
                 report.deletions_pulled += 1

@@ -42,6 +42,8 @@ class Overlay:
     """`claim` or `suggestion`."""
     label: str
     ref: Any = None
+    mark: str = ""
+    """A colleague's claim: their mark (the Annotators tab is the legend); '' for mine."""
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -646,7 +648,9 @@ class ArticleView(ScrollView, can_focus=True):
         claims = [o for o in self._overlays_in(start, end) if o.kind == "claim"]
         if claims:
             colour = claim_colour(claims[0].label, self.claim_colours)
-            return [Segment("▌ ", base + Style(color=colour, bold=True))]
+            mark = next((o.mark for o in claims if o.mark), "") if not any(
+                not o.mark for o in claims) else "▌"
+            return [Segment(f"{mark[:1] or '▌'} ", base + Style(color=colour, bold=True))]
         if any(o.kind == "suggestion" for o in self._overlays_in(start, end)):
             return [Segment("· ", base + styles.margin)]
         return [Segment("  ", base)]

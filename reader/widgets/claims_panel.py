@@ -83,6 +83,7 @@ class ClaimsPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._claims: list[dict[str, Any]] = []
+        self._marks: dict[str, str] = {}
         self.colours: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -94,9 +95,11 @@ class ClaimsPanel(Vertical):
                      id="orphans-title")
         yield ClaimsTable(id="orphans-table")
 
-    def show(self, claims: list[dict[str, Any]]) -> None:
-        """Show these claims (in text order)."""
+    def show(self, claims: list[dict[str, Any]], marks: dict[str, str] | None = None) -> None:
+        """Show these claims (in text order); `marks` names colleagues' claims by their mark
+        and name."""
         self._claims = claims
+        self._marks = marks or {}
         self._refill()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -145,8 +148,11 @@ class ClaimsPanel(Vertical):
     def _cells(self, claim: dict[str, Any]) -> tuple[Text, Text, Text, Text]:
         label = clean_line(str(claim.get("label", "")))
         colour = claim_colour(label, self.colours)
+        annotator = str(claim.get("annotator", ""))
+        mark = self._marks.get(annotator)
         return (
-            Text(label, Style(color=colour, bold=True)),
+            Text.assemble((label, Style(color=colour, bold=True)),
+                          (f" {mark}·{clean_line(annotator)}" if mark else "", "italic")),
             Text(quote_start(str(claim.get("quote", "")))),
             Text(clean_line(str(claim.get("verdict", "")))),
             _speaker_cell(claim),
