@@ -2,6 +2,7 @@
 
     python benchmarks/suggest_eval.py [--min-score 0.5] [--model NAME] [--split test] [-v]
     python benchmarks/suggest_eval.py --clef benchmarks/data/clef2019 [--dev NAME] [-v]
+    python benchmarks/suggest_eval.py --framings [--out FILE.json]
 
 Data: tests/fixtures/suggest/checkworthy.jsonl, real sentences already on this machine (the
 sample article, a Reuters article and news headlines from peer tools' examples, brat tutorial
@@ -16,6 +17,15 @@ benchmarks/data/clef2019/SOURCES.md. Each transcript becomes the text the reader
 one sentence per line (audience lines such as "(APPLAUSE)" left out); a line counts as
 suggested when a suggestion overlaps it. One transcript (`--dev`) was used to tune the rules;
 the others are held out.
+
+`--framings` measures the default on speech and debate transcripts written two ways: bare
+sentences (one a line, as above) and the way news reports speech ("Trump said: …", the speaker
+taken from the transcript's own speaker column). Transcripts: benchmarks/data/clef2019 (two
+held out, one dev) and those of benchmarks/data/clef_train with a speaker column (the scorer
+was trained on them, so their figures are in-sample). Pooled over transcripts, per framing: the
+share of lines suggested at the default cut-off, and recall when each transcript's top 15 % of
+lines (by score, ties broken by the model's probability) is suggested. Target (issue 12): at
+most 15 % suggested at the default, in both framings, with no loss of recall.
 """
 
 from __future__ import annotations
@@ -102,6 +112,21 @@ def load_clef(path: Path) -> dict[str, Any]:
             "sentences": offsets, "lines": kept}
 
 
+def framed_text(doc: dict[str, Any]) -> dict[str, Any]:
+    """The same transcript written as news reports speech: each line "Speaker said: …", the
+    speaker from the transcript's speaker column ("LESLEY STAHL" -> "Lesley Stahl"); the
+    sentences' offsets follow the new text."""
+    texts, offsets, position = [], [], 0
+    for (_, speaker, text, worthy) in doc["lines"]:
+        name = speaker.title() if speaker.isupper() else speaker
+        line = f"{name} said: {text}"
+        texts.append(line)
+        offsets.append([position, position + len(line), worthy])
+        position += len(line) + 1
+    return {"name": doc["name"], "text": "\n".join(texts), "sentences": offsets,
+            "lines": doc["lines"]}
+
+
 def _at(found: list[dict[str, Any]], cutoff: float) -> list[dict[str, Any]]:
     return [s for s in found if s["score"] >= cutoff]
 
@@ -110,6 +135,26 @@ def line_scores(doc: dict[str, Any], found: list[dict[str, Any]]) -> list[float]
     """Per sentence (line), the best score of a suggestion overlapping it (0 when none)."""
     return [max((f["score"] for f in found if f["start"] < end and f["end"] > start),
                 default=0.0) for start, end, _ in doc["sentences"]]
+
+
+def line_ranks(doc: dict[str, Any], found: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """Per line, the (score, model probability) of its best suggestion: the ranking key, ties
+    of score broken by the model ((0, 0) when none overlaps the line)."""
+    keys = []
+    for start, end, _ in doc["sentences"]:
+        here = [(f["score"], float(f.get("model", 0.0))) for f in found
+                if f["start"] < end and f["end"] > start]
+        keys.append(max(here, default=(0.0, 0.0)))
+    return keys
+
+
+def top_share(keys: list[tuple[float, float]], labels: list[int],
+              rate: float) -> tuple[int, set[int]]:
+    """Check-worthy lines found when the top `rate` of lines by `keys` is suggested (a line
+    with no suggestion at all never counts), and the indices taken."""
+    order = sorted(range(len(keys)), key=lambda i: (-keys[i][0], -keys[i][1], i))
+    taken = {i for i in order[: int(rate * len(keys))] if keys[i][0] > 0.0}
+    return sum(labels[i] for i in taken), taken
 
 
 def recall_at_rate(scores: list[float], labels: list[int], rate: float,
@@ -184,6 +229,68 @@ def run_clef(nlp: Any, directory: Path, dev: str, min_score: float, verbose: boo
                     print("  ALARM", alarm[:140])
 
 
+def framing_transcripts() -> list[tuple[str, str, dict[str, Any]]]:
+    """(group, date, transcript) for every labelled transcript with a speaker column."""
+    from benchmarks.train_checkworthy import CLEF_DIR, HELD_OUT, TRAIN_DIR, transcript_date
+
+    out = []
+    for path in sorted(CLEF_DIR.glob("*.tsv")) + sorted(TRAIN_DIR.glob("*.tsv")):
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0].split("\t")
+        if len(first) != 4:
+            continue  # the CLEF-2019 training file has no speaker column
+        group = ("held-out" if path.stem in HELD_OUT else "dev" if path.stem == CLEF_DEV
+                 else "trained on")
+        out.append((group, transcript_date(path), load_clef(path)))
+    return out
+
+
+def run_framings(nlp: Any, out: Path | None) -> None:
+    """Share suggested at the default and recall at each transcript's top 15 %, both
+    framings, pooled per group of transcripts; the per-transcript figures to `out`."""
+    import time
+
+    from reader.nlp.checkworthy import load_model, memory_before
+    from reader.nlp.suggest import DEFAULT_MIN_SCORE, suggest_text
+
+    model = load_model()
+    rows: list[dict[str, Any]] = []
+    for group, date, doc in framing_transcripts():
+        row: dict[str, Any] = {"name": doc["name"], "group": group, "lines": len(doc["lines"]),
+                               "checkworthy": sum(w for *_, w in doc["sentences"])}
+        labels = [int(w) for *_, w in doc["sentences"]]
+        taken: dict[str, set[int]] = {}
+        for framing, text_doc in (("bare", doc), ("said", framed_text(doc))):
+            began = time.perf_counter()
+            found = suggest_text(nlp, text_doc["text"], min_score=0.0,
+                                 memory=memory_before(model, date))
+            keys = line_ranks(text_doc, found)
+            row[f"{framing}_suggested"] = sum(k[0] >= DEFAULT_MIN_SCORE for k in keys)
+            row[f"{framing}_found15"], taken[framing] = top_share(keys, labels, 0.15)
+            row[f"{framing}_top_ties"] = len(taken[framing]) - len(
+                {keys[i] for i in taken[framing]})
+            row[f"{framing}_seconds"] = round(time.perf_counter() - began, 1)
+        row["same_top15"] = len(taken["bare"] & taken["said"])
+        row["top15"] = len(taken["bare"])
+        rows.append(row)
+        print(f"{doc['name']:48} {group:10} lines={row['lines']:5} "
+              + "  ".join(f"{f}: {row[f + '_suggested'] / row['lines']:.0%} suggested, "
+                          f"recall@15% {row[f + '_found15'] / max(1, row['checkworthy']):.2f}"
+                          for f in ("bare", "said")), flush=True)
+    print(f"\n{'group':12} {'lines':>6} {'worthy':>6}   {'bare: suggested':>16} "
+          f"{'recall@15%':>10}   {'said: suggested':>16} {'recall@15%':>10}   same top 15 %")
+    for group in ("held-out", "dev", "trained on", "all"):
+        chosen = [r for r in rows if group in ("all", r["group"])]
+        lines = sum(r["lines"] for r in chosen)
+        worthy = sum(r["checkworthy"] for r in chosen)
+        cells = "   ".join(
+            f"{sum(r[f + '_suggested'] for r in chosen) / lines:>16.1%} "
+            f"{sum(r[f + '_found15'] for r in chosen) / worthy:>10.3f}" for f in ("bare", "said"))
+        same = sum(r["same_top15"] for r in chosen) / max(1, sum(r["top15"] for r in chosen))
+        print(f"{group:12} {lines:>6} {worthy:>6}   {cells}   {same:.1%}")
+    if out is not None:
+        out.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -194,6 +301,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clef", type=Path, default=None,
                         help="a directory of CLEF-2019 CheckThat! Task 1 TSV transcripts")
     parser.add_argument("--dev", default=CLEF_DEV, help="the transcript used for tuning")
+    parser.add_argument("--framings", action="store_true",
+                        help="bare and \"Speaker said: …\" transcripts: share at the default, "
+                             "recall at 15 %%")
+    parser.add_argument("--out", type=Path, default=None, help="--framings: figures as JSON")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import spacy
@@ -202,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
 
     nlp = spacy.load(args.model)
     min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
+    if args.framings:
+        run_framings(nlp, args.out)
+        return 0
     if args.clef is not None:
         run_clef(nlp, args.clef, args.dev, min_score, args.verbose)
         return 0

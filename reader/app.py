@@ -6,7 +6,9 @@ claim logic in `session.py`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,6 +28,10 @@ from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import AddResult, Store
 from reader.text.sanitize import clean_line
+from reader.widgets import wide_cells
+from reader.wording import shorten
+
+wide_cells.apply()  # wide characters stay whole under notifications (see the module)
 
 DEFER_INDEX_WRITES = 1000
 """With this many articles open, session and position writes wait for a pause."""
@@ -120,6 +126,10 @@ class ReaderApp(App[None]):
         """Model entities per article id (before corrections)."""
         self.suggestions: dict[str, list[dict[str, Any]]] = {}
         self.problems_told = 0
+        self.merged_duplicates = 0
+        """Loaded articles whose text repeats one opened before: opened once (status line)."""
+        self.stopped_by = 0
+        """The signal (SIGTERM, SIGHUP) that ended the app, else 0."""
         """How many of the store's problems the launch notices already tell."""
         self.to_store = list(to_store or [])
         """Articles of a large corpus still to enter the store (in a worker, after the first
@@ -156,6 +166,7 @@ class ReaderApp(App[None]):
         from reader.screens.main import MainScreen
 
         self.push_screen(MainScreen())
+        self._catch_signals()
         if self.to_store or self.load_later:
             import asyncio
 
@@ -302,6 +313,30 @@ class ReaderApp(App[None]):
         thread = self._storing_thread
         if thread is not None and thread.is_alive():
             thread.join(timeout)
+
+    STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+    """Signals that end the app as a second `q` does (a shutdown, a closed terminal)."""
+
+    def _catch_signals(self) -> None:
+        """SIGTERM and SIGHUP would kill the process on the spot: the terminal left in the
+        alternate screen, unsaved claims lost. Caught on the event loop instead, they end the
+        app normally, and `reader` restores the terminal and writes the rescue file."""
+        loop = asyncio.get_running_loop()
+        for signum in self.STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._stop_on_signal, signum)
+
+    def _stop_on_signal(self, signum: int) -> None:
+        """Quit as a second `q` would, with the conventional status 128 + the signal."""
+        from reader.screens.main import MainScreen
+
+        self.stopped_by = signum
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None:
+            with contextlib.suppress(Exception):  # quitting matters more than the position
+                main._remember_position()
+                self.save_session(main.index)
+        self.exit(return_code=128 + signum)
 
     # -- descriptive --------------------------------------------------------------------------
     @property
@@ -479,6 +514,10 @@ class ReaderApp(App[None]):
         self._storing_stop.set()
         if not self.store.readonly:
             self.flush_session()
+        with contextlib.suppress(RuntimeError):
+            loop = asyncio.get_running_loop()
+            for signum in self.STOP_SIGNALS:
+                loop.remove_signal_handler(signum)
         if self._ner is not None:
             self._ner.close()
         for service in self._services.values():
@@ -544,8 +583,7 @@ class ReaderApp(App[None]):
         text = citation(article, claim)
         self.copy_to_clipboard(text)
         self._copy_with_pyperclip(text)
-        quote = clean_line(str(claim.get("quote", "")))
-        short = quote if len(quote) <= 60 else quote[:59] + "…"
+        short = shorten(clean_line(str(claim.get("quote", ""))), 60)
         self.notify(f"Copied: “{short}” (terminal clipboard, OSC 52)", markup=False, timeout=3)
 
     @work(thread=True, exit_on_error=False, group="clipboard")
@@ -596,7 +634,7 @@ class ReaderApp(App[None]):
         def finish() -> None:
             self.suggestions[article.id] = items
             if error:
-                self.notify("Suggestions failed: " + clean_line(error)[:200], markup=False,
+                self.notify("Suggestions failed: " + shorten(clean_line(error), 200), markup=False,
                             severity="error")
             done()
 

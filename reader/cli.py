@@ -13,6 +13,7 @@ from typing import Any
 
 from reader import __version__
 from reader.commands import MODULES, SUBCOMMANDS
+from reader.safe_argparse import SafeArgumentParser
 
 EPILOG = """\
 sub-commands (reader NAME --help for each):
@@ -53,7 +54,7 @@ def build_parser(for_help: bool = True) -> argparse.ArgumentParser:
             store = str(resolve_store(None))
         except Exception:  # noqa: BLE001 - the help text must never fail
             store = "(unknown)"
-    parser = argparse.ArgumentParser(
+    parser = SafeArgumentParser(
         prog="reader",
         description="A keyboard-driven terminal reader for analysts: named entities, "
         "claim annotation, exports.",
@@ -88,7 +89,7 @@ def build_parser(for_help: bool = True) -> argparse.ArgumentParser:
 def run_subcommand(name: str, argv: Sequence[str]) -> int:
     """Dispatch `reader NAME ...` to `reader.commands.<module>`."""
     module = importlib.import_module(MODULES[name])
-    parser = argparse.ArgumentParser(prog=f"reader {name}")
+    parser = SafeArgumentParser(prog=f"reader {name}")
     module.add_arguments(parser)
     args = parser.parse_args(list(argv))
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader.paths import user_config_dir
 from reader.records import DEFAULT_LABELS, VERDICTS
+from reader.safe_io import read_regular
 from reader.text.sanitize import clean_line
 
 CONFIG_NAME = "reader.toml"
@@ -68,7 +69,7 @@ def load_taxonomy(store_root: Path | None, config_dir: Path | None = None) -> Ta
         candidates.append(store_root / CONFIG_NAME)
     candidates.append((config_dir or user_config_dir()) / CONFIG_NAME)
     for path in candidates:
-        if path.is_file():
+        if path.exists():  # a folder or FIFO there is refused by parse_taxonomy, never read
             return parse_taxonomy(path)
     return Taxonomy.default()
 
@@ -76,9 +77,15 @@ def load_taxonomy(store_root: Path | None, config_dir: Path | None = None) -> Ta
 def parse_taxonomy(path: Path) -> Taxonomy:
     """Read `[[labels]]` (name, key, colour) and `verdicts = [...]` from a TOML file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(read_regular(path).decode("utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror or error}") from error
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: {error}") from error
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise ConfigError(f"{path}: {clean_line(str(error))[:120]}") from None
     taxonomy = Taxonomy.default()
     taxonomy.source = str(path)
     raw_labels = data.get("labels")
@@ -90,9 +97,11 @@ def parse_taxonomy(path: Path) -> Taxonomy:
             if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                 raise ConfigError(f"{path}: labels[{index}] needs a string 'name'")
             name = clean_line(item["name"]).strip()
+            if not name:  # its claims could not be restored from a dump ("has no label")
+                raise ConfigError(f"{path}: labels[{index}] has a blank 'name'")
             key = str(item.get("key", index + 1 if index < 9 else ""))
             colour = item.get("colour", item.get("color", ""))
-            labels.append(ClaimLabel(name, key, colour if isinstance(colour, str) else ""))
+            labels.append(ClaimLabel(name, key, check_colour(path, index, colour)))
         taxonomy.labels = labels
     raw_verdicts = data.get("verdicts")
     if raw_verdicts is not None:
@@ -104,6 +113,27 @@ def parse_taxonomy(path: Path) -> Taxonomy:
         raise ConfigError(f"{path}: 'blind' must be true or false")
     taxonomy.blind = blind
     return taxonomy
+
+
+def check_colour(path: Path, index: int, colour: object) -> str:
+    """A label's colour as the screen draws it (Rich's colour syntax), `''` for none given;
+    anything else is a `ConfigError` naming the label, so a bad colour is one line at launch
+    rather than a screen that cannot be drawn."""
+    if colour is None or colour == "":
+        return ""
+    shown = clean_line(str(colour))[:40]
+    hint = ("use a colour name such as 'dark_orange' or 'grey50', '#rrggbb', 'rgb(r,g,b)' or "
+            "'color(n)'")
+    if not isinstance(colour, str) or not colour.strip():
+        raise ConfigError(f"{path}: labels[{index}] colour {shown!r} is not a colour; {hint}")
+    from rich.color import Color, ColorParseError
+
+    try:
+        Color.parse(colour.strip())
+    except ColorParseError:
+        raise ConfigError(
+            f"{path}: labels[{index}] colour {shown!r} is not a colour; {hint}") from None
+    return colour.strip()
 
 
 PUBLISHER_TYPES = ("Organization", "NewsMediaOrganization", "Person")

@@ -247,6 +247,17 @@ ACTIONS: tuple[Action, ...] = (
         palette=False,
         short="stop",
     ),
+    # -- the help screen ----------------------------------------------------------------------
+    Action("close", ("escape", "q", "question_mark"), "Close the help", "help", footer=True,
+           palette=False, short="close"),
+    Action("help_down", ("j", "down"), "Scroll down", "help", footer=True, palette=False,
+           short="down"),
+    Action("help_up", ("k", "up"), "Scroll up", "help", footer=True, palette=False, short="up"),
+    Action("help_page_down", ("pagedown", "space"), "Scroll a page down", "help", footer=True,
+           palette=False, short="page"),
+    Action("help_page_up", ("pageup",), "Scroll a page up", "help", palette=False),
+    Action("help_top", ("g", "home"), "Top of the help", "help", palette=False),
+    Action("help_bottom", ("G", "end"), "Bottom of the help", "help", palette=False),
 )
 
 
@@ -293,4 +304,5 @@ SCOPE_TITLES: dict[str, str] = {
     "entities": "Entities panel",
     "annotators": "Annotators panel",
     "review": "Review mode",
+    "help": "Help screen",
 }

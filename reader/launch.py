@@ -4,6 +4,8 @@ put them in the store, and run the app."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,10 +20,12 @@ from reader.store.store import AddResult, Store
 from reader.team.state import synced_identity
 from reader.text.loading import load_paths
 from reader.text.sanitize import clean_line
+from reader.wording import plural
 
 
 def _say(message: str) -> None:
-    print("reader: " + clean_line(message), file=sys.stderr)
+    with contextlib.suppress(OSError, ValueError):  # after SIGHUP the terminal is gone:
+        print("reader: " + clean_line(message), file=sys.stderr, flush=True)  # rescue anyway
 
 
 def _record_loader(store: Store, article_id: str) -> Any:
@@ -37,7 +41,9 @@ def articles_from_sources(
     notices: list[str],
     later: list[tuple[OpenArticle | None, SourceArticle]] | None = None,
 ) -> list[OpenArticle]:
-    """Put loaded files into the store (re-anchoring claims of changed texts).
+    """Put loaded files into the store (re-anchoring claims of changed texts). A text that
+    repeats one opened before (the same article id) is opened once: the caller counts those as
+    `len(sources) - len(result)`.
 
     With `later`, a large corpus is not stored here: its new and changed articles open from
     their files (not in the store yet) and go into `later`, for the app to store in a worker
@@ -70,12 +76,15 @@ def articles_from_sources(
                     result = store.add_article(src)
                 except (StoreWriteError, OSError) as error:
                     notices.append(f"{src.source}: could not be stored ({error}); opened anyway")
-                    opened.append(open_article_from_source(src, src.text_hash, False))
+                    if src.text_hash not in seen:
+                        seen.add(src.text_hash)
+                        opened.append(open_article_from_source(src, src.text_hash, False))
                     continue
             record = result.article
             if result.text_changed:
                 notices.append(
-                    f"{src.source}: the text changed; {result.reanchored} claim(s) re-anchored, "
+                    f"{src.source}: the text changed; "
+                    f"{plural(result.reanchored, 'claim')} re-anchored, "
                     f"{result.orphaned} orphaned (see the Claims tab)"
                 )
             article = open_article_from_record(record, _record_loader(store, record["id"]),
@@ -162,7 +171,7 @@ def _add_new_in_one_commit(
             for index in new:
                 results[index] = tx.add_article(sources[index])
     except (StoreWriteError, OSError) as error:
-        notices.append(f"{len(new)} files could not be stored at once ({error}); "
+        notices.append(f"{plural(len(new), 'file')} could not be stored at once ({error}); "
                        "trying one by one")
         return {}
     return results
@@ -264,7 +273,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         articles=articles,
         start_index=start_index,
         taxonomy=taxonomy,
-        annotator=args.annotator or synced_identity(store_root) or default_annotator(),
+        annotator=clean_line(args.annotator or synced_identity(store_root) or default_annotator()),
         model=model,
         ner_factory=ner_factory,
         ner_service=ner_service,
@@ -276,6 +285,8 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         language_table=language_table,
     )
     app.problems_told = len(store.problems)  # the notices above tell those
+    if result is not None:
+        app.merged_duplicates = len(result.articles) - len(articles)
     if app.per_language:  # the first article's language, before its pipeline loads
         first = articles[start_index]
         pipeline, _why = app.article_model(first)
@@ -334,8 +345,11 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
         _say(str(error))
         return 2
     unsaved: dict[str, tuple[str, dict[str, Any] | None]] = {}
+    status = 0
     try:
         app.run()
+        # a crash inside the app (Textual sets 1) or SIGTERM/SIGHUP (128 + the signal)
+        status = app.return_code or 0
     finally:  # even when the UI ended with an error, unsaved claims are rescued
         app.stop_storing()
         if not app.store.readonly:
@@ -343,9 +357,14 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
         unsaved = dict(app.session.pending)
         app.store.close()
         if unsaved:
-            _say(f"{len(unsaved)} claim change(s) could not be saved: {app.session.last_error}")
+            _say(f"{plural(len(unsaved), 'claim change')} could not be saved: "
+                 f"{app.session.last_error}")
             rescue_unsaved(app, unsaved)
-    return 1 if unsaved else 0
+    if app.stopped_by:
+        _say(f"stopped by signal {signal.Signals(app.stopped_by).name}")
+    elif status:
+        _say(f"the reader stopped on an error (exit status {status})")
+    return status or (1 if unsaved else 0)
 
 
 def rescue_unsaved(
@@ -364,16 +383,16 @@ def rescue_unsaved(
         folders = folders[1:]  # a read-only store gets no new file
     path = write_rescue(claims, articles, folders) if claims else None
     if claims and path is not None:
-        _say(f"{len(claims)} unsaved claim(s) written to {path}; `reader import {path}` puts "
-             "them back once the store can be written")
+        _say(f"{plural(len(claims), 'unsaved claim')} written to {path}; "
+             f"`reader import {path}` puts them back once the store can be written")
     elif claims:  # no folder took them: the lines themselves, to copy into a file
-        _say(f"{len(claims)} unsaved claim(s) could not be written to any folder; here they "
-             "are, one JSON line each, for `reader import` once saved to a file:")
+        _say(f"{plural(len(claims), 'unsaved claim')} could not be written to any folder; "
+             "here they are, one JSON line each, for `reader import` once saved to a file:")
         for line in rescue_lines(claims, articles):
             sys.stderr.write(line)
         sys.stderr.flush()
     if deletions:
-        _say(f"{deletions} deletion(s) were not saved: those claims are still in the store")
+        _say(f"{plural(deletions, 'deletion')} not saved: those claims are still in the store")
     return path
 
 

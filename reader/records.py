@@ -6,6 +6,7 @@ No Textual, no spaCy, no TinyDB here: everything may import this module.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ CLAIM_FIELDS_ADDED: tuple[AddedField, ...] = (
 """Every field added after schema 1, oldest first: the one place their defaults are stated."""
 
 
+@functools.lru_cache(maxsize=16)
 def fields_of_schema(schema: int) -> tuple[str, ...]:
     """The fields a record of `schema` carries (a schema newer than ours: all we know)."""
     added = {f.name: f.schema for f in CLAIM_FIELDS_ADDED}

@@ -7,7 +7,6 @@ It goes to the first folder that takes it: the store's, the user data folder, th
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -18,6 +17,7 @@ from typing import Any
 from reader.formats.base import json_line
 from reader.formats.jsonl import claim_line
 from reader.paths import APP_NAME
+from reader.safe_io import write_new
 
 __all__ = ["rescue_folders", "rescue_lines", "write_rescue"]
 
@@ -54,18 +54,10 @@ def write_rescue(
     payload = "".join(lines).encode("utf-8", "surrogatepass")
     for folder in folders:
         path = folder / f"unsaved-claims-{stamp}-{os.getpid()}.jsonl"
-        created = False
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            with open(path, "xb") as out:  # never over another file
-                created = True
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
+            write_new(path, payload)  # never over another file, never through a link
         except OSError:
-            if created:  # half-written: ours to remove
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            continue
+            continue  # nothing half-written is left
         return path
     return None

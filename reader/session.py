@@ -46,14 +46,25 @@ class OpenArticle:
         return self.loaded_text
 
     @property
-    def body_start(self) -> int:
-        """Where the body starts (after a title line the text carries)."""
+    def title_end(self) -> int:
+        """End of the title line the text begins with (0 when the text carries no title): the
+        view shows that line as the heading, so the title is on screen once."""
         if not self.meta.get("title_in_text"):
             return 0
-        newline = self.text.find("\n")
-        if newline == -1:
+        text = self.text
+        body = self.meta.get("body_start")
+        if not isinstance(body, int) or not 0 < body <= len(text):
+            newline = text.find("\n")
+            body = newline if newline > 0 else 0
+        return len(text[:body].rstrip())
+
+    @property
+    def body_start(self) -> int:
+        """Where the body starts (after a title line the text carries)."""
+        end = self.title_end
+        if not end:
             return 0
-        position = newline
+        position = end
         while position < len(self.text) and self.text[position].isspace():
             position += 1
         return position if position < len(self.text) else 0

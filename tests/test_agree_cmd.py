@@ -83,7 +83,7 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
                           cwd=tmp)
         assert imported.returncode == 0, imported.stderr
         if fmt == "store":
-            assert "1 done mark(s) added" in imported.stderr
+            assert "1 done mark added" in imported.stderr
     with Store(tmp / "team") as store:
         article_id = store.articles()[0]["id"]
         assert len(store.claims(article_id)) == 14
@@ -201,7 +201,7 @@ def test_done_marks_travel_in_the_store_format_and_unmark(merged: tuple[Path, st
     assert {(d["article_id"], d["annotator"]) for d in done} == {
         (article_id, name) for name in CODINGS}
     again = reader("import", str(out), "--db", str(tmp_path / "copy"), cwd=tmp_path)
-    assert "3 done mark(s) added" in again.stderr
+    assert "3 done marks added" in again.stderr
     twice = reader("import", str(out), "--db", str(tmp_path / "copy"), cwd=tmp_path)
     assert "done mark" not in twice.stderr
     with Store(tmp_path / "copy") as store:

@@ -183,7 +183,7 @@ async def test_search_across_articles_lists_sentences_and_jumps(tmp_path: Path,
         assert "5 ) YouTube and DoubleClick merged with Google." in texts
         sentence = "2 )  Google was founded by Larry Page and Sergey Brin in California."
         assert texts[:2] == [sentence.replace("2 )  ", "1 ) "), sentence]
-        assert [r[1] for r in results[:2]] == ["¶ 6 · 1×", "¶ 14 · 1×"]
+        assert [r[1] for r in results[:2]] == ["¶ 3 · 1×", "¶ 6 · 1×"]  # paragraphs, not lines
         screen.query_one("#corpus-results", DataTable).move_cursor(row=1)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
@@ -221,3 +221,29 @@ def test_squeeze_groups_long_sparklines() -> None:
     assert squeeze([1, 2, 3], 5) == ([1, 2, 3], 1)
     assert squeeze(list(range(10)), 4) == ([3, 12, 21, 9], 3)
     assert Entity(0, 1, "X").label == "X"
+
+
+async def test_summary_says_how_many_articles_have_no_entities_yet(tmp_path: Path,
+                                                                  tiny_nlp) -> None:
+    app = make_app(tmp_path / "db", [corpus_folder(tmp_path)], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.articles[0].id in app.entities)
+        screen = await open_corpus(pilot)
+        summary = str(screen.query_one("#corpus-summary").render())
+        assert "entities of 4 articles not computed yet, not counted" in summary, summary
+        await pilot.press("escape")
+        await visit_all(pilot)
+        screen = await open_corpus(pilot)
+        summary = str(screen.query_one("#corpus-summary").render())
+        assert "not computed yet" not in summary, summary
+
+
+def test_paragraph_numbers_skip_blank_lines_and_hard_wraps() -> None:
+    from reader.screens.corpus import _where
+
+    text = "Title\n\nFirst paragraph.\n\n\nSecond paragraph, Seoul.\n"
+    assert _where(text, text.index("Seoul")) == "¶ 3"
+    wrapped = ("A hard-wrapped paragraph that\ngoes on over\nthree lines.\n\n"
+               "The second one\nnames Seoul here.\n\nThird.\n")
+    assert _where(wrapped, wrapped.index("Seoul")) == "¶ 2"
+    assert _where(wrapped, 0) == "¶ 1"

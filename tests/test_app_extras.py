@@ -297,11 +297,11 @@ async def test_suggestions_follow_the_claims_made_and_undone(tmp_path: Path, tin
         assert view.selection == (items[2]["start"], items[2]["end"])
         await pilot.press("escape")
         assert not view.review_mode
-        assert "1 suggestion(s)" in str(panel.query_one("#suggestions-status").render())
+        assert "1 suggestion." in str(panel.query_one("#suggestions-status").render())
         await pilot.press("u")  # the accepted claim undone: its suggestion is back
         await pilot.pause()
         assert panel.items == items[1:]
-        assert "2 suggestion(s)" in str(panel.query_one("#suggestions-status").render())
+        assert "2 suggestions" in str(panel.query_one("#suggestions-status").render())
 
 
 def test_covered_suggestions_are_found_by_bisection_as_one_by_one() -> None:

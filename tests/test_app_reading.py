@@ -227,3 +227,86 @@ async def test_readable_at_80_and_200_columns(tmp_path: Path, tiny_nlp, width: i
         for line in range(view.wrap.height):
             start, end = view.wrap.span(line)
             assert len(view.text[start:end].rstrip()) <= view.text_width
+
+
+async def test_a_title_line_is_shown_once_and_g_goes_to_it(tmp_path: Path, tiny_nlp) -> None:
+    article = tmp_path / "budget.txt"
+    article.write_text("Senate passes budget bill\n\nThe Senate passed the bill on Monday.\n\n"
+                       "A second paragraph.\n", encoding="utf-8")
+    app = make_app(tmp_path / "db", [article], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = view_of(app)
+        assert view.text.startswith("The Senate", view.cursor)  # opens on the body
+        screen = "\n".join(line.text for line in app.screen._compositor.render_strips())
+        assert screen.count("Senate passes budget bill") == 1, screen
+        await pilot.press("j", "j", "g")
+        assert view.cursor == 0
+        assert view.scroll_y == 0
+
+
+def status_of(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#status").render())
+
+
+async def test_undo_and_redo_keep_the_entities_note(tmp_path: Path, tiny_nlp) -> None:
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        await wait_for(pilot, lambda: "entities: " in status_of(app))
+        note = status_of(app).split("entities: ", 1)[1].split(" · ")[0]
+        assert "found by" in note
+        await pilot.press("s", "1")
+        await wait_for(pilot, lambda: " 1 claim" in status_of(app))
+        for key in ("u", "ctrl+r"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert f"entities: {note}" in status_of(app), key
+
+
+def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(line.text for line in app.screen._compositor.render_strips())
+
+
+async def test_help_scrolls_with_j_and_k_and_its_footer_has_its_own_keys(
+    tmp_path: Path, tiny_nlp
+) -> None:
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("?")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 3
+        shown = screen_text(app)
+        assert "escape, q or ? closes" in shown
+        footer = shown.splitlines()[-1]
+        assert "close" in footer and "down" in footer, footer
+        assert "export" not in footer and "corpus" not in footer, footer
+        await pilot.press("j", "j", "j")
+        assert box.scroll_y == 3
+        await pilot.press("k")
+        assert box.scroll_y == 2
+        await pilot.press("G")
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("g")
+        assert box.scroll_y == 0
+        await pilot.press("q")
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.is_running  # q closed the help, it did not quit
+
+
+async def test_merged_duplicate_texts_are_counted_on_the_status_line(
+    tmp_path: Path, tiny_nlp
+) -> None:
+    import json
+
+    corpus = tmp_path / "news.jsonl"
+    texts = ["Budget passes the Senate.", "Storm hits the coast.", "Rates stay the same."]
+    lines = [json.dumps({"title": f"line {i}", "text": texts[i % 3]}) for i in range(10)]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(tmp_path / "db", [corpus], tiny_nlp)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(app.articles) == 3
+        assert status_of(app).startswith("1/3 (7 duplicate texts merged) · ")

@@ -73,7 +73,7 @@ def test_check_clean_store_reads_only(tmp_path: Path, capsys: pytest.CaptureFixt
     before = _tree(root)
     status, out, err = _run(["db", "check", "--db", str(root)], capsys)
     assert status == 0, out + err
-    assert "2 article(s), 4 claim record(s); 0 problem(s)" in out
+    assert "2 articles, 4 claim records; 0 problems" in out
     assert _tree(root) == before
     assert not (root / ".lock").exists()
 

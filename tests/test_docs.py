@@ -30,3 +30,22 @@ def test_every_format_is_documented() -> None:
 
     for fmt in EXPORT_FORMATS:
         assert f"### {fmt}" in README or f" {fmt} " in README, fmt
+
+
+def _quick_start() -> str:
+    return README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+
+
+def test_quick_start_says_where_claims_are_kept_and_how_to_choose() -> None:
+    quick = _quick_start()
+    assert "annotations/" in quick
+    assert "--db" in quick and "READER_DB" in quick
+
+
+def test_quick_start_names_the_pythons_the_makefile_tries() -> None:
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    line = next(x for x in makefile.splitlines() if x.startswith("PYTHON_CANDIDATES :="))
+    quick = " ".join(_quick_start().split())
+    for name in line.split(":=", 1)[1].split():
+        assert f"`{name}`" in quick, name
+    assert "PYTHON=" in quick and "3.11 or newer" in quick

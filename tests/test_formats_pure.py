@@ -195,7 +195,7 @@ def test_doccano_both_shapes_from_peer_files() -> None:
         ("Larry Page", "PERSON"),
         ("Sergey Brin", "PERSON"),
     ]
-    assert "3 relation(s)" in rel.skipped[0].reason
+    assert "3 relations" in rel.skipped[0].reason
 
 
 def test_doccano_lines_round_trip() -> None:

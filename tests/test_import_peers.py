@@ -123,7 +123,7 @@ def test_doccano_entities_both_shapes(tmp_path: Path, capsys: pytest.CaptureFixt
     ]
     assert run_import(*map(str, files), "--db", str(db)) == 0
     err = capsys.readouterr().err
-    assert "3 relation(s) not imported" in err
+    assert "3 relations not imported" in err
     got = sorted((c["quote"], c["start"], c["end"], c["label"]) for _, c in all_claims(db))
     assert got == sorted(
         [

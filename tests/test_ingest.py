@@ -46,6 +46,7 @@ def test_ingest_caches_entities_then_skips_them(
     assert ingest_cmd.run(args) == 0
     err = capsys.readouterr().err
     assert "5 articles (4 new), 0 already have entities" in err
+    assert "1 duplicate text merged (4 distinct articles)" in err
     assert "ner 4/4 articles" in err
     assert "cached entities for 4/4 articles" in err
 

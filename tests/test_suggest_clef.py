@@ -102,8 +102,8 @@ def test_checkworthy_statistics_are_suggested(found: list[dict[str, Any]],
 
 def test_moderator_questions_are_not_suggested(found: list[dict[str, Any]],
                                                excerpt: dict[str, Any]) -> None:
-    """No question is ever a suggestion (at any score); the rest of a line that ends in one
-    is not suggested at the default cut-off."""
+    """No question is suggested at the default cut-off (with `min_score` 0 they are listed,
+    scored low: issue 12); nor is the rest of a line that ends in one."""
     from reader.nlp.suggest import DEFAULT_MIN_SCORE
 
     questions = [(s, e) for _, speaker, s, e, _ in excerpt["lines"]
@@ -111,9 +111,9 @@ def test_moderator_questions_are_not_suggested(found: list[dict[str, Any]],
     assert len(questions) >= 20
     for start, end in questions:
         assert not suggested(found, start, end, DEFAULT_MIN_SCORE), excerpt["text"][start:end]
-        for s in found:
-            if s["start"] < end and s["end"] > start:
-                assert not s["text"].rstrip().endswith("?"), s["text"]
+    for s in found:
+        if s["text"].rstrip().endswith("?"):
+            assert s["score"] < DEFAULT_MIN_SCORE, s["text"]
 
 
 def test_talk_about_the_talk_is_not_suggested(found: list[dict[str, Any]],

@@ -57,7 +57,8 @@ def test_suggest_prints_json_lines(tmp_path: Path) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     for item in lines:
         assert set(item) == {"article", "start", "end", "text", "label", "speaker", "reason",
-                             "score"}
+                             "score", "model"}
+        assert 0.0 <= item["model"] <= 1.0
         assert text[item["start"] : item["end"]] == item["text"]
         assert item["article"]
     speakers = {item["speaker"] for item in lines}
@@ -110,7 +111,7 @@ def test_db_flags_sentences_like_stored_claims(tmp_path: Path) -> None:
                           capture_output=True, text=True, cwd=tmp_path, env=env(), timeout=120)
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert all(len(item) == 8 and "like" not in item for item in lines)  # the issue's fields
+    assert all(len(item) == 9 and "like" not in item for item in lines)  # issue's fields, model
     like = [item for item in lines if "resembles your claim" in item["reason"]]
     assert [item["article"] for item in like] == ["later"]  # the sample holds the claim itself
     assert "(verdict: false)" in like[0]["reason"] and like[0]["score"] >= 0.9
@@ -140,3 +141,22 @@ def test_db_knows_a_claims_own_sentence_after_its_file_changed(tmp_path: Path) -
     without = subprocess.run(command(str(article_file)), capture_output=True, text=True,
                              cwd=tmp_path, env=env(), timeout=120)
     assert any(quote in json.loads(line)["text"] for line in without.stdout.splitlines())
+
+
+def test_min_score_zero_lists_every_sentence(tmp_path: Path) -> None:
+    """Issue 12 item 17: `--min-score 0` filters nothing out, questions and tag questions
+    included; the tag question scores as its statement."""
+    article = tmp_path / "talk.txt"
+    lines = ["Is the economy doing well?",
+             "Unemployment is the lowest it's been in the history of our country, OK?",
+             "Thank you very much."]
+    article.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run(command(str(article), "--min-score", "0"), capture_output=True,
+                          text=True, cwd=tmp_path, env=env(), timeout=120)
+    assert done.returncode == 0, done.stderr
+    found = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [item["text"] for item in found] == lines
+    assert found[1]["score"] >= 0.5 > found[0]["score"]
+    done = subprocess.run(command(str(article)), capture_output=True, text=True, cwd=tmp_path,
+                          env=env(), timeout=120)
+    assert [json.loads(line)["text"] for line in done.stdout.splitlines()] == [lines[1]]

@@ -55,6 +55,13 @@ def test_sigkill_during_sync_loses_nothing_and_doubles_nothing(pg_admin_url: str
             store.add_article(article)
     rng = random.Random(20261206)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    # how long a whole sync takes here (start-up included), so the kills fall inside syncs on
+    # a fast machine and a slow one alike
+    started = time.monotonic()
+    _edit(stores["ana"], "ana", rng, article.text)
+    assert reader("sync", "--server", team.as_role("ana"), "--db", str(stores["ana"]),
+                  cwd=tmp_path).returncode == 0
+    whole = time.monotonic() - started
     killed = 0
     for _ in range(50):
         who = rng.choice(list(stores))
@@ -64,12 +71,12 @@ def test_sigkill_during_sync_loses_nothing_and_doubles_nothing(pg_admin_url: str
             [sys.executable, "-m", "reader", "sync", "--server", team.as_role(who), "--db",
              str(stores[who])], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, 2.0))
+        time.sleep(rng.uniform(0.05, 1.0) * whole)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed += 1
         proc.wait()
-    assert killed >= 10, f"only {killed} of 50 syncs were killed mid-way"
+    assert killed >= 20, f"only {killed} of 50 syncs were killed mid-way"
     for who in ("ana", "ben", "ana", "ben"):
         done = reader("sync", "--server", team.as_role(who), "--db", str(stores[who]),
                       cwd=tmp_path)

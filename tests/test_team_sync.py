@@ -50,7 +50,7 @@ def test_b_sees_as_claim_and_cannot_change_it(team: Team, tmp_path: Path) -> Non
     article_id = store_with(a, "ana", [(100, 150)])
     pushed = reader("sync", "--server", team.as_role("ana"), "--db", str(a), cwd=tmp_path)
     assert pushed.returncode == 0, pushed.stderr
-    assert "pushed 1 article(s), 1 record(s)" in pushed.stderr
+    assert "pushed 1 article, 1 record" in pushed.stderr
     store_with(b, "ben", [])
     pulled = reader("sync", "--server", team.as_role("ben"), "--db", str(b), cwd=tmp_path)
     assert pulled.returncode == 0, pulled.stderr
@@ -98,14 +98,14 @@ def test_sync_is_incremental_and_idempotent(team: Team, tmp_path: Path) -> None:
                       cwd=tmp_path).returncode == 0
     assert claims(a) == claims(b) and len(claims(a)) == 3
     again = reader("sync", "--server", team.as_role("ana"), "--db", str(a), cwd=tmp_path)
-    assert "pushed 0 article(s), 0 record(s), 0 deletion(s); pulled 0 article(s), 0 record(s)" \
+    assert "pushed 0 articles, 0 records, 0 deletions; pulled 0 articles, 0 records" \
         in again.stderr
     # a deletion travels as a tombstone
     mine = next(c for c in claims(a) if c["annotator"] == "ana")
     with Store(a) as store:
         store.delete_claim(mine["article_id"], mine["id"])
     gone = reader("sync", "--server", team.as_role("ana"), "--db", str(a), cwd=tmp_path)
-    assert "1 deletion(s)" in gone.stderr
+    assert "1 deletion" in gone.stderr
     reader("sync", "--server", team.as_role("ben"), "--db", str(b), cwd=tmp_path)
     assert claims(a) == claims(b) and len(claims(b)) == 2
 
@@ -184,3 +184,44 @@ def test_a_newer_server_schema_is_refused(team: Team, tmp_path: Path) -> None:
     store_with(a, "ana", [])
     result = reader("sync", "--server", team.as_role("ana"), "--db", str(a), cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
+
+
+def test_corrections_and_rejections_sync_as_layers_never_applied(team: Team,
+                                                                 tmp_path: Path) -> None:
+    from reader.corrections import make_correction
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    article_id = store_with(a, "ana", [])
+    text = SAMPLE.read_text(encoding="utf-8")
+    start = text.index("Josep Borrell")
+    corr = make_correction("relabel", start, start + len("Josep Borrell"), text, label="ORG",
+                           annotator="ana")
+    with Store(a) as store:
+        store.save_correction(article_id, corr)
+        store.add_rejected(article_id, {"start": 0, "end": 40, "text": "x", "label": "factual",
+                                        "rule": "number"})
+    assert reader("sync", "--server", team.as_role("ana"), "--db", str(a),
+                  cwd=tmp_path).returncode == 0
+    store_with(b, "ben", [])
+    assert reader("sync", "--server", team.as_role("ben"), "--db", str(b),
+                  cwd=tmp_path).returncode == 0
+
+    def team_table(db: Path) -> list[dict]:
+        with Store(db, readonly=True) as store:
+            name = store.article(article_id)["file"]  # type: ignore[index]
+        tables = json.loads((db / "articles" / name).read_text(encoding="utf-8"))
+        return sorted(tables.get("team", {}).values(), key=lambda r: r["kind"])
+
+    with Store(b, readonly=True) as store:
+        assert store.corrections(article_id) == [] and store.rejected(article_id) == []
+    layer = team_table(b)
+    assert [(r["kind"], r["annotator"]) for r in layer] == [("correction", "ana"),
+                                                            ("rejected", "ana")]
+    assert layer[0]["body"] == corr
+    # ana takes the correction back: a tombstone removes it from ben's layer
+    with Store(a) as store:
+        store.delete_correction(article_id, corr["id"])
+    gone = reader("sync", "--server", team.as_role("ana"), "--db", str(a), cwd=tmp_path)
+    assert "1 deletion" in gone.stderr
+    reader("sync", "--server", team.as_role("ben"), "--db", str(b), cwd=tmp_path)
+    assert [r["kind"] for r in team_table(b)] == ["rejected"]

@@ -243,7 +243,7 @@ def test_refresh_keeps_the_old_snapshot_and_reanchors_claims(
         server.pages["/story"] = _page("UPDATE: a correction was added.", *PARAS)
         changed = open_url(store, url, WebSettings(), refresh=True)
         assert changed.messages[0].startswith("the page changed since ")
-        assert "1 claim(s) re-anchored, 0 orphaned" in changed.messages[0]
+        assert "1 claim re-anchored, 0 orphaned" in changed.messages[0]
         new_text = store.text(changed.record["id"])
         (moved,) = store.claims(changed.record["id"])
         assert new_text[moved["start"]:moved["end"]] == claim["quote"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from reader.agreement.units import Unit
+from reader.wording import plural
 
 
 class StoreReader(Protocol):
@@ -96,5 +97,5 @@ def collect(
     orphaned = sum(1 for d in chosen for c in claims[str(d["id"])]
                    if c.get("status") == "orphaned" and c.get("annotator") in names)
     if orphaned:
-        result.notes.append(f"{orphaned} orphaned claim(s) left out (their text is gone)")
+        result.notes.append(f"{plural(orphaned, 'orphaned claim')} left out (their text is gone)")
     return result

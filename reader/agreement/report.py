@@ -24,6 +24,7 @@ from reader.agreement.unitizing import (
     tally,
 )
 from reader.agreement.units import Unit, by_annotator
+from reader.wording import plural
 
 NOT_JUDGEMENTS = ("unverified", "unverifiable")
 """Verdicts left out of verdict agreement: they say no judgement was made."""
@@ -140,9 +141,14 @@ def agreement(
                 if any(present.values()) else _empty_tally(names, length))
             for a, b in pairs:
                 if present[a] or present[b]:
-                    exact, overlap, _ = span_scores(present[a], present[b])
-                    label_pairs.setdefault(label, {}).setdefault((a, b), []).extend(
-                        (exact, overlap))
+                    # per label, from the pair's one-to-one matching: a match counts for L
+                    # when both spans carry L (a span matched under another label is a miss)
+                    both = [m for m in matches_by_pair[(a, b)]
+                            if m.a.label == label == m.b.label]
+                    counts = (len(present[a]), len(present[b]))
+                    label_pairs.setdefault(label, {}).setdefault((a, b), []).extend((
+                        SpanScore(sum(1 for m in both if m.exact), *counts),
+                        SpanScore(len(both), *counts)))
         groups = _groups(names, coded, matches_by_pair)
         groups_all.extend(groups)
         fleiss, alpha = _label_group_figures(groups, names)
@@ -166,8 +172,8 @@ def agreement(
     verdict_alpha = krippendorff_alpha(verdict_units, "ordinal", scale)
     if self_overlap:
         notes.lines.append(
-            f"self-overlapping spans: {self_overlap} character(s) covered by two spans of one "
-            "annotator were given to the span that starts first (for span_alpha_u)")
+            f"self-overlapping spans: {plural(self_overlap, 'character')} covered by two spans "
+            "of one annotator were given to the span that starts first (for span_alpha_u)")
     report: dict[str, Any] = {
         "articles": len(by_article),
         "annotators": names,

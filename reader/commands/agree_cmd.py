@@ -141,9 +141,10 @@ def _figure(value: float | None) -> str:
 def table(report: dict[str, Any]) -> str:
     """A plain-text summary for the terminal (names cleaned of control characters)."""
     from reader.text.sanitize import clean_line
+    from reader.wording import plural
 
     lines = [
-        f"{report['articles']} article(s) compared; annotators: "
+        f"{plural(report['articles'], 'article')} compared; annotators: "
         + ", ".join(clean_line(a) for a in report["annotators"]),
         "",
         f"{'pair':<30} {'spans':>11} {'F1 exact':>9} {'F1 overlap':>10} {'α_u':>7} "

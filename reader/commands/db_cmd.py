@@ -9,12 +9,14 @@ never touches the original; records it cannot fix go to `quarantine.jsonl` in th
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from reader.paths import resolve_store
 from reader.text.sanitize import clean_line
+from reader.wording import plural
 
 __all__ = ["add_arguments", "default_out", "run"]
 
@@ -59,8 +61,9 @@ def _check(root: Path) -> int:
     for finding in report.findings:
         print(finding.line())
     errors, warnings = len(report.errors), len(report.warnings)
-    summary = (f"{root}: {report.articles} article(s), {report.claims} claim record(s); "
-               f"{errors} problem(s), {warnings} warning(s)")
+    summary = (f"{root}: {plural(report.articles, 'article')}, "
+               f"{plural(report.claims, 'claim record')}; "
+               f"{plural(errors, 'problem')}, {plural(warnings, 'warning')}")
     print(clean_line(summary))
     if errors:
         _say("nothing was changed; `reader db repair` writes a repaired copy")
@@ -79,13 +82,18 @@ def _repair(root: Path, out: Path) -> int:
         return 2
     try:
         report = repair_store(root, out)
-    except OSError as error:
-        _say(f"cannot write {out}: {error.strerror or error}")
-        return 2
+    except BaseException as error:
+        # nothing half-written stays behind to block the next try (`out` did not exist)
+        shutil.rmtree(out, ignore_errors=True)
+        if isinstance(error, OSError):
+            _say(f"cannot write {out}: {error.strerror or error}; nothing was written")
+            return 2
+        raise
     for line in report.actions:
         print(clean_line(line))
     print(clean_line(
-        f"repaired copy: {out} ({report.articles} article(s), {report.copied_claims} claim(s) "
+        f"repaired copy: {out} ({plural(report.articles, 'article')}, "
+        f"{plural(report.copied_claims, 'claim')} "
         f"copied, {report.fixed} fixed, {report.quarantined} quarantined); {root} is unchanged"
     ))
     after = check_store(out)

@@ -12,7 +12,7 @@ import contextlib
 import io
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -25,11 +25,13 @@ from reader.formats.exporting import (
     EntitySource,
     StoreLike,
     export,
+    export_file,
     organisations,
     store_entities,
 )
 from reader.paths import resolve_store
 from reader.text.sanitize import clean_line
+from reader.wording import plural
 
 __all__ = ["add_arguments", "parse_since", "run"]
 
@@ -100,8 +102,18 @@ def parse_since(value: str) -> str:
         pass
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:  # in UTC it is before year 1 (every claim) or after 9999 (none)
+            offset = moment.utcoffset()
+            return _BEFORE_ALL if offset is not None and offset > timedelta(0) else _AFTER_ALL
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+_BEFORE_ALL = "0000-00-00T00:00:00"
+_AFTER_ALL = "9999-12-31T23:59:60"
+"""`--since` values outside the years 1-9999 once in UTC: earlier than every stored time, later
+than every stored time (stored times are ISO strings, compared as strings)."""
 
 
 def _say(message: str) -> None:
@@ -125,8 +137,14 @@ def run(args: argparse.Namespace) -> int:
         _say(f"--since {args.since!r} is not an ISO date (YYYY-MM-DD) or date-time")
         return 2
     root = resolve_store(args.db)
-    if not (root / "index.json").is_file():
-        _say(f"no store at {root}")
+    index = root / "index.json"
+    if not index.is_file():
+        _say(f"{index}: not a regular file; not read" if os.path.lexists(index)
+             else f"no store at {root}")
+        return 2
+    if args.out and _in_store(Path(args.out), root):
+        _say(f"--out {args.out} is inside the store {root}: refused (the store's exports/ "
+             "folder is the one place there an export may go)")
         return 2
     review: ClaimReviewOptions | None = None
     if fmt == "claimreview":
@@ -156,7 +174,8 @@ def run(args: argparse.Namespace) -> int:
         _quiet_stdout()
         return 0
     except OSError as error:
-        _say(f"cannot write {args.out}: {error.strerror or error}")
+        where = error.filename or args.out or "standard output"
+        _say(f"cannot write {where}: {error.strerror or error}")
         return 2
     finally:
         store.close()
@@ -177,8 +196,7 @@ MAX_NAMED = 20
 def _review_report(review: ClaimReviewOptions, strict: bool) -> int:
     """Say what the ClaimReview export left out or wrote incomplete; 2 if strict and any."""
     if review.left_out:
-        many = "claims" if review.left_out != 1 else "claim"
-        _say(f"{review.left_out} {many} left out as unverified (use --all)")
+        _say(f"{plural(review.left_out, 'claim')} left out as unverified (use --all)")
     for kind, lines in (("incomplete", review.incomplete), ("warning", review.long)):
         for line in lines[:MAX_NAMED]:
             _say(f"{kind}: {line}")
@@ -196,26 +214,9 @@ def _write(
     review: ClaimReviewOptions | None = None,
 ) -> int:
     what: str = args.what
-    if fmt in NEEDS_OUT:
-        return export(
-            store,
-            fmt,
-            path=Path(args.out),
-            flt=flt,
-            what=what,
-            entities_for=entities,
-            warn=_say,
-        )
-    if args.out:
-        target = Path(args.out)
-        partial = target.with_name(target.name + ".part")
-        try:
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                count = _export_stream(store, fmt, out, flt, what, entities, False, review)
-            partial.replace(target)
-        finally:
-            partial.unlink(missing_ok=True)
-        return count
+    if args.out:  # whole or nothing, never through a symlink nor onto a device or FIFO
+        return export_file(store, fmt, Path(args.out), flt=flt, what=what,
+                           entities_for=entities, warn=_say, review=review)
     terminal = sys.stdout.isatty()
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
     try:
@@ -228,6 +229,19 @@ def _write(
         raise
     out.detach()  # leave sys.stdout itself open and usable
     return count
+
+
+def _in_store(out: Path, root: Path) -> bool:
+    """Whether `out` (links followed) lies in the store folder, outside its `exports/` (which
+    counts only as a real folder of its own, not a link)."""
+    from reader.safe_io import inside
+
+    if not inside(out, root):
+        return False
+    exports = root / "exports"
+    if exports.is_symlink() or not exports.is_dir():
+        return True
+    return out.resolve() == exports.resolve() or not inside(out, exports)
 
 
 def _export_stream(

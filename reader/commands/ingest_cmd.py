@@ -19,6 +19,7 @@ from reader.paths import resolve_store
 from reader.records import Entity, SourceArticle
 from reader.store.errors import StoreWriteError
 from reader.text.sanitize import clean_line
+from reader.wording import plural
 
 if TYPE_CHECKING:
     from reader.store.store import AddResult, Store
@@ -105,7 +106,7 @@ class Progress:
         left = (self.total_chars - self.done_chars) / chars if chars > 0 else None
         eta = _duration(left) if left is not None else "?"
         return (
-            f"ner {self.done}/{self.total} articles, {rate:.1f} articles/s, "
+            f"ner {self.done}/{plural(self.total, 'article')}, {rate:.1f} articles/s, "
             f"{chars / 1000:.0f}k chars/s, {eta} left"
         )
 
@@ -230,9 +231,12 @@ def run(args: argparse.Namespace) -> int:
                 counts[digest] = len(found)
         record_entity_counts(store, counts)
         cached = len(seen) - len(todo)
+        merged = len(loaded.articles) - len(seen)
+        repeats = (f"; {plural(merged, 'duplicate text')} merged "
+                   f"({plural(len(seen), 'distinct article')})" if merged else "")
         _say(
-            f"reader ingest: {len(loaded.articles)} articles ({added} new), "
-            f"{cached} already have entities for {key_model} {version}"
+            f"reader ingest: {plural(len(loaded.articles), 'article')} ({added} new), "
+            f"{cached} already have entities for {key_model} {version}{repeats}"
         )
         if not todo:
             return 0
@@ -329,8 +333,8 @@ def _run_ner(
     elapsed = time.monotonic() - progress.started
     verb = "interrupted after caching" if status == 130 else "cached"
     _say(
-        f"reader ingest: {verb} entities for {progress.done}/{progress.total} articles "
-        f"({progress.entities} entities) in {_duration(elapsed)}"
+        f"reader ingest: {verb} entities for {progress.done}/{plural(progress.total, 'article')} "
+        f"({plural(progress.entities, 'entity')}) in {_duration(elapsed)}"
     )
     return status
 

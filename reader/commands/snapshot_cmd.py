@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reader.paths import resolve_store
 from reader.text.sanitize import clean_line
+from reader.wording import plural
 
 __all__ = ["add_arguments", "run"]
 
@@ -68,7 +69,7 @@ def _list(store: object, url: str) -> int:
         hops = len(entry.get("redirects") or [])
         print("\t".join(clean_line(str(v)) for v in (
             entry.get("content_hash", ""), entry.get("retrieved", ""), entry.get("status", ""),
-            entry.get("final_url", ""), f"{hops} redirect(s)")))
+            entry.get("final_url", ""), plural(hops, "redirect"))))
     return 0
 
 

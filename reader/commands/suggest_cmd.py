@@ -144,7 +144,9 @@ def _stored_claims(db: str, err: TextIO) -> _Stored | None:
 
 
 def _record(name: str, item: dict[str, Any]) -> dict[str, Any]:
-    return {
+    """The printed record; "model" (the check-worthiness model's probability, which breaks
+    ties of score when ranking) when there is one."""
+    record = {
         "article": name,
         "start": item["start"],
         "end": item["end"],
@@ -154,6 +156,9 @@ def _record(name: str, item: dict[str, Any]) -> dict[str, Any]:
         "reason": item["reason"],
         "score": item["score"],
     }
+    if "model" in item:
+        record["model"] = item["model"]
+    return record
 
 
 def _load_model(name: str | None, err: TextIO) -> Any:

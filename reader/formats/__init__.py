@@ -12,8 +12,16 @@ from typing import Any
 
 from reader.formats.detect import IMPORT_FORMATS
 from reader.formats.exporting import EXPORT_FORMATS, EXTENSIONS, NEEDS_OUT, ClaimFilter
+from reader.wording import plural
 
-__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "NEEDS_OUT", "export_article", "export_name"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "NEEDS_OUT",
+    "export_article",
+    "export_folder",
+    "export_name",
+]
 
 
 def export_name(article: dict[str, Any], fmt: str, now: datetime | None = None) -> str:
@@ -43,7 +51,7 @@ def export_article(
     """
     from reader.config import ConfigError, load_publisher
     from reader.formats.claimreview import ClaimReviewOptions
-    from reader.formats.exporting import export, organisations, store_entities
+    from reader.formats.exporting import export_file, organisations, store_entities
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -56,9 +64,9 @@ def export_article(
             raise KeyError(article_id)
         article = found
         flt = ClaimFilter(article_ids=(article_id,))
-    folder = Path(out_dir) if out_dir is not None else Path(store.root) / "exports"
+    folder = Path(out_dir) if out_dir is not None else export_folder(store)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / export_name(article, fmt)
+    target = _free_name(folder / export_name(article, fmt), EXTENSIONS[fmt])
     entities = store_entities(store) if fmt == "spacy" else None
     review = None
     if fmt == "claimreview":
@@ -68,20 +76,36 @@ def export_article(
             raise ValueError(str(error)) from None
         review = ClaimReviewOptions(publisher, include_unverified,
                                     organisations(store, store_entities(store)))
-    if fmt in NEEDS_OUT:
-        export(store, fmt, path=target, flt=flt, entities_for=entities)
-        return target
-    partial = target.with_name(target.name + ".part")
-    try:
-        with partial.open("w", encoding="utf-8", newline="" if fmt == "csv" else None) as out:
-            export(store, fmt, stream=out, flt=flt, entities_for=entities, review=review)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    export_file(store, fmt, target, flt=flt, entities_for=entities, review=review)
     if review is not None and notes is not None:
         if review.left_out:
-            many = "claims" if review.left_out != 1 else "claim"
-            notes.append(f"{review.left_out} {many} left out as unverified (choose all claims)")
+            notes.append(f"{plural(review.left_out, 'claim')} left out as unverified "
+                         "(choose all claims)")
         notes.extend(f"incomplete: {line}" for line in review.incomplete)
         notes.extend(f"warning: {line}" for line in review.long)
     return target
+
+
+def _free_name(target: Path, suffix: str) -> Path:
+    """`target`, or `<stem>-2<suffix>`... when a file of that name exists (two exports in one
+    second): an earlier export is never replaced."""
+    import os
+
+    stem = target.name.removesuffix(suffix) if suffix else target.name
+    number = 1
+    while os.path.lexists(target):
+        number += 1
+        target = target.with_name(f"{stem}-{number}{suffix}")
+    return target
+
+
+def export_folder(store: Any) -> Path:
+    """Where ctrl+e writes: the store's `exports/`, or, for a store opened read-only (which
+    gets no write at all), `exports/` in the user's data folder."""
+    if not getattr(store, "readonly", False):
+        return Path(store.root) / "exports"
+    import platformdirs
+
+    from reader.paths import APP_NAME
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "exports"

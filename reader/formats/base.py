@@ -6,6 +6,7 @@ Everything here is pure: plain dicts and strings in, plain dicts and strings out
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
@@ -37,8 +38,8 @@ def json_objects(text: str, what: str) -> Iterator[tuple[int, dict[str, Any]]]:
             continue
         try:
             obj = json.loads(line)
-        except ValueError as error:
-            raise FormatError(f"not JSON: {error}", number) from None
+        except (ValueError, RecursionError) as error:
+            raise FormatError(f"not JSON: {_reason(error)}", number) from None
         if not isinstance(obj, dict):
             raise FormatError(f"not {what}", number)
         yield number, obj
@@ -148,8 +149,24 @@ def safe_json(text: str) -> str:
 
 
 def json_line(obj: Any, indent: int | None = None) -> str:
-    """`obj` as UTF-8-friendly JSON (not ASCII-escaped), terminal-safe, no trailing newline."""
-    return safe_json(json.dumps(obj, ensure_ascii=False, indent=indent))
+    """`obj` as UTF-8-friendly JSON (not ASCII-escaped), terminal-safe, no trailing newline.
+    NaN and the infinities (which `json` would write as bare `NaN`, not JSON) become null."""
+    try:
+        text = json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(obj), ensure_ascii=False, indent=indent, allow_nan=False)
+    return safe_json(text)
+
+
+def _finite(value: Any) -> Any:
+    """`value` with every non-finite float replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def iter_json_objects(text: str) -> Iterator[tuple[int, Any]]:
@@ -168,22 +185,39 @@ def iter_json_objects(text: str) -> Iterator[tuple[int, Any]]:
     try:
         json.loads(lines[first])
         jsonl = True
-    except ValueError:
+    except (ValueError, RecursionError):
         jsonl = False
     if jsonl and not stripped.startswith("["):
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
-                yield number, json.loads(line)
-            except ValueError as error:
+                value = json.loads(line)
+            except (ValueError, RecursionError) as error:
                 raise FormatError(f"not JSON: {_reason(error)}", number) from None
+            yield number, value
         return
     yield from _iter_stream(text)
 
 
-def _reason(error: ValueError) -> str:
-    return error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+def _reason(error: Exception) -> str:
+    """Why a JSON value could not be read, in one short line."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+    return clean_line(message)[:120]
+
+
+def _raw_decode(decoder: json.JSONDecoder, text: str, pos: int) -> tuple[Any, int]:
+    """`decoder.raw_decode`, every failure a `FormatError` naming the line (too-deep nesting
+    and integers of more digits than Python converts included)."""
+    try:
+        return decoder.raw_decode(text, pos)
+    except json.JSONDecodeError as error:
+        raise FormatError(f"not JSON: {error.msg}", error.lineno) from None
+    except (ValueError, RecursionError) as error:
+        line = text.count("\n", 0, pos) + 1
+        raise FormatError(f"not JSON: {_reason(error)}", line) from None
 
 
 def _iter_stream(text: str) -> Iterator[tuple[int, Any]]:
@@ -198,15 +232,9 @@ def _iter_stream(text: str) -> Iterator[tuple[int, Any]]:
         line = text.count("\n", 0, pos) + 1
         if text[pos] == "[":
             yield from _iter_list(decoder, text, pos)
-            try:
-                _, pos = decoder.raw_decode(text, pos)
-            except json.JSONDecodeError as error:  # pragma: no cover - _iter_list raised first
-                raise FormatError(f"not JSON: {error.msg}", error.lineno) from None
+            _, pos = _raw_decode(decoder, text, pos)
             continue
-        try:
-            value, pos = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as error:
-            raise FormatError(f"not JSON: {error.msg}", error.lineno) from None
+        value, pos = _raw_decode(decoder, text, pos)
         yield line, value
 
 
@@ -230,10 +258,7 @@ def _iter_list(decoder: json.JSONDecoder, text: str, pos: int) -> Iterator[tuple
         line = text.count("\n", 0, pos) + 1
         if not expect_item:
             raise FormatError("not JSON: expected ',' or ']'", line)
-        try:
-            value, pos = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as error:
-            raise FormatError(f"not JSON: {error.msg}", error.lineno) from None
+        value, pos = _raw_decode(decoder, text, pos)
         yield line, value
         expect_item = False
 

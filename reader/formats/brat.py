@@ -15,6 +15,7 @@ from pathlib import Path
 from reader.formats.base import ExportSpan, FormatError, ImportDoc, ImportSpan, ParsedFile, Skip
 from reader.formats.prodigy import title_from_text
 from reader.text.sanitize import clean_line
+from reader.wording import shorten
 
 __all__ = ["ann_text", "brat_label", "find_pairs", "fragments", "parse"]
 
@@ -27,7 +28,9 @@ _KINDS = {
     "*": "equivalence",
 }
 _LABEL_UNSAFE = re.compile(r"[^\w.-]")
-_OFFSETS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
+_OFFSETS = re.compile(r"^[0-9]+ [0-9]+(;[0-9]+ [0-9]+)*$")
+_MAX_DIGITS = 15
+"""More digits than this is past the end of any text (and more than `int` converts at 4,300)."""
 
 
 def brat_label(label: str) -> str:
@@ -90,7 +93,9 @@ def parse(ann: str, txt: str, source: str = "") -> ParsedFile:
         elif kind in _KINDS:
             result.skipped.append(Skip(number, f"{_KINDS[kind]} {ident} not imported (spans only)"))
         else:
-            raise FormatError(f"not a brat annotation line: {clean_line(line)[:60]!r}", number)
+            raise FormatError(
+                f"not a brat annotation line: {shorten(clean_line(line), 60)!r}", number
+            )
     result.docs.append(doc)
     return result
 
@@ -102,6 +107,9 @@ def _text_bound(line: str, number: int, txt: str, result: ParsedFile) -> ImportS
     label, offsets = parts[1].split(" ", 1)
     if not _OFFSETS.match(offsets):
         raise FormatError(f"bad offsets {offsets!r}", number)
+    if any(len(x) > _MAX_DIGITS for x in re.split("[ ;]", offsets)):
+        result.skipped.append(Skip(number, "offsets outside the text"))
+        return None
     pieces = [tuple(int(x) for x in piece.split(" ")) for piece in offsets.split(";")]
     given = parts[2] if len(parts) > 2 else None
     start, end = pieces[0][0], pieces[-1][1]
@@ -114,7 +122,8 @@ def _text_bound(line: str, number: int, txt: str, result: ParsedFile) -> ImportS
     joined = " ".join(txt[a:b] for a, b in pieces)
     if given is not None and given != joined:
         result.skipped.append(
-            Skip(number, f"text {given[:40]!r} does not match the text at {offsets}")
+            Skip(number, f"text {shorten(clean_line(given), 40)!r} does not match the text at "
+                         f"{offsets}")
         )
         return None
     return ImportSpan(start, end, label, number)

@@ -1,13 +1,18 @@
 """CSV: one claim per row, safe to open in a spreadsheet.
 
-Cells that start with `=`, `+`, `-`, `@` (or a tab or carriage return) get a leading `'` so a
-spreadsheet never runs them as a formula. With `terminal=True` control characters are replaced
-by visible placeholders too.
+A cell that a spreadsheet could run as a formula gets a leading `'`: one whose first character
+after any white space (which spreadsheets may trim) is `=`, `+`, `-`, `@` or their full-width
+forms (`＝`...), or a tab or carriage return; and one where such a character follows a line
+break or a `;`, `,`, `|` or tab (a tool that splits cells there would start a cell with it: a
+`'` goes before that trigger as well).
+Every cell is quoted, so a `;` or a line break inside it never starts another cell. With
+`terminal=True` control characters are replaced by visible placeholders too.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
@@ -35,6 +40,18 @@ COLUMNS: tuple[str, ...] = (
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGERS = "=+\\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212"
+_SEPARATORS = "\\n\\r;,|\\t\uff1b\uff0c\uff5c"
+_HIDDEN_FORMULA = re.compile(f"(?:^|[{_SEPARATORS}])\\s*[{_TRIGGERS}]")
+"""A formula trigger (ASCII or a full-width form a spreadsheet may fold to it) at the start of
+the cell, of a line in it, or after a separator some tool may split on; white space before it
+allowed."""
+_INNER_FORMULA = re.compile(f"([{_SEPARATORS}]\\s*)([{_TRIGGERS}])")
+
+
+def formula_risk(text: str) -> bool:
+    """Whether some spreadsheet could read part of `text` as a formula."""
+    return text.startswith(_FORMULA_STARTS) or bool(_HIDDEN_FORMULA.search(text))
 
 
 def safe_cell(value: object, terminal: bool = False) -> str:
@@ -47,8 +64,8 @@ def safe_cell(value: object, terminal: bool = False) -> str:
         text = str(value)
     if terminal:
         text = sanitize(text)
-    if text.startswith(_FORMULA_STARTS):
-        text = "'" + text
+    if formula_risk(text):  # a `'` before the cell, and before a trigger a split would expose
+        text = "'" + _INNER_FORMULA.sub(r"\1'\2", text)
     return text
 
 
@@ -83,7 +100,7 @@ def write(
     terminal: bool = False,
 ) -> int:
     """Write the header and one row per (article, claim) as it comes; return how many rows."""
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     count = 0
     for article, claim in pairs:

@@ -13,6 +13,8 @@ __all__ = ["IMPORT_FORMATS", "detect_content", "detect_path", "detect_record"]
 IMPORT_FORMATS: tuple[str, ...] = ("jsonl", "store", "prodigy", "doccano", "label-studio", "brat")
 
 _SNIFF_RECORDS = 5
+_SNIFF_BYTES = 1 << 22
+"""Read first; the whole file only when its first records do not fit."""
 
 
 def detect_record(obj: object) -> str | None:
@@ -63,9 +65,14 @@ def detect_path(path: Path, read: bool = True) -> str:
         raise FormatError(
             "not found" if not path.exists() else "not a regular file", path=str(path)
         )
-    with path.open("rb") as handle:
-        content = handle.read(1 << 22).decode("utf-8", errors="replace")
-    kind = detect_content(content)
+    from reader.formats.importing import MAX_BYTES
+    from reader.safe_io import read_regular
+
+    data = read_regular(path, limit=_SNIFF_BYTES)
+    kind = detect_content(data.decode("utf-8", errors="replace"))
+    if kind is None and len(data) > _SNIFF_BYTES:  # a first record larger than the prefix:
+        data = read_regular(path, limit=MAX_BYTES)  # the whole file (as import reads it)
+        kind = detect_content(data.decode("utf-8", errors="replace"))
     if kind is None:
         raise FormatError(
             f"cannot tell the format from the content; give --format ({', '.join(IMPORT_FORMATS)})",

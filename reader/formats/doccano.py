@@ -20,6 +20,7 @@ from reader.formats.base import (
     iter_json_objects,
 )
 from reader.formats.prodigy import title_from_text
+from reader.wording import plural
 
 __all__ = ["entities_line", "label_line", "parse"]
 
@@ -115,7 +116,7 @@ def parse(content: str, source: str = "") -> ParsedFile:
         relations = obj.get("relations")
         if isinstance(relations, list) and relations:
             result.skipped.append(
-                Skip(line, f"{len(relations)} relation(s) not imported (spans only)")
+                Skip(line, f"{plural(len(relations), 'relation')} not imported (spans only)")
             )
         result.docs.append(doc)
     return result

@@ -6,6 +6,7 @@ Used by `reader export` and by the app's ctrl+e (`export_article`). Claims strea
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from reader.formats import (
 )
 from reader.formats.base import ExportSpan, article_file_stem, json_line
 from reader.records import Entity
+from reader.safe_io import atomic_write, check_target, replace_folder, write_new
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -34,6 +36,7 @@ __all__ = [
     "EntitySource",
     "StoreLike",
     "export",
+    "export_file",
     "organisations",
     "store_entities",
 ]
@@ -293,6 +296,21 @@ def export(
     return count
 
 
+def export_file(store: StoreLike, fmt: str, target: Path, **options: Any) -> int:
+    """`export` to a file or folder at `target` that appears whole or not at all, never
+    written through a symlink nor onto a device or FIFO (see `reader.safe_io`); `options`
+    are `export`'s. Raises `OSError` (an `UnsafeTargetError` for a refused target)."""
+    check_target(target, folder=fmt == "brat")  # refused before any work (spaCy loads slowly)
+    if fmt in NEEDS_OUT:
+        return export(store, fmt, path=target, **options)
+    with atomic_write(target, fsync=False) as raw:  # derived data: whole or nothing is enough
+        out = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=False)
+        count = export(store, fmt, stream=out, **options)
+        out.flush()
+        out.detach()
+    return count
+
+
 def _dump_items(store: StoreLike, flt: ClaimFilter) -> Iterator[store_dump.DumpItem]:
     ids = flt.selected_ids(store)
     filtered = flt.labels or flt.verdicts or flt.annotators or flt.since
@@ -307,22 +325,26 @@ def _dump_items(store: StoreLike, flt: ClaimFilter) -> Iterator[store_dump.DumpI
 
 
 def _export_brat(
-    folder: Path, items: Iterable[tuple[dict[str, Any], str, list[ExportSpan]]]
+    target: Path, items: Iterable[tuple[dict[str, Any], str, list[ExportSpan]]]
 ) -> int:
-    folder.mkdir(parents=True, exist_ok=True)
-    count = 0
-    used: set[str] = set()
-    for article, text, spans in items:
-        stem = article_file_stem(article)
-        while stem in used:
-            stem += "_"
-        used.add(stem)
-        (folder / f"{stem}.txt").write_text(text, encoding="utf-8", newline="")
-        (folder / f"{stem}.ann").write_text(
-            brat.ann_text(text, spans), encoding="utf-8", newline=""
-        )
-        count += 1
-    return count
+    """The brat folder is built beside `target` and renamed into place whole: an existing
+    non-empty folder, a symlink or a file at `target` is refused, never written into."""
+
+    def build(folder: Path) -> int:
+        count = 0
+        used: set[str] = set()
+        for article, text, spans in items:
+            stem = article_file_stem(article)
+            while stem in used:
+                stem += "_"
+            used.add(stem)
+            write_new(folder / f"{stem}.txt", text.encode("utf-8"))
+            write_new(folder / f"{stem}.ann", brat.ann_text(text, spans).encode("utf-8"))
+            count += 1
+        return count
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return replace_folder(build, target)
 
 
 def _export_spacy(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reader.claims import iso_now, make_claim, quote_selectors
+from reader.clean import clean_claim, clean_tree
 from reader.formats import brat, doccano, jsonl, labelstudio, prodigy, store_dump
 from reader.formats.base import (
     FormatError,
@@ -35,6 +36,7 @@ from reader.records import (
     upgrade_claim,
 )
 from reader.text.sanitize import clean_line, sanitize
+from reader.wording import plural, shorten
 
 __all__ = [
     "MAX_BYTES",
@@ -85,8 +87,13 @@ class ImportReport:
     skipped: list[Skip] = field(default_factory=list)
     from_source: int = 0
     """Articles read from the source file a claim file names (they were not in the store)."""
+    sources_read: list[str] = field(default_factory=list)
+    """Those source files, by path (said in the summary: a claim file chose them)."""
     reanchored: int = 0
     """Claims found at other offsets (by their quote and context): the text had changed."""
+    misplaced: int = 0
+    """Claims whose offsets did not match their quote in their own, unchanged article text:
+    placed by their quote (not a changed text: the offsets were wrong)."""
     done_added: int = 0
     """Done marks added (store dumps)."""
 
@@ -96,13 +103,19 @@ class ImportReport:
         if self.updated:
             extra += f"; {self.updated} updated to a later version"
         if self.from_source:
-            extra += f"; {self.from_source} article(s) read from their source files"
+            extra += f"; {plural(self.from_source, 'article')} read from their source files"
+            if self.sources_read:
+                extra += f" ({', '.join(clean_line(p) for p in self.sources_read)})"
         if self.reanchored:
-            extra += f"; {self.reanchored} claim(s) re-anchored in changed text"
+            extra += f"; {plural(self.reanchored, 'claim')} re-anchored in changed text"
+        if self.misplaced:
+            extra += (f"; {plural(self.misplaced, 'claim')} placed by their quote: their "
+                      "offsets did not match the unchanged text")
         if self.done_added:
-            extra += f"; {self.done_added} done mark(s) added"
+            extra += f"; {plural(self.done_added, 'done mark')} added"
         return (
-            f"{self.name} ({self.fmt}): {self.articles} article(s), {self.articles_added} new; "
+            f"{self.name} ({self.fmt}): {plural(self.articles, 'article')}, "
+            f"{self.articles_added} new; "
             f"{self.added} added, {self.present} already present, {len(self.skipped)} skipped"
             f"{extra}"
         )
@@ -136,7 +149,9 @@ def _read_text(path: Path) -> str:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise FormatError(f"too large ({size} bytes; the limit is {MAX_BYTES})", path=str(path))
-    data = path.read_bytes()
+    from reader.safe_io import read_regular
+
+    data = read_regular(path, limit=MAX_BYTES)  # never blocks (a FIFO swapped in meanwhile)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -180,9 +195,12 @@ def _brat_units(path: Path) -> list[ImportUnit]:
     pairs = brat.find_pairs(path)
     if not pairs:
         raise FormatError("no .ann files (brat)", path=str(path))
+    folder = path if path.is_dir() else path.parent
     units = []
     for ann, txt in pairs:
         try:
+            for named in (ann, txt):
+                _refuse_link_out(named, folder)
             if not ann.is_file():
                 raise FormatError(f"no {ann.name} beside it (brat)", path=str(txt))
             if not txt.is_file():
@@ -195,6 +213,15 @@ def _brat_units(path: Path) -> list[ImportUnit]:
         except FormatError as error:
             units.append(ImportUnit(str(ann), "brat", ParsedFile(), error))
     return units
+
+
+def _refuse_link_out(path: Path, folder: Path) -> None:
+    """FormatError for a symlink that leads out of the imported folder: a file an untrusted
+    folder names is read only where that folder is."""
+    from reader.safe_io import inside
+
+    if path.is_symlink() and not inside(path, folder):
+        raise FormatError("a symbolic link out of the imported folder: not read", path=str(path))
 
 
 @dataclass
@@ -221,7 +248,7 @@ def import_unit(
 ) -> ImportReport:
     """Add everything of `unit` through `tx` (the caller commits); return what happened."""
     report = ImportReport(unit.name, unit.fmt, skipped=list(unit.parsed.skipped))
-    ctx = _Context(store, tx, report, as_entities, annotator, iso_now(),
+    ctx = _Context(store, tx, report, as_entities, clean_line(annotator), iso_now(),
                    Path(unit.name).parent)
     for doc in unit.parsed.docs:
         _import_doc(ctx, doc)
@@ -243,12 +270,14 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
             report.skipped.append(
                 Skip(
                     doc.line,
-                    f"{why}: {len(doc.spans)} claim(s) not imported (import the article's text "
-                    "first, e.g. with a `reader export --format store` dump)",
+                    f"{why}: {plural(len(doc.spans), 'claim')} not imported (import the "
+                    "article's text first, e.g. with a `reader export --format store` dump)",
                 )
             )
             for span in doc.spans:  # each claim left out is named, never lost silently
                 report.skipped.append(Skip(span.line, f"claim {_claim_name(span)} not imported"))
+            return
+        if found is _NOTHING:
             return
         article_id, text = found
         original = text
@@ -257,6 +286,13 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
         refused = _too_large(doc)
         if refused:
             report.skipped.append(Skip(doc.line, refused))
+            return
+        if report.fmt == "brat" and doc.spans and all(_check(s, original) for s in doc.spans):
+            # the text is another file's: kept only for the spans that import into it
+            report.skipped.append(Skip(doc.line, (
+                f"{shorten(clean_line(doc.source), 120)}: none of its "
+                f"{plural(len(doc.spans), 'span')} matches its text: nothing of it stored")))
+            report.skipped.extend(Skip(s.line, _check(s, original)) for s in doc.spans)
             return
         normalised, mapped = newline_offset_map(original)
         text = sanitize(normalised)
@@ -267,7 +303,7 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
             url=clean_line(doc.url),
             date=clean_line(doc.date),
             external_id=clean_line(doc.external_id),
-            meta=dict(doc.meta),
+            meta=clean_tree(dict(doc.meta)),
         )
         existing = ctx.store.find_by_source(src.source) if src.source else None
         if existing is not None and existing.get("text_hash") != src.text_hash:
@@ -292,7 +328,10 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
         if anchored is not None:  # the text changed since the export: found by its quote
             reason = _check(anchored, original)  # and then checked like any other span
             span = anchored
-            report.reanchored += int(not reason)
+            if not reason and article_id == doc.article_id:  # ids are text hashes: the text
+                report.misplaced += 1  # is the claim's own, so the offsets were wrong
+            else:
+                report.reanchored += int(not reason)
         if reason:
             report.skipped.append(Skip(span.line, reason))
             continue
@@ -383,7 +422,14 @@ def _named_article(ctx: _Context, doc: ImportDoc) -> tuple[str, str] | None:
         if src is None:
             return None
         article = ctx.store.find_by_source(src.source)
+        if article is None and not any(_anchors(span, src.text) for span in doc.spans):
+            ctx.report.skipped.append(Skip(doc.line, (
+                f"article {clean_line(doc.article_id)[:80]}: "
+                f"{shorten(clean_line(src.source), 120)} was read, but none of its "
+                f"{plural(len(doc.spans), 'claim')} anchors in it: nothing of it stored")))
+            return _NOTHING
         if article is None:
+            ctx.report.sources_read.append(src.source)
             result = ctx.tx.add_article(src)  # a text already stored under another source
             ctx.report.articles += 1  # is found by its hash, not changed
             ctx.report.articles_added += int(bool(result.created))
@@ -391,6 +437,18 @@ def _named_article(ctx: _Context, doc: ImportDoc) -> tuple[str, str] | None:
             return str(result.article["id"]), src.text
     article_id = str(article["id"])
     return article_id, ctx.store.text(article_id)
+
+
+_NOTHING: tuple[str, str] = ("", "")
+"""`_named_article`'s answer when it said itself why nothing of the article is imported."""
+
+
+def _anchors(span: ImportSpan, text: str) -> bool:
+    """Whether `span` would import into `text` (at its offsets, or found again by its quote)."""
+    if not _check(span, text):
+        return True
+    moved = _reanchored(span, text)
+    return moved is not None and not _check(moved, text)
 
 
 def _from_source(
@@ -408,12 +466,12 @@ def _from_source(
         return None  # not a file of its own (an import)
     given = Path(file_part if corpus_line else doc.source)
     recorded = doc.meta.get("path")
-    candidates = [Path(recorded)] if isinstance(recorded, str) and recorded else []
-    candidates.append(given)
+    candidates = [(Path(recorded), False)] if isinstance(recorded, str) and recorded else []
+    candidates.append((given, False))
     if not given.is_absolute() and folder is not None:
-        candidates += [folder / given, folder / given.name]
-    for path in candidates:
-        if not path.is_file():
+        candidates += [(folder / given, True), (folder / given.name, True)]
+    for path, within in candidates:
+        if not path.is_file() or _leads_out(path, folder, within):
             continue
         if path not in cache:
             cache[path] = load_paths([path]).articles
@@ -427,6 +485,19 @@ def _from_source(
             src.url, src.date = clean_line(doc.url), clean_line(doc.date)
             return src
     return None
+
+
+def _leads_out(path: Path, folder: Path | None, within: bool) -> bool:
+    """Whether reading `path` would leave the imported file's folder where it must not: a
+    symlink leading out of it (never followed), or, for a name taken relative to the folder
+    (`within`), a path that climbs out of it."""
+    from reader.safe_io import inside
+
+    if folder is None:
+        return path.is_symlink()
+    if path.is_symlink() and not inside(path, folder):
+        return True
+    return within and not inside(path, folder)
 
 
 def _corpus_article(
@@ -466,10 +537,11 @@ def _check(span: ImportSpan, text: str) -> str:
     if span.start < 0 or span.end <= span.start:
         return f"span {span.start}-{span.end} is empty or negative"
     if not orphaned and span.end > len(text):
-        return f"span {span.start}-{span.end} is outside the text ({len(text)} characters)"
+        size = plural(len(text), "character")
+        return f"span {span.start}-{span.end} is outside the text ({size})"
     if span.text is not None and text[span.start : span.end] != span.text:
-        found = clean_line(text[span.start : span.end])[:40]
-        given = clean_line(span.text)[:40]
+        found = shorten(clean_line(text[span.start : span.end]), 40)
+        given = shorten(clean_line(span.text), 40)
         return f"span text {given!r} does not match the text at {span.start}-{span.end} ({found!r})"
     if not clean_line(span.label).strip():
         return f"span {span.start}-{span.end} has no label"
@@ -539,13 +611,8 @@ def _whole_claim(
         claim["quote"], claim["prefix"], claim["suffix"] = quote_selectors(text, start, end)
     for name in ("prefix", "suffix"):
         claim.setdefault(name, "")
-    for name in ("quote", "prefix", "suffix", "note", "speaker"):
-        if isinstance(claim.get(name), str):
-            claim[name] = sanitize(claim[name])
-    for name in ("label", "verdict", "annotator"):
-        if isinstance(claim.get(name), str):
-            claim[name] = clean_line(claim[name])
-    return {name: claim[name] for name in CLAIM_FIELDS}
+    # every string of the record (id, tags, entities too) cleaned where it enters
+    return clean_claim({name: claim[name] for name in CLAIM_FIELDS})
 
 
 def _entity_correction(

@@ -103,6 +103,9 @@ def parse(content: str, source: str = "", predictions: bool = False) -> ParsedFi
         groups = obj.get(key)
         if groups is None and not predictions:
             groups = obj.get("completions")  # the name before Label Studio 1.0
+        if groups is not None and not isinstance(groups, list):
+            result.skipped.append(Skip(line, f"{key} is not a list"))
+            groups = []
         if not groups:
             other = "annotations" if predictions else "predictions"
             hint = f" (it has {other}: try {'without' if predictions else 'with'} --predictions)"
@@ -115,7 +118,11 @@ def parse(content: str, source: str = "", predictions: bool = False) -> ParsedFi
                 result.skipped.append(Skip(line, "cancelled annotation not imported"))
                 continue
             annotator = _annotator(group.get("completed_by"))
-            for item in group.get("result") or []:
+            items = group.get("result") or []
+            if not isinstance(items, list):
+                result.skipped.append(Skip(line, "annotation result is not a list"))
+                continue
+            for item in items:
                 _add_result(doc, result, item, line, annotator)
         result.docs.append(doc)
     return result
@@ -125,8 +132,8 @@ def _task_text(data: Mapping[str, Any], obj: Mapping[str, Any]) -> str | None:
     text = data.get("text")
     if isinstance(text, str):
         return text
-    for group in (obj.get("annotations") or []) + (obj.get("predictions") or []):
-        for item in (group.get("result") or []) if isinstance(group, dict) else []:
+    for group in [*_as_list(obj.get("annotations")), *_as_list(obj.get("predictions"))]:
+        for item in _as_list(group.get("result")) if isinstance(group, dict) else []:
             name = item.get("to_name") if isinstance(item, dict) else None
             if isinstance(name, str) and isinstance(data.get(name), str):
                 return str(data[name])
@@ -173,6 +180,11 @@ def _add_result(
             ImportSpan(start, end, str(label), line,
                        text=given if isinstance(given, str) else None, annotator=annotator)
         )
+
+
+def _as_list(value: object) -> list[Any]:
+    """`value` if it is a list, else no items (a file may hold anything in any field)."""
+    return value if isinstance(value, list) else []
 
 
 def _is_int(value: object) -> bool:

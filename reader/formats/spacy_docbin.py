@@ -92,6 +92,9 @@ def write(items: Iterable[DocItem], path: Path, warn: Warn | None = None) -> int
     for article, text, claims, entities in items:
         docbin.add(build_doc(text, claims, entities, article, warn))
         count += 1
+    from reader.safe_io import atomic_write
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    docbin.to_disk(path)
+    with atomic_write(path) as out:  # whole or nothing; never through a link or onto a device
+        out.write(docbin.to_bytes())
     return count

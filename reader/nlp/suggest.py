@@ -35,8 +35,13 @@ __all__ = [
     "RULES",
     "Hit",
     "Rule",
+    "blend",
     "doc_sentence_features",
+    "doc_sentence_rows",
     "quote_spans",
+    "rank_key",
+    "reported_part",
+    "scored_part",
     "sentence_spans",
     "suggest_doc",
     "suggest_text",
@@ -62,6 +67,19 @@ REPORTING_VERBS = _words(
 
 PREDICTIVE_VERBS = _words("expect predict forecast project anticipate fear foresee warn estimate")
 ACCUSING_VERBS = _words("accuse allege blame condemn deny charge")
+FRAME_VERBS = REPORTING_VERBS - PREDICTIVE_VERBS - ACCUSING_VERBS
+"""Verbs that only say who spoke ("said", "stated", "told"): the clause they report is what a
+sentence is scored on, the frame is context (its speaker)."""
+TAG_QUESTION = re.compile(
+    r",\s*(?:ok(?:ay)?|right|correct|true|yes|no|yeah|eh|huh|agreed|see|you know|remember"
+    r"|(?:don't|doesn't|wouldn't) you (?:think|say|agree)"
+    r"|(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|must|shall"
+    r"|wo|ca|ai)(?:n't|n\u2019t|\s+not)?\s+(?:it|he|she|they|we|you|i|there|that|this))"
+    r"\s*\?+[\s\"'\u201d\u2019]*$", re.IGNORECASE)
+"""A question tag after a statement (", OK?", ", right?", ", isn't it?"): the statement is
+what is claimed."""
+SCALE_WORDS = _words("million millions billion billions trillion trillions percent %")
+"""Words that make a number a figure ("51 percent", "5.3 million") wherever it stands."""
 MODALS = _words("will would may might could shall")
 UNNAMED_SOURCES = _words(
     """intelligence official officials source sources estimate estimates report reports
@@ -113,10 +131,13 @@ class Rule:
 # --- helpers over the parse -------------------------------------------------------------
 
 
-def _verb_of(token: Token, steps: int = 6) -> Token | None:
-    """The nearest verb or auxiliary at or above `token` in its sentence."""
+def _verb_of(token: Token, steps: int = 6, within: Span | None = None) -> Token | None:
+    """The nearest verb or auxiliary at or above `token` in its sentence (in `within` when
+    given: the part of a sentence being scored, not the frame around it)."""
     current = token
     for _ in range(steps):
+        if within is not None and not within.start <= current.i < within.end:
+            return None
         if current.pos_ in ("VERB", "AUX"):
             return current
         if current.head is current:
@@ -230,10 +251,43 @@ def _subject_or_inherited(verb: Token) -> Token | None:
 # --- rules ----------------------------------------------------------------------------------
 
 
+def _is_figure(tokens: Span) -> bool:
+    """ "51 percent", "51 per cent", "51%", "$500", "5.3 million": an amount, a share or a
+    sum of money, checkable however far from its verb it stands."""
+    if tokens.label_ in ("PERCENT", "MONEY"):
+        return True
+    words = [t.lower_ for t in tokens]
+    return (any(t.is_currency for t in tokens) or any(w in SCALE_WORDS for w in words)
+            or any(a == "per" and b == "cent" for a, b in zip(words, words[1:], strict=False)))
+
+
+def _loose_figures(sent: Span) -> list[Span]:
+    """Figures the named-entity model did not mark: a number with digits next to a currency
+    sign, "%", "percent", "per cent" or million/billion/trillion."""
+    found = []
+    for tok in sent:
+        if not (tok.like_num and any(ch.isdigit() for ch in tok.text)) or tok.ent_type_:
+            continue
+        before = tok.doc[tok.i - 1] if tok.i > sent.start else None
+        after = [t.lower_ for t in tok.doc[tok.i + 1 : min(sent.end, tok.i + 3)]]
+        if (before is not None and before.is_currency) or (after and (
+                after[0] in SCALE_WORDS or after[:2] == ["per", "cent"])):
+            start = before.i if before is not None and before.is_currency else tok.i
+            end = tok.i + (3 if after[:2] == ["per", "cent"] else 2 if after
+                           and after[0] in SCALE_WORDS else 1)
+            found.append(tok.doc[start:end])
+    return found
+
+
 def rule_number(sent: Span, base: float) -> Hit | None:
-    """A number (CARDINAL, PERCENT, MONEY, QUANTITY, or a DATE with digits) tied to a verb."""
+    """A number (CARDINAL, PERCENT, MONEY, QUANTITY, or a DATE with digits) tied to a verb;
+    a figure ("51 percent", "$500", "5.3 million") needs only a verb in the sentence."""
     found: list[str] = []
     score = 0.0
+    if _has_finite_verb(sent):
+        for span in _loose_figures(sent):
+            found.append(span.text)
+            score = base
     for ent in sent.ents:
         if _is_list_marker(ent):
             continue
@@ -246,7 +300,8 @@ def rule_number(sent: Span, base: float) -> Hit | None:
             continue
         if ent.root.dep_ == "nummod" and ent.root.head.pos_ == "PROPN":
             continue  # part of a name: "60 Minutes", "Apollo 11"
-        if _verb_of(ent.root) is None or not _has_finite_verb(sent):
+        if not _has_finite_verb(sent) or (
+                _verb_of(ent.root, within=sent) is None and not _is_figure(ent)):
             continue
         found.append(_number_core(ent))
         score = max(score, weight)
@@ -295,7 +350,8 @@ def rule_prediction(sent: Span, base: float) -> Hit | None:
             return Hit(f"prediction: {tok.text}", min(1.0, base + 0.1))
     hypothetical = any(t.lower_ in ("if", "unless", "whether") for t in sent)
     for tok in sent:
-        if tok.tag_ == "MD" and tok.lower_ in MODALS and tok.head.pos_ in ("VERB", "AUX"):
+        if (tok.tag_ == "MD" and tok.lower_ in MODALS and tok.head.pos_ in ("VERB", "AUX")
+                and sent.start <= tok.head.i < sent.end):
             subject = _subject(tok.head)
             if subject is not None and (
                 subject.lower_ == "you" or (subject.lower_ == "it" and tok.head.lemma_ == "be")
@@ -356,7 +412,8 @@ def rule_accusation(sent: Span, base: float) -> Hit | None:
 
 
 def rule_reported_claim(sent: Span, base: float) -> Hit | None:
-    """Reported speech: a reporting verb with a clause of content ("stated that ...")."""
+    """Reported speech: a reporting verb with a clause of content ("stated that ..."). Not
+    among `RULES` (it gives the speaker, not a reason); kept for what it finds."""
     for verb in _reporting_verbs(sent):
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         subject = _subject(verb)
@@ -395,18 +452,15 @@ RULES: dict[str, Rule] = {
         Rule("accusation", "factual", 0.65, rule_accusation),
         Rule("prediction", "prediction", 0.45, rule_prediction),
         Rule("comparison", "factual", 0.55, rule_comparison),
-        Rule("reported_claim", "factual", 0.55, rule_reported_claim),
         Rule("named_perfect", "factual", 0.5, rule_named_perfect),
     )
 }
-"""Sentence rules, by name. Direct quotations are found by `quote_spans` (rule "quote")."""
+"""Sentence rules, by name. Direct quotations are found by `quote_spans` (rule "quote").
+Reported speech ("Trump said: …") is no rule: who said something is context (the speaker), and
+the clause it reports is scored as if it stood alone (`scored_part`)."""
 
 RULE_SHARE = 0.5
 """A sentence's score is this share of its rules' score plus the rest of the model's."""
-
-SPEECH_RULES = frozenset({"reported_claim"})
-"""Reported speech keeps its rules' score, like direct quotations: who stated what is worth
-a look whatever the model thinks of the words."""
 
 MODEL_RULE = "model"
 """The `rule` of a sentence suggested by the check-worthiness model with no rule firing."""
@@ -524,26 +578,120 @@ class _Unit:
     start: int
     end: int
     sent: Span
+    content: Span
+    """What the sentence says, scored as if it stood alone (`scored_part`)."""
     hits: list[tuple[Rule, Hit]]
     source: str
     question: bool
 
 
-def _units(doc: Doc) -> list[_Unit]:
-    text = doc.text
-    units: list[_Unit] = []
-    for start, end in sentence_spans(doc):
+FRAME_RULES = frozenset({"unnamed_source"})
+"""Rules about the frame itself (who is cited, and how): they read the whole sentence."""
+
+
+def _trim(span: Span) -> Span:
+    """`span` without punctuation at either end and without a leading "that"."""
+    doc, lo, hi = span.doc, span.start, span.end
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space
+                       or (doc[lo].lower_ == "that" and doc[lo].dep_ == "mark")):
+        lo += 1
+    while hi > lo and (doc[hi - 1].is_space or doc[hi - 1].text in (",", ":", ";", "-", "\u2014")):
+        hi -= 1
+    return doc[lo:hi] if lo < hi else span
+
+
+def _framed(verb: Token) -> bool:
+    return (verb.pos_ == "VERB" and verb.lemma_.lower() in FRAME_VERBS
+            and _subject(verb) is not None)
+
+
+def reported_part(span: Span) -> Span | None:
+    """The reported clause when `span` is a speech frame around it: "Trump said: X", "Trump
+    said that X", "X, Trump said." (a verb that only says who spoke, with its subject, at one
+    end of the sentence); else None."""
+    root = span.root
+    if _framed(root):
+        colon = next((t for t in span if t.i > root.i and t.text == ":"), None)
+        if colon is not None and (colon.head is root or colon.i - root.i <= 4):
+            return _trim(span.doc[colon.i + 1 : span.end])  # Trump said: X
+        for clause in root.children:
+            if clause.dep_ not in ("ccomp", "parataxis"):
+                continue  # not "xcomp": "we continue to fight" reports nothing
+            if clause.left_edge.i > root.i:  # Trump said: X
+                return _trim(span.doc[clause.left_edge.i : span.end])
+            if clause.left_edge.i <= span.start + 1 and clause.right_edge.i < root.i:
+                return _trim(span.doc[span.start : clause.right_edge.i + 1])  # X, Trump said.
+    for frame in root.children:  # X, Trump said. (parsed with X as the root)
+        if (frame.dep_ in ("parataxis", "ccomp") and frame.i > root.i and _framed(frame)
+                and frame.right_edge.i >= span.end - 2 and frame.left_edge.i > root.i):
+            return _trim(span.doc[span.start : frame.left_edge.i])
+    return None
+
+
+def scored_part(sent: Span) -> tuple[Span, bool]:
+    """(what a sentence is scored on, whether it asks a question). A question tag (", OK?")
+    is cut off: the statement is claimed. A speech frame ("Trump said: …") is cut off: who
+    said something is context, so a reported statement scores as the same statement
+    unframed."""
+    doc = sent.doc
+    content: Span = sent
+    tag = TAG_QUESTION.search(sent.text)
+    if tag is not None and tag.start() > 0:
+        cut = doc.char_span(sent.start_char, sent.start_char + tag.start(),
+                            alignment_mode="contract")
+        if cut is not None and len(cut):
+            content = cut
+    for _ in range(3):  # "Trump said: Mattis told you that X": X, as if it stood alone
+        reported = reported_part(content)
+        if reported is None or not len(reported) or len(reported) >= len(content):
+            break
+        content = reported
+    if content is not sent and (tag := TAG_QUESTION.search(content.text)) is not None:
+        cut = doc.char_span(content.start_char, content.start_char + tag.start(),
+                            alignment_mode="contract")
+        content = cut if cut is not None and len(cut) else content
+    question = content.text.rstrip("\u201d\"' ").endswith("?")
+    return content, question
+
+
+def _bare_frame(sent: Span) -> bool:
+    """ "Lesley Stahl said:" parsed as a sentence of its own: a frame with nothing in it."""
+    return sent.text.rstrip().endswith(":") and _framed(sent.root) and not any(
+        c.dep_ in ("ccomp", "xcomp", "parataxis", "dobj") for c in sent.root.children)
+
+
+def _sentences(doc: Doc) -> Iterator[tuple[int, int, Span, Span]]:
+    """(start, end, sentence, the part scored) per sentence; a bare speech frame is one
+    sentence with what follows it on its line."""
+    spans = sentence_spans(doc)
+    index = 0
+    while index < len(spans):
+        start, end = spans[index]
+        index += 1
         sent = doc.char_span(start, end, alignment_mode="expand")
         if sent is None:
             continue
-        question = text[start:end].rstrip("\u201d\"' ").endswith("?")
+        scored = sent
+        if index < len(spans) and _bare_frame(sent) and "\n" not in doc.text[end:spans[index][0]]:
+            following = doc.char_span(*spans[index], alignment_mode="expand")
+            whole = doc.char_span(start, spans[index][1], alignment_mode="expand")
+            if following is not None and whole is not None:
+                end, sent, scored = spans[index][1], whole, following
+                index += 1
+        yield start, end, sent, scored
+
+
+def _units(doc: Doc) -> list[_Unit]:
+    units: list[_Unit] = []
+    for start, end, sent, scored in _sentences(doc):
+        content, question = scored_part(scored)
         hits: list[tuple[Rule, Hit]] = []
-        if not question:  # a question claims nothing
+        if not question:  # a question claims nothing (it is still scored, low)
             for rule in RULES.values():
-                hit = rule.find(sent, rule.score)
+                hit = rule.find(sent if rule.name in FRAME_RULES else content, rule.score)
                 if hit is not None:
                     hits.append((rule, hit))
-        units.append(_Unit(start, end, sent, hits, attribution(sent), question))
+        units.append(_Unit(start, end, sent, content, hits, attribution(sent), question))
     return units
 
 
@@ -551,14 +699,32 @@ def _unit_features(unit: _Unit, quotes: list[_Quote], vector: bool = True) -> di
     fired = [rule.name for rule, _ in unit.hits]
     if any(q.start < unit.end and q.end > unit.start for q in quotes):
         fired.append(QUOTE_RULE.name)
-    return sentence_features(unit.sent, fired, vector=vector)
+    return sentence_features(unit.content, fired, vector=vector)
+
+
+def _rule_score(unit: _Unit) -> tuple[float, list[str]]:
+    """The rules' combined score for a sentence (lowered for an opinion) and the reasons."""
+    hits = sorted(unit.hits, key=lambda rh: -rh[1].score)
+    reasons = [h.reason for _, h in hits]
+    score = _combine([h.score for _, h in hits]) if hits else 0.0
+    opinion = _opinion(unit.content) if hits else ""
+    if opinion:
+        score = round(score * OPINION_FACTOR, 3)
+        reasons.append(f"lowered: opinion ({opinion})")
+    return score, reasons
 
 
 def doc_sentence_features(doc: Doc) -> list[tuple[int, int, dict[str, float]]]:
     """(start, end, features) for every sentence of `doc`, exactly as `suggest_doc` scores
     them; the check-worthiness model is trained on these."""
+    return [(s, e, f) for s, e, f, _ in doc_sentence_rows(doc)]
+
+
+def doc_sentence_rows(doc: Doc) -> list[tuple[int, int, dict[str, float], float]]:
+    """(start, end, features, rules' score) for every sentence of `doc` (the rules' score is
+    what the model's probability is blended with; training sets the cut-off on the blend)."""
     quotes = _quotes(doc.text)
-    return [(u.start, u.end, _unit_features(u, quotes)) for u in _units(doc)]
+    return [(u.start, u.end, _unit_features(u, quotes), _rule_score(u)[0]) for u in _units(doc)]
 
 
 def _scoring(model: Model | None | bool,
@@ -577,6 +743,37 @@ def _scoring(model: Model | None | bool,
     return scorer, memory
 
 
+def blend(rule_score: float, learned: float) -> float:
+    """A sentence's score: `RULE_SHARE` of its rules' score, the rest the model's
+    probability (so two sentences the same rules fired on still rank by the model)."""
+    return round(RULE_SHARE * rule_score + (1 - RULE_SHARE) * learned, 3)
+
+
+def rank_key(item: Mapping[str, Any]) -> tuple[float, float]:
+    """How suggestions rank, best last: by score, ties broken by the model's probability."""
+    return float(item["score"]), float(item.get("model", 0.0))
+
+
+def _kept_quotes(text: str, quotes: list[_Quote],
+                 units: list[_Unit]) -> list[tuple[_Quote, list[tuple[Rule, Hit]]]]:
+    """The quotations suggested as such, with the rules' hits inside them. A short one is a
+    claim only for what it says itself (the hits of a longer sentence around it, "you only
+    need the “Entity type” selection", are not its); a question with no hit is none."""
+    kept = []
+    for quote in quotes:
+        inner = [h for u in units if u.start < quote.end and u.end > quote.start
+                 for h in u.hits]
+        if len(text[quote.start : quote.end].split()) < MIN_QUOTE_WORDS:
+            inner = [h for u in units if quote.start <= u.start and u.end <= quote.end + 1
+                     for h in u.hits]
+            if not inner:
+                continue
+        if text[quote.start : quote.end].rstrip().endswith("?") and not inner:
+            continue
+        kept.append((quote, inner))
+    return kept
+
+
 def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
                 model: Model | None | bool = True,
                 memory: ClaimMemory | None = None, vector: bool = True, *,
@@ -585,39 +782,38 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
     """Suggested claims in a parsed doc (parser and ner needed), sorted by start.
 
     Each is {"start", "end", "text", "label", "speaker", "reason", "score", "rule"} with exact
-    character offsets into `doc.text`; a direct quotation is one suggestion for its whole span.
-    A sentence's score comes from the check-worthiness model (`model=True`: the shipped one),
-    with the rules among its features and as reasons; `model=None` scores by the rules alone.
-    `memory` holds claims judged check-worthy before (default: the shipped model's).
-    `vector=False` leaves out the token-vector features (for a pipeline the model was not
-    trained with). A sentence or quotation that resembles one of `known` (the analyst's stored
-    claims) scores at least `KNOWN_SCORE`, with that claim as its first reason; `article_id`
-    and `offset` (of `doc` in the article's text) tell a claim's own sentence from a repeat.
+    character offsets into `doc.text` (and "model", the model's probability, when there is a
+    model: `rank_key` breaks ties of score with it); a direct quotation is one suggestion for
+    its whole span. A sentence's score blends the rules (as reasons) with the check-worthiness
+    model (`model=True`: the shipped one), which has the rules among its features;
+    `model=None` scores by the rules alone. With a model and `min_score` 0 every sentence is
+    returned, questions too (scored low). `memory` holds claims judged check-worthy before
+    (default: the shipped model's). `vector=False` leaves out the token-vector features (for
+    a pipeline the model was not trained with). A sentence or quotation that resembles one of
+    `known` (the analyst's stored claims) scores at least `KNOWN_SCORE`, with that claim as its
+    first reason; `article_id` and `offset` (of `doc` in the article's text) tell a claim's own
+    sentence from a repeat.
     """
     scorer, memory = _scoring(model, memory)
     text = doc.text
-    quotes = _quotes(text)
-    results: list[dict[str, Any]] = []
     units = _units(doc)
+    kept = _kept_quotes(text, _quotes(text), units)
+    quotes = [q for q, _ in kept]
+    learned: dict[int, tuple[float, dict[str, float]]] = {}
+    if scorer is not None:
+        for each in units:
+            features = _unit_features(each, quotes, vector)
+            if memory is not None:
+                features.update(memory.features(each.content.text))
+            learned[each.start] = (scorer.score(features), features)
+    results: list[dict[str, Any]] = []
 
     last_named = ""
-    events: list[tuple[int, str, Any]] = [(q.start, "quote", q) for q in quotes]
+    events: list[tuple[int, str, Any]] = [(q.start, "quote", (q, inner)) for q, inner in kept]
     events += [(u.start, "sent", u) for u in units]
     for _, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
         if kind == "quote":
-            quote: _Quote = item
-            inner = [h for u in units if u.start < quote.end and u.end > quote.start
-                     for h in u.hits if h[0].name not in ("reported_claim",)]
-            words = len(text[quote.start : quote.end].split())
-            if words < MIN_QUOTE_WORDS:
-                # a short quote is a claim only for what it says itself: the hits of a longer
-                # sentence around it ("you only need the “Entity type” selection") are not its
-                inner = [h for u in units if quote.start <= u.start and u.end <= quote.end + 1
-                         for h in u.hits if h[0].name not in ("reported_claim",)]
-                if not inner:
-                    continue
-            if text[quote.start : quote.end].rstrip().endswith("?") and not inner:
-                continue
+            quote, inner = item
             speaker = _resolve(_quote_speaker(doc, quote, quotes), last_named)
             if speaker and speaker.lower() not in PRONOUNS:
                 last_named = speaker
@@ -628,32 +824,27 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             if prior is not None:
                 score = max(score, KNOWN_SCORE)
                 reasons.insert(0, _known_reason(prior))
-            results.append(_suggestion(text, quote.start, quote.end, "quote", speaker,
-                                       reasons, score, QUOTE_RULE.name, prior))
+            found = _suggestion(text, quote.start, quote.end, "quote", speaker, reasons, score,
+                                QUOTE_RULE.name, prior)
+            inside = [learned[u.start][0] for u in units if u.start in learned
+                      and u.start < quote.end and u.end > quote.start]
+            if inside:
+                found["model"] = round(max(inside), 4)
+            results.append(found)
             continue
         unit: _Unit = item
         start, end, hits, source = unit.start, unit.end, unit.hits, unit.source
         if source and source.lower() not in PRONOUNS:
             last_named = source
-        outside = [q for q in quotes if q.start < end and q.end > start]
-        if unit.question or _inside_quotes(start, end, outside):
+        if _inside_quotes(start, end, [q for q in quotes if q.start < end and q.end > start]):
             continue
         hits.sort(key=lambda rh: -rh[1].score)
-        reasons = [h.reason for _, h in hits]
-        rule_score = _combine([h.score for _, h in hits]) if hits else 0.0
-        opinion = _opinion(unit.sent) if hits else ""
-        if opinion:
-            rule_score = round(rule_score * OPINION_FACTOR, 3)
-            reasons.append(f"lowered: opinion ({opinion})")
+        rule_score, reasons = _rule_score(unit)
         prior = _known(known, unit.sent.text, article_id, offset + start, offset + end)
+        probability = None
         if scorer is not None:
-            features = _unit_features(unit, quotes, vector)
-            if memory is not None:
-                features.update(memory.features(unit.sent.text))
-            learned = scorer.score(features)
-            score = round(RULE_SHARE * rule_score + (1 - RULE_SHARE) * learned, 3)
-            if any(rule.name in SPEECH_RULES for rule, _ in hits):
-                score = max(score, rule_score)  # a statement with its speaker, as quotes
+            probability, features = learned[unit.start]
+            score = blend(rule_score, probability)
             if score < KNOWN_FLOOR:
                 prior = None  # chatter ("But let me tell you.") is no claim, whatever it is like
             if score < min_score and prior is None:
@@ -661,7 +852,7 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             telling = explain(scorer, features)
             if telling:
                 reasons.append("model: " + ", ".join(telling))
-            repeated = memory.repeated(unit.sent.text) if memory is not None else ""
+            repeated = memory.repeated(unit.content.text) if memory is not None else ""
             if repeated:
                 reasons.append(f"repeats a claim checked before: \u201c{_clip(repeated)}\u201d")
         elif hits:
@@ -679,10 +870,12 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             label, rule_name = "factual", MODEL_RULE
         speaker = next((h.speaker for _, h in hits if h.speaker), "") or source
         speaker = _resolve(speaker, last_named)
-        results.append(_suggestion(text, start, end, label, speaker, reasons, score, rule_name,
-                                   prior))
-    kept = [r for r in results if r["score"] >= min_score]
-    return sorted(kept, key=lambda r: (r["start"], r["end"]))
+        found = _suggestion(text, start, end, label, speaker, reasons, score, rule_name, prior)
+        if probability is not None:
+            found["model"] = round(probability, 4)
+        results.append(found)
+    kept_items = [r for r in results if r["score"] >= min_score]
+    return sorted(kept_items, key=lambda r: (r["start"], r["end"]))
 
 
 def _known(known: KnownClaims | None, text: str, article_id: str, start: int,

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 from reader.agreement.collect import NothingToCompare, StoreReader, collect
 from reader.agreement.report import agreement
 from reader.text.sanitize import clean_line
+from reader.wording import plural
 
 GOLD = "gold"
 
@@ -123,7 +124,7 @@ class AgreementScreen(Screen[AgreementTarget | None]):
     def show_report(self, report: dict[str, Any]) -> None:
         """Fill the tables."""
         self.report = report
-        summary = (f"{report['articles']} article(s), annotators "
+        summary = (f"{plural(report['articles'], 'article')}, annotators "
                    + ", ".join(clean_line(a) for a in report["annotators"])
                    + f" · span α_u {_figure(report['span_alpha_u'])}"
                    + f" · label Fleiss κ {_figure(report['label_fleiss_kappa'])}"

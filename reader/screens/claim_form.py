@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, ListItem, ListView, Select, Static, Te
 
 from reader.sources import ROLES, STANCES, describe, make_source
 from reader.text.sanitize import clean_line, sanitize
+from reader.wording import shorten
 
 CHECKWORTHY_CHOICES: list[tuple[str, str]] = [("unset", "unset"), ("yes", "true"),
                                                ("no", "false")]
@@ -90,7 +91,7 @@ class ClaimForm(ModalScreen[ClaimFormData | None]):
         verdicts = list(dict.fromkeys([*data.verdicts, data.verdict]))
         with VerticalScroll(id="claim-form"):
             yield Static(Text(self.form_title, style="bold"), id="form-title")
-            yield Static(Text(clean_line(data.quote)[:400], style="italic"),
+            yield Static(Text(shorten(clean_line(data.quote), 400), style="italic"),
                          id="form-quote")
             yield Label(Text("Label"))
             yield Select([(Text(name), name) for name in labels], value=data.label,

@@ -28,6 +28,8 @@ from reader.corpus_stats import sparkline as make_sparkline
 from reader.records import VERDICTS, Entity
 from reader.session import OpenArticle, open_article_from_record
 from reader.text.sanitize import clean_line
+from reader.text.segment import paragraph_number
+from reader.wording import plural, shorten
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -62,6 +64,8 @@ class CorpusArticle:
     article: OpenArticle
     claims: list[dict[str, Any]]
     entities: list[Entity]
+    processed: bool = True
+    """Its entities were computed (this session or cached); False: not yet, none counted."""
 
     @property
     def item(self) -> CorpusItem:
@@ -176,7 +180,7 @@ def _entry(app: ReaderApp, article: OpenArticle,
     try:
         text = article.text
     except Exception:  # noqa: BLE001 - an unreadable article counts as empty
-        return CorpusArticle(article, [], [])
+        return CorpusArticle(article, [], [], processed=False)
     if article.id in memory_claims:
         claims = memory_claims[article.id]
     else:
@@ -192,7 +196,8 @@ def _entry(app: ReaderApp, article: OpenArticle,
         entities = app.displayed_entities(article, list(model or []))
     except (KeyError, OSError):
         entities = list(model or [])
-    return CorpusArticle(article, [dict(c) for c in claims], entities)
+    return CorpusArticle(article, [dict(c) for c in claims], entities,
+                         processed=model is not None)
 
 
 def _cell(value: object, style: str = "") -> Text:
@@ -200,8 +205,7 @@ def _cell(value: object, style: str = "") -> Text:
 
 
 def _short(text: str, width: int) -> str:
-    text = clean_line(text)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return shorten(clean_line(text), width)
 
 
 def _context(text: str, start: int, end: int) -> Text:
@@ -321,7 +325,8 @@ class CorpusScreen(Screen[None]):
         app = self.reader_app
 
         def progress(done: int, total: int) -> None:
-            app.call_from_thread(self._summary, Text(f"computing… {done}/{total} articles"))
+            app.call_from_thread(self._summary,
+                                 Text(f"computing… {done}/{plural(total, 'article')}"))
 
         try:
             data = collect_corpus(app, articles, memory, progress)
@@ -340,14 +345,19 @@ class CorpusScreen(Screen[None]):
         mentions = sum(len(e.entities) for e in data.articles)
         claims = sum(a.claims for a in stats.per_article)
         values, per = squeeze([a.claims for a in stats.per_article])
-        summary = Text(f"{stats.articles} articles · {mentions} entity mentions · "
-                       f"{claims} claims · claims per article: ")
+        summary = Text(f"{plural(stats.articles, 'article')} · "
+                       f"{plural(mentions, 'entity mention')} · "
+                       f"{plural(claims, 'claim')} · claims per article: ")
         summary.append(make_sparkline(values), style="bold")
         if per > 1:
-            summary.append(f" ({per} articles per column)", style="dim")
+            summary.append(f" ({plural(per, 'article')} per column)", style="dim")
+        waiting = sum(not entry.processed for entry in data.articles)
+        if waiting:  # their entities are not in the figures yet: say so
+            summary.append(f" · entities of {plural(waiting, 'article')} not computed yet, not "
+                           "counted (open them, or `reader ingest`)", style="bold")
         unreadable = len(self.reader_app.store.unreadable)
         if unreadable:  # their claims are not counted: say so
-            summary.append(f" · {unreadable} article file(s) unreadable, not counted "
+            summary.append(f" · {plural(unreadable, 'article file')} unreadable, not counted "
                            "(see `reader db check`)", style="bold red")
         self._summary(summary)
         self._fill_entities(stats)
@@ -421,8 +431,8 @@ class CorpusScreen(Screen[None]):
             for entry, entity in entity_mentions(self.data.articles, item.text, item.label)
         ]
         self.results_kind = "entity"
-        self._fill_results(f"{len(rows)} mentions of “{_short(item.text, 40)}” ({item.label}) "
-                           "— enter: go there", rows)
+        self._fill_results(f"{plural(len(rows), 'mention')} of “{_short(item.text, 40)}” "
+                           f"({item.label}) — enter: go there", rows)
         self._focus_results()
 
     def show_speaker(self, index: int) -> None:
@@ -437,7 +447,7 @@ class CorpusScreen(Screen[None]):
                          _cell(_short(entry.article.title, 28)), _cell(what),
                          _cell(str(claim.get("quote") or ""))))
         self.results_kind = "speaker"
-        self._fill_results(f"{len(rows)} claims by {_short(item.speaker, 40)} "
+        self._fill_results(f"{plural(len(rows), 'claim')} by {_short(item.speaker, 40)} "
                            "— enter: go there", rows)
         self._focus_results()
 
@@ -471,8 +481,8 @@ class CorpusScreen(Screen[None]):
         articles = len({h.article_id for h in hits})
         self.results_kind = "search"
         self.searching = False
-        self._fill_results(f"“{_short(query, 40)}”: {len(hits)} sentences in {articles} "
-                           "articles — enter: go there", rows)
+        self._fill_results(f"“{_short(query, 40)}”: {plural(len(hits), 'sentence')} in "
+                           f"{plural(articles, 'article')} — enter: go there", rows)
         if rows:
             self._focus_results()
 
@@ -545,8 +555,9 @@ class CorpusScreen(Screen[None]):
 
 
 def _where(text: str, offset: int) -> str:
-    """Which paragraph (line) of its article an offset is in, e.g. `¶ 3`."""
-    return f"¶ {text.count(chr(10), 0, offset) + 1}"
+    """Which paragraph of its article an offset is in, e.g. `¶ 3` (as the reader shows
+    paragraphs: blank lines and hard-wrapped lines do not count)."""
+    return f"¶ {paragraph_number(text, offset)}"
 
 
 def _plain(sentence: str, hit: SearchHit, start: int, end: int) -> str:

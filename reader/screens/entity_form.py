@@ -32,6 +32,7 @@ from reader.corrections import CorrectionError, find_anchor, make_correction, ru
 from reader.records import Entity
 from reader.store.errors import StoreError
 from reader.text.sanitize import clean_line
+from reader.wording import plural, shorten
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
@@ -138,10 +139,8 @@ def corrections_affecting(
 
 def describe_correction(corr: dict[str, Any]) -> str:
     """One plain line: what a correction does and where."""
-    action = str(corr.get("action") or "?")
-    surface = clean_line(str(corr.get("text") or ""))
-    if len(surface) > 40:
-        surface = surface[:39] + "…"
+    action = clean_line(str(corr.get("action") or "?"))
+    surface = shorten(clean_line(str(corr.get("text") or "")), 40)
     label = clean_line(str(corr.get("label") or ""))
     scope = SCOPE_NAMES.get(str(corr.get("scope") or "mention"), "?")
     what = {
@@ -171,13 +170,13 @@ class EntityForm(ModalScreen[EntityFormResult | None]):
         data = self.data
         with VerticalScroll(id="entity-form"):
             yield Static(Text("Entity correction", style="bold"), id="entity-title")
-            heading = Text("“" + clean_line(data.text)[:200] + "”", style="italic")
+            heading = Text("“" + shorten(clean_line(data.text), 200) + "”", style="italic")
             if data.label and data.actions and data.actions[0] != "add":
                 heading.append(f"  {clean_line(data.label)}", style="bold")
             yield Static(heading, id="entity-text")
             if data.selection_text and data.selection_text != data.text:
                 yield Static(
-                    Text("selection: “" + clean_line(data.selection_text)[:200] + "”"),
+                    Text("selection: “" + shorten(clean_line(data.selection_text), 200) + "”"),
                     id="entity-selection",
                 )
             if data.actions:
@@ -331,8 +330,8 @@ def apply_result(screen: MainScreen, target: _Target, result: EntityFormResult) 
     try:
         if result.action == "revert":
             app.session.change_corrections(article, [], list(target.affecting))
-            message = (f"Reverted to the model: {len(target.affecting)} correction(s) removed "
-                       "(u undoes).")
+            removed = plural(len(target.affecting), "correction")
+            message = f"Reverted to the model: {removed} removed (u undoes)."
         else:
             corr = _make(target, result, text, app.session.annotator)
             app.session.change_corrections(article, [(result.scope == "corpus", corr)], [])

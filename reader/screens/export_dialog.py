@@ -1,5 +1,6 @@
 """ctrl+e: export the current article or everything, in a chosen format, to `exports/` inside
-the store; the path written is shown when done."""
+the store (a read-only store: `exports/` in the user's data folder, said in the dialog); the
+path written is shown when done."""
 
 from __future__ import annotations
 
@@ -48,8 +49,18 @@ class ExportDialog(ModalScreen[None]):
             yield Label(Text("ClaimReview: which claims"))
             yield Select([(Text(label), value) for label, value in REVIEWED], value="reviewed",
                          allow_blank=False, id="export-reviewed")
-            yield Static(Text("Written to exports/ inside the store. ctrl+s export · escape "
-                              "cancel", style="dim"))
+            yield Static(Text(f"{self._where()} ctrl+s export · escape cancel", style="dim"))
+
+    def _where(self) -> str:
+        """Where the export goes, in words."""
+        from reader.formats import export_folder
+        from reader.text.sanitize import clean_line
+
+        store = getattr(self.app, "store", None)
+        if store is None or not store.readonly:
+            return "Written to exports/ inside the store."
+        return (f"The store is read-only: written to {clean_line(str(export_folder(store)))}"
+                " instead.")
 
     def on_mount(self) -> None:
         """Start on the format."""

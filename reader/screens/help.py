@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
-from reader.keys import ACTIONS, SCOPE_TITLES, key_label
+from reader.keys import ACTIONS, SCOPE_TITLES, bindings_for, key_label
+
+CLOSE_HINT = "escape, q or ? closes · j k scroll"
 
 
 def help_table(labels: list[str] | None = None) -> Table:
@@ -43,24 +44,54 @@ def help_table(labels: list[str] | None = None) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists every key; any of escape, q or ? closes it."""
+    """Lists every key; escape, q or ? closes it, j/k and the paging keys scroll it. Its own
+    footer shows its own keys (the main screen's would not work here)."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
-        Binding("q", "dismiss", "Close", show=False),
-        Binding("question_mark", "dismiss", "Close", show=False),
-    ]
+    BINDINGS = bindings_for("help")
 
     def __init__(self, labels: list[str] | None = None) -> None:
         super().__init__()
         self.labels = labels
 
     def compose(self) -> ComposeResult:
-        """The table in a scrolling box."""
-        with VerticalScroll(id="help-box"):
-            yield Static(Text("reader — keys", style="bold"), id="help-title")
+        """The table in a scrolling box, the way out on its border; the help's own footer."""
+        box = VerticalScroll(id="help-box")
+        box.border_title = "reader — keys"
+        box.border_subtitle = CLOSE_HINT
+        with box:
+            yield Static(Text("reader — keys · " + CLOSE_HINT, style="bold"), id="help-title")
             yield Static(help_table(self.labels), id="help-table")
+        yield Footer()
 
-    async def action_dismiss(self, result: None = None) -> None:
+    @property
+    def box(self) -> VerticalScroll:
+        """The scrolling box."""
+        return self.query_one("#help-box", VerticalScroll)
+
+    def action_close(self) -> None:
         """Close."""
-        self.dismiss(result)
+        self.dismiss(None)
+
+    def action_help_down(self) -> None:
+        """Scroll down a line."""
+        self.box.scroll_down(animate=False)
+
+    def action_help_up(self) -> None:
+        """Scroll up a line."""
+        self.box.scroll_up(animate=False)
+
+    def action_help_page_down(self) -> None:
+        """Scroll a page down."""
+        self.box.scroll_page_down(animate=False)
+
+    def action_help_page_up(self) -> None:
+        """Scroll a page up."""
+        self.box.scroll_page_up(animate=False)
+
+    def action_help_top(self) -> None:
+        """Top of the help."""
+        self.box.scroll_home(animate=False)
+
+    def action_help_bottom(self) -> None:
+        """Bottom of the help."""
+        self.box.scroll_end(animate=False)

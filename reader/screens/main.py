@@ -31,6 +31,7 @@ from reader.widgets.articles_panel import ArticleRow, ArticlesTable
 from reader.widgets.claims_panel import ClaimsPanel, ClaimsTable
 from reader.widgets.entities_panel import EntitiesTree
 from reader.widgets.suggestions_panel import SuggestionsPanel
+from reader.wording import plural, shorten
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -147,6 +148,7 @@ class MainScreen(Screen[None]):
         self._shown_article = article
         title = self.query_one("#title", Static)
         title.update(Text(clean_line(article.title), style="bold"))
+        title.display = not article.title_end  # else the text's own first line is the title
         position = article.position or article.body_start
         view = self.view
         try:
@@ -156,7 +158,7 @@ class MainScreen(Screen[None]):
             self.notify(f"{clean_line(str(error))}; nothing to show (see `reader db check`)",
                         markup=False, severity="error", timeout=10)
             self._problems_told = len(app.store.problems)  # that said it
-        view.load(text, cursor=position, body_start=article.body_start)
+        view.load(text, cursor=position, title_end=article.title_end)
         view.focus()
         panel = self.query_one(SuggestionsPanel)  # before the marks: this article's
         if (self.side_tab == "suggestions" and not panel.computing
@@ -238,7 +240,8 @@ class MainScreen(Screen[None]):
             app.entities[article.id] = entities
         if article is self.article:
             self.view.set_entities(shown)
-            status = "" if how else "Entities arrive when NER has run."
+            done = how or article.id in app.entities
+            status = "" if done else "Entities arrive when NER has run."
             self.query_one(EntitiesTree).show(shown, article.text, status)
             if how:
                 self.ner_note = "entities: " + how
@@ -292,17 +295,17 @@ class MainScreen(Screen[None]):
             percent = round(100 * done / max(1, total))
             filled = percent // 10
             bar = "▰" * filled + "▱" * (10 - filled)
-            self.ner_note = f"NER {bar} {percent}% ({len(entities)} entities so far)"
+            self.ner_note = f"NER {bar} {percent}% ({plural(len(entities), 'entity')} so far)"
             self.view.set_entities(self.reader_app.displayed_entities(article, entities))
             self.query_one(EntitiesTree).show(
                 [], article.text,
-                f"NER {percent}%: {len(entities)} entities so far; the list follows",
+                f"NER {percent}%: {plural(len(entities), 'entity')} so far; the list follows",
             )
         self._update_status()
 
     def _ner_failed(self, article: OpenArticle, error: str) -> None:
         self._jobs.pop(article.id, None)
-        self.ner_note = "NER failed: " + clean_line(error)[:120]
+        self.ner_note = "NER failed: " + shorten(clean_line(error), 120)
         self.notify(self.ner_note, markup=False, severity="error", timeout=8)
         self._update_status()
 
@@ -322,12 +325,15 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         app = self.reader_app
         view = self.view
+        position = f"{self.index + 1}/{len(app.articles)}"
+        if app.merged_duplicates:
+            position += f" ({plural(app.merged_duplicates, 'duplicate text')} merged)"
         parts = [
-            f"{self.index + 1}/{len(app.articles)}",
+            position,
             f"{view.position_percent}%",
             *_page_part(self.article.meta, view.cursor),
-            f"{len(view.entities)} entities",
-            f"{len(app.session.claims(self.article))} claims",
+            plural(len(view.entities), "entity"),
+            plural(len(app.session.claims(self.article)), "claim"),
         ]
         if self.ner_note:
             parts.append(self.ner_note)
@@ -342,7 +348,7 @@ class MainScreen(Screen[None]):
             parts.append("SOURCE CHANGED")
         if self.sync_note:
             pending = len(app.session.undo_stack) - self._sync_steps
-            parts.append(self.sync_note + (f", {pending} change(s) pending" if pending > 0
+            parts.append(self.sync_note + (f", {plural(pending, 'change')} pending" if pending > 0
                                            else ""))
         if app.store.readonly:
             parts.append("READ-ONLY")
@@ -413,7 +419,7 @@ class MainScreen(Screen[None]):
         if unsaved and now - self._quit_warned > QUIT_CONFIRM_SECONDS:
             self._quit_warned = now
             self.notify(
-                f"{unsaved} claim change(s) are NOT saved ({clean_line(app.session.last_error)}"
+                f"{plural(unsaved, 'claim change')} NOT saved ({clean_line(app.session.last_error)}"
                 "). Press q again to quit: unsaved claims are written to a rescue file for "
                 "`reader import`.", markup=False, severity="warning", timeout=10)
             return
@@ -520,7 +526,7 @@ class MainScreen(Screen[None]):
         self.view.focus()
         count = self.view.set_search(event.value)
         if event.value:
-            self.notify(f"{count} match{'es' if count != 1 else ''}: {event.value}",
+            self.notify(f"{plural(count, 'match')}: {shorten(event.value, 60)}",
                         markup=False, timeout=2)
 
     def on_key(self, event: Any) -> None:
@@ -655,7 +661,7 @@ class MainScreen(Screen[None]):
                                           **fields)
         self.view.clear_selection()
         self._show_claims()
-        self._saved_note(saved, f"Claim tagged {label}: “{claim['quote'][:50]}”")
+        self._saved_note(saved, f"Claim tagged {label}: “{shorten(claim['quote'], 50)}”")
         return claim
 
     @on(ArticleView.Request)
@@ -795,7 +801,7 @@ class MainScreen(Screen[None]):
                   for s in claim.get("sources") or []]
         saved = self.reader_app.session.update(article, claim_id, sources=merged)
         self._show_claims()
-        self._saved_note(saved, f"{fetched} source(s) fetched and stored.")
+        self._saved_note(saved, f"{plural(fetched, 'source')} fetched and stored.")
 
     def _may_change(self, record: dict[str, Any]) -> bool:
         """Whether the analyst may change a claim; says why not (it is a colleague's)."""
@@ -886,7 +892,7 @@ class MainScreen(Screen[None]):
         before = len(session.pending)
         left = session.retry_pending()
         if left < before:
-            self.notify(f"Saved {before - left} claim change(s) that had failed.",
+            self.notify(f"Saved {plural(before - left, 'claim change')} that had failed.",
                         markup=False, timeout=3)
         self._update_status()
 
@@ -951,11 +957,11 @@ class MainScreen(Screen[None]):
         open_entity_form(self, selection, entity)
 
     def refresh_entities(self) -> None:
-        """Show the entities again after a correction."""
+        """Show the entities again after a correction, an undo or a redo; the NER note stays
+        ("entities: N found by …" or the progress): the model's entities did not change."""
         article = self.article
         model = self.reader_app.entities.get(article.id, [])
         self._set_entities(article, model, "")
-        self.ner_note = ""
         self._update_status()
 
     def _request_review(self) -> None:

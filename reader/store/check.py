@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import uuid
 import zlib
@@ -18,6 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from reader.claims import iso_now, quote_selectors, validate_claim
+from reader.clean import (
+    clean_tables,
+    correction_problems,
+    index_field_problem,
+    needs_cleaning,
+)
 from reader.config import ConfigError, load_taxonomy
 from reader.records import (
     CLAIM_FIELDS,
@@ -27,11 +34,13 @@ from reader.records import (
     text_hash,
     upgrade_claim,
 )
+from reader.safe_io import read_regular, write_new
 from reader.store.anchoring import reanchor
 from reader.store.errors import StoreFileError
-from reader.store.storage import AtomicJSONStorage, Tables, check_tables, encode
-from reader.store.store import ARTICLES_DIR, INDEX_NAME, _index_problem
+from reader.store.storage import AtomicJSONStorage, Tables, check_tables, copy_tree, encode
+from reader.store.store import ARTICLES_DIR, CORPUS_CORRECTIONS, INDEX_NAME, _index_problem
 from reader.text.sanitize import clean_line
+from reader.wording import plural, shorten
 
 __all__ = ["Finding", "RepairReport", "StoreReport", "check_store", "repair_store"]
 
@@ -91,22 +100,41 @@ class RepairReport:
 
 
 def _read_json(path: Path) -> tuple[Tables | None, str]:
-    """(tables, '') or (None, why the file cannot be used); a missing file is (None, 'missing')."""
+    """(tables, '') or (None, why the file cannot be used); a missing file is (None, 'missing').
+
+    The tables are cleaned as the store cleans them when it reads the file (`clean_tables`), so
+    each record is judged as the app will see it."""
+    tables, why, _ = _read_json_marked(path)
+    return tables, why
+
+
+def _read_json_marked(path: Path) -> tuple[Tables | None, str, bool]:
+    """`_read_json`, and whether the file held strings that had to be cleaned."""
+    tables, why, raw = _read_raw(path)
+    if tables is None or not needs_cleaning(raw):
+        return tables, why, False
+    cleaned = clean_tables(tables)
+    return cleaned, why, cleaned != tables
+
+
+def _read_raw(path: Path) -> tuple[Tables | None, str, bytes]:
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, nofollow=True)  # a FIFO there never blocks
     except FileNotFoundError:
-        return None, "the file is missing"
+        return None, "the file is missing", b""
     except OSError as exc:
-        return None, f"cannot be read: {exc.strerror or exc}"
+        return None, f"cannot be read: {exc.strerror or exc}", b""
     if not raw.strip():
-        return None, "the file is empty (truncated?)"
+        return None, "the file is empty (truncated?)", b""
     try:
         data = json.loads(raw.decode("utf-8", "surrogatepass"))
     except UnicodeDecodeError as exc:
-        return None, f"not UTF-8 (byte {exc.start})"
+        return None, f"not UTF-8 (byte {exc.start})", b""
     except (ValueError, RecursionError) as exc:
-        return None, f"not valid JSON ({clean_line(str(exc))[:120]}); truncated or hand-edited?"
-    return _shape(path, data)
+        reason = shorten(clean_line(str(exc)), 120)
+        return None, f"not valid JSON ({reason}); truncated or hand-edited?", b""
+    tables, why = _shape(path, data)
+    return tables, why, raw
 
 
 def _shape(path: Path, data: Any) -> tuple[Tables | None, str]:
@@ -123,7 +151,7 @@ def _shape(path: Path, data: Any) -> tuple[Tables | None, str]:
 
 def _raw_text(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8", "replace")
+        return read_regular(path, nofollow=True).decode("utf-8", "replace")
     except OSError:
         return ""
 
@@ -160,6 +188,8 @@ class _Article:
     tables: Tables | None = None
     text: str | None = None
     problem: str = ""
+    cleaned: bool = False
+    """The file held strings with control characters (cleaned when read)."""
 
 
 def _claim_problems(
@@ -178,12 +208,12 @@ def _claim_problems(
         and text[start:end] != quote
     ):
         errors.append(
-            f"quote {clean_line(quote)[:40]!r} does not match the text at {start}-{end} "
-            f"({clean_line(text[start:end])[:40]!r})"
+            f"quote {shorten(clean_line(quote), 40)!r} does not match the text at {start}-{end} "
+            f"({shorten(clean_line(text[start:end]), 40)!r})"
         )
     label = claim.get("label")
     if labels is not None and isinstance(label, str) and label not in labels:
-        warnings.append(f"unknown label {clean_line(label)[:60]!r} (kept and shown)")
+        warnings.append(f"unknown label {shorten(clean_line(label), 60)!r} (kept and shown)")
     return errors, warnings
 
 
@@ -195,7 +225,9 @@ def check_store(root: Path) -> StoreReport:
     if not root.is_dir():
         add(Finding(root, "", "no store folder here"))
         return report
-    index, why = _read_json(index_path)
+    index, why, cleaned = _read_json_marked(index_path)
+    if cleaned:
+        add(Finding(index_path, "", CONTROLS_WARNING, "warning"))
     if index is None:
         if why == "the file is missing" and not any((root / ARTICLES_DIR).glob("*.json")):
             add(Finding(index_path, "", "no index: not a store (or an empty one)", "warning"))
@@ -207,6 +239,9 @@ def check_store(root: Path) -> StoreReport:
         add(Finding(root / "reader.toml", "", "cannot be read: labels are not checked", "warning"))
     seen_ids: dict[str, str] = {}
     referenced: set[str] = set()
+    for key, rule in index.get(CORPUS_CORRECTIONS, {}).items():
+        for message in _record_problems("corrections", rule):
+            add(Finding(index_path, f"{CORPUS_CORRECTIONS}/{key}", message))
     for doc_id, doc in index.get("articles", {}).items():
         record = f"articles/{doc_id}"
         problem = _index_problem(doc) if isinstance(doc, dict) else "not a record"
@@ -242,7 +277,7 @@ def _listing(folder: Path) -> list[os.DirEntry[str]]:
 def _load_article(root: Path, doc_id: str, doc: dict[str, Any]) -> _Article:
     path = root / ARTICLES_DIR / doc["file"]
     article = _Article(doc_id, doc, path)
-    tables, why = _read_json(path)
+    tables, why, article.cleaned = _read_json_marked(path)
     if tables is None:
         article.problem = why
         return article
@@ -286,12 +321,25 @@ def _check_article(article: _Article, labels: set[str] | None, report: StoreRepo
         report.claims += 1
     for table in ("corrections", "rejected", "done"):
         for key, item in article.tables.get(table, {}).items():
-            if not isinstance(item, dict):
-                add(Finding(path, f"{table}/{key}", "not a record"))
-            elif table == "corrections" and not isinstance(item.get("id"), str):
-                add(Finding(path, f"{table}/{key}", "correction without a string 'id'"))
-            elif table == "done" and _done_problem(item):
-                add(Finding(path, f"{table}/{key}", _done_problem(item)))
+            for message in _record_problems(table, item):
+                add(Finding(path, f"{table}/{key}", message))
+    if article.cleaned:
+        add(Finding(path, "", CONTROLS_WARNING, "warning"))
+
+
+CONTROLS_WARNING = "holds control characters: shown and kept as visible placeholders"
+
+
+def _record_problems(table: str, item: object) -> list[str]:
+    """Why the store skips a record of a corrections, rejected or done table (the same
+    judgement)."""
+    if not isinstance(item, dict):
+        return ["not a record"]
+    if table == "corrections":
+        return correction_problems(item)
+    if table == "done" and _done_problem(item):
+        return [_done_problem(item)]
+    return []
 
 
 def _done_problem(item: dict[str, Any]) -> str:
@@ -316,6 +364,7 @@ _DEFAULTS: dict[str, Any] = {
     **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
 }
 _TEXT_FIELDS = ("label", "speaker", "verdict", "note", "annotator")
+_OFFSET_RE = re.compile("[0-9]{1,15}")
 
 
 def _coerce(claim: dict[str, Any], article_id: str, text: str, now: str) -> list[str]:
@@ -329,7 +378,8 @@ def _coerce(claim: dict[str, Any], article_id: str, text: str, now: str) -> list
         done.append("article_id set")
     for name in ("start", "end"):
         value = claim.get(name)
-        digits = isinstance(value, str) and value.strip().isdigit()
+        # ASCII digits only ("²" is a digit to `isdigit`, not to `int`), and few of them
+        digits = isinstance(value, str) and _OFFSET_RE.fullmatch(value.strip()) is not None
         if digits or (isinstance(value, float) and value.is_integer()):
             claim[name] = int(value)  # type: ignore[arg-type]
             done.append(f"{name} made an integer")
@@ -420,7 +470,7 @@ class _Quarantine:
             return
         data = ("\n".join(self.lines) + "\n").encode("utf-8", "surrogatepass")
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_bytes(data)
+        write_new(tmp, data)
         os.replace(tmp, self.path)
 
 
@@ -440,6 +490,8 @@ def repair_store(root: Path, out: Path) -> RepairReport:
     seen_ids: set[str] = set()
     for doc_id, doc in index.get("articles", {}).items():
         record = f"articles/{doc_id}"
+        if isinstance(doc, dict):
+            doc = _fix_index_fields(doc, record, say)
         problem = _index_problem(doc) if isinstance(doc, dict) else "not a record"
         if not problem and doc["id"] in seen_ids:
             problem = "duplicate article id"
@@ -470,11 +522,39 @@ def repair_store(root: Path, out: Path) -> RepairReport:
     session = index.get("session")
     if isinstance(session, dict):
         new_index["session"] = session
+    rules: dict[str, Any] = {}
+    for key, rule in index.get(CORPUS_CORRECTIONS, {}).items():  # corpus-wide entity rules
+        why = "; ".join(_record_problems("corrections", rule))
+        if why:
+            quarantine.add(root / INDEX_NAME, f"{CORPUS_CORRECTIONS}/{key}", why, rule)
+            report.quarantined += 1
+            say(f"{INDEX_NAME} {CORPUS_CORRECTIONS}/{key}: {why}; quarantined")
+        else:
+            rules[key] = rule
+    if rules:
+        new_index[CORPUS_CORRECTIONS] = rules
     AtomicJSONStorage(out / INDEX_NAME, backup=False).write(new_index)
     quarantine.write()
     if quarantine.lines:
-        say(f"{len(quarantine.lines)} record(s) kept in {out / QUARANTINE_NAME}")
+        say(f"{plural(len(quarantine.lines), 'record')} kept in {out / QUARANTINE_NAME}")
     return report
+
+
+_INDEX_DEFAULTS: dict[str, Any] = {
+    "title": "", "url": "", "date": "", "external_id": "", "added": "", "meta": {},
+    "position": 0, "word_count": 0, "claim_count": None, "entity_count": None,
+}
+
+
+def _fix_index_fields(doc: dict[str, Any], record: str, say: Any) -> dict[str, Any]:
+    """An index record whose optional fields of the wrong type are reset to their defaults
+    (the article itself is kept)."""
+    fixed = dict(doc)
+    for name, default in _INDEX_DEFAULTS.items():
+        if name in fixed and index_field_problem(name, fixed[name]):
+            fixed[name] = copy_tree(default)
+            say(f"index record {record}: {name!r} of the wrong type reset")
+    return fixed
 
 
 def _copy_extras(root: Path, out: Path) -> None:
@@ -527,7 +607,7 @@ def _recover_index(root: Path, why: str, quarantine: _Quarantine, say: Any) -> T
             continue
         article_id = records[0].get("id") if isinstance(records[0].get("id"), str) else None
         digest = text_hash(text)
-        first = clean_line(text.strip().split("\n", 1)[0])[:80]
+        first = shorten(clean_line(text.strip().split("\n", 1)[0]), 80)
         articles[str(order + 1)] = {
             "id": article_id or digest, "title": first, "source": f"recovered:{entry.name}",
             "url": "", "date": "", "external_id": "", "meta": {}, "text_hash": digest,
@@ -585,9 +665,7 @@ def _repair_article(
     for table in ("corrections", "rejected", "done"):
         kept: dict[str, Any] = {}
         for key, item in tables.get(table, {}).items():
-            why = "not a record" if not isinstance(item, dict) else (
-                "no string 'id'" if table == "corrections" and not isinstance(item.get("id"), str)
-                else _done_problem(item) if table == "done" else "")
+            why = "; ".join(_record_problems(table, item))
             if why:
                 quarantine.add(article.path, f"{table}/{key}", why, item)
                 report.quarantined += 1

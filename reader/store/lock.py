@@ -8,6 +8,14 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from reader.safe_io import (
+    NotRegularFileError,
+    UnsafeTargetError,
+    check_target,
+    read_regular,
+    write_new,
+)
+
 LOCK_NAME = ".lock"
 PID_NAME = ".lock.pid"
 
@@ -32,15 +40,24 @@ class StoreLock:
         """Take the lock, waiting at most `timeout` seconds; False if someone else holds it."""
         self.error = ""
         try:
+            check_target(self.path)  # the lock file is opened for writing: never a link or FIFO
+        except UnsafeTargetError as exc:
+            self.error = f"cannot lock the store ({LOCK_NAME} {exc.strerror})"
+            return False
+        try:
             self._lock.acquire(timeout=max(0.0, timeout))
         except Timeout:
+            if not os.path.lexists(self.path):  # not held by anyone: it could not be created
+                self.error = f"cannot lock the store (cannot create {LOCK_NAME} in {self.root})"
             return False
         except OSError as exc:
             self.error = f"cannot lock the store ({exc.strerror or exc})"
             return False
+        tmp = self.pid_path.with_name(f"{PID_NAME}.{os.getpid()}.tmp")
         try:
-            tmp = self.pid_path.with_name(f"{PID_NAME}.{os.getpid()}.tmp")
-            tmp.write_text(f"{os.getpid()}\n", encoding="ascii")
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()  # our own pid's leftover (a link is removed, never followed)
+            write_new(tmp, f"{os.getpid()}\n".encode("ascii"), fsync=False)
             os.replace(tmp, self.pid_path)
         except OSError:
             pass  # the pid is only for the message another process shows
@@ -49,8 +66,8 @@ class StoreLock:
     def holder_pid(self) -> int | None:
         """The pid the current holder wrote, if any."""
         try:
-            return int(self.pid_path.read_text(encoding="ascii").strip())
-        except (OSError, ValueError):
+            return int(read_regular(self.pid_path, limit=64, nofollow=True).strip())
+        except (OSError, ValueError, NotRegularFileError):
             return None
 
     def busy_reason(self) -> str:

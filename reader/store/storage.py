@@ -9,6 +9,7 @@ written afterwards.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -16,8 +17,11 @@ from typing import Any
 
 from tinydb import Storage
 
+from reader.clean import clean_tables, needs_cleaning
 from reader.records import CLAIM_SCHEMA
+from reader.safe_io import create_new, read_regular
 from reader.store.errors import StoreFileError, StoreReadOnlyError, StoreWriteError
+from reader.text.sanitize import clean_line
 
 Tables = dict[str, dict[str, Any]]
 
@@ -58,6 +62,13 @@ def describe_os_error(exc: OSError) -> str:
     """A short, plain reason for an OSError."""
     reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
     return f"could not save: {reason}"
+
+
+def fingerprint(body: Any) -> str:
+    """A short stable hash of a record as JSON (what the team sync compares, and the id of a
+    record that has none, such as a rejected suggestion)."""
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def copy_tree(value: Any) -> Any:
@@ -114,6 +125,20 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _new_temp(folder: Path, name: str) -> tuple[Path, int]:
+    """A new temp file `.<name>.<pid>.tmp` beside the live file, created with
+    `O_EXCL|O_NOFOLLOW` (never through a planted symlink, never over another file): when that
+    name is taken, a numbered one."""
+    for attempt in range(100):
+        suffix = f".{attempt}" if attempt else ""
+        tmp = folder / f".{name}.{os.getpid()}{suffix}.tmp"
+        try:
+            return tmp, create_new(tmp)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temp file name", str(folder))
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage with atomic, durable writes, a `.bak` generation and an in-memory cache."""
 
@@ -153,7 +178,7 @@ class AtomicJSONStorage(Storage):
 
     def _load(self) -> Tables | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path, nofollow=True)  # a FIFO there never blocks
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -164,10 +189,13 @@ class AtomicJSONStorage(Storage):
                 raise ValueError("the file is empty")
             data = json.loads(raw.decode("utf-8", "surrogatepass"))
         except (ValueError, RecursionError) as exc:
-            self.error = StoreFileError(self.path, f"not valid JSON ({exc}); left untouched")
+            reason = clean_line(str(exc))[:160]
+            self.error = StoreFileError(self.path, f"not valid JSON ({reason}); left untouched")
             raise self.error from exc
         try:
-            return check_tables(self.path, data)
+            tables = check_tables(self.path, data)
+            # the store's one entry point for records: every string cleaned, one for one
+            return clean_tables(tables) if needs_cleaning(raw) else tables
         except StoreFileError as exc:
             self.error = exc
             raise
@@ -197,8 +225,7 @@ class AtomicJSONStorage(Storage):
     def _write_bytes(self, payload: bytes, *, sync_folder: bool = True) -> None:
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{self.path.name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        tmp, fd = _new_temp(folder, self.path.name)
         try:
             try:
                 LOW_LEVEL.write(fd, payload)
@@ -221,7 +248,7 @@ class AtomicJSONStorage(Storage):
         bak_tmp = folder / f".{bak.name}.{os.getpid()}.tmp"
         bak_tmp.unlink(missing_ok=True)
         try:
-            os.link(self.path, bak_tmp)
+            os.link(self.path, bak_tmp, follow_symlinks=False)
         except OSError as exc:
             if exc.errno in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK):
                 return  # no hard links here: the backup is best effort

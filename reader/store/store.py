@@ -25,11 +25,11 @@ from types import TracebackType
 from typing import Any
 
 from reader.claims import iso_now, validate_claim
+from reader.clean import clean_correction, clean_tree, correction_problems, index_problems
 from reader.records import (
     ARTICLE_SCHEMA,
     Entity,
     SourceArticle,
-    entity_from,
     entity_row,
     text_hash,
     upgrade_claim,
@@ -48,8 +48,10 @@ from reader.store.storage import (
     Tables,
     copy_tree,
     describe_os_error,
+    fingerprint,
     fsync_dir,
 )
+from reader.text.sanitize import clean_line
 
 INDEX_NAME = "index.json"
 ARTICLES_DIR = "articles"
@@ -139,16 +141,14 @@ def _word_count(text: str) -> int:
 
 
 def _index_problem(doc: object) -> str:
-    """What is wrong with an index record ('' if nothing)."""
-    if not isinstance(doc, dict):
-        return "not a record"
-    for name in ("id", "source", "text_hash", "file"):
-        if not isinstance(doc.get(name), str):
-            return f"field {name!r} missing or not a string"
+    """What is wrong with an index record ('' if nothing): `reader.clean.index_problems`, and a
+    file name that stays inside `articles/`."""
+    problem = index_problems(doc)
+    if problem:
+        return problem
+    assert isinstance(doc, dict)
     if not _SAFE_NAME_RE.match(doc["file"]):
-        return f"file name {doc['file']!r} is not a plain article file name"
-    if not isinstance(doc.get("order"), int):
-        return "field 'order' missing or not an integer"
+        return f"file name {clean_line(doc['file'])!r} is not a plain article file name"
     return ""
 
 
@@ -242,7 +242,7 @@ class Transaction:
                 pending.correction_ids.add(corr["id"])
 
     def _lookup_source(self, source: str) -> dict[str, Any] | None:
-        article_id = self._by_source.get(source)
+        article_id = self._by_source.get(clean_line(source))  # sources are kept clean
         if article_id is not None:
             return self._pending[article_id].doc
         return self._store.find_by_source(source)
@@ -307,11 +307,11 @@ class Transaction:
                 "text_hash": digest,
                 "word_count": _word_count(text),
                 "entity_count": None,  # not counted for this text yet
-                "title": src.title or pending.doc.get("title", ""),
-                "url": src.url or pending.doc.get("url", ""),
-                "date": src.date or pending.doc.get("date", ""),
-                "external_id": src.external_id or pending.doc.get("external_id", ""),
-                "meta": dict(src.meta) or pending.doc.get("meta", {}),
+                "title": clean_line(src.title) or pending.doc.get("title", ""),
+                "url": clean_line(src.url) or pending.doc.get("url", ""),
+                "date": clean_line(src.date) or pending.doc.get("date", ""),
+                "external_id": clean_line(src.external_id) or pending.doc.get("external_id", ""),
+                "meta": clean_tree(dict(src.meta)) or pending.doc.get("meta", {}),
             }
         )
         pending.changed = True
@@ -327,12 +327,12 @@ class Transaction:
     def _new_article(self, src: SourceArticle, digest: str) -> AddResult:
         doc: dict[str, Any] = {
             "id": digest,
-            "title": src.title,
-            "source": src.source,
-            "url": src.url,
-            "date": src.date,
-            "external_id": src.external_id,
-            "meta": copy_tree(dict(src.meta)),
+            "title": clean_line(src.title),
+            "source": clean_line(src.source),
+            "url": clean_line(src.url),
+            "date": clean_line(src.date),
+            "external_id": clean_line(src.external_id),
+            "meta": clean_tree(dict(src.meta)),
             "text_hash": digest,
             "file": "",
             "position": 0,
@@ -448,6 +448,55 @@ class Transaction:
         pending.changed = pending.changed or removed
         return removed
 
+    def put_team_record(self, article_id: str, kind: str, annotator: str, record_id: str,
+                        body: dict[str, Any] | None) -> bool:
+        """Keep a colleague's correction or rejection pulled from the team server (table
+        `team` of the article file: shown as their layer, never applied to my entities);
+        `body=None` removes it. False when nothing changed."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault("team", {})
+        key = next((k for k, d in table.items() if isinstance(d, dict)
+                    and (d.get("kind"), d.get("annotator"), d.get("id"))
+                    == (kind, annotator, record_id)), None)
+        record = None if body is None else {"kind": kind, "annotator": annotator,
+                                            "id": record_id, "body": copy_tree(body)}
+        if key is not None and table[key] == record:
+            return False
+        if key is None and record is None:
+            return False
+        if record is None:
+            del table[str(key)]
+        else:
+            table[key or _next_doc_id(table)] = record
+        pending.changed = True
+        return True
+
+    def put_own_record(self, article_id: str, table_name: str, record_id: str,
+                       body: dict[str, Any] | None) -> bool:
+        """My own correction or rejection, edited on another of my machines: replace it by id
+        (a rejection's id is its fingerprint), or remove it (`body=None`)."""
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault(table_name, {})
+
+        def rid(doc: Any) -> str:
+            if table_name == "rejected":
+                return fingerprint(doc)
+            return str(doc.get("id", "")) if isinstance(doc, dict) else ""
+
+        key = next((k for k, d in table.items() if rid(d) == record_id), None)
+        if body is None:
+            if key is None:
+                return False
+            del table[key]
+        else:
+            if key is not None and table[key] == body:
+                return False
+            table[key or _next_doc_id(table)] = copy_tree(body)
+        pending.changed = True
+        return True
+
     def remove_done(self, article_id: str, annotator: str) -> bool:
         """Remove an annotator's done mark; False if there was none."""
         pending = self._load(article_id)
@@ -461,9 +510,12 @@ class Transaction:
         return bool(keys)
 
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool:
-        """Add an entity correction; False if one with its id is already there."""
-        if not isinstance(corr.get("id"), str):
-            raise ValueError("correction has no id")
+        """Add an entity correction (cleaned); False if one with its id is already there.
+        Raises ValueError for a record the app could not use."""
+        problems = correction_problems(corr)
+        if problems:
+            raise ValueError("; ".join(problems))
+        corr = clean_correction(corr)
         pending = self._load(article_id)
         assert pending.tables is not None
         if corr["id"] in pending.correction_ids:
@@ -690,7 +742,7 @@ class Store:
                 self._problem(self.root / INDEX_NAME, f"article {label!r}: {problem}; skipped")
                 continue
             self._docs[doc["id"]] = doc_id
-            self._sources.setdefault(doc["source"], doc["id"])
+            self._sources.setdefault(clean_line(doc["source"]), doc["id"])
             self._hashes.setdefault(doc["id"], doc["id"])
             self._hashes.setdefault(doc["text_hash"], doc["id"])
 
@@ -778,7 +830,7 @@ class Store:
     def find_by_source(self, source: str) -> dict[str, Any] | None:
         """The article first loaded from `source`, or None."""
         with self._mutex:
-            article_id = self._sources.get(source)
+            article_id = self._sources.get(clean_line(source))
             return None if article_id is None else self._doc(article_id)
 
     def find_by_text(self, digest: str) -> dict[str, Any] | None:
@@ -1031,12 +1083,11 @@ class Store:
                 return []
             records = []
             for doc_id, record in tables.get(table, {}).items():
-                if isinstance(record, dict):
+                why = _record_problem(table, record)
+                if not why:
                     records.append(record)
                 else:
-                    self._problem(
-                        self._article_path(doc), f"{table} #{doc_id}: not a record; skipped"
-                    )
+                    self._problem(self._article_path(doc), f"{table} #{doc_id}: {why}; skipped")
             return records
 
     def done_marks(self, article_id: str) -> list[dict[str, Any]]:
@@ -1111,7 +1162,16 @@ class Store:
         """Entity correction rules that apply to every article (scope `corpus`)."""
         with self._mutex:
             table = self._index.get(CORPUS_CORRECTIONS, {})
-            return [copy_tree(c) for c in table.values() if isinstance(c, dict)]
+            good = []
+            for doc_id, corr in table.items():
+                why = _record_problem(CORPUS_CORRECTIONS, corr)
+                if why:
+                    self._problem(
+                        self.root / INDEX_NAME, f"{CORPUS_CORRECTIONS} #{doc_id}: {why}; skipped"
+                    )
+                else:
+                    good.append(copy_tree(corr))
+            return good
 
     def save_corpus_correction(self, corr: dict[str, Any]) -> None:
         """Insert or replace a corpus rule by its `id`; durable on return (one index write)."""
@@ -1156,10 +1216,7 @@ class Store:
                 model,
                 version,
             ):
-                try:
-                    return [entity_from(item) for item in doc["entities"]]
-                except (TypeError, ValueError, KeyError):
-                    return None
+                return _cached_list(doc.get("entities"))
         return None
 
     def put_cached_entities(
@@ -1207,7 +1264,7 @@ class Store:
         """The saved session (open articles, current one...), {} if none."""
         with self._mutex:
             docs = [d for d in self._index.get("session", {}).values() if isinstance(d, dict)]
-            return copy_tree(docs[0]) if docs else {}
+            return _usable_session(copy_tree(docs[0])) if docs else {}
 
     def save_session(self, **fields: Any) -> None:
         """Merge `fields` into the saved session (one index write)."""
@@ -1272,6 +1329,47 @@ class _TransactionContext:
         finally:
             if not self._shared:
                 self._store._mutex.release()
+
+
+def _usable_session(doc: dict[str, Any]) -> dict[str, Any]:
+    """The saved session without fields of the wrong type (`open`: a list of article ids,
+    `current`: an article id); it only says what to reopen, so nothing else is lost."""
+    opened = doc.get("open")
+    if "open" in doc and not (isinstance(opened, list) and all(isinstance(i, str)
+                                                                for i in opened)):
+        doc["open"] = [i for i in opened if isinstance(i, str)] if isinstance(opened, list) else []
+    if "current" in doc and not isinstance(doc["current"], str):
+        del doc["current"]
+    return doc
+
+
+def _record_problem(table: str, record: object) -> str:
+    """Why a record of an article table (or of the corpus rules) is skipped ('' if it is not):
+    the same judgement `reader db check` reports."""
+    if not isinstance(record, dict):
+        return "not a record"
+    if table == CORPUS_CORRECTIONS or table == "corrections":
+        return "; ".join(correction_problems(record))
+    return ""
+
+
+def _cached_list(value: object) -> list[Entity] | None:
+    """Cached entities as `Entity` (labels cleaned), or None (recomputed) if any is malformed:
+    `[start, end, label]` or `[start, end, label, model_label]`."""
+    if not isinstance(value, list):
+        return None
+    entities = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) in (3, 4)):
+            return None
+        start, end, *labels = item
+        if not (type(start) is int and type(end) is int and all(isinstance(x, str)
+                                                                   for x in labels)):
+            return None
+        if not 0 <= start < end:
+            return None
+        entities.append(Entity(start, end, *(clean_line(x) for x in labels)))
+    return entities
 
 
 def _valid_done(doc: object) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reader.store import Store
+from reader.wording import plural
 
 
 @dataclass
@@ -47,6 +48,6 @@ def sync_in_background(store: Store, url: str) -> SyncOutcome:
     finally:
         conn.close()
     if report.conflicts:
-        return SyncOutcome("conflicts", f"{len(report.conflicts)} conflict(s): see `reader "
+        return SyncOutcome("conflicts", f"{plural(len(report.conflicts), 'conflict')}: see `reader "
                            "sync` or sync.json", report.changed_articles, at)
     return SyncOutcome("ok", report.lines()[0], report.changed_articles, at)

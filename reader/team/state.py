@@ -4,7 +4,6 @@ record it pushed or pulled, and the conflicts the analyst has not looked at."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,12 +12,6 @@ from typing import Any
 from reader.store.storage import AtomicJSONStorage
 
 STATE_NAME = "sync.json"
-
-
-def fingerprint(body: Any) -> str:
-    """A short stable hash of a record as JSON."""
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def record_key(kind: str, annotator: str, record_id: str) -> str:

@@ -25,10 +25,12 @@ from typing import Any
 from reader.claims import iso_now
 from reader.records import SourceArticle
 from reader.store import Store
+from reader.store.storage import fingerprint
 from reader.team.connect import identity, redact
 from reader.team.schema import GOLD, require_schema
-from reader.team.state import SyncState, fingerprint, record_key
+from reader.team.state import SyncState, record_key
 from reader.text.sanitize import sanitize
+from reader.wording import plural
 
 BATCH = 500
 """Records pushed per server transaction."""
@@ -73,9 +75,10 @@ class SyncReport:
         verb = "would push" if self.dry_run else "pushed"
         pull = "would pull" if self.dry_run else "pulled"
         lines = [
-            f"as {self.role}: {verb} {self.articles_pushed} article(s), {self.pushed} record(s), "
-            f"{self.tombstones_pushed} deletion(s); {pull} {self.articles_pulled} article(s), "
-            f"{self.pulled} record(s), {self.deletions_pulled} deletion(s)"
+            f"as {self.role}: {verb} {plural(self.articles_pushed, 'article')}, "
+            f"{plural(self.pushed, 'record')}, {plural(self.tombstones_pushed, 'deletion')}; "
+            f"{pull} {plural(self.articles_pulled, 'article')}, "
+            f"{plural(self.pulled, 'record')}, {plural(self.deletions_pulled, 'deletion')}"
         ]
         if self.not_pushed:
             names = ", ".join(f"{name} ({n})" for name, n in sorted(self.not_pushed.items()))
@@ -134,6 +137,18 @@ def local_records(store: Store, role: str, adjudicator: bool,
                 body = {"article_id": doc["id"], "annotator": role, "at": mark["at"]}
                 item = Local("done", role, str(doc["id"]), str(doc["id"]), mark["at"], body)
                 records[item.key] = item
+        # my entity corrections and rejected suggestions (everything local is mine: others'
+        # arrive in the article's `team` table and are never applied)
+        for corr in store.corrections(str(doc["id"])):
+            if isinstance(corr.get("id"), str):
+                item = Local("correction", role, corr["id"], str(doc["id"]),
+                             str(corr.get("updated") or corr.get("created") or ""), dict(corr))
+                records[item.key] = item
+        for rejected in store.rejected(str(doc["id"])):
+            item = Local("rejected", role, fingerprint(rejected), str(doc["id"]),
+                         str(rejected.get("at") or rejected.get("created") or ""),
+                         dict(rejected))
+            records[item.key] = item
     return records, articles
 
 
@@ -155,7 +170,7 @@ def sync(store: Store, conn: Any, url: str, *, pull_all: bool = False, dry_run: 
     state = SyncState.load(root)
     state.reset_for(redact(url), role)
     records, articles = local_records(store, role, adjudicator, report)
-    say(f"{len(records)} own record(s) in {len(articles)} article(s)")
+    say(f"{plural(len(records), 'own record')} in {plural(len(articles), 'article')}")
     _push(conn, store, state, records, articles, role, adjudicator, report, dry_run, say)
     if not dry_run:
         state.save(root)  # what was pushed is durable on the server: remember it
@@ -179,7 +194,7 @@ def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
     gone = []
     for key in state.known:
         kind, annotator, record_id = json.loads(key)
-        if key not in records and _own(annotator, role, adjudicator) and kind in ("claim", "done"):
+        if key not in records and _own(annotator, role, adjudicator):
             gone.append(Local(kind, annotator, record_id, "", iso_now(), None))
     report.articles_pushed = len(new_articles)
     report.pushed = len(changed)
@@ -197,7 +212,7 @@ def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
                     (article["id"], _encode(body), json.dumps(article["text"])))
         state.articles.extend(a["id"] for a in new_articles[first : first + BATCH])
     if new_articles:
-        say(f"pushed {len(new_articles)} article(s)")
+        say(f"pushed {plural(len(new_articles), 'article')}")
     back: list[tuple[Local, dict[str, Any]]] = []
     todo = changed + gone
     for first in range(0, len(todo), BATCH):
@@ -210,7 +225,7 @@ def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
                 state.known.pop(item.key, None)
             elif not any(b[0] is item for b in back):
                 state.known[item.key] = fingerprint(item.body)
-        say(f"pushed {min(first + BATCH, len(todo))}/{len(todo)} record(s)")
+        say(f"pushed {min(first + BATCH, len(todo))}/{plural(len(todo), 'record')}")
     if back:
         _take_back(store, state, back, report)
 
@@ -307,7 +322,7 @@ def _take_back(store: Store, state: SyncState, back: list[tuple[Local, dict[str,
 
 
 def _apply(tx: Any, kind: str, record_id: str, article_id: str, annotator: str,
-           body: dict[str, Any] | None, report: SyncReport) -> None:
+           body: dict[str, Any] | None, report: SyncReport, mine: bool = True) -> None:
     try:
         if kind == "claim":
             if body is None:
@@ -319,6 +334,12 @@ def _apply(tx: Any, kind: str, record_id: str, article_id: str, annotator: str,
                 tx.remove_done(article_id, annotator)
             else:
                 tx.add_done(article_id, annotator, str(body.get("at", "")))
+        elif kind in ("correction", "rejected"):
+            if mine:
+                tx.put_own_record(article_id, "corrections" if kind == "correction"
+                                  else "rejected", record_id, body)
+            else:
+                tx.put_team_record(article_id, kind, annotator, record_id, body)
     except (ValueError, KeyError) as error:
         report.skipped.append(f"{kind} {record_id}: {error}")
 
@@ -377,7 +398,8 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
                 continue  # already the same on both sides (our own push coming back)
             if server_body is None and key not in state.known and deleted:
                 continue  # a deletion of something this store never had
-            _apply(tx, kind, record_id, article_id, annotator, server_body, report)
+            _apply(tx, kind, record_id, article_id, annotator, server_body, report,
+                   mine=_own(annotator, role, adjudicator))
             report.changed_articles.add(article_id)
             if server_body is None:
                 state.known.pop(key, None)
@@ -388,4 +410,4 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
             applied += 1
     state.articles.extend(local_ids | {a[0] for a in article_rows})
     state.watermark = new_watermark
-    say(f"pulled {applied} change(s)")
+    say(f"pulled {plural(applied, 'change')}")

@@ -20,6 +20,7 @@ from typing import Any
 from reader.records import SourceArticle
 from reader.text.decode import TextError, decode_bytes, normalize_newlines
 from reader.text.sanitize import clean_line, sanitize
+from reader.wording import plural
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -338,6 +339,9 @@ def _load_jsonl(data: bytes, path: Path, name: str, result: LoadResult) -> None:
         except json.JSONDecodeError as exc:
             problem(lineno, f"bad JSON ({clean_line(exc.msg)} at column {exc.colno})")
             continue
+        except ValueError as exc:  # an integer of more digits than Python converts
+            problem(lineno, f"bad JSON ({clean_line(str(exc))[:80]})")
+            continue
         except RecursionError:
             problem(lineno, "bad JSON (nested too deeply)")
             continue
@@ -381,7 +385,8 @@ def _load_jsonl(data: bytes, path: Path, name: str, result: LoadResult) -> None:
         )
         loaded += 1
     if bad > MAX_ERRORS_PER_FILE:
-        result.errors.append(f"{name}: {bad - MAX_ERRORS_PER_FILE} more bad lines not shown")
+        result.errors.append(
+            f"{name}: {plural(bad - MAX_ERRORS_PER_FILE, 'more bad line')} not shown")
     if loaded == 0 and bad == 0:
         result.errors.append(f"{name}: empty file")
 

@@ -318,6 +318,27 @@ def hard_wrapped(text: str, sample_chars: int = 200_000) -> bool:
     return sum(map(len, lines)) / len(lines) < HARD_WRAP_MAX_AVERAGE
 
 
+@functools.lru_cache(maxsize=64)
+def paragraph_starts(text: str) -> tuple[int, ...]:
+    """Where each paragraph of `text` starts, as the reader shows them: blocks separated by a
+    blank line in hard-wrapped text, else by a line break; blank lines are not paragraphs.
+    Cached: the corpus view numbers many places in the same few texts."""
+    separator = "\n\n" if hard_wrapped(text) else "\n"
+    starts: list[int] = []
+    position = 0
+    for block in text.split(separator):
+        stripped = block.lstrip()
+        if stripped:
+            starts.append(position + len(block) - len(stripped))
+        position += len(block) + len(separator)
+    return tuple(starts)
+
+
+def paragraph_number(text: str, pos: int) -> int:
+    """The 1-based number of the paragraph `pos` is in (blank lines never count)."""
+    return max(1, bisect.bisect_right(paragraph_starts(text), pos))
+
+
 class Sentences:
     """Sentence spans of one text, computed one line at a time and cached."""
 

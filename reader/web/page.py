@@ -21,6 +21,7 @@ from reader.text.sanitize import clean_line, sanitize
 from reader.web.fetch import Fetched, FetchError, fetch, without_fragment
 from reader.web.settings import WebSettings
 from reader.web.snapshots import SnapshotError, remove_snapshot, write_snapshot
+from reader.wording import plural
 
 __all__ = ["WebError", "WebResult", "find_web_article", "open_url", "snapshot_entries"]
 
@@ -197,7 +198,7 @@ def _store(store: Store, page: Fetched, src: SourceArticle,
         elif result.text_changed:
             messages.append(
                 f"the page changed since {since}: new snapshot {digest[7:19]}, old one kept; "
-                f"{result.reanchored} claim(s) re-anchored, {result.orphaned} orphaned"
+                f"{plural(result.reanchored, 'claim')} re-anchored, {result.orphaned} orphaned"
             )
         else:
             messages.append(f"the page changed since {since} (new snapshot {digest[7:19]}, "

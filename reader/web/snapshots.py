@@ -60,9 +60,10 @@ def write_snapshot(store_root: Path, data: bytes) -> tuple[str, bool]:
 def read_snapshot(store_root: Path, digest: str) -> bytes:
     """The raw bytes of a snapshot, checked against its hash."""
     path = snapshot_path(store_root, digest)
+    from reader.safe_io import read_regular
+
     try:
-        with gzip.open(path, "rb") as handle:
-            data = handle.read()
+        data = gzip.decompress(read_regular(path, nofollow=True))  # a FIFO never blocks
     except FileNotFoundError:
         raise SnapshotError(f"no snapshot {digest} in {path.parent}") from None
     except (OSError, EOFError) as error:

@@ -72,7 +72,8 @@ class ArticleView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.text = ""
-        self.body_start = 0
+        self.title_end = 0
+        """The text's first line is its title up to here: shown as the heading."""
         self.cursor = 0
         self._goal_cell: int | None = None
         self._anchor: tuple[int, int] | None = None
@@ -94,10 +95,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._styles: ViewStyles | None = None
 
     # -- content ---------------------------------------------------------------------------
-    def load(self, text: str, *, cursor: int = 0, body_start: int = 0) -> None:
-        """Show a new text with the cursor at `cursor`."""
+    def load(self, text: str, *, cursor: int = 0, title_end: int = 0) -> None:
+        """Show a new text with the cursor at `cursor`; `text[:title_end]` is its title."""
         self.text = text
-        self.body_start = body_start
+        self.title_end = title_end
         self.sentences = Sentences(text)
         self.entities = []
         self._entity_starts = []
@@ -350,8 +351,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._move_lines(-height)
 
     def action_top(self) -> None:
-        """Top of the article."""
-        self._move(self.body_start)
+        """Top of the article (its title line, when the text begins with one)."""
+        self._move(0)
         self.scroll_to(y=0, animate=False, immediate=True)
 
     def action_bottom(self) -> None:
@@ -691,6 +692,7 @@ class ArticleView(ScrollView, can_focus=True):
                 cuts.add(e)
                 spans.append((s, e, style))
 
+        add(0, self.title_end, styles.title)
         add(sentence[0], sentence[1], styles.sentence)
         for overlay in overlays:
             if overlay.kind == "suggestion":

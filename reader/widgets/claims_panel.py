@@ -15,14 +15,14 @@ from textual.widgets import DataTable, Input, Static
 from reader.keys import bindings_for
 from reader.text.sanitize import clean_line
 from reader.widgets.styles import claim_colour
+from reader.wording import plural, shorten
 
 QUOTE_CELLS = 28
 
 
 def quote_start(quote: str, cells: int = QUOTE_CELLS) -> str:
     """The start of a quote on one line."""
-    line = " ".join(clean_line(quote).split())
-    return line if len(line) <= cells else line[: cells - 1] + "…"
+    return shorten(clean_line(quote), cells)
 
 
 def _speaker_cell(claim: dict[str, Any]) -> Text:
@@ -134,7 +134,7 @@ class ClaimsPanel(Vertical):
         self.query_one("#orphans-title").display = orphaned > 0
         orphans.display = orphaned > 0
         total = len(self._claims)
-        summary = f"{shown} claim{'s' if shown != 1 else ''}"
+        summary = plural(shown, "claim")
         if words:
             summary += f" shown of {total}"
         if orphaned:
@@ -142,7 +142,7 @@ class ClaimsPanel(Vertical):
         guessed = sum(1 for c in self._claims
                       if c.get("speaker") and c.get("speaker_confirmed") is not True)
         if guessed:  # the speaker column may be off the narrow panel: say it here too
-            summary += f" · {guessed} speaker{'s' if guessed != 1 else ''} guessed"
+            summary += f" · {plural(guessed, 'speaker')} guessed"
         self.query_one("#claims-count", Static).update(Text(summary))
 
     def _cells(self, claim: dict[str, Any]) -> tuple[Text, Text, Text, Text]:

@@ -70,6 +70,7 @@ class ViewStyles:
         self.cursor = Style(reverse=True, bold=True)
         self.tag = Style(dim=True, italic=True)
         self.margin = Style(dim=True)
+        self.title = Style(bold=True)
         self._entities: dict[str, Style] = {}
 
     def entity(self, label: str) -> Style:

@@ -15,6 +15,7 @@ from reader.keys import bindings_for
 from reader.text.sanitize import clean_line
 from reader.widgets.article_view import Overlay
 from reader.widgets.claims_panel import quote_start
+from reader.wording import plural, shorten
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
@@ -93,7 +94,7 @@ class SuggestionsPanel(Vertical):
         for item in self.items:
             table.add_row(
                 Text(clean_line(str(item.get("label", "")))),
-                Text(clean_line(str(item.get("reason", "")))[:60]),
+                Text(shorten(clean_line(str(item.get("reason", ""))), 60)),
                 Text(quote_start(str(item.get("speaker") or ""), 20)),
                 Text(quote_start(str(item.get("text", "")), 50)),
             )
@@ -102,7 +103,7 @@ class SuggestionsPanel(Vertical):
         elif items is None:
             message = "Press R in the text to compute and review suggestions."
         else:
-            message = f"{len(self.items)} suggestion(s). R in the text reviews them."
+            message = f"{plural(len(self.items), 'suggestion')}. R in the text reviews them."
         self.query_one("#suggestions-status", Static).update(Text(message))
 
     def overlays(self) -> list[Overlay]:
