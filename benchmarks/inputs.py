@@ -108,6 +108,29 @@ def corpus_jsonl() -> Path:
     return path
 
 
+def line_corpus(count: int) -> Path:
+    """`count` short articles (130-230 characters of the book or the sample, each with its
+    own number, so all distinct) as JSON lines: 100,000 of them stay under the 32 MiB file
+    limit (21.7 MB)."""
+    import json
+
+    path = WORK / f"corpus-lines-{count}.jsonl"
+    if _fresh(path):
+        return path
+    WORK.mkdir(parents=True, exist_ok=True)
+    paras = paragraphs()
+    rng = random.Random(count)
+    with path.open("w", encoding="utf-8") as out:
+        for index in range(count):
+            para = paras[rng.randrange(len(paras))]
+            start = rng.randrange(max(1, len(para) - 150))
+            text = f"Item {index}. " + para[start : start + rng.randint(120, 220)]
+            line = {"id": f"c{index}", "title": f"Corpus line {index + 1}", "text": text}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    _mark(path)
+    return path
+
+
 def _claim_spans(text: str, count: int) -> list[tuple[int, int]]:
     """`count` distinct word-aligned spans of 3-25 words."""
     import re

@@ -29,6 +29,7 @@ MODULES = (
     "p13_pdf_language",
     "p14_team_sync",
     "web_extract",
+    "p15_big_corpus",
 )
 
 

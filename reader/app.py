@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -20,16 +22,22 @@ from textual.command import Hit, Hits, Provider
 from reader.config import Taxonomy
 from reader.keys import ACTIONS
 from reader.paths import styles_dir
-from reader.records import Entity
+from reader.records import Entity, SourceArticle
 from reader.session import OpenArticle, ReaderSession
 from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
-from reader.store.store import Store
+from reader.store.store import AddResult, Store
 from reader.text.sanitize import clean_line
 from reader.widgets import wide_cells
 from reader.wording import shorten
 
 wide_cells.apply()  # wide characters stay whole under notifications (see the module)
+
+DEFER_INDEX_WRITES = 1000
+"""With this many articles open, session and position writes wait for a pause."""
+
+INDEX_WRITE_DELAY = 2.0
+"""Seconds without another article switch before they are written."""
 
 NerFactory = Callable[[], Any]
 """Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
@@ -89,6 +97,8 @@ class ReaderApp(App[None]):
         ner_service: Any = None,
         notices: Iterable[str] = (),
         model_problem: str = "",
+        to_store: list[tuple[OpenArticle | None, SourceArticle]] | None = None,
+        load_later: list[str] | None = None,
         per_language: bool = False,
         language_table: dict[str, str] | None = None,
     ) -> None:
@@ -121,6 +131,23 @@ class ReaderApp(App[None]):
         self.stopped_by = 0
         """The signal (SIGTERM, SIGHUP) that ended the app, else 0."""
         """How many of the store's problems the launch notices already tell."""
+        self.to_store = list(to_store or [])
+        """Articles of a large corpus still to enter the store (in a worker, after the first
+        paint), with their open article (None for a second file with the same text)."""
+        self.load_later = list(load_later or [])
+        """A large corpus whose first article alone is open: the worker loads the rest."""
+        self.storing: tuple[int, int] | None = None
+        """(stored, total) while they enter the store, for the status line."""
+        self._storing_stop = threading.Event()
+        self._storing_thread: threading.Thread | None = None
+        self._storing_loop: Any = None
+        self._storing_shown = 0.0
+        self._positions_due: dict[str, int] = {}
+        self._session_due: dict[str, Any] = {}
+        self._flush_timer: Any = None
+        self._session_open: list[str] | None = None
+        self._session_current: str | None = None
+        """What the saved session last said (so an unchanged one is not written again)."""
         self._stored_known: dict[str, list[dict[str, Any]]] | None = None
         """The stored claims per article id, as the suggester compares them (read once)."""
         if model and ner_factory is not None:
@@ -140,6 +167,152 @@ class ReaderApp(App[None]):
 
         self.push_screen(MainScreen())
         self._catch_signals()
+        if self.to_store or self.load_later:
+            import asyncio
+
+            self._storing_loop = asyncio.get_running_loop()
+            self.storing = (0, len(self.to_store))
+            self._storing_thread = threading.Thread(
+                target=self._store_later, name="reader-store", daemon=True
+            )
+            # after the first paint: the worker's parsing would otherwise hold the GIL while
+            # the first article is drawn
+            self.call_after_refresh(self._storing_thread.start)
+
+    # -- a large corpus entering the store ------------------------------------------------------
+    def _store_later(self) -> None:
+        """The worker: store `to_store` in growing transactions, telling the UI as it goes."""
+        from reader.storing import store_in_batches
+
+        try:
+            if self.load_later:
+                loaded = self._load_rest()
+                if loaded is None:
+                    return
+            sources = [src for _, src in self.to_store]
+            error = store_in_batches(
+                self.store, sources, progress=self._storing_progress,
+                stored=self._batch_stored, stop=self._storing_stop.is_set,
+            )
+        except Exception as exc:  # noqa: BLE001 - told in one line; the articles stay open
+            error = f"articles could not be stored: {exc}"
+        self._from_worker(self._storing_done, error)
+
+    def _load_rest(self) -> bool | None:
+        """Load the whole corpus (in the worker) and hand the UI its articles; None when
+        the app ended meanwhile."""
+        from reader.launch import articles_from_sources
+        from reader.text.loading import load_paths
+
+        result = load_paths(self.load_later, skip=self.store.root)
+        notices = list(result.errors)
+        later: list[tuple[OpenArticle | None, SourceArticle]] = []
+        articles = articles_from_sources(self.store, result.articles, notices, later)
+        done = threading.Event()
+
+        def hand_over() -> None:
+            self._take_articles(articles, later, notices)
+            done.set()
+
+        self._from_worker(hand_over)
+        while not done.wait(0.1):
+            if self._storing_stop.is_set():
+                return None
+        return True
+
+    def _take_articles(self, articles: list[OpenArticle],
+                       later: list[tuple[OpenArticle | None, SourceArticle]],
+                       notices: list[str]) -> None:
+        """The whole corpus is loaded: it replaces the first article alone (that one stays
+        the same object, so what was done on it meanwhile is kept)."""
+        shown = self.articles[0]
+        for index, article in enumerate(articles):
+            if article.id == shown.id:
+                if article.in_store and not shown.in_store:
+                    self.session.article_stored(shown, {"claim_count": article.stored_claims})
+                articles[index] = shown
+                later[:] = [(shown if a is article else a, src) for a, src in later]
+                break
+        else:
+            articles.insert(0, shown)
+        self.articles = articles
+        self.to_store = later
+        self.load_later = []
+        self.storing = (0, len(later))
+        for notice in notices:
+            self.notify(clean_line(notice), markup=False, severity="warning", timeout=8)
+        self._tell_main("articles_loaded")
+
+    def _from_worker(self, callback: Callable[..., Any], *args: Any) -> None:
+        if self._storing_stop.is_set():
+            return
+        # never waits for the UI (call_from_thread would, forever once the app has ended)
+        with contextlib.suppress(RuntimeError, AttributeError):  # the loop has closed
+            self._storing_loop.call_soon_threadsafe(callback, *args)
+
+    def _storing_progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._storing_shown < 0.25:
+            return
+        self._storing_shown = now
+        self._from_worker(self._show_storing, done, total)
+
+    def _show_storing(self, done: int, total: int) -> None:
+        if self.storing is not None:
+            self.storing = (done, total)
+            self._tell_main("storing_changed")
+
+    def _batch_stored(self, first: int, results: list[AddResult]) -> None:
+        articles = [self.to_store[first + n][0] for n in range(len(results))]
+        self._from_worker(self._mark_stored, articles, results)
+
+    def _mark_stored(self, articles: list[OpenArticle | None],
+                     results: list[AddResult]) -> None:
+        """Articles now in the store: their claims are saved from now on."""
+        for article, result in zip(articles, results, strict=True):
+            if article is None:
+                continue
+            if result.text_changed:
+                self.notify(
+                    f"{clean_line(article.source)}: the text changed; {result.reanchored} "
+                    f"claim(s) re-anchored, {result.orphaned} orphaned (see the Claims tab)",
+                    markup=False, severity="warning", timeout=8,
+                )
+            self.session.article_stored(article, result.article)
+        self.session.retry_pending()
+        self._tell_main("articles_stored")
+
+    def _storing_done(self, error: str) -> None:
+        total = len(self.to_store)
+        if not total and not error:
+            self.storing = None
+            self._tell_main("articles_stored")
+            return
+        self.storing = None
+        self.to_store = []
+        if error:
+            self.notify(error, markup=False, severity="error", timeout=10)
+        else:
+            self.notify(f"{total} articles stored.", markup=False, timeout=4)
+        self._tell_main("articles_stored")
+
+    def _tell_main(self, method: str) -> None:
+        from textual.css.query import NoMatches
+
+        from reader.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen) and screen.is_mounted:
+                with contextlib.suppress(NoMatches):  # the screen is being torn down
+                    getattr(screen, method)()
+
+    def stop_storing(self, timeout: float = 60.0) -> None:
+        """At exit: abandon the transaction being written (what is committed stays) and wait
+        for the worker, so the store is closed only once it is done."""
+        self._storing_stop.set()
+        thread = self._storing_thread
+        if thread is not None and thread.is_alive():
+            thread.join(timeout)
 
     STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
     """Signals that end the app as a second `q` does (a shutdown, a closed terminal)."""
@@ -338,6 +511,9 @@ class ReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         """Stop the NER workers and release the store."""
+        self._storing_stop.set()
+        if not self.store.readonly:
+            self.flush_session()
         with contextlib.suppress(RuntimeError):
             loop = asyncio.get_running_loop()
             for signum in self.STOP_SIGNALS:
@@ -355,16 +531,46 @@ class ReaderApp(App[None]):
             return
         ids = [a.id for a in self.articles if a.in_store]
         current = self.articles[index].id if self.articles else None
-        # where the user left off is a convenience; claims are saved on their own
-        with contextlib.suppress(OSError, StoreWriteError):
-            self.store.save_session(open=ids, current=current)
+        fields: dict[str, Any] = {"current": current}
+        if ids != self._session_open:  # not the whole list again at every article switch
+            fields["open"] = ids
+        if fields == {"current": self._session_current}:
+            return
+        self._session_open, self._session_current = ids, current
+        self._session_due.update(fields)
+        self._write_soon()
 
     def remember_position(self, article: OpenArticle) -> None:
         """Save the reading position of an article (not of one whose file cannot be read)."""
         if self.store.readonly or not article.in_store or article.id in self.store.unreadable:
             return
-        with contextlib.suppress(OSError, KeyError, StoreWriteError):
-            self.store.update_article(article.id, position=article.position)
+        self._positions_due[article.id] = article.position
+        self._write_soon()
+
+    def _write_soon(self) -> None:
+        """Each of these writes rewrites the whole index: with many articles (100,000: tens
+        of MB) they wait until the user pauses, then go in one write each; else at once."""
+        if len(self.articles) < DEFER_INDEX_WRITES:
+            self.flush_session()
+            return
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+        self._flush_timer = self.set_timer(INDEX_WRITE_DELAY, self.flush_session)
+
+    def flush_session(self) -> None:
+        """Write the session and reading positions still due (best effort: where the user
+        left off is a convenience; claims are saved on their own)."""
+        positions, fields = self._positions_due, self._session_due
+        self._positions_due, self._session_due = {}, {}
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+            self._flush_timer = None
+        if positions:
+            with contextlib.suppress(OSError, KeyError, StoreWriteError):
+                self.store.update_articles({i: {"position": p} for i, p in positions.items()})
+        if fields:
+            with contextlib.suppress(OSError, StoreWriteError):
+                self.store.save_session(**fields)
 
     def suggest_speaker(self, article: OpenArticle, entities: list[Entity], start: int,
                         end: int) -> str:

@@ -36,11 +36,22 @@ def _record_loader(store: Store, article_id: str) -> Any:
 
 
 def articles_from_sources(
-    store: Store, sources: list[SourceArticle], notices: list[str]
+    store: Store,
+    sources: list[SourceArticle],
+    notices: list[str],
+    later: list[tuple[OpenArticle | None, SourceArticle]] | None = None,
 ) -> list[OpenArticle]:
     """Put loaded files into the store (re-anchoring claims of changed texts). A text that
     repeats one opened before (the same article id) is opened once: the caller counts those as
-    `len(sources) - len(result)`."""
+    `len(sources) - len(result)`.
+
+    With `later`, a large corpus is not stored here: its new and changed articles open from
+    their files (not in the store yet) and go into `later`, for the app to store in a worker
+    once the first one is on screen."""
+    if later is not None and not store.readonly:
+        deferred = _open_for_later(store, sources, later)
+        if deferred is not None:
+            return deferred
     opened: list[OpenArticle] = []
     seen: set[str] = set()
     stored = {} if store.readonly else _add_new_in_one_commit(store, sources, notices)
@@ -83,6 +94,56 @@ def articles_from_sources(
         seen.add(article.id)
         opened.append(article)
     return opened
+
+
+def _open_for_later(
+    store: Store,
+    sources: list[SourceArticle],
+    later: list[tuple[OpenArticle | None, SourceArticle]],
+) -> list[OpenArticle] | None:
+    """The articles, the ones to store put in `later` (with the id the store will give
+    them); None when there are too few of those to be worth a worker."""
+    from reader.storing import BACKGROUND_MIN
+
+    records = [store.find_by_source(src.source) for src in sources]
+    waiting = sum(1 for r, s in zip(records, sources, strict=True)
+                  if r is None or r.get("text_hash") != s.text_hash)
+    if waiting < BACKGROUND_MIN:
+        return None
+    opened: list[OpenArticle] = []
+    seen: set[str] = set()
+    for src, record in zip(sources, records, strict=True):
+        if record is not None and record.get("text_hash") == src.text_hash:
+            article = open_article_from_record(record, _record_loader(store, record["id"]),
+                                               text=src.text)
+            entry = None
+        else:
+            same = store.find_by_text(src.text_hash) if record is None else record
+            article_id = str(same["id"]) if same is not None else src.text_hash
+            article = open_article_from_source(src, article_id, False)
+            if record is not None:
+                article.position = int(record.get("position") or 0)
+            entry = article
+        fresh = article.id not in seen
+        seen.add(article.id)
+        if fresh:
+            opened.append(article)
+        if entry is not None:
+            later.append((entry if fresh else None, src))
+    return opened
+
+
+def _first_article(store: Store, src: SourceArticle) -> OpenArticle:
+    """The first article of a large corpus, opened before the rest is even loaded."""
+    record = store.find_by_source(src.source)
+    if record is not None and record.get("text_hash") == src.text_hash:
+        return open_article_from_record(record, _record_loader(store, record["id"]),
+                                        text=src.text)
+    same = store.find_by_text(src.text_hash) if record is None else record
+    article = open_article_from_source(src, str(same["id"]) if same else src.text_hash, False)
+    if record is not None:
+        article.position = int(record.get("position") or 0)
+    return article
 
 
 BATCH_MIN = 8
@@ -140,7 +201,12 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     store_root = resolve_store(args.db)
     result = None
     files, urls = split_urls(args.paths)
-    if files:
+    first_src = None
+    if files and not urls and not args.read_only:
+        from reader.text.loading import first_of_large_corpus
+
+        first_src = first_of_large_corpus(files)  # the rest loads in the app's worker
+    if files and first_src is None:
         result = load_paths(files, skip=store_root)
         for line in result.errors:
             _say(line)
@@ -162,8 +228,17 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         raise LaunchError(str(error)) from error
     taxonomy.blind = taxonomy.blind or bool(getattr(args, "blind", False))
     start_index = 0
-    if result is not None or web_articles:
-        articles = articles_from_sources(store, result.articles, notices) if result else []
+    later: list[tuple[OpenArticle | None, SourceArticle]] = []
+    load_later: list[str] = []
+    if first_src is not None and store.readonly:  # no worker will store it: load it all now
+        first_src, result = None, load_paths(files, skip=store_root)
+        for line in result.errors:
+            _say(line)
+    if first_src is not None:
+        articles = [_first_article(store, first_src)]
+        load_later = [str(p) for p in files]
+    elif result is not None or web_articles:
+        articles = articles_from_sources(store, result.articles, notices, later) if result else []
         articles.extend(a for a in web_articles if a.id not in {b.id for b in articles})
         notices.extend(result.errors if result else [])
     else:
@@ -204,6 +279,8 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         ner_service=ner_service,
         notices=notices,
         model_problem=model_problem,
+        to_store=later,
+        load_later=load_later,
         per_language=per_language,
         language_table=language_table,
     )
@@ -274,6 +351,9 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
         # a crash inside the app (Textual sets 1) or SIGTERM/SIGHUP (128 + the signal)
         status = app.return_code or 0
     finally:  # even when the UI ended with an error, unsaved claims are rescued
+        app.stop_storing()
+        if not app.store.readonly:
+            app.flush_session()
         unsaved = dict(app.session.pending)
         app.store.close()
         if unsaved:

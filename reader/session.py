@@ -167,6 +167,19 @@ class ReaderSession:
         claims.sort(key=lambda c: (c["start"], -c["end"]))
         return claims
 
+    def article_stored(self, article: OpenArticle, record: dict[str, Any]) -> None:
+        """An article opened from its file has entered the store: from now on its claims
+        are read from and saved to it (those made meanwhile are kept, and saved by
+        `retry_pending`)."""
+        article.in_store = True
+        article.stored_claims = int(record.get("claim_count") or 0)
+        made = self._claims.pop(article.id, None)
+        if made is None:
+            return
+        stored = self.claims(article)
+        known = {c["id"] for c in stored}
+        stored.extend(c for c in made if c["id"] not in known)
+
     def loaded_claims(self) -> dict[str, list[dict[str, Any]]]:
         """The claims of every article loaded so far, by article id (copies of the lists;
         safe to call from a worker thread)."""
@@ -407,8 +420,9 @@ class ReaderSession:
             except StoreWriteError as error:
                 self.last_error = str(error)
                 continue
-            except KeyError:
-                pass
+            except KeyError:  # its article is not in the store (yet): kept, rescued at exit
+                self.last_error = "the article is not in the store"
+                continue
             self.pending.pop(claim_id, None)
         return len(self.pending)
 

@@ -17,14 +17,20 @@ from reader.nlp.protocol import BATCH_CHARS
 from reader.nlp.service import NerJob, NerService
 from reader.paths import resolve_store
 from reader.records import Entity, SourceArticle
+from reader.store.errors import StoreWriteError
 from reader.text.sanitize import clean_line
 from reader.wording import plural
 
 if TYPE_CHECKING:
-    from reader.store.store import Store
+    from reader.store.store import AddResult, Store
 
 ADD_BATCH = 200
-"""Articles added to the store per transaction."""
+"""Articles in the first transaction; each next one is twice as large (the index is rewritten
+once per transaction: a fixed size made adding n articles quadratic)."""
+
+COUNTS_EVERY = 10.0
+"""Entity counts reach the index at most once per this many times the last such write took
+(each rewrites the whole index), and at the end."""
 
 FLUSH_SECONDS = 2.0
 """Cached entities are written at least this often..."""
@@ -53,7 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--processes",
         type=int,
         default=None,
-        help="NER worker processes (default: 2, or 1 on one core)",
+        help="NER worker processes (default: 2, or 1 on one core; never more than the cores "
+        "or the articles)",
     )
     parser.add_argument("--db", help="store folder (default: READER_DB, ./annotations, ...)")
 
@@ -143,6 +150,20 @@ def default_processes() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+def capped_processes(requested: int | None, articles: int) -> tuple[int, str]:
+    """The worker count: the request (or the default) capped at the cores and the articles;
+    and a line saying so when a request was lowered ('' otherwise)."""
+    cores = os.cpu_count() or 1
+    wanted = requested if requested else default_processes()
+    count = max(1, min(wanted, cores, articles))
+    if requested and count < requested:
+        why = f"{cores} core{'s' if cores != 1 else ''}"
+        if articles < min(requested, cores):
+            why = f"{articles} article{'s' if articles != 1 else ''}"
+        return count, f"--processes {requested} capped at {count} ({why})"
+    return count, ""
+
+
 def _batches(todo: list[Todo], processes: int) -> Iterator[list[Todo]]:
     """Requests of about one worker batch per process."""
     limit_chars = BATCH_CHARS * processes
@@ -173,11 +194,10 @@ def run(args: argparse.Namespace) -> int:
     except ModelError as exc:
         _say(f"reader ingest: {clean_line(str(exc))}")
         return 2
-    processes = args.processes if args.processes else default_processes()
-    if processes < 1:
+    if args.processes is not None and args.processes < 1:
         _say("reader ingest: --processes must be at least 1")
         return 2
-    service = NerService(model, processes=processes)  # loads while we read the files
+    service: NerService | None = None
     store = None
     try:
         store = Store(resolve_store(args.db))
@@ -190,6 +210,11 @@ def run(args: argparse.Namespace) -> int:
         if not loaded.articles:
             _say("reader ingest: nothing could be loaded")
             return 2
+        distinct = len({article.text_hash for article in loaded.articles})
+        processes, capped = capped_processes(args.processes, distinct)
+        if capped:
+            _say(f"reader ingest: {capped}")
+        service = NerService(model, processes=processes)  # loads while the store fills
         added = _add_all(store, loaded.articles)
         todo: list[Todo] = []
         seen: set[str] = set()
@@ -217,18 +242,34 @@ def run(args: argparse.Namespace) -> int:
             return 0
         return _run_ner(store, service, todo, key_model, version)
     finally:
-        service.close()
+        if service is not None:
+            service.close()
         if store is not None:
             store.close()
 
 
 def _add_all(store: Store, articles: list[SourceArticle]) -> int:
-    """Add the articles in transactions of `ADD_BATCH`; the number newly created."""
+    """Add the articles in transactions of doubling size (from `ADD_BATCH`), saying how far
+    it got now and then; the number newly created. Raises the store's write errors."""
+    from reader.storing import store_in_batches
+
     created = 0
-    for start in range(0, len(articles), ADD_BATCH):
-        with store.transaction() as tx:
-            for article in articles[start : start + ADD_BATCH]:
-                created += bool(tx.add_article(article).created)
+    shown = time.monotonic()
+
+    def stored(_first: int, results: list[AddResult]) -> None:
+        nonlocal created
+        created += sum(1 for result in results if result.created)
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        if done < total and time.monotonic() - shown >= PLAIN_EVERY:
+            shown = time.monotonic()
+            _say(f"reader ingest: storing {done}/{total} articles")
+
+    error = store_in_batches(store, articles, progress=progress, stored=stored,
+                             stop=lambda: False, first_batch=ADD_BATCH)
+    if error:
+        raise StoreWriteError(store.root, error)
     return created
 
 
@@ -243,13 +284,15 @@ def _run_ner(
     progress = Progress(len(todo), sum(len(t.text) for t in todo), sys.stderr)
     buffer: list[tuple[str, str, str, list[Entity]]] = []
     flushed = time.monotonic()
+    counts = EntityCounts(store)
 
-    def flush() -> None:
+    def flush(last: bool = False) -> None:
         nonlocal flushed
         if buffer:
             put_many(list(buffer))
-            record_entity_counts(store, {digest: len(found) for digest, _, _, found in buffer})
+            counts.add({digest: len(found) for digest, _, _, found in buffer})
             buffer.clear()
+        counts.write(force=last)
         flushed = time.monotonic()
 
     pending = _batches(todo, service_processes(service))
@@ -284,7 +327,7 @@ def _run_ner(
         progress.end()
         _say(f"reader ingest: NER failed: {clean_line(str(exc))}")
     finally:
-        flush()
+        flush(last=True)
     progress.show(force=True)
     progress.end()
     elapsed = time.monotonic() - progress.started
@@ -307,6 +350,43 @@ def record_entity_counts(store: Store, by_digest: dict[str, int]) -> None:
         if doc["text_hash"] in by_digest and doc.get("entity_count") != by_digest[doc["text_hash"]]
     }
     store.update_articles(changes)
+
+
+class EntityCounts:
+    """Entity counts on their way to the index. Each index write rewrites every article's
+    record, so writing after every flush made a long ingest quadratic; here the articles are
+    looked up once, and the index is written at most once per `COUNTS_EVERY` times the last
+    write took (and at the end)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.ids: dict[str, list[tuple[str, object]]] = {}
+        for doc in store.articles():
+            self.ids.setdefault(doc["text_hash"], []).append((doc["id"], doc.get("entity_count")))
+        self.pending: dict[str, int] = {}
+        self.written_at = time.monotonic()
+        self.cost = 0.0
+
+    def add(self, by_digest: dict[str, int]) -> None:
+        """Counts found for these texts."""
+        self.pending.update(by_digest)
+
+    def write(self, *, force: bool = False) -> None:
+        """Write what is pending, when it is time (or `force`)."""
+        now = time.monotonic()
+        if not self.pending or (not force and now - self.written_at < COUNTS_EVERY * self.cost):
+            return
+        changes = {
+            article_id: {"entity_count": count}
+            for digest, count in self.pending.items()
+            for article_id, before in self.ids.get(digest, [])
+            if before != count
+        }
+        self.pending.clear()
+        if changes:
+            self.store.update_articles(changes)
+        self.written_at = time.monotonic()
+        self.cost = self.written_at - now
 
 
 class _NerFailed(Exception):

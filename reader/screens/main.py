@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from rich.text import Text
 from textual import on, work
@@ -58,6 +59,8 @@ class MainScreen(Screen[None]):
         self._problems_told = 0
         """How many of the store's problems have been told (notified) so far."""
         self._quit_warned = -QUIT_CONFIRM_SECONDS
+        self._shown_article: OpenArticle | None = None
+        """The article on screen (the same object after a corpus loaded behind it)."""
         """When `q` last warned of unsaved claims (a second `q` soon after quits)."""
         self.sync_url = ""
         """The team server (`[team] server` in reader.toml); '' when the store syncs nowhere."""
@@ -142,6 +145,7 @@ class MainScreen(Screen[None]):
             self._cancel_ner(self.article.id)
         self.index = index % len(app.articles)
         article = self.article
+        self._shown_article = article
         title = self.query_one("#title", Static)
         title.update(Text(clean_line(article.title), style="bold"))
         title.display = not article.title_end  # else the text's own first line is the title
@@ -218,20 +222,11 @@ class MainScreen(Screen[None]):
             self.notify("Only one article is open.", markup=False, timeout=2)
 
     def _refresh_articles(self) -> None:
-        app = self.reader_app
-        rows = []
-        for article in app.articles:
-            entities = app.entities.get(article.id)
-            rows.append(
-                ArticleRow(
-                    id=article.id,
-                    title=article.title,
-                    words=article.word_count,
-                    entities=article.stored_entities if entities is None else len(entities),
-                    claims=app.session.claim_count(article),
-                )
-            )
-        self.query_one(ArticlesTable).show(rows, self.index)
+        """Fill the Articles tab (only while it is open: with 100,000 articles, refilling a
+        hidden table at every article switch cost seconds; opening the tab fills it)."""
+        if self.side_tab != "articles":
+            return
+        self.query_one(ArticlesTable).show(_ArticleRows(self.reader_app), self.index)
 
     @on(ArticlesTable.Open)
     def _open_from_list(self, event: ArticlesTable.Open) -> None:
@@ -342,6 +337,11 @@ class MainScreen(Screen[None]):
         ]
         if self.ner_note:
             parts.append(self.ner_note)
+        if app.load_later:
+            parts.append("loading the corpus…")
+        elif app.storing is not None:
+            done, total = app.storing
+            parts.append(f"storing {done:,}/{total:,} articles")
         if app.session.pending:
             parts.append(f"UNSAVED: {len(app.session.pending)} (retrying)")
         if self.article.id in self._source_warned:
@@ -356,6 +356,24 @@ class MainScreen(Screen[None]):
             parts.append("FILE UNREADABLE")
         parts.append(f"store: {app.store_label}")
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
+
+    def storing_changed(self) -> None:
+        """The app stored more of a large corpus: the status line says how far."""
+        self._update_status()
+
+    def articles_loaded(self) -> None:
+        """The whole corpus is loaded behind the article on screen."""
+        app = self.reader_app
+        shown = self._shown_article
+        self.index = next((i for i, a in enumerate(app.articles) if a is shown), 0)
+        self.articles_stored()
+
+    def articles_stored(self) -> None:
+        """Articles entered the store: their claims, the list, the session."""
+        self._show_claims()
+        self._refresh_articles()
+        self.reader_app.save_session(self.index)
+        self._update_status()
 
     # -- focus and tabs ----------------------------------------------------------------------
     def action_toggle_focus(self) -> None:
@@ -374,6 +392,8 @@ class MainScreen(Screen[None]):
         """Opening the Suggestions tab computes the article's suggestions."""
         if event.pane.id == "suggestions":
             self.query_one(SuggestionsPanel).compute(self)
+        elif event.pane.id == "articles":
+            self._refresh_articles()
 
     @property
     def side_tab(self) -> str:
@@ -980,3 +1000,31 @@ def _page_part(meta: dict[str, Any], cursor: int) -> list[str]:
 
     starts = page_starts(meta)
     return [f"p. {page_at(starts, cursor)}/{len(starts)}"] if starts else []
+
+
+class _ArticleRows(Sequence[ArticleRow]):
+    """The Articles tab's rows, made only for those it shows (its window)."""
+
+    def __init__(self, app: ReaderApp) -> None:
+        self.app = app
+
+    def __len__(self) -> int:
+        return len(self.app.articles)
+
+    @overload
+    def __getitem__(self, index: int) -> ArticleRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ArticleRow]: ...
+    def __getitem__(self, index: int | slice) -> ArticleRow | Sequence[ArticleRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        app = self.app
+        article = app.articles[index]
+        entities = app.entities.get(article.id)
+        return ArticleRow(
+            id=article.id,
+            title=article.title,
+            words=article.word_count,
+            entities=article.stored_entities if entities is None else len(entities),
+            claims=app.session.claim_count(article),
+        )

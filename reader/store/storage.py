@@ -200,18 +200,19 @@ class AtomicJSONStorage(Storage):
             self.error = exc
             raise
 
-    def write(self, data: Tables, *, cache: bool = True) -> None:
+    def write(self, data: Tables, *, cache: bool = True, sync_folder: bool = True) -> None:
         """Replace the file atomically; on error raise `StoreWriteError` and keep the old file.
 
         `cache=False`: a one-off write; the data is not copied into this storage's cache (it
-        is read from the file if this storage is read later)."""
+        is read from the file if this storage is read later). `sync_folder=False`: the caller
+        fsyncs the folder once after many writes (a transaction's new article files)."""
         if self.readonly:
             raise StoreReadOnlyError(self.path, "opened read-only")
         if self.error is not None:
             raise StoreReadOnlyError(self.path, f"not written: {self.error.message}")
         payload = encode(data)
         try:
-            self._write_bytes(payload)
+            self._write_bytes(payload, sync_folder=sync_folder)
         except OSError as exc:
             raise StoreWriteError(self.path, describe_os_error(exc)) from exc
         if cache:
@@ -221,7 +222,7 @@ class AtomicJSONStorage(Storage):
             self._data = None
             self._loaded = False
 
-    def _write_bytes(self, payload: bytes) -> None:
+    def _write_bytes(self, payload: bytes, *, sync_folder: bool = True) -> None:
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True)
         tmp, fd = _new_temp(folder, self.path.name)
@@ -238,7 +239,7 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        if self.fsync:
+        if self.fsync and sync_folder:
             fsync_dir(folder)
 
     def _keep_backup(self, folder: Path) -> None:

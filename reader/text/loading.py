@@ -421,3 +421,43 @@ def _os_reason(exc: OSError) -> str:
     if isinstance(exc, IsADirectoryError):
         return "is a folder"
     return clean_line(exc.strerror or str(exc)).lower() or "cannot read"
+
+
+# --- a large corpus: its first article at once ---------------------------------------------
+
+LARGE_CORPUS_BYTES = 1024 * 1024
+"""A JSONL file from this size on opens with its first article while the rest loads."""
+
+_PEEK_BYTES = 128 * 1024
+
+
+def first_of_large_corpus(paths: Sequence[str | Path]) -> SourceArticle | None:
+    """The first article of one large JSONL corpus, read from the start of the file alone
+    (so it is on screen in a moment); None when `paths` is not that, or nothing there loads.
+    `load_paths` still loads the whole file (the same first article, with the same source)."""
+    if len(paths) != 1 or Path(paths[0]).suffix.lower() != ".jsonl":
+        return None
+    path = Path(paths[0])
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not (
+            LARGE_CORPUS_BYTES <= info.st_size <= MAX_FILE_BYTES
+        ):
+            return None
+        data = os.read(fd, _PEEK_BYTES)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = data[: data.rfind(b"\n") + 1]
+    result = LoadResult()
+    try:
+        _load_jsonl(data, path, clean_line(str(path)), result)
+    except (TextError, ValueError):
+        return None
+    return result.articles[0] if result.articles else None
