@@ -78,6 +78,13 @@ def _reader(html: str) -> str:
         return ""
 
 
+def _trafilatura_alone(html: str) -> str:
+    """trafilatura's own defaults (the issue's "trafilatura alone"), for comparison."""
+    import trafilatura
+
+    return trafilatura.extract(html) or ""
+
+
 def score(
     extract: object, data: list[tuple[str, str, str]]
 ) -> tuple[list[float], list[float], list[float]]:
@@ -101,6 +108,7 @@ def run() -> list[Row]:
     data = pages()
     hand_f1, hand_ms, hand_cpu = score(_hand, data)
     new_f1, new_ms, new_cpu = score(_reader, data)
+    alone_f1, alone_ms, alone_cpu = score(_trafilatura_alone, data)
     for (name, _, _), old, new in zip(data, hand_f1, new_f1, strict=True):
         say(f"   {name:24} hand {old:.3f}  trafilatura {new:.3f}")
     note = (
@@ -108,7 +116,10 @@ def run() -> list[Row]:
         f"hand rule {statistics.mean(hand_f1):.3f} (median {statistics.median(hand_f1):.3f}, "
         f"{statistics.median(hand_ms):.1f} ms/page, CPU {statistics.median(hand_cpu):.1f} ms), "
         f"trafilatura {statistics.mean(new_f1):.3f} (median {statistics.median(new_f1):.3f}, "
-        f"{statistics.median(new_ms):.1f} ms/page, CPU {statistics.median(new_cpu):.1f} ms); "
+        f"{statistics.median(new_ms):.1f} ms/page, CPU {statistics.median(new_cpu):.1f} ms), "
+        f"trafilatura alone (its defaults) {statistics.mean(alone_f1):.3f} (median "
+        f"{statistics.median(alone_f1):.3f}, {statistics.median(alone_ms):.1f} ms/page, CPU "
+        f"{statistics.median(alone_cpu):.1f} ms); "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     return [

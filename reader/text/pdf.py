@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +128,7 @@ def parse_pdf(
 
         timer = threading.Timer(timeout, kill)
         timer.daemon = True
+        started = time.monotonic()
         timer.start()
         try:
             feeder = threading.Thread(target=_feed, args=(proc, data), daemon=True)
@@ -138,6 +140,9 @@ def parse_pdf(
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+    if time.monotonic() - started > timeout:  # the limit holds even if the kill came late
+        timed_out.set()
+        reply = None
     if reply is None:
         if timed_out.is_set():
             raise PdfError(f"took longer than {timeout:g} s to parse; not opened")
