@@ -493,3 +493,23 @@ def test_min_score_zero_keeps_every_sentence(nlp: Any) -> None:
     questions = [s for s in found if s["text"].endswith("?")]
     assert len(questions) == 2
     assert all(s["score"] < DEFAULT_MIN_SCORE for s in questions)
+
+
+def test_a_long_text_keeps_to_the_reviewing_budget(nlp: Any) -> None:
+    """A long speech dense in figures: nearly every sentence scores over the cut-off, yet the
+    default suggests at most 15 % of them, the best ranked; a cut-off given keeps them all, and
+    a short text keeps every suggestion (issue 12, item 15)."""
+    from reader.nlp.suggest import DEFAULT_MAX_SHARE, rank_key, suggest_text, within_budget
+
+    figures = [f"Unemployment in region {n} fell to {n % 9 + 2}.{n % 7} percent last year, and "
+               f"wages rose by ${n * 100 + 50} million." for n in range(1, 121)]
+    text = "\n".join(figures)
+    every = suggest_text(nlp, text, min_score=0.5)
+    assert len(every) >= 100  # the cut-off alone keeps nearly every sentence
+    default = suggest_text(nlp, text)
+    assert 1 <= len(default) <= DEFAULT_MAX_SHARE * 120
+    best = sorted(every, key=rank_key)[-len(default):]
+    assert {d["start"] for d in default} == {b["start"] for b in best}
+    short = " ".join(figures[:20])
+    assert len(suggest_text(nlp, short)) == len(suggest_text(nlp, short, min_score=0.5))
+    assert within_budget(every, 99) == every

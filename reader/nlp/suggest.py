@@ -28,6 +28,7 @@ from reader.nlp.known_claims import KnownClaim, KnownClaims
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
+    "DEFAULT_MAX_SHARE",
     "DEFAULT_MIN_SCORE",
     "KNOWN_RULE",
     "KNOWN_SCORE",
@@ -969,9 +970,31 @@ def _fallback_chunks(text: str, max_chars: int) -> list[tuple[int, int]]:
     return spans
 
 
+DEFAULT_MAX_SHARE = 0.15
+"""At the default cut-off, a long text (`LONG_TEXT` sentences or more: a speech, a debate, an
+interview transcript) gets at most this share of its sentences suggested, the best ranked. A
+cut-off on a score cannot hold a share on every text (a scripted speech dense in figures scores
+high throughout); an analyst reviewing a transcript needs a list of a known size. A short text
+(a news article) keeps every suggestion over the cut-off."""
+
+LONG_TEXT = 100
+"""Sentences from which a text is long enough for the reviewing budget."""
+
+
+def within_budget(items: list[dict[str, Any]], sentences: int,
+                  share: float = DEFAULT_MAX_SHARE) -> list[dict[str, Any]]:
+    """The best-ranked items, at most `share` of `sentences`, in text order; a short text (fewer
+    than `LONG_TEXT` sentences) keeps them all."""
+    limit = int(share * sentences)
+    if sentences < LONG_TEXT or len(items) <= limit:
+        return items
+    kept = {id(item) for item in sorted(items, key=rank_key)[len(items) - limit:]}
+    return [item for item in items if id(item) in kept]
+
+
 def suggest_text(
     nlp: Language, text: str, *, max_chars: int = DEFAULT_MAX_CHARS,
-    min_score: float = DEFAULT_MIN_SCORE, model: Model | None | bool = True,
+    min_score: float | None = None, model: Model | None | bool = True,
     memory: ClaimMemory | None = None,
     known: KnownClaims | Iterable[Mapping[str, Any]] = (), article_id: str = "",
     progress: Callable[[int, int], None] | None = None,
@@ -979,7 +1002,12 @@ def suggest_text(
     """Suggestions for a whole text, parsed paragraph by paragraph (long ones in chunks), with
     offsets into `text`. A pronoun speaker is resolved across paragraphs. `model`, `memory`,
     `known` (stored claims, each with `title` added) and `article_id` are as for
-    `suggest_doc`. `progress(done, total)` is called with characters done after each piece."""
+    `suggest_doc`. `progress(done, total)` is called with characters done after each piece.
+    `min_score` None is the default: a score of at least `DEFAULT_MIN_SCORE`, and for a long
+    text at most `DEFAULT_MAX_SHARE` of its sentences; a number keeps all that score that much."""
+    budget = min_score is None
+    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+    sentences = 0
     known_claims = known if isinstance(known, KnownClaims) else KnownClaims(known)
     pieces = _pieces(text, max_chars)
     results: list[dict[str, Any]] = []
@@ -987,7 +1015,8 @@ def suggest_text(
     scorer, memory = _scoring(model, memory)  # once for the text, not per paragraph
     vector = scorer is not None and scorer.fits(str(getattr(nlp, "meta", {}).get("name", "")))
     for (start, end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
-        for item in suggest_doc(doc, min_score=min_score, model=scorer, memory=memory,
+        sentences += sum(1 for _ in doc.sents)
+        for item in suggest_doc(doc, min_score=threshold, model=scorer, memory=memory,
                                 vector=vector, known=known_claims, article_id=article_id,
                                 offset=start):
             item = dict(item, start=item["start"] + start, end=item["end"] + start)
@@ -998,4 +1027,4 @@ def suggest_text(
             results.append(item)
         if progress is not None:
             progress(end, len(text))
-    return results
+    return within_budget(results, sentences) if budget else results
