@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import sys
 from typing import Any
 
@@ -31,6 +32,15 @@ def _limit(memory_bytes: int, cpu_seconds: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         if cpu_seconds > 0:
             resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _page_text(layout: Any) -> list[str]:
@@ -108,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     import pdfminer.pdfinterp  # noqa: F401
 
     _limit(options.memory, options.cpu)
+    if 0 < options.memory < _address_space():
+        # already over the limit before parsing: a parse that happens to fit in memory the
+        # interpreter holds must not pass for one within the limit
+        _send({"error": "memory", "message": "out of memory"})
+        return 1
     try:
         return parse(data)
     except MemoryError:
