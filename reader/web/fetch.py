@@ -218,6 +218,8 @@ def _remaining(deadline: float, settings: WebSettings) -> float:
 
 def _too_large(size: int, settings: WebSettings, *, at_least: bool = False) -> str:
     more = "more than " if at_least else ""
+    if at_least:  # stopped once past the limit: how far past depends on the chunks read
+        size = settings.max_bytes
     return (f"page too large ({more}{size / 2**20:.1f} MB; the limit is "
             f"{settings.max_bytes / 2**20:g} MB, [web] max_mb in reader.toml)")
 
