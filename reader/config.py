@@ -6,6 +6,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reader.paths import user_config_dir
 from reader.records import DEFAULT_LABELS, VERDICTS
@@ -62,22 +63,24 @@ class ConfigError(Exception):
     """`reader.toml` is not valid; the message names the file and the problem."""
 
 
-def load_taxonomy(store_root: Path | None, config_dir: Path | None = None) -> Taxonomy:
-    """The taxonomy from the first `reader.toml` found (store, then user config), else default."""
+def config_path(store_root: Path | None, config_dir: Path | None = None) -> Path | None:
+    """The `reader.toml` in force: the store's, else the user config folder's, else None.
+
+    Anything at that path counts (a folder or FIFO is refused by `read_config`, never read):
+    every table (taxonomy, `[publisher]`, `[web]`, `[team]`, `[languages]`) comes from this
+    one file."""
     candidates = []
     if store_root is not None:
         candidates.append(store_root / CONFIG_NAME)
     candidates.append((config_dir or user_config_dir()) / CONFIG_NAME)
-    for path in candidates:
-        if path.exists():  # a folder or FIFO there is refused by parse_taxonomy, never read
-            return parse_taxonomy(path)
-    return Taxonomy.default()
+    return next((path for path in candidates if path.exists()), None)
 
 
-def parse_taxonomy(path: Path) -> Taxonomy:
-    """Read `[[labels]]` (name, key, colour) and `verdicts = [...]` from a TOML file."""
+def read_config(path: Path) -> dict[str, Any]:
+    """A `reader.toml`'s tables: a regular file only, never blocking; ConfigError (one line)
+    for anything unreadable, not TOML, nested too deeply or with a number Python refuses."""
     try:
-        data = tomllib.loads(read_regular(path).decode("utf-8"))
+        return tomllib.loads(read_regular(path).decode("utf-8"))
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror or error}") from error
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -86,6 +89,17 @@ def parse_taxonomy(path: Path) -> Taxonomy:
         raise ConfigError(f"{path}: nested too deeply") from None
     except ValueError as error:  # an integer of more digits than Python converts
         raise ConfigError(f"{path}: {clean_line(str(error))[:120]}") from None
+
+
+def load_taxonomy(store_root: Path | None, config_dir: Path | None = None) -> Taxonomy:
+    """The taxonomy from the first `reader.toml` found (store, then user config), else default."""
+    path = config_path(store_root, config_dir)
+    return Taxonomy.default() if path is None else parse_taxonomy(path)
+
+
+def parse_taxonomy(path: Path) -> Taxonomy:
+    """Read `[[labels]]` (name, key, colour) and `verdicts = [...]` from a TOML file."""
+    data = read_config(path)
     taxonomy = Taxonomy.default()
     taxonomy.source = str(path)
     raw_labels = data.get("labels")
@@ -160,23 +174,13 @@ class Publisher:
 
 def load_publisher(store_root: Path | None, config_dir: Path | None = None) -> Publisher | None:
     """The `[publisher]` of the first `reader.toml` found (store, then user config), or None."""
-    candidates = []
-    if store_root is not None:
-        candidates.append(store_root / CONFIG_NAME)
-    candidates.append((config_dir or user_config_dir()) / CONFIG_NAME)
-    for path in candidates:
-        if path.is_file():
-            return parse_publisher(path)
-    return None
+    path = config_path(store_root, config_dir)
+    return None if path is None else parse_publisher(path)
 
 
 def parse_publisher(path: Path) -> Publisher | None:
     """Read `[publisher]` (name, url, type, url_template) from a TOML file; None without one."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: {error}") from error
-    table = data.get("publisher")
+    table = read_config(path).get("publisher")
     if table is None:
         return None
     if not isinstance(table, dict):

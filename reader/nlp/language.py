@@ -11,7 +11,6 @@ each.
 from __future__ import annotations
 
 import threading
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -187,25 +186,20 @@ def load_language_table(store_root: Path | None, config_dir: Path | None = None
                         ) -> tuple[dict[str, str], str]:
     """The `[languages]` table of the first `reader.toml` found (store, then user config):
     language code -> pipeline; and a one-line problem, or ``."""
-    from reader.config import CONFIG_NAME
-    from reader.paths import user_config_dir
+    from reader.config import ConfigError, config_path, read_config
 
-    candidates = [store_root / CONFIG_NAME] if store_root is not None else []
-    candidates.append((config_dir or user_config_dir()) / CONFIG_NAME)
-    for path in candidates:
-        if not path.is_file():
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            return {}, f"{path}: {error}"
-        table = data.get("languages", {})
-        if not isinstance(table, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in table.items()
-        ):
-            return {}, f"{path}: [languages] must map language codes to pipeline names"
-        return {fold(k): v.strip() for k, v in table.items() if v.strip()}, ""
-    return {}, ""
+    path = config_path(store_root, config_dir)
+    if path is None:
+        return {}, ""
+    try:
+        table = read_config(path).get("languages", {})
+    except ConfigError as error:
+        return {}, str(error)
+    if not isinstance(table, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+    ):
+        return {}, f"{path}: [languages] must map language codes to pipeline names"
+    return {fold(k): v.strip() for k, v in table.items() if v.strip()}, ""
 
 
 def pipeline_for(code: str, table: Mapping[str, str] | None = None) -> str | None:

@@ -5,11 +5,10 @@ libpq's PGPASSWORD or ~/.pgpass hold it instead."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from reader.config import CONFIG_NAME
-from reader.paths import resolve_store, user_config_dir
+from reader.config import ConfigError, config_path, read_config
+from reader.paths import resolve_store
 from reader.team.connect import has_password
 
 
@@ -19,27 +18,24 @@ class SettingsError(Exception):
 
 def configured_server(store_root: Path | None) -> tuple[str, float]:
     """(`[team] server`, `[team] interval` minutes or 0) from the first reader.toml found."""
-    for folder in ([store_root] if store_root else []) + [user_config_dir()]:
-        path = folder / CONFIG_NAME
-        if not path.is_file():
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as error:
-            raise SettingsError(f"{path}: {error}") from error
-        team = data.get("team")
-        if not isinstance(team, dict):
-            return "", 0.0
-        url = team.get("server", "")
-        interval = team.get("interval", 0)
-        if not isinstance(url, str) or not isinstance(interval, int | float) \
-                or isinstance(interval, bool):
-            raise SettingsError(f"{path}: [team] server must be a string, interval a number")
-        if has_password(url):
-            raise SettingsError(f"{path}: [team] server holds a password; put it in "
-                                "~/.pgpass or PGPASSWORD instead")
-        return url, float(interval)
-    return "", 0.0
+    path = config_path(store_root)
+    if path is None:
+        return "", 0.0
+    try:
+        team = read_config(path).get("team")
+    except ConfigError as error:
+        raise SettingsError(str(error)) from error
+    if not isinstance(team, dict):
+        return "", 0.0
+    url = team.get("server", "")
+    interval = team.get("interval", 0)
+    if not isinstance(url, str) or not isinstance(interval, int | float) \
+            or isinstance(interval, bool):
+        raise SettingsError(f"{path}: [team] server must be a string, interval a number")
+    if has_password(url):
+        raise SettingsError(f"{path}: [team] server holds a password; put it in "
+                            "~/.pgpass or PGPASSWORD instead")
+    return url, float(interval)
 
 
 def server_url(given: str | None, db: str | None) -> str:

@@ -3,12 +3,10 @@ taxonomy (the store folder, then the user's config folder)."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.config import CONFIG_NAME, ConfigError
-from reader.paths import user_config_dir
+from reader.config import ConfigError, config_path, read_config
 
 __all__ = ["WebSettings", "load_web_settings"]
 
@@ -28,22 +26,12 @@ def load_web_settings(store_root: Path | None, config_dir: Path | None = None) -
     """The `[web]` table of the first reader.toml found, else the defaults.
 
     Raises ConfigError for a value of the wrong type or out of range."""
-    candidates = []
-    if store_root is not None:
-        candidates.append(store_root / CONFIG_NAME)
-    candidates.append((config_dir or user_config_dir()) / CONFIG_NAME)
-    for path in candidates:
-        if path.is_file():
-            return _parse(path)
-    return WebSettings()
+    path = config_path(store_root, config_dir)
+    return WebSettings() if path is None else _parse(path)
 
 
 def _parse(path: Path) -> WebSettings:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as error:
-        raise ConfigError(f"{path}: {error}") from error
-    table = data.get("web", {})
+    table = read_config(path).get("web", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: 'web' must be a table")
     defaults = WebSettings()
