@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from tinydb.table import Document
-
 from reader.clean import correction_problems, index_problems
 from reader.store.errors import StoreError, StoreFileError
 from reader.store.storage import Tables, copy_tree
@@ -50,10 +48,6 @@ def record_problem(table: str, record: object) -> str:
     if table == CORPUS_CORRECTIONS or table == "corrections":
         return "; ".join(correction_problems(record))
     return ""
-
-
-def _next_id(table: Mapping[str, Any]) -> int:
-    return max((int(k) for k in table if k.isdigit()), default=0) + 1
 
 
 class StoreIndex:
@@ -199,17 +193,14 @@ class StoreIndex:
 
         def change() -> None:
             articles = self.file.table("articles")
-            raw = self._raw("articles")
-            orders = [d["order"] for d in raw.values()
+            orders = [d["order"] for d in self._raw("articles").values()
                       if isinstance(d, dict) and isinstance(d.get("order"), int)]
             next_order = max(orders, default=-1) + 1
-            next_doc = _next_id(raw)  # once: a scan per new article was quadratic
             documents = []
             for doc in added:
                 doc["order"] = next_order
                 next_order += 1
-                documents.append(Document(copy_tree(doc), doc_id=next_doc))
-                next_doc += 1
+                documents.append(copy_tree(doc))
             if by_id:
                 def replace(doc: Any) -> None:
                     record = copy_tree(by_id[doc["id"]])
@@ -218,7 +209,7 @@ class StoreIndex:
 
                 articles.update(replace, doc_ids=[int(self._docs[a]) for a in by_id])
             if documents:
-                articles.insert_multiple(documents)
+                articles.insert_multiple(documents)  # TinyDB numbers them (one scan)
 
         self.write(change)
 
@@ -259,13 +250,12 @@ class StoreIndex:
 
     def _merge_session(self, fields: dict[str, Any]) -> None:
         table = self.file.table(SESSION)
-        raw = self._raw(SESSION)
-        doc_id = next((k for k, d in raw.items() if isinstance(d, dict)), None)
+        doc_id = next((k for k, d in self._raw(SESSION).items() if isinstance(d, dict)), None)
         fields = copy_tree(fields)
         if doc_id is None:
-            table.insert(Document(fields, doc_id=_next_id(raw)))
+            table.insert(fields)
         else:
-            table.update(fields, doc_ids=[int(doc_id)])
+            table.update(fields, doc_ids=[int(doc_id)])  # TinyDB's update merges the fields
 
     def close(self) -> None:
         """Drop the cached index."""

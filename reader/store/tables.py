@@ -19,7 +19,6 @@ from tinydb import Query, TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.table import Document, Table
 
-from reader.store.errors import StoreError
 from reader.store.storage import AtomicJSONStorage, Tables, copy_tree
 
 RECORD = Query()
@@ -56,7 +55,7 @@ class HeldWrites(CachingMiddleware):
             return
         try:
             self.atomic.write(self.cache or {}, cache=False)
-        except StoreError:
+        except BaseException:
             self.discard()
             raise
         self._cache_modified_count = 0
