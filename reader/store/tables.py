@@ -30,11 +30,6 @@ class HeldWrites(CachingMiddleware):
 
     WRITE_CACHE_SIZE = sys.maxsize
 
-    def __init__(self, storage_cls: Callable[..., AtomicJSONStorage]) -> None:
-        super().__init__(storage_cls)
-        self.reads = 0
-        """Times the file was read (parsed) since this was opened."""
-
     @property
     def atomic(self) -> AtomicJSONStorage:
         """The file storage under the cache."""
@@ -44,7 +39,6 @@ class HeldWrites(CachingMiddleware):
     def read(self) -> Tables | None:
         """The tables, read from the file once and then kept (not copied per call)."""
         if self.cache is None:
-            self.reads += 1
             self.cache = self.atomic.read_uncached()
         return self.cache  # type: ignore[no-any-return]
 
