@@ -117,6 +117,11 @@ class StoreIndex:
         """The id of the article whose id or text hash is `digest`."""
         return self._hashes.get(digest)
 
+    def docs_by_file(self) -> dict[str, dict[str, Any]]:
+        """Valid article records by file name, as stored (shared: do not change them)."""
+        raw = self._raw("articles")
+        return {raw[d]["file"]: raw[d] for d in self._docs.values()}
+
     def referenced_files(self) -> set[str]:
         """Every article file name the index names."""
         return {
