@@ -36,9 +36,10 @@ from reader.records import (
 )
 from reader.safe_io import read_regular, write_new
 from reader.store.anchoring import reanchor
+from reader.store.articles import ARTICLES_DIR
 from reader.store.errors import StoreFileError
+from reader.store.index import CORPUS_CORRECTIONS, INDEX_NAME, index_problem
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, copy_tree, encode
-from reader.store.store import ARTICLES_DIR, CORPUS_CORRECTIONS, INDEX_NAME, _index_problem
 from reader.text.sanitize import clean_line
 from reader.wording import plural, shorten
 
@@ -244,7 +245,7 @@ def check_store(root: Path) -> StoreReport:
             add(Finding(index_path, f"{CORPUS_CORRECTIONS}/{key}", message))
     for doc_id, doc in index.get("articles", {}).items():
         record = f"articles/{doc_id}"
-        problem = _index_problem(doc) if isinstance(doc, dict) else "not a record"
+        problem = index_problem(doc) if isinstance(doc, dict) else "not a record"
         if problem:
             add(Finding(index_path, record, problem))
             continue
@@ -492,7 +493,7 @@ def repair_store(root: Path, out: Path) -> RepairReport:
         record = f"articles/{doc_id}"
         if isinstance(doc, dict):
             doc = _fix_index_fields(doc, record, say)
-        problem = _index_problem(doc) if isinstance(doc, dict) else "not a record"
+        problem = index_problem(doc) if isinstance(doc, dict) else "not a record"
         if not problem and doc["id"] in seen_ids:
             problem = "duplicate article id"
         if problem:
