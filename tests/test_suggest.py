@@ -513,3 +513,27 @@ def test_a_long_text_keeps_to_the_reviewing_budget(nlp: Any) -> None:
     short = " ".join(figures[:20])
     assert len(suggest_text(nlp, short)) == len(suggest_text(nlp, short, min_score=0.5))
     assert within_budget(every, 99) == every
+
+
+def test_suggestions_are_small_modules_with_no_dead_fallbacks() -> None:
+    """Rules, quotes, scoring, the record and chunking each live in a module of their own; the
+    package's own modules are imported, never guarded by a fallback copy."""
+    import ast
+    import inspect
+
+    from reader.nlp.suggest import doc, quotes, record, rules, scoring, text
+
+    package = ROOT / "reader" / "nlp" / "suggest"
+    sizes = {p.name: len(p.read_text("utf-8").splitlines()) for p in package.glob("*.py")}
+    assert max(sizes.values()) <= 350, sizes
+    assert "RULES" in vars(rules) and "find_quotes" in vars(quotes) and "blend" in vars(scoring)
+    assert "suggestion" in vars(record) and "pieces" in vars(text)
+    body = inspect.getsource(doc.suggest_doc).split('"""')[-1]
+    assert len(body.strip().splitlines()) <= 25  # named steps, not one long loop
+    for path in [*package.glob("*.py"), ROOT / "reader" / "corpus_stats.py"]:
+        tree = ast.parse(path.read_text("utf-8"))
+        names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        assert not [n for n in names if "fallback" in n], path
+        guarded = [h for n in ast.walk(tree) if isinstance(n, ast.Try) for h in n.handlers
+                   if isinstance(h.type, ast.Name) and h.type.id == "ImportError"]
+        assert not guarded, path

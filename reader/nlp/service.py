@@ -657,12 +657,10 @@ class InlineNerService(_Submitting):
             suggest_module = importlib.import_module("reader.nlp.suggest")
         except ImportError as exc:
             raise NerError(f"suggestions unavailable: {exc}") from exc
-        if hasattr(suggest_module, "suggest_text"):
-            extra: dict[str, Any] = {"known": known, "article_id": article_id} if known else {}
-            if progress is not None:
-                extra["progress"] = progress
-            return list(suggest_module.suggest_text(self.parser, text, **extra))
-        return list(suggest_module.suggest_doc(self.parser(text)))
+        extra: dict[str, Any] = {"known": known, "article_id": article_id} if known else {}
+        if progress is not None:
+            extra["progress"] = progress
+        return list(suggest_module.suggest_text(self.parser, text, **extra))
 
     def close(self) -> None:
         """Stop the thread after the current chunk."""
