@@ -10,7 +10,10 @@ import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, cast
+
+import msgspec
+from msgspec import Meta
 
 CLAIM_SCHEMA = 3
 """Version of the claim record; a store file with a newer schema is never overwritten.
@@ -47,30 +50,77 @@ VERDICTS: tuple[str, ...] = (
 CONTEXT_CHARS = 32
 """Characters of prefix and suffix kept with each claim (W3C TextQuoteSelector)."""
 
-CLAIM_FIELDS: tuple[str, ...] = (
-    "id",
-    "article_id",
-    "schema",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "label",
-    "speaker",
-    "verdict",
-    "checkworthy",
-    "note",
-    "tags",
-    "entities",
-    "annotator",
-    "created",
-    "updated",
-    "status",
-    "speaker_confirmed",
-    "sources",
-)
-"""Every field of a claim record, in the stable order exports use."""
+Time = Annotated[str, Meta(description="ISO 8601 UTC time")]
+"""A moment as records keep it: `2026-11-28T05:00:00Z`."""
+
+SOURCE_ROLES = Literal["primary", "secondary", "context"]
+"""What a source is to the claim: the primary source, a secondary report, or context."""
+SOURCE_STANCES = Literal["supports", "refutes", "context"]
+"""What a source says about the claim."""
+CLAIM_STATUSES = Literal["anchored", "orphaned"]
+"""Where a claim stands against its article's current text."""
+
+
+class ClaimEntity(msgspec.Struct, kw_only=True):
+    """An entity inside a claim's span (offsets into the article's text)."""
+
+    text: str
+    label: str
+    start: Annotated[int, Meta(ge=0)]
+    end: Annotated[int, Meta(ge=0)]
+
+
+class ClaimSource(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One piece of a claim's evidence: a web page or another article of the store."""
+
+    url: Annotated[str, Meta(
+        description="The web page (http or https); empty for an article of the store.")]
+    article_id: Annotated[str, Meta(
+        description="The stored article the source opens as (set once fetched).")]
+    title: str
+    role: SOURCE_ROLES
+    stance: SOURCE_STANCES
+    snapshot: Annotated[str, Meta(
+        description="sha256 of the raw page as the reader fetched it; empty before.")]
+    fetched: Annotated[str, Meta(
+        description="When the reader fetched it (ISO 8601, UTC); empty before.")]
+    note: str
+
+
+class ClaimBase(msgspec.Struct, kw_only=True):
+    """A claim annotated in an article. Offsets are character offsets into the article's
+    normalised text, end exclusive.
+
+    These are the fields schema 1 wrote; `Claim` adds those of `CLAIM_FIELDS_ADDED`. The one
+    description of the record: the field list (`CLAIM_FIELDS`), `validate_claim`
+    (reader/claims.py) and the JSON Schema (reader/formats/claim_schema.py writes
+    claim.schema.json) all derive from `Claim`, this class plus `CLAIM_FIELDS_ADDED`. A msgspec
+    Struct rather than a dataclass: msgspec generates the JSON Schema from the class (with the
+    constraints and descriptions below), converts a stored dict to the typed record and back
+    in field order, and does it in C (the store loads up to 100,000 claims).
+    """
+
+    id: Annotated[str, Meta(min_length=1)]
+    article_id: Annotated[str, Meta(min_length=1)]
+    schema: Annotated[int, Meta(
+        ge=1, le=CLAIM_SCHEMA, description="The claim record's version (reader/records.py "
+        "CLAIM_SCHEMA); a line of a newer one is not imported.")]
+    start: Annotated[int, Meta(ge=0)]
+    end: Annotated[int, Meta(ge=1)]
+    quote: Annotated[str, Meta(description="The span's text.")]
+    prefix: str
+    suffix: str
+    label: str
+    speaker: str
+    verdict: str
+    checkworthy: bool | float | None
+    note: str
+    tags: list[str]
+    entities: list[ClaimEntity]
+    annotator: str
+    created: Time
+    updated: Time
+    status: CLAIM_STATUSES
 
 
 @dataclass(frozen=True)
@@ -82,6 +132,21 @@ class AddedField:
     """The first schema whose records carry the field."""
     default: Any
     description: str
+    type: Any = None
+    """The field's type; None: the type of `default` (bool, str, a list of anything...)."""
+
+    def annotated(self) -> Any:
+        """The field's type with its description, as the record class declares it."""
+        kind = self.type if self.type is not None else (
+            Any if self.default is None else type(self.default))
+        return Annotated[kind, Meta(description=f"Added in schema {self.schema}: "
+                                    f"{self.description}. Older records load with the default.")]
+
+    def field_default(self) -> Any:
+        """The class's default: the value itself, or a fresh copy for a non-empty collection."""
+        if isinstance(self.default, list | dict | set) and self.default:
+            return msgspec.field(default_factory=functools.partial(copy.deepcopy, self.default))
+        return self.default
 
 
 CLAIM_FIELDS_ADDED: tuple[AddedField, ...] = (
@@ -96,9 +161,30 @@ CLAIM_FIELDS_ADDED: tuple[AddedField, ...] = (
         3,
         [],
         "the claim's evidence: url or article_id, title, role, stance, snapshot, fetched, note",
+        list[ClaimSource],
     ),
 )
-"""Every field added after schema 1, oldest first: the one place their defaults are stated."""
+"""Every field added after schema 1, oldest first: the one place their defaults are stated.
+A new field is one entry here (and `CLAIM_SCHEMA` bumped): `Claim`, `CLAIM_FIELDS`,
+`validate_claim` and the JSON Schema follow from it."""
+
+def claim_class(added: tuple[AddedField, ...]) -> type[ClaimBase]:
+    """The claim record class: `ClaimBase` and, after its fields, each of `added` with its
+    default (so the class of the next schema is the same call with one entry more)."""
+    return cast(type[ClaimBase], msgspec.defstruct(
+        "Claim",
+        [(field.name, field.annotated(), field.field_default()) for field in added],
+        bases=(ClaimBase,),
+        kw_only=True,
+        module=__name__,
+    ))
+
+
+Claim = claim_class(CLAIM_FIELDS_ADDED)
+"""The claim record of `CLAIM_SCHEMA`: `ClaimBase` and every field of `CLAIM_FIELDS_ADDED`."""
+
+CLAIM_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(Claim))
+"""Every field of a claim record, in the stable order exports use (the class's order)."""
 
 
 @functools.lru_cache(maxsize=16)

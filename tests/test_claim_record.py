@@ -129,3 +129,45 @@ def test_jsonl_lines_of_schema_1_import_as_unconfirmed_and_newer_ones_are_refuse
     assert run_cmd(export_cmd, "--db", str(new)) == 0
     [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert line["speaker_confirmed"] is False
+
+
+def test_the_shipped_json_schema_is_the_one_generated_from_the_record_class() -> None:
+    from reader.formats.claim_schema import SCHEMA_PATH, claim_line_schema, schema_text
+
+    assert load_schema() == claim_line_schema()
+    assert SCHEMA_PATH.read_text("utf-8") == schema_text()  # `python -m` it after a change
+
+
+def test_a_new_field_is_one_entry_and_the_class_list_checks_and_schema_follow() -> None:
+    import msgspec
+
+    from reader.claims import field_checks
+    from reader.records import AddedField, Claim, claim_class
+
+    assert tuple(f.name for f in msgspec.structs.fields(Claim)) == CLAIM_FIELDS
+    nxt = AddedField("derived_from", CLAIM_SCHEMA + 1, [], "the claims it was made from")
+    record = claim_class((*CLAIM_FIELDS_ADDED, nxt))
+    names = tuple(f.name for f in msgspec.structs.fields(record))
+    assert names == (*CLAIM_FIELDS, "derived_from")  # appended: export order is unchanged
+    checks = field_checks(record)
+    assert checks.problems({"derived_from": []}) == []
+    assert checks.problems({"derived_from": "x"}) == ["'derived_from' is not a list"]
+    prop = msgspec.json.schema(record)["$defs"]["Claim"]["properties"]["derived_from"]
+    assert prop["default"] == [] and prop["description"].startswith(
+        f"Added in schema {CLAIM_SCHEMA + 1}: ")
+    old = make_claim(article_id="sha256:x", text=TEXT, start=0, end=6, label="factual",
+                     annotator="a")
+    typed = msgspec.convert(old, record)  # a record of this schema loads with the default
+    assert typed.derived_from == []  # type: ignore[attr-defined]
+
+
+def test_every_field_is_checked_against_its_type_in_the_class() -> None:
+    good = make_claim(article_id="sha256:x", text=TEXT, start=0, end=6, label="factual",
+                      annotator="a")
+    assert validate_claim(good, len(TEXT)) == []
+    assert validate_claim({**good, "verdict": 3}, len(TEXT)) == ["'verdict' is not a string"]
+    assert validate_claim({**good, "article_id": ""}, len(TEXT)) == ["empty 'article_id'"]
+    assert validate_claim({**good, "status": "lost"}, len(TEXT)) == ["unknown status 'lost'"]
+    assert validate_claim({**good, "sources": [{"url": 1}]}, len(TEXT)) == [
+        "source 1: url, article_id, title, role, stance, snapshot, fetched, note missing or "
+        "not text"]

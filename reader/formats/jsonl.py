@@ -1,13 +1,13 @@
 """Our own JSON Lines: one claim per line, every claim field plus the article and W3C selectors.
 
-The shape is described by `claim.schema.json` (JSON Schema draft 2020-12) beside this module.
+The shape is described by `claim.schema.json` (JSON Schema draft 2020-12) beside this module,
+generated from the record class by `claim_schema.py`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, TextIO
 
 from reader.formats.base import (
@@ -18,6 +18,7 @@ from reader.formats.base import (
     json_line,
     json_objects,
 )
+from reader.formats.claim_schema import SCHEMA_PATH
 from reader.records import CLAIM_FIELDS, CLAIM_FIELDS_ADDED
 from reader.text.pages import span_pages
 
@@ -29,7 +30,6 @@ ARTICLE_FIELDS: tuple[str, ...] = ("id", "title", "source", "url", "date")
 PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
 """W3C FragmentSelector `conformsTo` for PDF fragments (`page=N`)."""
 
-SCHEMA_PATH = Path(__file__).with_name("claim.schema.json")
 
 _DEFAULTS: dict[str, Any] = {
     "schema": 1,
