@@ -219,6 +219,37 @@ def upgrade_claim(record: Mapping[str, Any]) -> dict[str, Any]:
     return upgraded
 
 
+class Suggestion(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A suggested claim (`reader.nlp.suggest`): a span of the article's text, the label and
+    speaker a claim made from it gets, why (the reasons joined by "; "), its score and the
+    rule that chose its label. Typed where it is made and read (the suggester, the worker, the
+    NER service, `reader suggest`); a JSON object at the worker's pipe and for the app
+    (`to_record`), with `like` and `model` only when set."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    speaker: str
+    reason: str
+    score: float
+    rule: str
+    like: str | None = None
+    """The analyst's stored claim the span resembles, described for a claim's note."""
+    model: float | None = None
+    """The check-worthiness model's probability (it breaks ties of score when ranking)."""
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON object the worker sends: the fields in order, `like`/`model` when set."""
+        record: dict[str, Any] = msgspec.to_builtins(self)
+        return record
+
+    @classmethod
+    def from_record(cls, record: object) -> Suggestion:
+        """The suggestion a JSON object describes; raises `msgspec.ValidationError`."""
+        return msgspec.convert(record, cls)
+
+
 class Entity(NamedTuple):
     """A named entity: character offsets into the article's normalised text, end exclusive."""
 

@@ -194,7 +194,7 @@ class Worker:
 
         extra["progress"] = progress
         suggestions = suggest_module.suggest_text(self._parser, text, **extra)
-        self.output.send({"job": job, "suggestions": suggestions})
+        self.output.send({"job": job, "suggestions": [s.to_record() for s in suggestions]})
 
 
 def _describe(exc: BaseException) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from spacy.tokens import Doc
 
@@ -26,6 +25,7 @@ from reader.nlp.suggest.scoring import (
 )
 from reader.nlp.suggest.sentences import Unit, find_units
 from reader.nlp.suggest.vocabulary import PRONOUNS
+from reader.records import Suggestion
 
 QUOTE_HIT_SHARE = 0.5
 """A rule's hit inside a quotation adds this share of its score to the quotation's."""
@@ -76,12 +76,12 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
                 model: Model | None | bool = True,
                 memory: ClaimMemory | None = None, vector: bool = True, *,
                 known: KnownClaims | None = None, article_id: str = "",
-                offset: int = 0) -> list[dict[str, Any]]:
+                offset: int = 0) -> list[Suggestion]:
     """Suggested claims in a parsed doc (parser and ner needed), sorted by start.
 
-    Each is {"start", "end", "text", "label", "speaker", "reason", "score", "rule"} with exact
-    character offsets into `doc.text` (and "model", the model's probability, when there is a
-    model: `rank_key` breaks ties of score with it); a direct quotation is one suggestion for
+    Each is a `Suggestion` with exact character offsets into `doc.text` (and `model`, the
+    model's probability, when there is a model: `rank_key` breaks ties of score with it); a
+    direct quotation is one suggestion for
     its whole span. A sentence's score blends the rules (as reasons) with the check-worthiness
     model (`model=True`: the shipped one), which has the rules among its features;
     `model=None` scores by the rules alone. With a model and `min_score` 0 every sentence is
@@ -99,7 +99,7 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
     context = _Context(doc, units, quotes, _learn(units, quotes, scorer, memory, vector),
                        scorer, memory, known, article_id, offset, min_score)
     speakers = _Speakers()
-    results: list[dict[str, Any]] = []
+    results: list[Suggestion] = []
     for item in _in_text_order(kept, units):
         if isinstance(item, Unit):
             speakers.note(item.source)
@@ -108,8 +108,8 @@ def suggest_doc(doc: Doc, min_score: float = DEFAULT_MIN_SCORE,
             found = _quote_suggestion(context, *item, speakers)
         if found is not None:
             results.append(found)
-    kept_items = [r for r in results if r["score"] >= min_score]
-    return sorted(kept_items, key=lambda r: (r["start"], r["end"]))
+    kept_items = [r for r in results if r.score >= min_score]
+    return sorted(kept_items, key=lambda r: (r.start, r.end))
 
 
 def _learn(units: list[Unit], quotes: list[Quote], scorer: Model | None,
@@ -139,7 +139,7 @@ def _in_text_order(
 
 
 def _quote_suggestion(context: _Context, quote: Quote, inner: list[tuple[Rule, Hit]],
-                      speakers: _Speakers) -> dict[str, Any]:
+                      speakers: _Speakers) -> Suggestion:
     """A quotation as one suggestion: "direct quotation" and the rules' hits inside it as
     reasons, the model's best probability among the sentences it overlaps."""
     text = context.doc.text
@@ -156,12 +156,12 @@ def _quote_suggestion(context: _Context, quote: Quote, inner: list[tuple[Rule, H
     inside = [context.learned[u.start][0] for u in context.units if u.start in context.learned
               and u.start < quote.end and u.end > quote.start]
     if inside:
-        found["model"] = round(max(inside), 4)
+        found.model = round(max(inside), 4)
     return found
 
 
 def _sentence_suggestion(context: _Context, unit: Unit,
-                         speakers: _Speakers) -> dict[str, Any] | None:
+                         speakers: _Speakers) -> Suggestion | None:
     """A sentence as a suggestion, or None: mostly inside a quotation (which is suggested
     instead), or scoring under the cut-off and like none of the analyst's claims."""
     start, end = unit.start, unit.end
@@ -185,7 +185,7 @@ def _sentence_suggestion(context: _Context, unit: Unit,
     found = suggestion(context.doc.text, start, end, label, speaker, reasons, score, rule_name,
                        prior)
     if probability is not None:
-        found["model"] = round(probability, 4)
+        found.model = round(probability, 4)
     return found
 
 

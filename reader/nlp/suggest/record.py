@@ -1,12 +1,11 @@
-"""The suggestion record the worker sends and the app shows: span, label, speaker, reasons,
+"""Making the suggestion record (`reader.records.Suggestion`): span, label, speaker, reasons,
 score and the rule that decided its label, with the stored claim it resembles when there is
 one."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from reader.nlp.known_claims import KnownClaim
+from reader.records import Suggestion
 
 MODEL_RULE = "model"
 """The `rule` of a sentence suggested by the check-worthiness model with no rule firing."""
@@ -29,20 +28,9 @@ def known_reason(claim: KnownClaim) -> str:
 
 def suggestion(text: str, start: int, end: int, label: str, speaker: str,
                reasons: list[str], score: float, rule: str,
-               prior: KnownClaim | None = None) -> dict[str, Any]:
-    """A suggestion record; `like` (the stored claim it resembles, described for a note) only
-    when there is one."""
-    unique = list(dict.fromkeys(reasons))
-    item = {
-        "start": start,
-        "end": end,
-        "text": text[start:end],
-        "label": label,
-        "speaker": speaker,
-        "reason": "; ".join(unique),
-        "score": score,
-        "rule": rule,
-    }
-    if prior is not None:
-        item["like"] = prior.describe()
-    return item
+               prior: KnownClaim | None = None) -> Suggestion:
+    """A suggestion of `text[start:end]`, its reasons once each; `like` (the stored claim it
+    resembles, described for a note) only when there is one."""
+    return Suggestion(start=start, end=end, text=text[start:end], label=label, speaker=speaker,
+                      reason="; ".join(dict.fromkeys(reasons)), score=score, rule=rule,
+                      like=prior.describe() if prior is not None else None)

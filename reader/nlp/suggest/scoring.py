@@ -14,6 +14,7 @@ from reader.nlp.suggest.quotes import Quote, find_quotes
 from reader.nlp.suggest.rules import QUOTE_RULE
 from reader.nlp.suggest.sentences import Unit, find_units
 from reader.nlp.suggest.vocabulary import OPINION_VERBS
+from reader.records import Suggestion
 
 DEFAULT_MIN_SCORE = 0.5
 """Suggestions scoring below this are dropped."""
@@ -79,8 +80,11 @@ def blend(rule_score: float, learned: float) -> float:
     return round(RULE_SHARE * rule_score + (1 - RULE_SHARE) * learned, 3)
 
 
-def rank_key(item: Mapping[str, Any]) -> tuple[float, float]:
-    """How suggestions rank, best last: by score, ties broken by the model's probability."""
+def rank_key(item: Suggestion | Mapping[str, Any]) -> tuple[float, float]:
+    """How suggestions rank, best last: by score, ties broken by the model's probability (a
+    suggestion, or its JSON record)."""
+    if isinstance(item, Suggestion):
+        return float(item.score), float(item.model or 0.0)
     return float(item["score"]), float(item.get("model", 0.0))
 
 
@@ -123,8 +127,8 @@ def doc_sentence_rows(doc: Doc) -> list[tuple[int, int, dict[str, float], float]
             for u in find_units(doc)]
 
 
-def within_budget(items: list[dict[str, Any]], sentences: int,
-                  share: float = DEFAULT_MAX_SHARE) -> list[dict[str, Any]]:
+def within_budget(items: list[Suggestion], sentences: int,
+                  share: float = DEFAULT_MAX_SHARE) -> list[Suggestion]:
     """The best-ranked items, at most `share` of `sentences`, in text order; a short text (fewer
     than `LONG_TEXT` sentences) keeps them all."""
     limit = int(share * sentences)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import msgspec
 from spacy.language import Language
 
 from reader.nlp.checkworthy import ClaimMemory, Model
@@ -15,6 +16,7 @@ from reader.nlp.known_claims import KnownClaims
 from reader.nlp.suggest.doc import suggest_doc
 from reader.nlp.suggest.scoring import DEFAULT_MIN_SCORE, scorer_of, within_budget
 from reader.nlp.suggest.vocabulary import PRONOUNS
+from reader.records import Suggestion
 from reader.text.chunking import chunk_spans
 
 DEFAULT_MAX_CHARS = 20_000
@@ -41,7 +43,7 @@ def suggest_text(
     memory: ClaimMemory | None = None,
     known: KnownClaims | Iterable[Mapping[str, Any]] = (), article_id: str = "",
     progress: Callable[[int, int], None] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Suggestion]:
     """Suggestions for a whole text, parsed paragraph by paragraph (long ones in chunks), with
     offsets into `text`. A pronoun speaker is resolved across paragraphs. `model`, `memory`,
     `known` (stored claims, each with `title` added) and `article_id` are as for
@@ -53,7 +55,7 @@ def suggest_text(
     sentences = 0
     known_claims = known if isinstance(known, KnownClaims) else KnownClaims(known)
     spans = pieces(text, max_chars)
-    results: list[dict[str, Any]] = []
+    results: list[Suggestion] = []
     last_named = ""
     scorer, memory = scorer_of(model, memory)  # once for the text, not per paragraph
     vector = scorer is not None and scorer.fits(str(getattr(nlp, "meta", {}).get("name", "")))
@@ -62,12 +64,13 @@ def suggest_text(
         for item in suggest_doc(doc, min_score=threshold, model=scorer, memory=memory,
                                 vector=vector, known=known_claims, article_id=article_id,
                                 offset=start):
-            item = dict(item, start=item["start"] + start, end=item["end"] + start)
-            if item["speaker"].lower() in PRONOUNS:  # resolved, or none: never a pronoun
-                item["speaker"] = last_named
-            if item["speaker"] and item["speaker"].lower() not in PRONOUNS:
-                last_named = item["speaker"]
-            results.append(item)
+            speaker = item.speaker
+            if speaker.lower() in PRONOUNS:  # resolved, or none: never a pronoun
+                speaker = last_named
+            if speaker and speaker.lower() not in PRONOUNS:
+                last_named = speaker
+            results.append(msgspec.structs.replace(
+                item, start=item.start + start, end=item.end + start, speaker=speaker))
         if progress is not None:
             progress(end, len(text))
     return within_budget(results, sentences) if budget else results
