@@ -219,6 +219,49 @@ def upgrade_claim(record: Mapping[str, Any]) -> dict[str, Any]:
     return upgraded
 
 
+class Correction(msgspec.Struct, kw_only=True):
+    """An analyst's correction of the model's entities (`reader.corrections`): what was done
+    (`action`: relabel, rebound, delete, add) to the span `[start, end)` whose surface text is
+    `text`, with the `label` to give and, for a rebound, the new bounds; `scope` mention,
+    article or corpus (a rule). Types as `reader.clean.correction_problems` accepts them, so
+    every record the store keeps converts. `prefix`, `suffix`, `status` and `source` come
+    from re-anchoring, imports and sync, and are written only when set."""
+
+    id: str
+    action: str | None
+    start: int
+    end: int
+    label: str | None = None
+    new_start: int | None = None
+    new_end: int | None = None
+    text: str
+    scope: str | None = "mention"
+    created: str | None = ""
+    annotator: str | None = ""
+    prefix: str | None = None
+    suffix: str | None = None
+    status: str | None = None
+    source: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored record: the fields in order, the last four only when set."""
+        record: dict[str, Any] = msgspec.to_builtins(self)
+        for name in CORRECTION_WHEN_SET:
+            if record[name] is None:
+                del record[name]
+        return record
+
+    @classmethod
+    def from_record(cls, record: object) -> Correction:
+        """The correction a stored record describes (unknown keys ignored); raises
+        `msgspec.ValidationError`."""
+        return msgspec.convert(record, cls)
+
+
+CORRECTION_WHEN_SET: tuple[str, ...] = ("prefix", "suffix", "status", "source")
+"""Correction fields a record carries only when they have a value."""
+
+
 class Suggestion(msgspec.Struct, kw_only=True, omit_defaults=True):
     """A suggested claim (`reader.nlp.suggest`): a span of the article's text, the label and
     speaker a claim made from it gets, why (the reasons joined by "; "), its score and the
