@@ -111,16 +111,16 @@ class ClaimBase(msgspec.Struct, kw_only=True):
     prefix: str
     suffix: str
     label: str
-    speaker: str
-    verdict: str
-    checkworthy: bool | float | None
-    note: str
-    tags: list[str]
-    entities: list[ClaimEntity]
+    speaker: str = ""
+    verdict: str = VERDICTS[0]
+    checkworthy: bool | float | None = None
+    note: str = ""
+    tags: list[str] = []
+    entities: list[ClaimEntity] = []
     annotator: str
     created: Time
     updated: Time
-    status: CLAIM_STATUSES
+    status: CLAIM_STATUSES = "anchored"
 
 
 @dataclass(frozen=True)
@@ -185,6 +185,20 @@ Claim = claim_class(CLAIM_FIELDS_ADDED)
 
 CLAIM_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(Claim))
 """Every field of a claim record, in the stable order exports use (the class's order)."""
+
+
+def claim_defaults() -> dict[str, Any]:
+    """A fresh copy of every default the record class states (the fields a record may lack
+    and still mean something: speaker, verdict, checkworthy, note, tags, entities, status,
+    and each field added since schema 1), in field order; an import or an export fills a
+    missing field from here."""
+    defaults: dict[str, Any] = {}
+    for info in msgspec.structs.fields(Claim):
+        if info.default_factory is not msgspec.NODEFAULT:
+            defaults[info.name] = info.default_factory()
+        elif info.default is not msgspec.NODEFAULT:
+            defaults[info.name] = copy.deepcopy(info.default)
+    return defaults
 
 
 @functools.lru_cache(maxsize=16)

@@ -171,3 +171,17 @@ def test_every_field_is_checked_against_its_type_in_the_class() -> None:
     assert validate_claim({**good, "sources": [{"url": 1}]}, len(TEXT)) == [
         "source 1: url, article_id, title, role, stance, snapshot, fetched, note missing or "
         "not text"]
+
+
+def test_the_defaults_an_import_fills_in_are_the_classs() -> None:
+    from reader.formats import jsonl
+    from reader.records import claim_defaults
+
+    defaults = claim_defaults()
+    assert defaults == {"speaker": "", "verdict": "unverified", "checkworthy": None, "note": "",
+                        "tags": [], "entities": [], "status": "anchored",
+                        "speaker_confirmed": False, "sources": []}
+    assert claim_defaults()["tags"] is not defaults["tags"]  # a fresh copy each time
+    assert load_schema()["properties"]["verdict"]["default"] == "unverified"
+    line = jsonl.claim_line({"id": "sha256:x"}, {"id": "c", "start": 0, "end": 3, "quote": "abc"})
+    assert {k: line[k] for k in defaults} == defaults

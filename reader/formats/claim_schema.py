@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from reader.formats.jsonl import SCHEMA_PATH
 from reader.records import CLAIM_FIELDS, Claim, ClaimBase
-
-SCHEMA_PATH = Path(__file__).with_name("claim.schema.json")
 
 ARTICLE: dict[str, Any] = {
     "type": "object",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, TextIO
 
 from reader.formats.base import (
@@ -18,8 +19,7 @@ from reader.formats.base import (
     json_line,
     json_objects,
 )
-from reader.formats.claim_schema import SCHEMA_PATH
-from reader.records import CLAIM_FIELDS, CLAIM_FIELDS_ADDED
+from reader.records import CLAIM_FIELDS, claim_defaults
 from reader.text.pages import span_pages
 
 __all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "claim_line", "load_schema", "parse", "write"]
@@ -27,21 +27,16 @@ __all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "claim_line", "load_schema", "parse"
 ARTICLE_FIELDS: tuple[str, ...] = ("id", "title", "source", "url", "date")
 """The article fields each claim line carries under `"article"`."""
 
+SCHEMA_PATH = Path(__file__).with_name("claim.schema.json")
+"""The shipped JSON Schema of a line (`claim_schema.py` writes it from the record class)."""
+
 PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
 """W3C FragmentSelector `conformsTo` for PDF fragments (`page=N`)."""
 
 
-_DEFAULTS: dict[str, Any] = {
-    "schema": 1,
-    "start": 0,
-    "end": 0,
-    "verdict": "unverified",
-    "checkworthy": None,
-    "tags": [],
-    "entities": [],
-    "status": "anchored",
-    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
-}
+_DEFAULTS: dict[str, Any] = {"schema": 1, "start": 0, "end": 0, **claim_defaults()}
+"""What a line says for a field its claim lacks: the record class's defaults (any other field:
+"")."""
 
 
 def load_schema() -> dict[str, Any]:
