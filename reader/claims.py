@@ -27,6 +27,7 @@ from reader.records import (
     Claim,
     ClaimSource,
     Entity,
+    claim_defaults,
     claim_schema_of,
     fields_of_schema,
 )
@@ -125,7 +126,8 @@ def make_claim(
         "speaker_confirmed": bool(speaker_confirmed and speaker),
         "sources": [dict(source) for source in sources],
     }
-    return {name: claim[name] for name in CLAIM_FIELDS}
+    defaults = claim_defaults()  # a field added later than this function: its default
+    return {name: claim[name] if name in claim else defaults[name] for name in CLAIM_FIELDS}
 
 
 def touch(claim: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:

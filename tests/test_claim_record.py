@@ -145,20 +145,20 @@ def test_a_new_field_is_one_entry_and_the_class_list_checks_and_schema_follow() 
     from reader.records import AddedField, Claim, claim_class
 
     assert tuple(f.name for f in msgspec.structs.fields(Claim)) == CLAIM_FIELDS
-    nxt = AddedField("derived_from", CLAIM_SCHEMA + 1, [], "the claims it was made from")
+    nxt = AddedField("next_field", CLAIM_SCHEMA + 1, [], "what the next schema adds")
     record = claim_class((*CLAIM_FIELDS_ADDED, nxt))
     names = tuple(f.name for f in msgspec.structs.fields(record))
-    assert names == (*CLAIM_FIELDS, "derived_from")  # appended: export order is unchanged
+    assert names == (*CLAIM_FIELDS, "next_field")  # appended: export order is unchanged
     checks = field_checks(record)
-    assert checks.problems({"derived_from": []}) == []
-    assert checks.problems({"derived_from": "x"}) == ["'derived_from' is not a list"]
-    prop = msgspec.json.schema(record)["$defs"]["Claim"]["properties"]["derived_from"]
+    assert checks.problems({"next_field": []}) == []
+    assert checks.problems({"next_field": "x"}) == ["'next_field' is not a list"]
+    prop = msgspec.json.schema(record)["$defs"]["Claim"]["properties"]["next_field"]
     assert prop["default"] == [] and prop["description"].startswith(
         f"Added in schema {CLAIM_SCHEMA + 1}: ")
     old = make_claim(article_id="sha256:x", text=TEXT, start=0, end=6, label="factual",
                      annotator="a")
     typed = msgspec.convert(old, record)  # a record of this schema loads with the default
-    assert typed.derived_from == []  # type: ignore[attr-defined]
+    assert typed.next_field == []  # type: ignore[attr-defined]
 
 
 def test_every_field_is_checked_against_its_type_in_the_class() -> None:
@@ -180,7 +180,7 @@ def test_the_defaults_an_import_fills_in_are_the_classs() -> None:
     defaults = claim_defaults()
     assert defaults == {"speaker": "", "verdict": "unverified", "checkworthy": None, "note": "",
                         "tags": [], "entities": [], "status": "anchored",
-                        "speaker_confirmed": False, "sources": []}
+                        **{added.name: added.default for added in CLAIM_FIELDS_ADDED}}
     assert claim_defaults()["tags"] is not defaults["tags"]  # a fresh copy each time
     assert load_schema()["properties"]["verdict"]["default"] == "unverified"
     line = jsonl.claim_line({"id": "sha256:x"}, {"id": "c", "start": 0, "end": 3, "quote": "abc"})
