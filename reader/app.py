@@ -617,8 +617,9 @@ class ReaderApp(App[None]):
                     if progress is not None:
                         self.call_from_thread(progress, done_chars, total)
 
-                items = backend.suggest(article.text, known=self.known_claims(),
-                                        article_id=article.id, progress=report)
+                items = [s.to_record() for s in backend.suggest(
+                    article.text, known=self.known_claims(), article_id=article.id,
+                    progress=report)]  # records for the panel until it reads Suggestion
             except Exception as exc:  # noqa: BLE001 - shown to the user in one line
                 error = str(exc)
         rejected: set[tuple[int, int]] = set()
