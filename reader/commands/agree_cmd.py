@@ -37,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="every article, not only those every annotator marked done")
     parser.add_argument("--format", "-f", choices=("table", "json", "csv"), default="table")
     parser.add_argument("--db", metavar="DIR", help="the store folder")
+    parser.add_argument("--annotator", metavar="NAME",
+                        help="who I am, for blind coding (default: as the app: the store's "
+                        "synced name, $READER_ANNOTATOR, else the login name)")
+    parser.add_argument("--blind", action="store_true",
+                        help="blind coding: only articles I marked done (also `blind = true` "
+                        "in reader.toml)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,6 +62,7 @@ def _say(message: str) -> None:
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     from reader.agreement.collect import NothingToCompare, collect
     from reader.agreement.report import agreement
+    from reader.blind import Blind
     from reader.config import ConfigError, load_taxonomy
     from reader.paths import resolve_store
     from reader.store import Store
@@ -72,14 +79,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     wanted = [a.strip() for a in (args.annotators or "").split(",") if a.strip()]
     store = Store(root, readonly=True)
     try:
-        me = None
-        if taxonomy.blind:  # blind coding: only the articles I marked done
-            from reader.claims import default_annotator
-
-            me = default_annotator()
+        blind = None
+        if taxonomy.blind or args.blind:  # blind coding: only the articles I marked done
+            blind = Blind(_me(args.annotator, root), True)
         data = collect(store, annotators=wanted, articles=args.article, labels=args.label,
                        every_article=args.all, leave_out=() if wanted else (GOLD,),
-                       require_done_by=me)
+                       blind=blind)
     except NothingToCompare as error:
         _say(str(error))
         return 2
@@ -99,6 +104,15 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(table(report))
     return 2 if store.problems else 0
+
+
+def _me(given: str | None, root: Any) -> str:
+    """Who I am, as the app decides it (`--annotator`, the synced name, the login name)."""
+    from reader.claims import default_annotator
+    from reader.team.state import synced_identity
+    from reader.text.sanitize import clean_line
+
+    return clean_line((given or "").strip() or synced_identity(root) or default_annotator())
 
 
 def csv_rows(report: dict[str, Any]) -> list[list[str]]:
