@@ -8,8 +8,11 @@ compared, or nothing is left to compare.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import gc
 import sys
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 __all__ = ["add_arguments", "run"]
@@ -48,9 +51,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compute and print the report; the exit status."""
     try:
-        return _run(args, sys.stdout)
+        with _collector_paused():
+            return _run(args, sys.stdout)
     except BrokenPipeError:
         return 0
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the command runs: reading 100,000 claims
+    and building their units and figures makes millions of objects, none of them garbage in
+    a cycle, and the collector walking them again and again took a quarter of the command's
+    time (1.3 s of 5.1 s, benchmarks P12). What is freed is still freed (reference counts);
+    the process ends right after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _say(message: str) -> None:
