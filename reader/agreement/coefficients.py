@@ -133,7 +133,9 @@ def _ordinal_delta(
         cumulative.append(cumulative[-1] + totals.get(value, 0.0))
 
     def delta(x: Hashable, y: Hashable) -> float:
-        i, j = sorted((rank[x], rank[y]))
+        i, j = rank[x], rank[y]
+        if i > j:
+            i, j = j, i
         between = cumulative[j + 1] - cumulative[i]
         return (between - (totals.get(x, 0.0) + totals.get(y, 0.0)) / 2) ** 2
 

@@ -117,6 +117,7 @@ def agreement(
     label_pairs: dict[str, dict[tuple[str, str], list[SpanScore]]] = {}
     label_tallies: dict[str, UnitizingTally] = {}
     groups_all: list[list[Unit]] = []
+    codes_all = _GroupCodes([], names, scale)
     per_article: list[dict[str, Any]] = []
     self_overlap = 0
     labels = sorted({u.label for items in by_article.values() for u in items})
@@ -164,7 +165,9 @@ def agreement(
                         SpanScore(same_exact, *counts), SpanScore(same, *counts)))
         groups = _groups(names, coded, matches_by_pair)
         groups_all.extend(groups)
-        fleiss, alpha = _label_group_figures(groups, names)
+        coded_groups = _GroupCodes(groups, names, scale)
+        codes_all.add(coded_groups)
+        fleiss, alpha = coded_groups.label_figures()
         scope = f"article {article_id}"
         per_article.append({
             "article_id": article_id,
@@ -176,12 +179,8 @@ def agreement(
             "label_alpha_nominal": notes.value(alpha[0], "label_alpha_nominal", scope, alpha[1]),
         })
 
-    fleiss, alpha = _label_group_figures(groups_all, names)
-    verdict_units: list[list[Hashable | None]] = []
-    for group in groups_all:
-        if _is_clean(group):
-            coded_verdicts = {u.annotator: u.verdict for u in group}
-            verdict_units.append([_judged(coded_verdicts.get(n, ""), scale) for n in names])
+    fleiss, alpha = codes_all.label_figures()
+    verdict_units = codes_all.verdicts
     verdict_alpha = krippendorff_alpha(verdict_units, "ordinal", scale)
     if self_overlap:
         notes.lines.append(
@@ -327,19 +326,42 @@ def _is_clean(group: list[Unit]) -> bool:
     return len({u.annotator for u in group}) == len(group)
 
 
-def _label_group_figures(
-    groups: list[list[Unit]], names: Sequence[str]
-) -> tuple[tuple[float | None, bool], tuple[float | None, bool]]:
-    """(Fleiss' κ, empty?) over groups every annotator is in, (nominal α, empty?) over all."""
-    clean = [g for g in groups if _is_clean(g)]
-    full = [[u.label for u in g] for g in clean if len(g) == len(names)]
-    units: list[list[Hashable | None]] = []
-    for group in clean:
-        labels = {u.annotator: u.label for u in group}
-        units.append([labels.get(name) for name in names])
-    alpha = krippendorff_alpha(units, "nominal")
-    pairable = any(sum(v is not None for v in u) >= 2 for u in units)
-    return (fleiss_kappa(full), not full), (alpha, not pairable)
+class _GroupCodes:
+    """What the label and verdict figures need of matched span groups, gathered once per
+    article and pooled by concatenation (the pooled lists are the articles' in order)."""
+
+    def __init__(self, groups: list[list[Unit]], names: Sequence[str],
+                 scale: Sequence[str]) -> None:
+        self.count = len(names)
+        self.full: list[list[str]] = []
+        """Labels of the clean groups every annotator is in (Fleiss' κ)."""
+        self.labels: list[list[Hashable | None]] = []
+        """Labels of every clean group, None where an annotator is missing (nominal α)."""
+        self.verdicts: list[list[Hashable | None]] = []
+        """Verdicts of every clean group, None where missing or not a judgement."""
+        judged = set(scale)
+        for group in groups:
+            if not _is_clean(group):
+                continue
+            if len(group) == self.count:
+                self.full.append([u.label for u in group])
+            by_name = {u.annotator: u for u in group}
+            found = [by_name.get(name) for name in names]
+            self.labels.append([None if u is None else u.label for u in found])
+            self.verdicts.append([None if u is None or u.verdict not in judged else u.verdict
+                                  for u in found])
+
+    def add(self, other: _GroupCodes) -> None:
+        """Pool another article's groups after these."""
+        self.full.extend(other.full)
+        self.labels.extend(other.labels)
+        self.verdicts.extend(other.verdicts)
+
+    def label_figures(self) -> tuple[tuple[float | None, bool], tuple[float | None, bool]]:
+        """(Fleiss' κ, empty?) over the full groups, (nominal α, empty?) over all."""
+        alpha = krippendorff_alpha(self.labels, "nominal")
+        pairable = any(sum(v is not None for v in u) >= 2 for u in self.labels)
+        return (fleiss_kappa(self.full), not self.full), (alpha, not pairable)
 
 
 def _disagreement(group: list[Unit], names: Sequence[str],
