@@ -228,3 +228,23 @@ def test_reader_agree_with_blind_coding_compares_only_my_done_articles(tmp_path:
     shown = agree(db, "--format", "json")
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["annotators"] == ["ana", "ben"]
+
+
+@pytest.mark.parametrize("blind", [True, False])
+async def test_the_annotators_tab_keeps_a_hidden_layers_count_back(
+        tmp_path: Path, tiny_nlp: Any, blind: bool) -> None:
+    from reader.widgets.annotators_panel import AnnotatorsTable
+
+    two_coders(tmp_path / "db", blind)
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp, annotator="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        await pilot.press("f6")
+        table = app.screen.query_one(AnnotatorsTable)
+
+        def ben() -> list[str]:
+            return [cell.plain for cell in table.get_row_at(1)]
+
+        assert ben()[1:] == (["ben", "—", "✓", "blind"] if blind else ["ben", "1", "✓", "yes"])
+        await pilot.press("D")
+        assert ben()[1:] == ["ben", "1", "✓", "yes"]
