@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App
 from textual.command import Hit, Hits, Provider
 
+from reader.blind import Blind, BlindStore
 from reader.config import Taxonomy
 from reader.keys import ACTIONS
 from reader.paths import styles_dir
@@ -629,7 +630,10 @@ class ReaderApp(App[None]):
                             self.store.rejected(article.id)}
             except (KeyError, ValueError, TypeError):
                 rejected = set()
-        existing = {(c["start"], c["end"]) for c in self.session.claims(article)}
+        shown = self.session.claims(article)
+        if self.blind.on:  # a colleague's hidden claim must not hide a suggestion either
+            shown = self.blind.visible(shown, self.session.done_by(article))
+        existing = {(c["start"], c["end"]) for c in shown}
         items = [i for i in items if (i["start"], i["end"]) not in rejected | existing]
 
         def finish() -> None:
@@ -641,23 +645,34 @@ class ReaderApp(App[None]):
 
         self.call_from_thread(finish)
 
+    @property
+    def blind(self) -> Blind:
+        """Blind coding for me (`reader.blind`): whose claims I may see on an article."""
+        return Blind(self.session.annotator, self.taxonomy.blind)
+
     def known_claims(self) -> list[dict[str, Any]]:
         """The analyst's claims that a suggestion may resemble (`reader.nlp.known_claims`):
         the stored ones, read once (call from a worker thread), overlaid by the session's;
-        the `KNOWN_LIMIT` most recently changed."""
+        the `KNOWN_LIMIT` most recently changed. Blind coding leaves out others' claims on
+        the articles I have not marked done."""
         from reader.nlp.known_claims import known_record, most_recent
 
+        blind = self.blind
         if self._stored_known is None:
             stored: dict[str, list[dict[str, Any]]] = {}
             with contextlib.suppress(StoreError, OSError):
-                for doc, claim in self.store.iter_claims():
+                for doc, claim in BlindStore(self.store, blind).iter_claims():
                     record = known_record(claim, str(doc.get("title", "")))
                     stored.setdefault(doc["id"], []).append(record)
             self._stored_known = stored
         by_article = dict(self._stored_known)
-        titles = {a.id: a.title for a in self.articles}
+        open_articles = {a.id: a for a in self.articles}
         for article_id, claims in self.session.loaded_claims().items():
-            title = titles.get(article_id, "")
+            article = open_articles.get(article_id)
+            title = article.title if article is not None else ""
+            if blind.on:
+                done = self.session.done_by(article) if article is not None else set()
+                claims = blind.visible(claims, done)
             by_article[article_id] = [known_record(c, title) for c in claims]
         return most_recent(r for rs in by_article.values() for r in rs)
 

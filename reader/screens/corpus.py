@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from reader.blind import BlindStore
 from reader.corpus_stats import CorpusItem, CorpusStats, SearchHit, corpus_stats, search_corpus
 from reader.corpus_stats import sparkline as make_sparkline
 from reader.records import VERDICTS, Entity
@@ -147,8 +148,10 @@ def collect_corpus(app: ReaderApp, open_articles: Sequence[OpenArticle],
 
     Runs in a worker thread: reads only the store and the articles given. Entities are the
     model's (NER run this session, else the store's cache) with corrections laid over them.
+    Claims are those blind coding lets me see (`reader.blind`).
     """
     store = app.store
+    claims_of = BlindStore(store, app.blind).claims
     opened = {a.id: a for a in open_articles}
     articles: list[OpenArticle] = []
     for record in store.articles():
@@ -159,7 +162,7 @@ def collect_corpus(app: ReaderApp, open_articles: Sequence[OpenArticle],
     articles.extend(opened.values())
     entries: list[CorpusArticle] = []
     for number, article in enumerate(articles, 1):
-        entries.append(_entry(app, article, memory_claims))
+        entries.append(_entry(app, article, memory_claims, claims_of))
         if progress is not None and number % 25 == 0:
             progress(number, len(articles))
     stats = corpus_stats((e.item for e in entries), top=TOP)
@@ -174,18 +177,19 @@ def _loader(app: ReaderApp, article_id: str) -> Callable[[], str]:
 
 
 def _entry(app: ReaderApp, article: OpenArticle,
-           memory_claims: dict[str, list[dict[str, Any]]]) -> CorpusArticle:
+           memory_claims: dict[str, list[dict[str, Any]]],
+           claims_of: Callable[[str], list[dict[str, Any]]]) -> CorpusArticle:
     from reader.records import text_hash
 
     try:
         text = article.text
     except Exception:  # noqa: BLE001 - an unreadable article counts as empty
         return CorpusArticle(article, [], [], processed=False)
-    if article.id in memory_claims:
-        claims = memory_claims[article.id]
+    if article.id in memory_claims:  # not stored: no one else's, no done marks
+        claims = app.blind.visible(memory_claims[article.id], ())
     else:
         try:
-            claims = app.store.claims(article.id) if article.in_store else []
+            claims = claims_of(article.id) if article.in_store else []
         except (KeyError, OSError):
             claims = []
     model = app.entities.get(article.id)

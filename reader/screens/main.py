@@ -71,6 +71,8 @@ class MainScreen(Screen[None]):
         self._quit_after_sync = False
         self.hidden_layers: set[str] = set()
         """Colleagues whose claims the analyst hid (the Annotators tab's `space`)."""
+        self._done_here: tuple[str, set[str]] = ("", set())
+        """(article id, who marked it done) as `_layers` last read them."""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -333,7 +335,7 @@ class MainScreen(Screen[None]):
             f"{view.position_percent}%",
             *_page_part(self.article.meta, view.cursor),
             plural(len(view.entities), "entity"),
-            plural(len(app.session.claims(self.article)), "claim"),
+            plural(len(self.visible_claims()), "claim"),
         ]
         if self.ner_note:
             parts.append(self.ner_note)
@@ -563,7 +565,8 @@ class MainScreen(Screen[None]):
         me = session.annotator
         claims = session.claims(self.article)
         done = session.done_by(self.article)
-        blind = app.taxonomy.blind and me not in done
+        self._done_here = (self.article.id, done)
+        blind = app.blind.hides_others(done)
         counts: dict[str, int] = {}
         for claim in claims:
             name = str(claim.get("annotator", ""))
@@ -580,14 +583,23 @@ class MainScreen(Screen[None]):
         shown = {row.name for row in rows if row.shown}
         return [c for c in claims if str(c.get("annotator", "")) in shown], marks
 
+    def visible_claims(self) -> list[dict[str, Any]]:
+        """The article's claims blind coding lets me see (the done marks `_layers` read)."""
+        app = self.reader_app
+        claims = app.session.claims(self.article)
+        if not app.blind.on:
+            return claims
+        article_id, done = self._done_here
+        if article_id != self.article.id:
+            done = app.session.done_by(self.article)
+        return app.blind.visible(claims, done)
+
     @on(AnnotatorsTable.Toggle)
     def _toggle_layer(self, event: AnnotatorsTable.Toggle) -> None:
         if event.name == self.reader_app.session.annotator:
             self.notify("Your own claims are always shown.", markup=False, timeout=2)
             return
-        if self.reader_app.taxonomy.blind and \
-                self.reader_app.session.annotator not in self.reader_app.session.done_by(
-                    self.article):
+        if self.reader_app.blind.hides_others(self.reader_app.session.done_by(self.article)):
             self.notify("Blind coding: others' claims show once you mark the article done (D).",
                         markup=False, timeout=4)
             return

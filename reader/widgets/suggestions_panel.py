@@ -75,7 +75,7 @@ class SuggestionsPanel(Vertical):
         known = app.suggestions.get(screen.article.id)
         if known is None or self.computing:
             return
-        covered = _merged([(c["start"], c["end"]) for c in app.session.claims(screen.article)
+        covered = _merged([(c["start"], c["end"]) for c in screen.visible_claims()
                            if c.get("status") != "orphaned"])
         visible = [i for i in known if not _overlaps(covered, i["start"], i["end"])]
         if visible == self.items and not force:
