@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
@@ -31,6 +32,7 @@ from reader.widgets.article_view import ArticleView, Overlay
 from reader.widgets.articles_panel import ArticleRow, ArticlesTable
 from reader.widgets.claims_panel import ClaimsPanel
 from reader.widgets.entities_panel import EntitiesTree
+from reader.widgets.status_line import StatusLine
 from reader.widgets.suggestions_panel import SuggestionsPanel
 from reader.wording import plural, shorten
 from reader.workspace import Workspace, citation
@@ -47,11 +49,15 @@ class MainScreen(Screen[None]):
 
     BINDINGS = bindings_for("screen")
 
+    ner_note: reactive[str] = reactive("", repaint=False)
+    """What NER is doing for the article on screen, or what it found (the status line's)."""
+    sync_note: reactive[str] = reactive("", repaint=False)
+    """The status line's word on syncing: when, offline, conflicts."""
+
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         self.index = 0
-        self.ner_note = ""
         self._jobs: dict[str, Any] = {}
         self._source_stamps: dict[str, tuple[int, int] | None] = {}
         """Per article id: (mtime_ns, size) of its source file when first shown."""
@@ -64,8 +70,6 @@ class MainScreen(Screen[None]):
         """When `q` last warned of unsaved claims (a second `q` soon after quits)."""
         self.sync_url = ""
         """The team server (`[team] server` in reader.toml); '' when the store syncs nowhere."""
-        self.sync_note = ""
-        """The status line's word on syncing: when, offline, conflicts."""
         self._sync_steps = 0
         """The undo history's length at the last sync (what came after is pending)."""
         self._quit_after_sync = False
@@ -100,7 +104,8 @@ class MainScreen(Screen[None]):
                     yield ArticlesTable(id="articles-table")
                 with TabPane("Annotators", id="annotators"):
                     yield AnnotatorsTable(id="annotators-table")
-        yield Static(Text(""), id="status")
+        yield StatusLine(id="status").data_bind(ner=MainScreen.ner_note,
+                                                sync=MainScreen.sync_note)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -174,7 +179,13 @@ class MainScreen(Screen[None]):
         ws.save_session(self.index)
         if article.id not in self._source_stamps:
             self._source_stamps[article.id] = _stamp(article.source)
-        self._update_status()
+        status = self.status_line
+        status.source_changed = article.id in self._source_warned
+        status.access = ("READ-ONLY" if ws.store.readonly else
+                         "FILE UNREADABLE" if article.id in ws.store.unreadable else "")
+        status.store = ws.store_label
+        self._show_place()
+        self._cursor_moved()
         if not first:
             self._tell_store_problems()
 
@@ -192,7 +203,7 @@ class MainScreen(Screen[None]):
         self.notify(f"{clean_line(article.source)} {what}; showing the text as loaded "
                     "(reopen it to take the new text and re-anchor claims).",
                     markup=False, severity="warning", timeout=10)
-        self._update_status()
+        self.status_line.source_changed = True
 
     def _remember_position(self) -> None:
         article = self.article
@@ -236,7 +247,7 @@ class MainScreen(Screen[None]):
         if how:
             ws.entities[article.id] = entities
         if article is self.article:
-            self.view.set_entities(shown)
+            self._show_entities(shown)
             done = how or article.id in ws.entities
             status = "" if done else "Entities arrive when NER has run."
             self.query_one(EntitiesTree).show(shown, article.text, status)
@@ -252,7 +263,6 @@ class MainScreen(Screen[None]):
             self.ner_note = ws.article_model(article)[1] or ws.ner_unavailable
             if article is self.article:  # the panel says why, not that entities will come
                 self.query_one(EntitiesTree).show([], article.text, self.ner_note)
-            self._update_status()
             return
         job = backend.submit(article.text)
         self._jobs[article.id] = job
@@ -275,8 +285,9 @@ class MainScreen(Screen[None]):
                 return
             collected.extend(progress.entities)
             snapshot = sorted(collected)
-            self.app.call_from_thread(self._ner_progress, article, snapshot, progress.done_chars,
-                                 progress.total_chars, progress.finished)
+            self.app.call_from_thread(self._ner_progress, article, snapshot,
+                                      progress.done_chars, progress.total_chars,
+                                      progress.finished)
             if progress.finished:
                 ws.cache_entities(article, snapshot)
                 return
@@ -293,18 +304,16 @@ class MainScreen(Screen[None]):
             filled = percent // 10
             bar = "▰" * filled + "▱" * (10 - filled)
             self.ner_note = f"NER {bar} {percent}% ({plural(len(entities), 'entity')} so far)"
-            self.view.set_entities(self.workspace.displayed_entities(article, entities))
+            self._show_entities(self.workspace.displayed_entities(article, entities))
             self.query_one(EntitiesTree).show(
                 [], article.text,
                 f"NER {percent}%: {plural(len(entities), 'entity')} so far; the list follows",
             )
-        self._update_status()
 
     def _ner_failed(self, article: OpenArticle, error: str) -> None:
         self._jobs.pop(article.id, None)
         self.ner_note = "NER failed: " + shorten(clean_line(error), 120)
         self.notify(self.ner_note, markup=False, severity="error", timeout=8)
-        self._update_status()
 
     @on(EntitiesTree.Jump)
     def _jump_to_entity(self, event: EntitiesTree.Jump) -> None:
@@ -315,48 +324,40 @@ class MainScreen(Screen[None]):
         self.view.set_hidden_labels(event.hidden)
 
     # -- status --------------------------------------------------------------------------------
+    @property
+    def status_line(self) -> StatusLine:
+        """The status line (each fact a reactive field of it)."""
+        return self.query_one(StatusLine)
+
+    def _show_entities(self, shown: list[Entity]) -> None:
+        self.view.set_entities(shown)
+        self.status_line.entities = len(self.view.entities)
+
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self) -> None:
-        self._update_status()
+        view, status = self.view, self.status_line
+        status.percent = view.position_percent
+        status.page = " ".join(_page_part(self.article.meta, view.cursor))
 
-    def _update_status(self) -> None:
+    def _show_place(self) -> None:
+        """Which article of how many; a large corpus loading or entering the store."""
         ws = self.workspace
-        view = self.view
-        position = f"{self.index + 1}/{len(ws.articles)}"
+        place = f"{self.index + 1}/{len(ws.articles)}"
         if ws.merged_duplicates:
-            position += f" ({plural(ws.merged_duplicates, 'duplicate text')} merged)"
-        parts = [
-            position,
-            f"{view.position_percent}%",
-            *_page_part(self.article.meta, view.cursor),
-            plural(len(view.entities), "entity"),
-            plural(len(ws.session.claims(self.article)), "claim"),
-        ]
-        if self.ner_note:
-            parts.append(self.ner_note)
+            place += f" ({plural(ws.merged_duplicates, 'duplicate text')} merged)"
+        status = self.status_line
+        status.place = place
         if ws.load_later:
-            parts.append("loading the corpus…")
+            status.work = "loading the corpus…"
         elif ws.storing is not None:
             done, total = ws.storing
-            parts.append(f"storing {done:,}/{total:,} articles")
-        if ws.session.pending:
-            parts.append(f"UNSAVED: {len(ws.session.pending)} (retrying)")
-        if self.article.id in self._source_warned:
-            parts.append("SOURCE CHANGED")
-        if self.sync_note:
-            pending = len(ws.session.undo_stack) - self._sync_steps
-            parts.append(self.sync_note + (f", {plural(pending, 'change')} pending" if pending > 0
-                                           else ""))
-        if ws.store.readonly:
-            parts.append("READ-ONLY")
-        elif self.article.id in ws.store.unreadable:
-            parts.append("FILE UNREADABLE")
-        parts.append(f"store: {ws.store_label}")
-        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+            status.work = f"storing {done:,}/{total:,} articles"
+        else:
+            status.work = ""
 
     def storing_changed(self) -> None:
         """The app stored more of a large corpus: the status line says how far."""
-        self._update_status()
+        self._show_place()
 
     def articles_loaded(self) -> None:
         """The whole corpus is loaded behind the article on screen."""
@@ -370,7 +371,7 @@ class MainScreen(Screen[None]):
         self._show_claims()
         self._refresh_articles()
         self.workspace.save_session(self.index)
-        self._update_status()
+        self._show_place()
 
     # -- focus and tabs ----------------------------------------------------------------------
     def action_toggle_focus(self) -> None:
@@ -550,7 +551,14 @@ class MainScreen(Screen[None]):
         overlays.extend(panel.overlays())
         self.view.set_overlays(overlays)
         self.query_one(ClaimsPanel).show(claims, marks)
-        self._update_status()
+        self._show_saving()
+
+    def _show_saving(self) -> None:
+        """The status line's claim count, unsaved changes and changes not synced yet."""
+        session, status = self.workspace.session, self.status_line
+        status.claims = len(session.claims(self.article))
+        status.unsaved = len(session.pending)
+        status.sync_pending = len(session.undo_stack) - self._sync_steps
 
     # -- several analysts: layers, blind coding, done marks -----------------------------------
     def _layers(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -890,7 +898,7 @@ class MainScreen(Screen[None]):
         if left < before:
             self.notify(f"Saved {plural(before - left, 'claim change')} that had failed.",
                         markup=False, timeout=3)
-        self._update_status()
+        self._show_saving()
 
     # -- export, corpus, entity corrections, review ----------------------------------------------
     def action_export(self) -> None:
@@ -992,7 +1000,6 @@ class MainScreen(Screen[None]):
         article = self.article
         model = self.workspace.entities.get(article.id, [])
         self._set_entities(article, model, "")
-        self._update_status()
 
     # -- suggestions and review mode ------------------------------------------------------
     @property
