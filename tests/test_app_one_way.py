@@ -125,3 +125,30 @@ async def test_review_mode_shows_its_keys_in_the_footer(tmp_path: Path, tiny_nlp
         view.review_mode = False
         await pilot.pause()
         assert "review_accept" not in footer_actions()
+
+
+def test_the_session_tells_each_change_to_its_listeners(tmp_path: Path) -> None:
+    """What shows claims redraws from the session when it says an article changed: create,
+    edit, delete, done marks, undo and redo each say so once, with the article's id."""
+    from reader.records import SourceArticle
+    from reader.session import OpenArticle, ReaderSession
+    from reader.store import Store
+
+    text = "The minister said that prices rose by 4 % last year."
+    with Store(tmp_path / "db") as store:
+        article_id = store.add_article(
+            SourceArticle(title="t", text=text, source="t.txt")).article["id"]
+        article = OpenArticle(id=article_id, title="t", loaded_text=text, source="t.txt")
+        session = ReaderSession(store, "tester")
+        told: list[str] = []
+        session.listeners.append(told.append)
+        claim, _saved = session.create(article, 0, len(text), "factual", [])
+        session.update(article, claim["id"], verdict="true")
+        session.set_done(article, True)
+        session.undo({article_id: article})
+        session.redo({article_id: article})
+        session.delete(article, claim["id"])
+        assert told == [article_id] * 6
+        session.listeners.remove(told.append)
+        session.undo({article_id: article})
+        assert len(told) == 6

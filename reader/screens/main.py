@@ -115,6 +115,7 @@ class MainScreen(Screen[None]):
         self.view.claim_colours = ws.taxonomy.colours
         self.query_one(ClaimsPanel).colours = ws.taxonomy.colours
         self._problems_told = ws.problems_told  # the launch's notices tell those
+        ws.session.listeners.append(self._session_changed)
         self.open_article(ws.start_index, first=True)
         self.set_interval(RETRY_SECONDS, self._retry_saves)
         self.set_interval(SOURCE_CHECK_SECONDS, self.check_source)
@@ -122,6 +123,17 @@ class MainScreen(Screen[None]):
             self.notify(notice, markup=False, severity="warning", timeout=8)
         self._tell_store_problems()
         self._start_syncing()
+
+    def on_unmount(self) -> None:
+        """Stop following the session."""
+        if self._session_changed in self.workspace.session.listeners:
+            self.workspace.session.listeners.remove(self._session_changed)
+
+    def _session_changed(self, article_id: str) -> None:
+        """A claim, done mark or correction of an article changed (or was undone): the
+        claims on screen are redrawn from the session when it is this article's."""
+        if self.workspace.articles and article_id == self.article.id:
+            self._show_claims()
 
     def _tell_store_problems(self) -> None:
         """Notify what the store found wrong (skipped records...) since it was last told."""
@@ -253,8 +265,8 @@ class MainScreen(Screen[None]):
             self.query_one(EntitiesTree).show(shown, article.text, status)
             if how:
                 self.ner_note = "entities: " + how
-        if how and ws.session.fill_entities(article, shown):
-            self._show_claims()
+        if how:
+            ws.session.fill_entities(article, shown)  # the session tells what changed
 
     def _start_ner(self, article: OpenArticle) -> None:
         ws = self.workspace
@@ -638,7 +650,6 @@ class MainScreen(Screen[None]):
             self.notify(f"Could not mark the article: {clean_line(str(error))}", markup=False,
                         severity="error", timeout=8)
             return
-        self._show_claims()
         self.notify("Article marked not done (u undoes)." if done else
                     "Article marked done (u undoes).", markup=False, timeout=3)
 
@@ -667,7 +678,6 @@ class MainScreen(Screen[None]):
         claim, saved = ws.session.create(article, start, end, label, self._entities_here(),
                                           **fields)
         self.view.clear_selection()
-        self._show_claims()
         self._saved_note(saved, f"Claim tagged {label}: “{shorten(claim['quote'], 50)}”")
         return claim
 
@@ -739,7 +749,6 @@ class MainScreen(Screen[None]):
         def done(data: ClaimFormData | None) -> None:
             if data is not None:
                 saved = ws.session.update(article, claim, **data.values())
-                self._show_claims()
                 self._saved_note(saved, "Claim updated.")
                 self._after_form(article, claim, data)
 
@@ -806,7 +815,6 @@ class MainScreen(Screen[None]):
         merged = [by_url.get(s.get("url", ""), s) if needs_fetch(s) else s
                   for s in claim.get("sources") or []]
         saved = self.workspace.session.update(article, claim_id, sources=merged)
-        self._show_claims()
         self._saved_note(saved, f"{plural(fetched, 'source')} fetched and stored.")
 
     def _may_change(self, record: dict[str, Any]) -> bool:
@@ -826,7 +834,6 @@ class MainScreen(Screen[None]):
         if record is None or not self._may_change(record):
             return
         saved = ws.session.delete(self.article, claim)
-        self._show_claims()
         self._saved_note(saved, "Claim deleted (u undoes).")
 
     @on(messages.CopyClaim)
@@ -885,7 +892,6 @@ class MainScreen(Screen[None]):
                     self.open_article(index)
                     message = f"{message[:-1]} in \u201c{clean_line(article.title)}\u201d."
                     break
-        self._show_claims()
         self.refresh_entities()  # an undone entity correction shows at once
         self.notify(message, markup=False, timeout=2)
 
