@@ -304,6 +304,10 @@ class Workspace:
             if service is not None:
                 service.close()
 
+    def keep_entities(self, article: OpenArticle, entities: list[Entity]) -> None:
+        """The model's entities of an article, found this session (before corrections)."""
+        self.entities[article.id] = entities
+
     def cached_entities(self, article: OpenArticle) -> list[Entity] | None:
         """Entities from the store's cache for this text and model, without spaCy."""
         key, version = self.cache_key(article)
@@ -447,6 +451,10 @@ class Workspace:
             title = titles.get(article_id, "")
             by_article[article_id] = [known_record(c, title) for c in claims]
         return most_recent(r for rs in by_article.values() for r in rs)
+
+    def keep_suggestions(self, article: OpenArticle, items: list[dict[str, Any]]) -> None:
+        """An article's suggestions as computed (`suggest`), for this session."""
+        self.suggestions[article.id] = items
 
     def reject_suggestion(self, article: OpenArticle, item: dict[str, Any]) -> str:
         """Forget a suggestion for this session and remember it as rejected in the store so

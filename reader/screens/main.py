@@ -257,7 +257,7 @@ class MainScreen(Screen[None]):
         ws = self.workspace
         shown = ws.displayed_entities(article, entities)
         if how:
-            ws.entities[article.id] = entities
+            ws.keep_entities(article, entities)
         if article is self.article:
             self._show_entities(shown)
             done = how or article.id in ws.entities
@@ -1044,7 +1044,7 @@ class MainScreen(Screen[None]):
 
     def _suggested(self, article: OpenArticle, items: list[dict[str, Any]], error: str,
                    then_review: bool) -> None:
-        self.workspace.suggestions[article.id] = items
+        self.workspace.keep_suggestions(article, items)
         if error:
             self.notify("Suggestions failed: " + shorten(clean_line(error), 200), markup=False,
                         severity="error")
