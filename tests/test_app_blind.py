@@ -124,11 +124,11 @@ async def test_known_claim_hints_leave_out_what_blind_coding_hides(
     app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
-        known = {r["id"] for r in app.known_claims()}
+        known = {r["id"] for r in app.workspace.known_claims()}
         hidden = {theirs["id"], stored["other.txt"]} if blind else set()
         assert known == {mine["id"], theirs["id"], *stored.values()} - hidden
         await pilot.press("D")
-        known = {r["id"] for r in app.known_claims()}
+        known = {r["id"] for r in app.workspace.known_claims()}
         assert known == {mine["id"], theirs["id"], *stored.values()} - (
             {stored["other.txt"]} if blind else set())
 
@@ -170,7 +170,7 @@ async def test_the_status_line_and_covered_suggestions_follow_blind_coding(
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]
-        app.suggestions[article.id] = [{
+        app.workspace.suggestions[article.id] = [{
             "start": theirs["start"], "end": theirs["end"], "label": "opinion",
             "text": article.text[theirs["start"]:theirs["end"]], "reason": "a test",
             "speaker": "", "rule": "test"}]
@@ -179,12 +179,12 @@ async def test_the_status_line_and_covered_suggestions_follow_blind_coding(
         def status() -> str:
             return str(app.screen.query_one("#status").render())
 
-        panel.sync(app.screen, force=True)  # type: ignore[arg-type]
+        app.screen.open_article(0)  # type: ignore[attr-defined]  # shown again: the panel syncs
         await pilot.pause()
         assert len(panel.items) == (1 if blind else 0)
         assert ("1 claim" if blind else "2 claims") in status()
         await pilot.press("D")
-        panel.sync(app.screen, force=True)  # type: ignore[arg-type]
+        app.screen.open_article(0)  # type: ignore[attr-defined]  # shown again: the panel syncs
         await pilot.pause()
         assert panel.items == [] and "2 claims" in status()
 

@@ -95,7 +95,7 @@ def run_export(  # type: ignore[no-untyped-def]
 
     from reader.blind import BlindStore
 
-    store = BlindStore(app.store, app.blind)
+    store = BlindStore(app.workspace.store, app.workspace.blind)
 
     def job() -> None:
         from reader.formats import export_article
