@@ -28,9 +28,8 @@ from reader.clean import (
 from reader.config import ConfigError, load_taxonomy
 from reader.records import (
     CLAIM_FIELDS,
-    CLAIM_FIELDS_ADDED,
     CLAIM_SCHEMA,
-    VERDICTS,
+    claim_defaults,
     text_hash,
     upgrade_claim,
 )
@@ -352,18 +351,12 @@ def _done_problem(item: dict[str, Any]) -> str:
 
 # --- repairing into a copy -------------------------------------------------------------------
 
-_DEFAULTS: dict[str, Any] = {
-    "schema": CLAIM_SCHEMA,
-    "speaker": "",
-    "verdict": VERDICTS[0],
-    "checkworthy": None,
-    "note": "",
-    "tags": [],
-    "entities": [],
-    "annotator": "unknown",
-    "status": "anchored",
-    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
-}
+_REPAIRED: dict[str, Any] = {"schema": CLAIM_SCHEMA, "annotator": "unknown"}
+"""What a repair says where the record class states no default."""
+_KNOWN: dict[str, Any] = {**claim_defaults(), **_REPAIRED}
+_DEFAULTS: dict[str, Any] = {name: _KNOWN[name] for name in CLAIM_FIELDS if name in _KNOWN}
+"""A repaired claim's missing fields, in field order: the record class's defaults, and the
+schema and annotator a repair gives."""
 _TEXT_FIELDS = ("label", "speaker", "verdict", "note", "annotator")
 _OFFSET_RE = re.compile("[0-9]{1,15}")
 
