@@ -156,3 +156,22 @@ async def test_the_app_opens_it_and_rewrites_nothing_else(old_store: Path, tiny_
             old_docs = json.loads(data)["entities"].values()
             new_docs = json.loads(after[name])["entities"].values()
             assert all(doc in new_docs for doc in old_docs)
+
+
+def test_a_save_into_the_old_store_changes_only_the_saved_record(old_store: Path) -> None:
+    """A save rewrites the article's file with the same JSON spacing, the same doc ids and
+    key order, and the previous version as `.bak`; nothing else in the file moves."""
+    from reader.store.store import Store
+
+    eu = "sha256:ff5958ec0586c8ab96f0cf6902fec66008c91338094bf00afab7e25de78000e4"
+    path = old_store / "articles" / "ff5958ec0586c8ab96f0cf6902fec660.json"
+    before = path.read_bytes()
+    expected = json.loads(before)
+    with Store(old_store) as store:
+        claim = next(c for c in store.claims(eu) if c["id"].endswith("000000000001"))
+        store.save_claim({**claim, "note": "Edited once more — ✓"})
+    key = next(k for k, c in expected["claims"].items() if c["id"] == claim["id"])
+    expected["claims"][key]["note"] = "Edited once more — ✓"
+    after = path.read_bytes()
+    assert after == compact(json.dumps(expected, ensure_ascii=False).encode("utf-8"))
+    assert (path.with_name(path.name + ".bak")).read_bytes() == before
