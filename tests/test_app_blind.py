@@ -249,3 +249,35 @@ async def test_the_annotators_tab_keeps_a_hidden_layers_count_back(
         assert ben()[1:] == (["ben", "—", "✓", "blind"] if blind else ["ben", "1", "✓", "yes"])
         await pilot.press("D")
         assert ben()[1:] == ["ben", "1", "✓", "yes"]
+
+
+@pytest.mark.parametrize("blind", [True, False])
+async def test_the_agreement_screen_compares_once_i_marked_the_article_done(
+        tmp_path: Path, tiny_nlp: Any, blind: bool) -> None:
+    from reader.screens.agreement import AgreementScreen
+
+    two_coders(tmp_path / "db", blind)
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp, annotator="ana")
+
+    async def agreement() -> AgreementScreen:
+        await pilot.press("A")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen)
+                       and ("marked no article" in str(app.screen.query_one(
+                           "#agree-summary").render()) or app.screen.report is not None))
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen)
+        return screen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        screen = await agreement()
+        if blind:
+            assert screen.report is None
+        else:  # not done by both: every article, said in the notes
+            assert screen.report is not None and screen.report["annotators"] == ["ana", "ben"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AgreementScreen))
+        await pilot.press("D")
+        screen = await agreement()
+        assert screen.report is not None and screen.report["annotators"] == ["ana", "ben"]
+        assert screen.report["pairs"][0]["spans"] == [1, 1]
