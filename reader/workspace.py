@@ -16,7 +16,7 @@ from typing import Any
 
 from reader.blind import Blind, BlindStore
 from reader.config import Taxonomy
-from reader.records import Entity, SourceArticle
+from reader.records import Entity, SourceArticle, Suggestion
 from reader.session import OpenArticle, ReaderSession, open_article_from_record
 from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
@@ -86,7 +86,7 @@ class Workspace:
         self._model_keys: dict[str, tuple[str, str]] = {}
         self.entities: dict[str, list[Entity]] = {}
         """Model entities per article id (before corrections)."""
-        self.suggestions: dict[str, list[dict[str, Any]]] = {}
+        self.suggestions: dict[str, list[Suggestion]] = {}
         """Suggested claims per article id, as computed (before claims made since hide some)."""
         self.problems_told = 0
         """How many of the store's problems the launch notices already tell."""
@@ -414,20 +414,19 @@ class Workspace:
     # -- suggestions ---------------------------------------------------------------------------
     def suggest(self, article: OpenArticle,
                 progress: Callable[[int, int], None] | None = None,
-                ) -> tuple[list[dict[str, Any]], str]:
+                ) -> tuple[list[Suggestion], str]:
         """The article's suggested claims, less those rejected before and those a claim
         already marks, and why there are none in one line ('' when it worked). Worker
         thread: the parse runs in the NER worker; `progress(done, total)` counts characters."""
         backend = self.ner_backend(article=article)
-        items: list[dict[str, Any]] = []
+        items: list[Suggestion] = []
         error = ""
         if backend is None:
             error = self.article_model(article)[1] or self.ner_unavailable
         else:
             try:
-                items = [s.to_record() for s in backend.suggest(
-                    article.text, known=self.known_claims(), article_id=article.id,
-                    progress=progress)]  # records for the panel until it reads Suggestion
+                items = backend.suggest(article.text, known=self.known_claims(),
+                                        article_id=article.id, progress=progress)
             except Exception as exc:  # noqa: BLE001 - shown to the user in one line
                 error = str(exc)
         rejected: set[tuple[int, int]] = set()
@@ -441,7 +440,7 @@ class Workspace:
         if self.blind.on:  # a colleague's hidden claim must not hide a suggestion either
             shown = self.blind.visible(shown, self.session.done_by(article))
         existing = {(c["start"], c["end"]) for c in shown}
-        return [i for i in items if (i["start"], i["end"]) not in rejected | existing], error
+        return [i for i in items if (i.start, i.end) not in rejected | existing], error
 
     @property
     def blind(self) -> Blind:
@@ -474,18 +473,19 @@ class Workspace:
             by_article[article_id] = [known_record(c, title) for c in claims]
         return most_recent(r for rs in by_article.values() for r in rs)
 
-    def keep_suggestions(self, article: OpenArticle, items: list[dict[str, Any]]) -> None:
+    def keep_suggestions(self, article: OpenArticle, items: list[Suggestion]) -> None:
         """An article's suggestions as computed (`suggest`), for this session."""
         self.suggestions[article.id] = items
 
-    def reject_suggestion(self, article: OpenArticle, item: dict[str, Any]) -> str:
+    def reject_suggestion(self, article: OpenArticle, item: Suggestion) -> str:
         """Forget a suggestion for this session and remember it as rejected in the store so
         it is not suggested again; '' or why the rejection could not be saved."""
         known = self.suggestions.get(article.id, [])
         self.suggestions[article.id] = [i for i in known if i is not item]
         if self.store.readonly or not article.in_store:
             return ""
-        record = {k: item.get(k) for k in ("start", "end", "text", "label", "rule")}
+        record = {"start": item.start, "end": item.end, "text": item.text,
+                  "label": item.label, "rule": item.rule}  # the store's rejection record
         try:
             self.store.add_rejected(article.id, record)
         except (OSError, KeyError, StoreWriteError) as error:

@@ -18,6 +18,7 @@ from textual.widgets import DataTable
 
 from reader.blind import Blind, BlindStore
 from reader.claims import make_claim
+from reader.records import Suggestion
 from reader.screens.corpus import CorpusScreen
 from reader.screens.export_dialog import ExportDialog
 from reader.store import Store
@@ -170,10 +171,10 @@ async def test_the_status_line_and_covered_suggestions_follow_blind_coding(
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]
-        app.workspace.suggestions[article.id] = [{
-            "start": theirs["start"], "end": theirs["end"], "label": "opinion",
-            "text": article.text[theirs["start"]:theirs["end"]], "reason": "a test",
-            "speaker": "", "rule": "test"}]
+        app.workspace.suggestions[article.id] = [Suggestion(
+            start=theirs["start"], end=theirs["end"], label="opinion",
+            text=article.text[theirs["start"]:theirs["end"]], reason="a test",
+            speaker="", score=0.9, rule="test")]
         panel = app.screen.query_one(SuggestionsPanel)
 
         def status() -> str:

@@ -11,6 +11,7 @@ from textual.command import CommandPalette
 
 from reader.config import parse_taxonomy
 from reader.launch import build_app
+from reader.records import Suggestion
 from reader.screens.export_dialog import ExportDialog
 from reader.store.store import Store
 from reader.widgets.article_view import ArticleView
@@ -19,14 +20,14 @@ from tests.apphelpers import SAMPLE, make_app, wait_entities, wait_for
 SIZE = (120, 40)
 
 
-def sample_suggestions(*sentences: str, label: str = "statistic") -> list[dict[str, Any]]:
-    """Suggestion records for sentences of the sample (given, not computed)."""
+def sample_suggestions(*sentences: str, label: str = "statistic") -> list[Suggestion]:
+    """Suggestions of sentences of the sample (given, not computed)."""
     text = SAMPLE.read_text(encoding="utf-8")
     items = []
     for sentence in sentences:
         start = text.index(sentence)
-        items.append({"start": start, "end": start + len(sentence), "text": sentence,
-                      "label": label, "speaker": "", "reason": "test", "score": 0.9})
+        items.append(Suggestion(start=start, end=start + len(sentence), text=sentence,
+                                label=label, speaker="", reason="test", score=0.9, rule="test"))
     return items
 
 
@@ -91,10 +92,10 @@ async def test_review_mode_accept_reject_skip_back(tmp_path: Path, tiny_nlp) -> 
     app = make_app(db, [SAMPLE], tiny_nlp)
     text = SAMPLE.read_text(encoding="utf-8")
 
-    def item(sentence: str, label: str, speaker: str) -> dict[str, object]:
+    def item(sentence: str, label: str, speaker: str) -> Suggestion:
         start = text.index(sentence)
-        return {"start": start, "end": start + len(sentence), "text": sentence,
-                "label": label, "speaker": speaker, "reason": "test", "score": 0.9}
+        return Suggestion(start=start, end=start + len(sentence), text=sentence, label=label,
+                          speaker=speaker, reason="test", score=0.9, rule="test")
 
     first = item("approximately 8,000 North Korean soldiers", "statistic", "The U.S. government")
     second = item("North Korea has sent around 10,000 to 12,000 troops", "statistic",
@@ -107,18 +108,18 @@ async def test_review_mode_accept_reject_skip_back(tmp_path: Path, tiny_nlp) -> 
         view = app.screen.query_one(ArticleView)
         await pilot.press("R")
         await wait_for(pilot, lambda: view.review_mode)
-        assert view.selection == (first["start"], first["end"])
+        assert view.selection == (first.start, first.end)
         await pilot.press("space")  # skip: the second
-        assert view.selection == (second["start"], second["end"])
+        assert view.selection == (second.start, second.end)
         await pilot.press("backspace")  # back to the first
-        assert view.selection == (first["start"], first["end"])
+        assert view.selection == (first.start, first.end)
         await pilot.press("a")  # accept the first: a claim with label and speaker
         claims = app.session.claims(article)
         assert [(c["quote"], c["label"], c["speaker"]) for c in claims] == [
-            (first["text"], "statistic", "The U.S. government")]
-        assert view.selection == (second["start"], second["end"])
+            (first.text, "statistic", "The U.S. government")]
+        assert view.selection == (second.start, second.end)
         await pilot.press("x")  # reject the second: remembered
-        assert view.selection == (third["start"], third["end"])
+        assert view.selection == (third.start, third.end)
         await pilot.press("escape")
         assert not view.review_mode
         before = view.scroll_y
@@ -127,7 +128,7 @@ async def test_review_mode_accept_reject_skip_back(tmp_path: Path, tiny_nlp) -> 
         await pilot.press("q")
     with Store(db, readonly=True) as store:
         [stored] = store.articles()
-        assert [r["start"] for r in store.rejected(stored["id"])] == [second["start"]]
+        assert [r["start"] for r in store.rejected(stored["id"])] == [second.start]
         assert len(store.claims(stored["id"])) == 1
 
 
@@ -178,7 +179,7 @@ async def test_suggestions_tab_computes_with_the_real_parser(tmp_path: Path, tin
         await wait_for(pilot, lambda: not panel.computing)
         total = len(SAMPLE.read_text(encoding="utf-8"))  # under 10,000: counted exactly
         assert seen and all(f"of {total:,} characters)" in line for line in seen), seen
-        speakers = {item["speaker"] for item in panel.items}
+        speakers = {item.speaker for item in panel.items}
         assert "the two Ministers" in speakers and "Borrell" in speakers
         view = app.screen.query_one(ArticleView)
         assert any(o.kind == "suggestion" for o in view.overlays)
@@ -206,23 +207,23 @@ async def test_a_sentence_like_a_stored_claim_is_suggested_with_its_verdict(
                            verdict="mostly-true")
         await pilot.press("f4")  # the sample's own suggestions: its claim is no repeat
         await wait_for(pilot, lambda: sample.id in app.workspace.suggestions, timeout=30)
-        assert not any("resembles" in s["reason"] for s in app.workspace.suggestions[sample.id])
+        assert not any("resembles" in s.reason for s in app.workspace.suggestions[sample.id])
         await pilot.press("right_square_bracket")  # the second article
         await pilot.press("f4")
         article = app.articles[1]
         await wait_for(pilot, lambda: article.id in app.workspace.suggestions, timeout=30)
         panel = app.screen.query_one(SuggestionsPanel)
         await wait_for(pilot, lambda: not panel.computing)
-        [like] = [s for s in panel.items if "resembles" in s["reason"]]
-        assert like["text"].startswith("Seoul said on Friday that North Korea has sent")
-        assert like["reason"].startswith("resembles your claim in “eu-korea-joint-statement” "
+        [like] = [s for s in panel.items if "resembles" in s.reason]
+        assert like.text.startswith("Seoul said on Friday that North Korea has sent")
+        assert like.reason.startswith("resembles your claim in “eu-korea-joint-statement” "
                                          "(verdict: mostly-true): “North Korea has sent")
-        assert like["score"] >= 0.9
+        assert like.score >= 0.9
         # accepting it in review makes a claim whose note names the claim it resembles
         [stored] = app.session.claims(sample)
         await pilot.press("R")
         await wait_for(pilot, lambda: app.screen.query_one(ArticleView).review_mode)
-        while app.screen.query_one(ArticleView).selection != (like["start"], like["end"]):
+        while app.screen.query_one(ArticleView).selection != (like.start, like.end):
             await pilot.press("space")
         await pilot.press("a")
         [accepted] = app.session.claims(article)
@@ -248,10 +249,10 @@ async def test_enter_on_a_suggestion_row_reviews_from_it(tmp_path: Path, tiny_nl
         await pilot.press("down", "enter")
         view = app.screen.query_one(ArticleView)
         await wait_for(pilot, lambda: view.review_mode)
-        assert view.selection == (items[1]["start"], items[1]["end"])
+        assert view.selection == (items[1].start, items[1].end)
         assert view.has_focus
         await pilot.press("a")
-        assert [c["quote"] for c in app.session.claims(app.articles[0])] == [items[1]["text"]]
+        assert [c["quote"] for c in app.session.claims(app.articles[0])] == [items[1].text]
 
 
 async def test_r_shows_the_suggestions_tab_while_they_compute(tmp_path: Path, tiny_nlp) -> None:
@@ -285,16 +286,16 @@ async def test_suggestions_follow_the_claims_made_and_undone(tmp_path: Path, tin
         panel = app.screen.query_one(SuggestionsPanel)
         assert panel.items == items
         view = app.screen.query_one(ArticleView)
-        view.move_to(items[0]["start"])
+        view.move_to(items[0].start)
         await pilot.press("s", "1")  # the first suggestion's sentence, tagged by hand
         await pilot.pause()
         assert panel.items == items[1:]
         await pilot.press("R")
         await wait_for(pilot, lambda: view.review_mode)
-        assert view.selection == (items[1]["start"], items[1]["end"])
+        assert view.selection == (items[1].start, items[1].end)
         await pilot.press("a")  # accepted: the next one is offered
         assert panel.items == items[2:]
-        assert view.selection == (items[2]["start"], items[2]["end"])
+        assert view.selection == (items[2].start, items[2].end)
         await pilot.press("escape")
         assert not view.review_mode
         assert "1 suggestion." in str(panel.query_one("#suggestions-status").render())

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from reader import messages
 from reader.keys import bindings_for
-from reader.records import Entity
+from reader.records import Entity, Suggestion
 from reader.screens.claim_form import ClaimForm, ClaimFormData
 from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
@@ -1053,7 +1053,7 @@ class MainScreen(Screen[None]):
         if self.article.id == article_id:  # still the article on screen
             self.suggestions_panel.progress(done, total)
 
-    def _suggested(self, article: OpenArticle, items: list[dict[str, Any]], error: str,
+    def _suggested(self, article: OpenArticle, items: list[Suggestion], error: str,
                    then_review: bool) -> None:
         self.workspace.keep_suggestions(article, items)
         if error:
@@ -1108,7 +1108,7 @@ class MainScreen(Screen[None]):
             self._stop_review()
             self.notify("Review finished: no suggestions left.", markup=False, timeout=3)
             return
-        self.view.select_span(int(item["start"]), int(item["end"]))
+        self.view.select_span(item.start, item.end)
 
     def _stop_review(self) -> None:
         self.suggestions_panel.stop_review()
@@ -1129,9 +1129,8 @@ class MainScreen(Screen[None]):
     @on(messages.SuggestionAccepted)
     def _suggestion_accepted(self, event: messages.SuggestionAccepted) -> None:
         item = event.item
-        like = str(item.get("like") or "")  # a repeat: the note says of which claim
-        self._create(int(item["start"]), int(item["end"]), str(item["label"]),
-                     speaker=str(item.get("speaker") or ""),
+        like = item.like or ""  # a repeat: the note says of which claim
+        self._create(item.start, item.end, item.label, speaker=item.speaker,
                      note=f"Resembles {like}" if like else "")
         self._review_goto()  # the claim covers it now (undone, it comes back)
 
