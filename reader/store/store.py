@@ -59,6 +59,9 @@ CACHE_DIR = "cache"
 EXPORTS_DIR = "exports"
 CORPUS_CORRECTIONS = "corrections"
 """The index.json table of corpus-wide entity correction rules."""
+TEAM_RULES = "team_rules"
+"""The index.json table of colleagues' corpus-wide rules pulled from the team server (their
+layer: shown, never applied to my entities)."""
 TEXT_Z_LIMIT = 64 * 1024
 """Texts longer than this (in characters) are stored zlib-compressed and base64-encoded."""
 OPEN_ARTICLES = 8
@@ -1191,6 +1194,45 @@ class Store:
             self._write_index(tables)
             return True
 
+    # -- colleagues' records pulled from the team server (their layers, never applied) ----------
+
+    def team_records(self, article_id: str) -> list[dict[str, Any]]:
+        """Colleagues' corrections and rejections of the article (its `team` table):
+        `{"kind", "annotator", "id", "body"}`; a record that is not one is skipped."""
+        return [copy_tree(r) for r in self._records(article_id, "team")
+                if not _team_problem(r)]
+
+    def team_rules(self) -> list[dict[str, Any]]:
+        """Colleagues' corpus-wide rules: `{"kind": "rule", "annotator", "id", "body"}`."""
+        with self._mutex:
+            return [copy_tree(r) for r in self._index.get(TEAM_RULES, {}).values()
+                    if not _team_problem(r)]
+
+    def put_team_rules(self, changes: list[tuple[str, str, dict[str, Any] | None]]) -> int:
+        """Keep (or, with body None, forget) colleagues' corpus rules, given as (annotator,
+        id, body), in one durable index write; how many changed."""
+        with self._mutex:
+            tables = self._index_copy()
+            table = tables.setdefault(TEAM_RULES, {})
+            changed = 0
+            for annotator, rule_id, body in changes:
+                key = next((k for k, d in table.items() if isinstance(d, dict)
+                            and (d.get("annotator"), d.get("id")) == (annotator, rule_id)),
+                           None)
+                record = None if body is None else {"kind": "rule", "annotator": annotator,
+                                                    "id": rule_id, "body": copy_tree(body)}
+                if (key is None and record is None) or (key is not None
+                                                        and table[key] == record):
+                    continue
+                if record is None:
+                    del table[str(key)]
+                else:
+                    table[key or _next_doc_id(table)] = record
+                changed += 1
+            if changed:
+                self._write_index(tables)
+            return changed
+
     def all_corrections(self, article_id: str) -> list[dict[str, Any]]:
         """Corpus rules and the article's own corrections: everything to lay over its entities."""
         return [*self.corpus_corrections(), *self.corrections(article_id)]
@@ -1350,6 +1392,24 @@ def _record_problem(table: str, record: object) -> str:
         return "not a record"
     if table == CORPUS_CORRECTIONS or table == "corrections":
         return "; ".join(correction_problems(record))
+    return ""
+
+
+def _team_problem(record: object) -> str:
+    """Why a colleague's pulled record is skipped ('' if it is not)."""
+    if not isinstance(record, dict):
+        return "not a record"
+    if record.get("kind") not in ("correction", "rejected", "rule"):
+        return "unknown kind"
+    if not (isinstance(record.get("annotator"), str) and isinstance(record.get("id"), str)
+            and isinstance(record.get("body"), dict)):
+        return "annotator, id or body missing"
+    if record["kind"] != "rejected":
+        return "; ".join(correction_problems(record["body"]))
+    body = record["body"]
+    if not (type(body.get("start")) is int and type(body.get("end")) is int
+            and 0 <= body["start"] < body["end"]):
+        return "a rejection without a span"
     return ""
 
 
