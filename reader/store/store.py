@@ -378,19 +378,24 @@ class Transaction:
             self.claims_skipped_duplicates += 1
             return False
         table = pending.tables.setdefault("claims", {})
-        if pending.next_claim_doc <= 0:
-            pending.next_claim_doc = int(_next_doc_id(table))
         # the id is not in the table (checked above), so it is a new record: no search for
         # it and no scan for the next doc id (both linear, per claim, on 100,000-claim imports)
-        while str(pending.next_claim_doc) in table:
-            pending.next_claim_doc += 1
-        table[str(pending.next_claim_doc)] = copy_tree(claim)
-        pending.next_claim_doc += 1
+        table[self._new_claim_doc(pending, table)] = copy_tree(claim)
         pending.ids.add(claim["id"])
         pending.spans.add(span)
         pending.changed = True
         self.claims_added += 1
         return True
+
+    @staticmethod
+    def _new_claim_doc(pending: _Pending, table: dict[str, Any]) -> str:
+        """The doc id of a new claim: one scan of the table per transaction, not per claim."""
+        if pending.next_claim_doc <= 0:
+            pending.next_claim_doc = int(_next_doc_id(table))
+        while str(pending.next_claim_doc) in table:
+            pending.next_claim_doc += 1
+        pending.next_claim_doc += 1
+        return str(pending.next_claim_doc - 1)
 
     def _newer(self, pending: _Pending, claim: dict[str, Any]) -> bool:
         """Replace the stored claim with `claim`'s id when `claim` was updated later."""
@@ -434,7 +439,7 @@ class Transaction:
         doc_id = _find_doc(table, claim["id"]) if claim["id"] in pending.ids else None
         if doc_id is not None and table.get(doc_id) == claim:
             return False
-        table[doc_id or _next_doc_id(table)] = copy_tree(claim)
+        table[doc_id or self._new_claim_doc(pending, table)] = copy_tree(claim)
         pending.ids.add(claim["id"])
         pending.spans.add(span_key(claim))
         pending.changed = True

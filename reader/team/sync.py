@@ -244,31 +244,45 @@ def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
         _take_back(store, state, back, report)
 
 
-_UPDATE = ("UPDATE reader_records SET body = %s, updated = %s, deleted = %s "
-           "WHERE kind = %s AND annotator = %s AND id = %s AND updated <= %s")
 _INSERT = ("INSERT INTO reader_records (kind, annotator, id, article_id, updated, deleted, body) "
            "VALUES (%s, %s, %s, %s, %s, false, %s) ON CONFLICT DO NOTHING")
 
 
+_INSERT_MANY = (
+    "INSERT INTO reader_records (kind, annotator, id, article_id, updated, deleted, body) "
+    "SELECT k, a, i, ar, u, false, b FROM unnest(%b::text[], %b::text[], %b::text[], "
+    "%b::text[], %b::text[], %b::text[]) AS v(k, a, i, ar, u, b) "
+    "ON CONFLICT DO NOTHING RETURNING kind, annotator, id")
+_UPDATE = ("UPDATE reader_records SET body = %s, updated = %s, deleted = %s "
+           "WHERE kind = %s AND annotator = %s AND id = %s AND updated <= %s")
+
+
 def _push_batch(conn: Any, batch: list[Local]) -> list[tuple[Local, dict[str, Any]]]:
-    """Write a batch in two pipelined rounds (updates, then inserts of what was not there);
-    the few records neither took are looked at one by one. Returns what the server kept."""
+    """Write a batch: the new records in one statement (parsed and planned once for the
+    batch, conflicts checked on the keys' indexes), then updates of the rest in one pipelined
+    round trip; the few records neither took are looked at one by one. Returns what the
+    server kept."""
     import psycopg
 
+    inserts = [i for i in batch if i.body is not None]
+    taken: set[tuple[str, str, str]] = set()
+    if inserts:
+        try:
+            with conn.transaction():
+                rows = conn.execute(_INSERT_MANY, (
+                    [i.kind for i in inserts], [i.annotator for i in inserts],
+                    [i.id for i in inserts], [i.article_id for i in inserts],
+                    [i.updated for i in inserts], [_encode(i.body) for i in inserts],
+                )).fetchall()
+            taken = {(r[0], r[1], r[2]) for r in rows}
+        except psycopg.errors.InsufficientPrivilege:
+            taken = set()  # one was refused: the updates and one-by-one look decide
+    rest = [i for i in batch if (i.kind, i.annotator, i.id) not in taken]
     updated = _many(conn, _UPDATE, [(_encode(i.body), i.updated, i.body is None, i.kind,
-                                     i.annotator, i.id, i.updated) for i in batch])
-    missing = [i for i, n in zip(batch, updated, strict=True) if n != 1]
-    inserts = [i for i in missing if i.body is not None]
-    try:
-        with conn.transaction():
-            inserted = _many(conn, _INSERT, [(i.kind, i.annotator, i.id, i.article_id,
-                                              i.updated, _encode(i.body)) for i in inserts])
-        taken = {id(i) for i, n in zip(inserts, inserted, strict=True) if n == 1}
-    except psycopg.errors.InsufficientPrivilege:
-        taken = set()  # one was refused: decide each on its own below
+                                     i.annotator, i.id, i.updated) for i in rest])
     kept = []
-    for item in missing:
-        if id(item) in taken:
+    for item, count in zip(rest, updated, strict=True):
+        if count == 1:
             continue
         outcome = _push_one(conn, item)
         if outcome is not None:
@@ -502,9 +516,13 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
                 meta=fields.get("meta") if isinstance(fields.get("meta"), dict) else {}))
         for kind, annotator, record_id, article_id, _updated, deleted, body in rows:
             key = record_key(kind, annotator, record_id)
-            server_body = None if deleted or body is None else _clean(json.loads(body))
-            if server_body is not None and state.known.get(key) == fingerprint(server_body):
-                continue  # already the same on both sides (our own push coming back)
+            known = state.known.get(key)
+            raw = None if deleted or body is None else json.loads(body)
+            if raw is not None and known is not None and known == fingerprint(raw):
+                continue  # the version both sides agreed on (our own push coming back)
+            server_body = None if raw is None else _clean(raw)
+            if server_body is not None and known == fingerprint(server_body):
+                continue  # already the same on both sides
             if server_body is None and key not in state.known and deleted:
                 continue  # a deletion of something this store never had
             _apply(tx, kind, record_id, article_id, annotator, server_body, report,
