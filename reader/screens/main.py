@@ -124,7 +124,7 @@ class MainScreen(Screen[None]):
         for notice in app.notices:
             self.notify(notice, markup=False, severity="warning", timeout=8)
         self._tell_store_problems()
-        self._start_syncing()
+        self.call_after_refresh(self._start_syncing)  # psycopg stays off the first paint
 
     def _tell_store_problems(self) -> None:
         """Notify what the store found wrong (skipped records...) since it was last told."""
