@@ -133,3 +133,20 @@ def test_a_version_1_server_is_migrated(pg_admin_url: str, tmp_path: Path) -> No
     _sync(team, "ana", a, tmp_path)
     with team.admin() as conn:
         assert conn.execute("SELECT count(*) FROM reader_rules").fetchone()[0] == 1
+
+
+def test_db_repair_keeps_colleagues_rules(tmp_path: Path) -> None:
+    """`reader db repair` keeps the colleagues' rules sync pulled: the sync's watermark is past
+    them, so a repaired copy without them would never get them back."""
+    db = tmp_path / "db"
+    store_with(db, "ben", [])
+    rule = _rule()
+    with Store(db) as store:
+        assert store.put_team_rules([("ana", rule["id"], rule)]) == 1
+    done = reader("db", "repair", "--db", str(db), "--out", str(tmp_path / "fixed"),
+                  cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with Store(tmp_path / "fixed", readonly=True) as store:
+        assert store.team_rules() == [{"kind": "rule", "annotator": "ana", "id": rule["id"],
+                                       "body": rule}]
+        assert store.corpus_corrections() == []

@@ -38,7 +38,13 @@ from reader.safe_io import read_regular, write_new
 from reader.store.anchoring import reanchor
 from reader.store.errors import StoreFileError
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, copy_tree, encode
-from reader.store.store import ARTICLES_DIR, CORPUS_CORRECTIONS, INDEX_NAME, _index_problem
+from reader.store.store import (
+    ARTICLES_DIR,
+    CORPUS_CORRECTIONS,
+    INDEX_NAME,
+    TEAM_RULES,
+    _index_problem,
+)
 from reader.text.sanitize import clean_line
 from reader.wording import plural, shorten
 
@@ -533,6 +539,9 @@ def repair_store(root: Path, out: Path) -> RepairReport:
             rules[key] = rule
     if rules:
         new_index[CORPUS_CORRECTIONS] = rules
+    team = index.get(TEAM_RULES)  # colleagues' rules pulled by sync: the watermark is past them
+    if isinstance(team, dict):
+        new_index[TEAM_RULES] = {k: v for k, v in team.items() if isinstance(v, dict)}
     AtomicJSONStorage(out / INDEX_NAME, backup=False).write(new_index)
     quarantine.write()
     if quarantine.lines:
