@@ -107,6 +107,8 @@ class EntitiesTree(Tree[object]):
         self._layer_node = None
         if not entities:
             self.root.add_leaf(Text(status or "No entities yet.", style="dim"))
+            self._draw_layers()
+            return
         for label, groups in self._groups.items():
             node = self.root.add(self._label_text(label, groups), data=label, expand=True)
             for group in groups:
