@@ -6,6 +6,7 @@ import gc
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,7 +110,7 @@ async def test_first_article_paints_while_a_large_corpus_enters_the_store(
             app.session.retry_pending()
             assert claim["id"] in app.session.pending
             gate.set()
-            await wait_for(pilot, lambda: app.storing is None, timeout=60)
+            await wait_for(pilot, lambda: app.workspace.storing is None, timeout=60)
             assert "storing" not in str(status.render())
             assert all(a.in_store for a in app.articles)
             assert not app.session.pending
@@ -284,7 +285,7 @@ async def test_a_large_corpus_file_opens_with_its_first_line_while_the_rest_load
             shown = app.articles[0]
             await pilot.press("j")
             gate.set()
-            await wait_for(pilot, lambda: app.storing is None, timeout=60)
+            await wait_for(pilot, lambda: app.workspace.storing is None, timeout=60)
             assert len(app.articles) == count and app.articles[0] is shown
             assert all(a.in_store for a in app.articles)
             assert f"1/{count}" in str(status.render())
@@ -302,32 +303,33 @@ async def test_switching_articles_in_a_large_corpus_does_not_rewrite_the_index_e
 ) -> None:
     """Every write of the session or of a reading position rewrites the whole index (tens of
     MB at 100,000 articles): with many articles they wait for a pause, then go at once."""
-    import reader.app
+    import reader.workspace
     from reader.storing import BACKGROUND_MIN
     from tests.apphelpers import make_app, wait_for
 
-    monkeypatch.setattr(reader.app, "DEFER_INDEX_WRITES", BACKGROUND_MIN)
-    monkeypatch.setattr(reader.app, "INDEX_WRITE_DELAY", 30.0)  # no pause in this test
+    monkeypatch.setattr(reader.workspace, "DEFER_INDEX_WRITES", BACKGROUND_MIN)
+    monkeypatch.setattr(reader.workspace, "INDEX_WRITE_DELAY", 30.0)  # no pause in this test
     count = BACKGROUND_MIN + 50
     db = tmp_path / "db"
     app = make_app(db, [_corpus(tmp_path / "corpus.jsonl", count)])
     writes: list[int] = []
-    write_index = Store._write_index
+    write = storage.AtomicJSONStorage.write
 
-    def counting(self: Store, tables: object) -> None:
-        writes.append(1)
-        write_index(self, tables)  # type: ignore[arg-type]
+    def counting(self: storage.AtomicJSONStorage, data: Any, **kwargs: Any) -> None:
+        if self.path.name == "index.json":
+            writes.append(1)
+        write(self, data, **kwargs)
 
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.storing is None, timeout=60)
+            await wait_for(pilot, lambda: app.workspace.storing is None, timeout=60)
             await pilot.pause()
-            monkeypatch.setattr(Store, "_write_index", counting)
+            monkeypatch.setattr(storage.AtomicJSONStorage, "write", counting)
             for _ in range(20):
                 await pilot.press("w", "right_square_bracket")
             assert app.screen.index == 20
             assert len(writes) == 0  # was 40: the position and the session at each switch
-        assert 1 <= len(writes) <= 2  # at the end: positions in one write, the session in one
+        assert len(writes) == 1  # at the end: the positions and the session in one write
         last = app.articles[20].id
     finally:
         app.stop_storing()
