@@ -16,8 +16,23 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import READER, Row, bench_env, main_for, say
+from benchmarks.common import READER, ROOT, Row, bench_env, main_for, say
 from benchmarks.inputs import _claim_spans, corpus_articles
+
+
+def _reader() -> list[str]:
+    """The `reader` command: the project's own virtualenv's, else this interpreter's module
+    (a worktree without a .venv of its own)."""
+    return [READER] if Path(READER).exists() else [sys.executable, "-m", "reader"]
+
+
+def _env() -> dict[str, str]:
+    return bench_env(PYTHONPATH=str(ROOT))
+
+
+def _du(path: Path) -> int:
+    """Bytes of the files under `path`."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def _store(path: Path, name: str, articles: list[dict[str, str]], per_article: int) -> None:
@@ -51,41 +66,55 @@ def run(analysts: int = 10, claims: int = 10_000) -> list[Row]:
             conn.execute("DROP DATABASE IF EXISTS bench")
             conn.execute("CREATE DATABASE bench")
         base = admin.replace("/postgres?", "/bench?")
-        subprocess.run([READER, "server", "init", "--server", base], check=True,
-                       env=bench_env(), capture_output=True)
+        subprocess.run([*_reader(), "server", "init", "--server", base], check=True,
+                       env=_env(), capture_output=True)
         names = [f"analyst{i}" for i in range(analysts)]
         for name in names:
-            subprocess.run([READER, "server", "add-analyst", name, "--server", base],
-                           check=True, env=bench_env(), capture_output=True)
+            subprocess.run([*_reader(), "server", "add-analyst", name, "--server", base],
+                           check=True, env=_env(), capture_output=True)
             _store(home / name, name, articles, per_article)
         say(f"  P14: {analysts} stores of {per_article * len(articles)} claims built")
 
         def url(name: str) -> str:
             return re.sub(r"://[^@/]*@", f"://{name}@", base, count=1)
 
-        def all_sync(extra: list[str]) -> float:
+        def all_sync(extra: list[str]) -> tuple[float, list[float], int]:
+            """Wall time of all at once, each process's own time, the largest peak RSS (KiB)."""
             start = time.perf_counter()
-            procs = [subprocess.Popen([READER, "sync", "--server", url(n), "--db",
-                                       str(home / n), *extra], env=bench_env(),
-                                      stderr=subprocess.PIPE, text=True) for n in names]
+            procs = [subprocess.Popen(["/usr/bin/env", "time", "-f", "%e %M", *_reader(),
+                                       "sync", "--server", url(n), "--db", str(home / n),
+                                       *extra], env=_env(), stderr=subprocess.PIPE, text=True)
+                     for n in names]
+            each, peak = [], 0
             for proc in procs:
-                _, err = proc.communicate(timeout=1800)
+                _, err = proc.communicate(timeout=3600)
                 if proc.returncode != 0:
                     raise RuntimeError(f"sync failed: {err[-500:]}")
-            return time.perf_counter() - start
+                seconds, rss = err.strip().splitlines()[-1].split()
+                each.append(float(seconds))
+                peak = max(peak, int(rss))
+            return time.perf_counter() - start, each, peak
 
-        push = all_sync([])
+        push, push_each, push_rss = all_sync([])
         with psycopg.connect(base, autocommit=True) as conn:
             held = conn.execute("SELECT count(*) FROM reader_records").fetchone()[0]
+            db_bytes = conn.execute("SELECT pg_database_size('bench')").fetchone()[0]
+            table_bytes = conn.execute(
+                "SELECT pg_total_relation_size('reader_records')").fetchone()[0]
         if held != analysts * per_article * len(articles):
             raise RuntimeError(f"the server holds {held} records after the push")
-        pull = all_sync([])
+        pull, pull_each, pull_rss = all_sync([])
         from reader.store.store import Store
 
         with Store(home / names[0], readonly=True) as store:
             local = sum(1 for _ in store.iter_claims())
-        say(f"  P14: push {push:.1f} s (server holds {held}), pull {pull:.1f} s "
-            f"({local} claims in each store)")
+        store_bytes = _du(home / names[0])
+        say(f"  P14: push {push:.1f} s (each {min(push_each):.1f}-{max(push_each):.1f} s, "
+            f"peak RSS {push_rss // 1024} MiB; server holds {held} records, database "
+            f"{db_bytes / 2**20:.0f} MiB, reader_records {table_bytes / 2**20:.0f} MiB)")
+        say(f"  P14: pull {pull:.1f} s (each {min(pull_each):.1f}-{max(pull_each):.1f} s, "
+            f"peak RSS {pull_rss // 1024} MiB; {local} claims in each store, "
+            f"{store_bytes / 2**20:.0f} MiB on disk)")
     finally:
         server.cleanup()
         shutil.rmtree(home, ignore_errors=True)
@@ -95,7 +124,9 @@ def run(analysts: int = 10, claims: int = 10_000) -> list[Row]:
         Row("P14p", f"{analysts} analysts push {total // analysts} claims each at once", push,
             "s", "abs", 120.0, note=note, details={"held": held}),
         Row("P14q", f"{analysts} analysts each pull all {total} claims at once", pull, "s",
-            "abs", 120.0, note=note, details={"local": local}),
+            "abs", 120.0, note=note, details={"local": local, "each": pull_each,
+                                              "peak_rss_kib": pull_rss,
+                                              "store_bytes": store_bytes}),
     ]
 
 

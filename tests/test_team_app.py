@@ -106,3 +106,53 @@ async def test_the_conflicts_list(tmp_path: Path, tiny_nlp) -> None:
         assert app.screen.view.cursor == 300
         await pilot.press("S", "x", "escape")
     assert SyncState.load(db).conflicts == []
+
+
+def test_psycopg_stays_off_the_first_paint(tmp_path: Path) -> None:
+    """The app syncs on open, but only after the first paint: psycopg is not imported while
+    the article is first drawn (checked in `sys.modules` at the first line drawn), and is once
+    the sync has run (offline here)."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    db = tmp_path / "db"
+    Store(db).close()
+    (db / "reader.toml").write_text('[team]\nserver = "postgresql://ana@127.0.0.1:1/none"\n',
+                                    encoding="utf-8")
+    code = textwrap.dedent(
+        f"""
+        import argparse, asyncio, sys
+        from reader.launch import build_app
+        from reader.widgets.article_view import ArticleView
+
+        seen = []
+        original = ArticleView.render_line
+
+        def render_line(self, y):
+            if not seen:
+                seen.append("psycopg" in sys.modules)
+            return original(self, y)
+
+        ArticleView.render_line = render_line
+
+        async def main():
+            args = argparse.Namespace(paths=[{str(SAMPLE)!r}], db={str(db)!r}, model=None,
+                                      annotator="ana", read_only=False)
+            app = build_app(args)
+            async with app.run_test(size=(100, 30)) as pilot:
+                for _ in range(200):
+                    await pilot.pause(0.05)
+                    if "offline" in str(app.screen.query_one("#status").render()):
+                        break
+                print(seen[0], "psycopg" in sys.modules)
+                await pilot.press("q")
+
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "TEXTUAL_ANIMATIONS": "none"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]

@@ -124,7 +124,7 @@ class MainScreen(Screen[None]):
         for notice in ws.notices:
             self.notify(notice, markup=False, severity="warning", timeout=8)
         self._tell_store_problems()
-        self._start_syncing()
+        self.call_after_refresh(self._start_syncing)  # psycopg stays off the first paint
 
     def on_unmount(self) -> None:
         """Stop following the session."""
@@ -589,7 +589,12 @@ class MainScreen(Screen[None]):
         for claim in claims:
             name = str(claim.get("annotator", ""))
             counts[name] = counts.get(name, 0) + 1
-        names = sorted(set(counts) | done | {me})
+        article = self.article
+        from reader.layers import article_layers
+
+        entity_layers = [i for i in article_layers(
+            ws.store, article.id if article.in_store else None, article.text) if i.annotator != me]
+        names = sorted(set(counts) | done | {me} | {i.annotator for i in entity_layers})
         others = [n for n in names if n != me]
         marks = assign_marks(others)
         rows = [AnnotatorRow(name, "" if name == me else marks[name], counts.get(name, 0),
@@ -599,6 +604,9 @@ class MainScreen(Screen[None]):
                 for name in [me, *others]]
         self.query_one(AnnotatorsTable).show(rows)
         shown = {row.name for row in rows if row.shown}
+        self.query_one(EntitiesTree).show_layers(  # their entity layers: shown, never applied
+            [(n, marks[n], [i for i in entity_layers if i.annotator == n])
+             for n in others if n in shown])
         return [c for c in claims if str(c.get("annotator", "")) in shown], marks
 
     def visible_claims(self) -> list[dict[str, Any]]:

@@ -37,7 +37,7 @@ from reader.safe_io import read_regular, write_new
 from reader.store.anchoring import reanchor
 from reader.store.articles import ARTICLES_DIR
 from reader.store.errors import StoreFileError
-from reader.store.index import CORPUS_CORRECTIONS, INDEX_NAME, index_problem
+from reader.store.index import CORPUS_CORRECTIONS, INDEX_NAME, TEAM_RULES, index_problem
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, copy_tree, encode
 from reader.text.sanitize import clean_line
 from reader.wording import plural, shorten
@@ -527,6 +527,9 @@ def repair_store(root: Path, out: Path) -> RepairReport:
             rules[key] = rule
     if rules:
         new_index[CORPUS_CORRECTIONS] = rules
+    team = index.get(TEAM_RULES)  # colleagues' rules pulled by sync: the watermark is past them
+    if isinstance(team, dict):
+        new_index[TEAM_RULES] = {k: v for k, v in team.items() if isinstance(v, dict)}
     AtomicJSONStorage(out / INDEX_NAME, backup=False).write(new_index)
     quarantine.write()
     if quarantine.lines:

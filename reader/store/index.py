@@ -16,12 +16,15 @@ from typing import Any
 from reader.clean import correction_problems, index_problems
 from reader.store.errors import StoreError, StoreFileError
 from reader.store.storage import Tables, copy_tree
-from reader.store.tables import FileDB, remove_by_id, upsert_by_id
+from reader.store.tables import RECORD, FileDB, remove_by_id, upsert_by_id
 from reader.text.sanitize import clean_line
 
 INDEX_NAME = "index.json"
 CORPUS_CORRECTIONS = "corrections"
 """The index.json table of corpus-wide entity correction rules."""
+TEAM_RULES = "team_rules"
+"""The index.json table of colleagues' corpus-wide rules pulled from the team server (their
+layer: shown, never applied to my entities)."""
 SESSION = "session"
 PROTECTED_FIELDS = frozenset({"id", "file", "text_hash", "order"})
 """Index fields only the store itself sets."""
@@ -232,6 +235,30 @@ class StoreIndex:
         self.write(lambda: remove_by_id(self.file.table(CORPUS_CORRECTIONS), corr_id))
         return True
 
+    def put_team_rules(self, changes: list[tuple[str, str, dict[str, Any] | None]]) -> int:
+        """Keep (or, with body None, forget) colleagues' corpus rules, (annotator, id, body)
+        each, in one index write (none when nothing changed); how many changed."""
+        table = self.file.table(TEAM_RULES)
+        todo = []
+        for annotator, rule_id, body in changes:
+            query = (RECORD.annotator == annotator) & (RECORD.id == rule_id)
+            stored = table.get(query)
+            record = None if body is None else {"kind": "rule", "annotator": annotator,
+                                                "id": rule_id, "body": copy_tree(body)}
+            if (stored is None and record is None) or (stored is not None and stored == record):
+                continue
+            todo.append((query, record))
+
+        def change() -> None:
+            for query, record in todo:
+                table.remove(query)
+                if record is not None:
+                    table.insert(record)
+
+        if todo:
+            self.write(change)
+        return len(todo)
+
     # -- the session ------------------------------------------------------------------------------
 
     def session(self) -> dict[str, Any]:
@@ -283,6 +310,7 @@ __all__ = [
     "CORPUS_CORRECTIONS",
     "INDEX_NAME",
     "PROTECTED_FIELDS",
+    "TEAM_RULES",
     "StoreError",
     "StoreIndex",
     "Tables",

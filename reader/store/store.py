@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from reader.claims import validate_claim
+from reader.clean import correction_problems
 from reader.records import Entity, SourceArticle, text_hash
 from reader.store.articles import (
     ARTICLES_DIR,
@@ -42,6 +43,7 @@ from reader.store.index import (
     CORPUS_CORRECTIONS,
     INDEX_NAME,
     PROTECTED_FIELDS,
+    TEAM_RULES,
     StoreIndex,
     record_problem,
 )
@@ -532,6 +534,29 @@ class Store:
                 self._articles_written = False
             return removed
 
+    # -- colleagues' records pulled from the team server (their layers, never applied) ----------
+
+    def team_records(self, article_id: str) -> list[dict[str, Any]]:
+        """Colleagues' corrections and rejections of the article (its `team` table):
+        `{"kind", "annotator", "id", "body"}`; a record that is not one is skipped."""
+        return [r for r in self._records(article_id, "team") if not team_problem(r)]
+
+    def team_rules(self) -> list[dict[str, Any]]:
+        """Colleagues' corpus-wide rules: `{"kind": "rule", "annotator", "id", "body"}`."""
+        with self.mutex:
+            return [copy_tree(r) for _, r in self.index.records(TEAM_RULES)
+                    if not team_problem(r)]
+
+    def put_team_rules(self, changes: list[tuple[str, str, dict[str, Any] | None]]) -> int:
+        """Keep (or, with body None, forget) colleagues' corpus rules, given as (annotator,
+        id, body), in one durable index write; how many changed."""
+        with self.mutex:
+            self.check_writable(self.root / INDEX_NAME)
+            changed = self.index.put_team_rules(changes)
+            if changed:
+                self._articles_written = False
+            return changed
+
     def all_corrections(self, article_id: str) -> list[dict[str, Any]]:
         """Corpus rules and the article's own corrections: everything to lay over its entities."""
         return [*self.corpus_corrections(), *self.corrections(article_id)]
@@ -615,3 +640,21 @@ __all__ = [
     "span_key",
     "text_hash",
 ]
+
+
+def team_problem(record: object) -> str:
+    """Why a colleague's pulled record is skipped ('' if it is not)."""
+    if not isinstance(record, dict):
+        return "not a record"
+    if record.get("kind") not in ("correction", "rejected", "rule"):
+        return "unknown kind"
+    if not (isinstance(record.get("annotator"), str) and isinstance(record.get("id"), str)
+            and isinstance(record.get("body"), dict)):
+        return "annotator, id or body missing"
+    if record["kind"] != "rejected":
+        return "; ".join(correction_problems(record["body"]))
+    body = record["body"]
+    if not (type(body.get("start")) is int and type(body.get("end")) is int
+            and 0 <= body["start"] < body["end"]):
+        return "a rejection without a span"
+    return ""

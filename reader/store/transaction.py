@@ -384,8 +384,14 @@ class Transaction:
         problems = validate_claim(claim, len(pending.text))
         if problems:
             raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
+        if claim["id"] not in pending.ids:  # new: staged like add_claim's (an insert per
+            pending.staged.append(copy_tree(claim))  # claim was quadratic on a large pull)
+            pending.ids.add(claim["id"])
+            pending.spans.add(span_key(claim))
+            pending.changed = True
+            return True
         table = pending.table("claims")
-        stored = table.get(RECORD.id == claim["id"]) if claim["id"] in pending.ids else None
+        stored = table.get(RECORD.id == claim["id"])
         if stored is not None and stored == claim:
             return False
         if stored is None:

@@ -7,13 +7,16 @@ annotator is itself, an adjudicator also the `gold` layer; everyone reads everyt
 ever deleted: a deletion is a tombstone (`deleted`), so it syncs like any change. Each row
 carries the id of the transaction that last wrote it (`xid`, xid8), which pulls read with a
 snapshot watermark that cannot skip rows committed out of order.
+
+Version 2 adds `reader_rules`: each analyst's corpus-wide entity rules (a rule belongs to no
+article), under the same ownership rules.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The newest schema this reader knows."""
 
 GOLD = "gold"
@@ -82,6 +85,28 @@ CREATE POLICY articles_insert ON reader_articles FOR INSERT TO reader_analyst
 
 GRANT SELECT, INSERT, UPDATE ON reader_records, reader_articles TO reader_analyst;
 GRANT SELECT ON reader_schema TO reader_analyst;
+""",
+    2: """
+CREATE TABLE reader_rules (
+  annotator text NOT NULL,
+  id text NOT NULL,
+  owner text NOT NULL DEFAULT current_user,
+  updated text NOT NULL,
+  deleted boolean NOT NULL DEFAULT false,
+  body text,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  PRIMARY KEY (annotator, id)
+);
+CREATE INDEX reader_rules_xid ON reader_rules (xid);
+CREATE TRIGGER reader_rules_touch BEFORE UPDATE ON reader_rules
+  FOR EACH ROW EXECUTE FUNCTION reader_touch();
+ALTER TABLE reader_rules ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rules_read ON reader_rules FOR SELECT TO reader_analyst USING (true);
+CREATE POLICY rules_insert ON reader_rules FOR INSERT TO reader_analyst
+  WITH CHECK (owner = current_user AND reader_may_write(owner, annotator));
+CREATE POLICY rules_update ON reader_rules FOR UPDATE TO reader_analyst
+  USING (reader_may_write(owner, annotator)) WITH CHECK (reader_may_write(owner, annotator));
+GRANT SELECT, INSERT, UPDATE ON reader_rules TO reader_analyst;
 """,
 }
 

@@ -149,6 +149,11 @@ def local_records(store: Store, role: str, adjudicator: bool,
                          str(rejected.get("at") or rejected.get("created") or ""),
                          dict(rejected))
             records[item.key] = item
+    # my corpus-wide entity rules (others' arrive in the index's team_rules table)
+    for rule in store.corpus_corrections():
+        item = Local("rule", role, str(rule["id"]), "",
+                     str(rule.get("updated") or rule.get("created") or ""), dict(rule))
+        records[item.key] = item
     return records, articles
 
 
@@ -214,7 +219,16 @@ def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
     if new_articles:
         say(f"pushed {plural(len(new_articles), 'article')}")
     back: list[tuple[Local, dict[str, Any]]] = []
-    todo = changed + gone
+    rules = [r for r in changed + gone if r.kind == "rule"]
+    todo = [r for r in changed + gone if r.kind != "rule"]
+    for item in rules:
+        outcome = _push_rule(conn, item)
+        if outcome is not None:
+            back.append((item, outcome))
+        elif item.body is None:
+            state.known.pop(item.key, None)
+        else:
+            state.known[item.key] = fingerprint(item.body)
     for first in range(0, len(todo), BATCH):
         batch = todo[first : first + BATCH]
         with conn.transaction():
@@ -230,31 +244,45 @@ def _push(conn: Any, store: Store, state: SyncState, records: dict[str, Local],
         _take_back(store, state, back, report)
 
 
-_UPDATE = ("UPDATE reader_records SET body = %s, updated = %s, deleted = %s "
-           "WHERE kind = %s AND annotator = %s AND id = %s AND updated <= %s")
 _INSERT = ("INSERT INTO reader_records (kind, annotator, id, article_id, updated, deleted, body) "
            "VALUES (%s, %s, %s, %s, %s, false, %s) ON CONFLICT DO NOTHING")
 
 
+_INSERT_MANY = (
+    "INSERT INTO reader_records (kind, annotator, id, article_id, updated, deleted, body) "
+    "SELECT k, a, i, ar, u, false, b FROM unnest(%b::text[], %b::text[], %b::text[], "
+    "%b::text[], %b::text[], %b::text[]) AS v(k, a, i, ar, u, b) "
+    "ON CONFLICT DO NOTHING RETURNING kind, annotator, id")
+_UPDATE = ("UPDATE reader_records SET body = %s, updated = %s, deleted = %s "
+           "WHERE kind = %s AND annotator = %s AND id = %s AND updated <= %s")
+
+
 def _push_batch(conn: Any, batch: list[Local]) -> list[tuple[Local, dict[str, Any]]]:
-    """Write a batch in two pipelined rounds (updates, then inserts of what was not there);
-    the few records neither took are looked at one by one. Returns what the server kept."""
+    """Write a batch: the new records in one statement (parsed and planned once for the
+    batch, conflicts checked on the keys' indexes), then updates of the rest in one pipelined
+    round trip; the few records neither took are looked at one by one. Returns what the
+    server kept."""
     import psycopg
 
+    inserts = [i for i in batch if i.body is not None]
+    taken: set[tuple[str, str, str]] = set()
+    if inserts:
+        try:
+            with conn.transaction():
+                rows = conn.execute(_INSERT_MANY, (
+                    [i.kind for i in inserts], [i.annotator for i in inserts],
+                    [i.id for i in inserts], [i.article_id for i in inserts],
+                    [i.updated for i in inserts], [_encode(i.body) for i in inserts],
+                )).fetchall()
+            taken = {(r[0], r[1], r[2]) for r in rows}
+        except psycopg.errors.InsufficientPrivilege:
+            taken = set()  # one was refused: the updates and one-by-one look decide
+    rest = [i for i in batch if (i.kind, i.annotator, i.id) not in taken]
     updated = _many(conn, _UPDATE, [(_encode(i.body), i.updated, i.body is None, i.kind,
-                                     i.annotator, i.id, i.updated) for i in batch])
-    missing = [i for i, n in zip(batch, updated, strict=True) if n != 1]
-    inserts = [i for i in missing if i.body is not None]
-    try:
-        with conn.transaction():
-            inserted = _many(conn, _INSERT, [(i.kind, i.annotator, i.id, i.article_id,
-                                              i.updated, _encode(i.body)) for i in inserts])
-        taken = {id(i) for i, n in zip(inserts, inserted, strict=True) if n == 1}
-    except psycopg.errors.InsufficientPrivilege:
-        taken = set()  # one was refused: decide each on its own below
+                                     i.annotator, i.id, i.updated) for i in rest])
     kept = []
-    for item in missing:
-        if id(item) in taken:
+    for item, count in zip(rest, updated, strict=True):
+        if count == 1:
             continue
         outcome = _push_one(conn, item)
         if outcome is not None:
@@ -301,9 +329,97 @@ def _push_one(conn: Any, item: Local) -> dict[str, Any] | None:
     return {"refused": not row[4] or row[5] != item.annotator, "row": row}
 
 
+_RULE_UPDATE = ("UPDATE reader_rules SET body = %s, updated = %s, deleted = %s "
+                "WHERE annotator = %s AND id = %s AND updated <= %s RETURNING 1")
+_RULE_INSERT = ("INSERT INTO reader_rules (annotator, id, updated, deleted, body) "
+                "VALUES (%s, %s, %s, false, %s) ON CONFLICT DO NOTHING RETURNING 1")
+
+
+def _push_rule(conn: Any, item: Local) -> dict[str, Any] | None:
+    """Write one corpus-wide rule (they are few); None when the server took it, else what it
+    kept, as `_push_one` says."""
+    import psycopg
+
+    body = _encode(item.body)
+    with conn.transaction():
+        if conn.execute(_RULE_UPDATE, (body, item.updated, item.body is None, item.annotator,
+                                       item.id, item.updated)).fetchall():
+            return None
+    if item.body is not None:
+        try:
+            with conn.transaction():
+                if conn.execute(_RULE_INSERT, (item.annotator, item.id, item.updated,
+                                               body)).fetchall():
+                    return None
+        except psycopg.errors.InsufficientPrivilege:
+            return {"refused": True, "row": None}
+    row = conn.execute(
+        "SELECT updated, deleted, body, owner, reader_may_write(owner, annotator), annotator "
+        "FROM reader_rules WHERE annotator = %s AND id = %s",
+        (item.annotator, item.id)).fetchone()
+    if row is None:
+        return None
+    return {"refused": not row[4], "row": row}
+
+
+def _apply_rules(store: Store, state: SyncState, rows: list[tuple[str, str, bool, Any]],
+                 role: str, adjudicator: bool, report: SyncReport) -> int:
+    """Apply pulled corpus-wide rules, (annotator, id, deleted, body JSON) each: mine to my
+    rules, a colleague's to their layer (never applied to my entities). How many changed."""
+    from reader.clean import correction_problems
+
+    theirs: list[tuple[str, str, dict[str, Any] | None]] = []
+    applied = 0
+    for annotator, rule_id, deleted, body in rows:
+        key = record_key("rule", annotator, rule_id)
+        server_body = None if deleted or body is None else _clean(json.loads(body))
+        if server_body is not None and state.known.get(key) == fingerprint(server_body):
+            continue
+        if server_body is None and key not in state.known:
+            continue
+        problems = correction_problems(server_body) if server_body is not None else []
+        if problems:
+            report.skipped.append(f"rule {rule_id}: {'; '.join(problems)}")
+            continue
+        if _own(annotator, role, adjudicator):
+            if server_body is None:
+                store.delete_corpus_correction(rule_id)
+            else:
+                store.save_corpus_correction(server_body)
+        else:
+            theirs.append((annotator, rule_id, server_body))
+        if server_body is None:
+            state.known.pop(key, None)
+            report.deletions_pulled += 1
+        else:
+            state.known[key] = fingerprint(server_body)
+            report.pulled += 1
+        applied += 1
+    if theirs:
+        store.put_team_rules(theirs)
+    return applied
+
+
 def _take_back(store: Store, state: SyncState, back: list[tuple[Local, dict[str, Any]]],
                report: SyncReport) -> None:
     """Put the server's version back locally; the local one goes to the conflicts list."""
+    rules = [(item, outcome) for item, outcome in back if item.kind == "rule"]
+    back = [(item, outcome) for item, outcome in back if item.kind != "rule"]
+    for item, outcome in rules:
+        report.conflicts.append({"kind": item.kind, "id": item.id, "article_id": "",
+                                 "reason": "refused by the server: not yours to change"
+                                 if outcome["refused"] else "changed later elsewhere",
+                                 "local": item.body, "at": iso_now()})
+        row = outcome["row"]
+        if row is not None:  # my rule, changed later on another of my machines: theirs wins
+            server_body = None if row[1] or row[2] is None else _clean(json.loads(row[2]))
+            if server_body is None:
+                store.delete_corpus_correction(item.id)
+            else:
+                store.save_corpus_correction(server_body)
+            state.known[item.key] = fingerprint(server_body) if server_body else ""
+    if not back:
+        return
     with store.transaction() as tx:
         for item, outcome in back:
             row = outcome["row"]
@@ -371,6 +487,9 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
                 "reader_records WHERE (xid >= %s::xid8 OR article_id = ANY(%s)) "
                 "AND (%s::text[] IS NULL OR article_id = ANY(%s)) ORDER BY xid",
                 (watermark, fresh + [a[0] for a in article_rows], scope, scope)).fetchall()
+            rule_rows = conn.execute(
+                "SELECT annotator, id, deleted, body FROM reader_rules WHERE xid >= %s::xid8 "
+                "ORDER BY xid", (watermark,)).fetchall()
     finally:
         conn.isolation_level = None
     report.articles_pulled = len(article_rows)
@@ -380,6 +499,10 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
             record_key(r[0], r[1], r[2])) != fingerprint(_clean(json.loads(r[6]))))
         report.deletions_pulled = sum(1 for r in rows if r[5] and record_key(r[0], r[1], r[2])
                                       in state.known)
+        report.pulled += sum(1 for r in rule_rows if not r[2] and state.known.get(
+            record_key("rule", r[0], r[1])) != fingerprint(_clean(json.loads(r[3]))))
+        report.deletions_pulled += sum(1 for r in rule_rows if r[2] and record_key(
+            "rule", r[0], r[1]) in state.known)
         return
     applied = 0
     with store.transaction() as tx:
@@ -393,9 +516,13 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
                 meta=fields.get("meta") if isinstance(fields.get("meta"), dict) else {}))
         for kind, annotator, record_id, article_id, _updated, deleted, body in rows:
             key = record_key(kind, annotator, record_id)
-            server_body = None if deleted or body is None else _clean(json.loads(body))
-            if server_body is not None and state.known.get(key) == fingerprint(server_body):
-                continue  # already the same on both sides (our own push coming back)
+            known = state.known.get(key)
+            raw = None if deleted or body is None else json.loads(body)
+            if raw is not None and known is not None and known == fingerprint(raw):
+                continue  # the version both sides agreed on (our own push coming back)
+            server_body = None if raw is None else _clean(raw)
+            if server_body is not None and known == fingerprint(server_body):
+                continue  # already the same on both sides
             if server_body is None and key not in state.known and deleted:
                 continue  # a deletion of something this store never had
             _apply(tx, kind, record_id, article_id, annotator, server_body, report,
@@ -408,6 +535,7 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
                 state.known[key] = fingerprint(server_body)
                 report.pulled += 1
             applied += 1
+    applied += _apply_rules(store, state, rule_rows, role, adjudicator, report)
     state.articles.extend(local_ids | {a[0] for a in article_rows})
     state.watermark = new_watermark
     say(f"pulled {plural(applied, 'change')}")

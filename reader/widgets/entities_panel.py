@@ -1,5 +1,6 @@
 """The Entities tab: entities grouped under spaCy's label names with mention counts, label
-filters, and a jump to each mention in turn."""
+filters, and a jump to each mention in turn; below them, each colleague's layer shown (their
+corrections, corpus rules and rejected suggestions pulled by sync, never applied to mine)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.keys import bindings_for
+from reader.layers import LayerItem
 from reader.records import Entity
 from reader.text.sanitize import clean_line
 from reader.widgets.styles import entity_colour
@@ -26,6 +28,20 @@ class EntityGroup:
     text: str
     mentions: list[int] = field(default_factory=list)
     turn: int = 0
+
+
+@dataclass
+class LayerLeaf:
+    """A colleague's record in the tree; enter jumps to where it applies, in turn."""
+
+    item: LayerItem
+    turn: int = 0
+
+
+Layer = tuple[str, str, list[LayerItem]]
+"""A colleague's layer: (annotator, their mark, their items)."""
+
+LAYERS_TITLE = "Colleagues' corrections"
 
 
 def group_entities(entities: list[Entity], text: str) -> dict[str, list[EntityGroup]]:
@@ -80,20 +96,55 @@ class EntitiesTree(Tree[object]):
         self.hidden: set[str] = set()
         self._groups: dict[str, list[EntityGroup]] = {}
         self._flags: dict[str, Counter[str]] = {}
+        self._layers: list[Layer] = []
+        self._layer_node: TreeNode[object] | None = None
 
     def show(self, entities: list[Entity], text: str, status: str = "") -> None:
         """Rebuild the tree from the article's entities."""
         self._groups = group_entities(entities, text)
         self._flags = inconsistent(entities, text)
         self.clear()
+        self._layer_node = None
         if not entities:
             self.root.add_leaf(Text(status or "No entities yet.", style="dim"))
+            self._draw_layers()
             return
         for label, groups in self._groups.items():
             node = self.root.add(self._label_text(label, groups), data=label, expand=True)
             for group in groups:
                 node.add_leaf(self._entity_text(group), data=group)
+        self._draw_layers()
         self.cursor_line = 0
+
+    def show_layers(self, layers: list[Layer]) -> None:
+        """Show these colleagues' layers below the entities (the shown ones only: the screen
+        leaves out those hidden in the Annotators tab or kept back by blind coding)."""
+        if layers == self._layers:
+            return
+        self._layers = layers
+        self._draw_layers()
+
+    def _draw_layers(self) -> None:
+        if self._layer_node is not None:
+            self._layer_node.remove()
+            self._layer_node = None
+        layers = [layer for layer in self._layers if layer[2]]
+        if not layers:
+            return
+        self._layer_node = self.root.add(Text(LAYERS_TITLE, style="bold italic"), expand=True)
+        for name, mark, items in layers:
+            head = Text(f"{mark} ", style="bold")
+            head.append(clean_line(name))
+            head.append(f"  {len(items)}", "dim")
+            node = self._layer_node.add(head, expand=True)
+            for item in items:
+                line = Text(f"{mark} ", style="bold")
+                line.append(item.description, "italic")
+                if len(item.spans) > 1:
+                    line.append(f" ×{len(item.spans)}", "dim")
+                elif not item.spans:
+                    line.append("  (not found in the text)", "dim")
+                node.add_leaf(line, data=LayerLeaf(item))
 
     def _label_text(self, label: str, groups: list[EntityGroup]) -> Text:
         count = sum(len(g.mentions) for g in groups)
@@ -133,6 +184,11 @@ class EntitiesTree(Tree[object]):
         """Enter on an entity jumps to its mentions in turn."""
         node: TreeNode[object] = event.node
         group = node.data
+        if isinstance(group, LayerLeaf) and group.item.spans:
+            event.stop()
+            start, end = group.item.spans[group.turn % len(group.item.spans)]
+            group.turn += 1
+            self.post_message(self.Jump(start, end - start))
         if isinstance(group, EntityGroup):
             event.stop()
             offset = group.mentions[group.turn % len(group.mentions)]
