@@ -55,3 +55,32 @@ async def wait_entities(pilot: Pilot[Any]) -> None:
     """Wait until NER has delivered entities for the article on screen."""
     app = pilot.app
     await wait_for(pilot, lambda: bool(app.screen.query_one("#article").entities))
+
+
+class Heard:
+    """Every notification the app raised, as the user saw it pop up: Textual's public
+    `Notify` message, caught with `app.run_test(message_hook=heard)` (expired ones too)."""
+
+    def __init__(self) -> None:
+        from textual.notifications import Notification
+
+        self.notifications: list[Notification] = []
+
+    def __call__(self, message: Any) -> None:
+        from textual.notifications import Notify
+
+        if isinstance(message, Notify):
+            self.notifications.append(message.notification)
+
+    @property
+    def messages(self) -> list[str]:
+        """The notifications' texts, oldest first."""
+        return [str(n.message) for n in self.notifications]
+
+    def text(self) -> str:
+        """Every notification's text, one after another."""
+        return "\n".join(self.messages)
+
+    def clear(self) -> None:
+        """Forget what was heard so far."""
+        self.notifications.clear()

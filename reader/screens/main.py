@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 from reader.keys import bindings_for
 from reader.records import Entity
@@ -35,12 +36,15 @@ from reader.wording import plural, shorten
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
+    from reader.formats.export_worker import ExportOutcome, ExportRequest
 
 RETRY_SECONDS = 5.0
 SOURCE_CHECK_SECONDS = 3.0
 QUIT_CONFIRM_SECONDS = 10.0
 """A second `q` within this many seconds of the unsaved-claims warning quits."""
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+MAX_EXPORT_NOTES = 5
+"""Lines of what an export left out or wrote incomplete shown in one notification."""
 
 
 class MainScreen(Screen[None]):
@@ -308,6 +312,22 @@ class MainScreen(Screen[None]):
         self.ner_note = "NER failed: " + shorten(clean_line(error), 120)
         self.notify(self.ner_note, markup=False, severity="error", timeout=8)
         self._update_status()
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that dies says so, never silently: NER's note says it failed (no
+        "starting…" left on screen), any other worker's error is shown."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        why = shorten(clean_line(f"{type(error).__name__}: {error}"), 120)
+        if event.worker.group == "ner":
+            self.ner_note = "NER failed: " + why
+            self.notify(self.ner_note, markup=False, severity="error", timeout=8)
+            self._update_status()
+            return
+        self.notify(f"{event.worker.group or event.worker.name} failed: {why}", markup=False,
+                    severity="error", timeout=8)
 
     @on(EntitiesTree.Jump)
     def _jump_to_entity(self, event: EntitiesTree.Jump) -> None:
@@ -898,10 +918,67 @@ class MainScreen(Screen[None]):
 
     # -- export, corpus, entity corrections, review ----------------------------------------------
     def action_export(self) -> None:
-        """Export the current article or everything."""
+        """Export the current article or everything (the dialog asks which and how)."""
         from reader.screens.export_dialog import ExportDialog
 
-        self.app.push_screen(ExportDialog(self.article.id))
+        self.app.push_screen(ExportDialog(self.article.id), self._export)
+
+    def _export(self, request: ExportRequest | None) -> None:
+        """Export what the session shows: claims still UNSAVED are laid over the stored ones;
+        claims of articles not in the store yet are named (they have no stored record to
+        export yet: the next export, once they are stored, has them)."""
+        if request is None:
+            return
+        from reader.formats import export_folder
+
+        app = self.reader_app
+        session = app.session
+        scope = {a.id: a for a in app.articles
+                 if request.article_id is None or a.id == request.article_id}
+        waiting = [a for a in scope.values() if not a.in_store and session.claim_count(a)]
+        unsaved_ids = {aid for aid, _ in session.pending.values()
+                       if aid in scope and scope[aid].in_store}
+        loaded = session.loaded_claims()
+        unsaved = {aid: loaded.get(aid, []) for aid in unsaved_ids}
+        changes = sum(1 for aid, _ in session.pending.values() if aid in unsaved_ids)
+        notes = []
+        if changes:
+            notes.append(f"{plural(changes, 'unsaved claim change')} included")
+        if waiting:
+            count = sum(session.claim_count(a) for a in waiting)
+            notes.append(f"{plural(count, 'claim')} of {plural(len(waiting), 'article')} not in "
+                         "the store yet left out: export again once they are stored")
+        if request.article_id is not None and waiting:
+            self.notify("Not exported: " + notes[-1], markup=False, severity="warning",
+                        timeout=8)
+            return
+        self.notify(f"Exporting {request.fmt}…", markup=False, timeout=2)
+        self._run_export(request, Path(app.store.root), export_folder(app.store), unsaved, notes)
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def _run_export(self, request: ExportRequest, root: Path, folder: Path,
+                    unsaved: dict[str, list[dict[str, Any]]], notes: list[str]) -> None:
+        """The export runs in a child process (the spaCy formats import spaCy, which this
+        process never does); the path or the error is shown when it ends."""
+        from reader.formats.export_worker import export_in_child
+
+        outcome = export_in_child(root, folder, request, unsaved)
+        self.app.call_from_thread(self._exported, request, outcome, notes)
+
+    def _exported(self, request: ExportRequest, outcome: ExportOutcome, notes: list[str]) -> None:
+        if outcome.error:
+            self.notify(f"Export failed: {clean_line(outcome.error)}", markup=False,
+                        severity="error")
+            return
+        said = f" ({'; '.join(notes)})" if notes else ""
+        self.notify(f"Exported {request.fmt}: {clean_line(outcome.path)}{said}", markup=False,
+                    timeout=8)
+        if outcome.notes:
+            more = len(outcome.notes) - MAX_EXPORT_NOTES
+            lines = outcome.notes[:MAX_EXPORT_NOTES] + ([f"... and {more} more"] if more > 0
+                                                        else [])
+            self.notify("\n".join(clean_line(line) for line in lines), markup=False,
+                        severity="warning", timeout=12)
 
     def action_open_url(self) -> None:
         """Ask for a URL, then fetch it in a worker and open it."""
