@@ -109,12 +109,13 @@ async def test_entities_come_from_the_cache_without_ner(tmp_path: Path, tiny_nlp
     async with app.run_test(size=SIZE) as pilot:
         await visit_all(pilot)
         await pilot.press("q")
-    again = make_app(db, (), tiny_nlp)
+    started: list[object] = []
+    again = make_app(db, (), tiny_nlp, started=started)
     async with again.run_test(size=SIZE) as pilot:
         screen = await open_corpus(pilot)
         # only the article on screen was looked at (from the cache): NER never started
         assert again.entities.keys() == {again.articles[0].id}
-        assert again._ner is None
+        assert started == []
         borrell = next(row for row in cells(screen, "corpus-entities")
                        if row[:2] == ["Borrell", "PERSON"])
         assert borrell[2:] == ["6", "2"]

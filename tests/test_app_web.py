@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reader.screens.open_url import OpenUrlDialog
 from reader.widgets.article_view import ArticleView
-from tests.apphelpers import SAMPLE, make_app, wait_for
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_for
 from tests.webserver import serve
 
 FIRST = "In a joint statement on Monday, the European Union (EU) and South Korea condemned"
@@ -44,12 +44,13 @@ async def test_open_a_web_page_from_the_app(tmp_path: Path) -> None:
 async def test_a_page_that_cannot_be_opened_is_a_message(tmp_path: Path) -> None:
     with serve() as server:
         app = make_app(tmp_path / "db", [SAMPLE])
-        async with app.run_test(size=(120, 40)) as pilot:
+        heard = Heard()
+        async with app.run_test(size=(120, 40), message_hook=heard) as pilot:
             await pilot.press("O")
             await pilot.press(*server.url("/missing"))
             await pilot.press("enter")
             expected = f"{server.url('/missing')}: HTTP 404 Not Found"
             await wait_for(pilot, lambda: any(n.message == expected
-                                              for n in app._notifications))
+                                              for n in heard.notifications))
             assert len(app.articles) == 1
         assert not (tmp_path / "db" / "snapshots").exists()
