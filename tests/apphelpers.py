@@ -45,7 +45,7 @@ def make_app(
             started.append(service)
         return service
 
-    app = build_app(args, ner_factory=factory if nlp else None)
+    app = build_app(args, ner_factory=factory if nlp else None, ner_version="test")
     assert isinstance(app, ReaderApp)
     return app
 

@@ -327,3 +327,26 @@ def test_covered_suggestions_are_found_by_bisection_as_one_by_one() -> None:
         end = start + rng.randint(1, 40)
         expected = any(s < end and e > start for s, e in claims)
         assert _overlaps(_merged(claims), start, end) == expected, (claims, start, end)
+
+
+async def test_a_given_ner_backend_is_named_and_cached_as_the_caller_says(
+    tmp_path: Path, tiny_nlp
+) -> None:
+    """A backend handed in (`ner_factory`) is shown and cached under the name and version
+    given with it: the app has no name or version of its own for it."""
+    from reader.nlp.service import InlineNerService
+    from reader.records import text_hash
+    from reader.store.store import Store
+
+    db = tmp_path / "db"
+    args = argparse.Namespace(paths=[str(SAMPLE)], db=str(db), model="held-pipeline",
+                              annotator="t", read_only=False)
+    app = build_app(args, ner_factory=lambda: InlineNerService(tiny_nlp), ner_version="7.1")
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.screen.query_one("#status")
+        await wait_for(pilot, lambda: "found by" in str(status.render()))
+        assert "found by held-pipeline 7.1" in str(status.render())
+        await pilot.press("q")
+    text = SAMPLE.read_text(encoding="utf-8")
+    with Store(db, readonly=True) as store:
+        assert store.cached_entities(text_hash(text), "held-pipeline", "7.1")
