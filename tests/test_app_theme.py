@@ -52,16 +52,24 @@ def drawn(view: ArticleView) -> list[tuple[int, str, Style]]:
 async def test_article_text_and_highlights_read_in_dark_and_light_themes(
     tmp_path: Path, tiny_nlp: Any, theme: str
 ) -> None:
-    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "reader.toml").write_text(  # the analyst's colours: one too light, one too dark
+        '[[labels]]\nname = "factual"\nkey = "1"\ncolour = "#ffff66"\n\n'
+        '[[labels]]\nname = "statistic"\nkey = "2"\ncolour = "grey7"\n', encoding="utf-8")
+    app = make_app(db, [SAMPLE], tiny_nlp)
+    other = "textual-light" if theme == "textual-dark" else "textual-dark"
     async with app.run_test(size=SIZE) as pilot:
-        app.theme = theme
+        app.theme = other  # everything is drawn first in the other theme, then switched
         await wait_entities(pilot)
         view = app.screen.query_one(ArticleView)
-        await pilot.press("s", "1")                    # a claim (and its margin bar)
+        await pilot.press("s", "1")                    # claims (and their margin bars)
+        await pilot.press("j", "j", "j", "s", "2")
         await pilot.press(")", ")", "v", "w", "w")     # a selection in another sentence
         await pilot.press("t")                         # entity labels after the entities
         await pilot.press("slash", *"Korea", "enter")  # search matches
         await wait_for(pilot, lambda: bool(view.matches))
+        app.theme = theme
         view.focus()
         await pilot.pause()
         base = view.rich_style
@@ -91,3 +99,17 @@ async def test_article_text_and_highlights_read_in_dark_and_light_themes(
         entity_colours = {style.color for _c, text, style in cells
                           if style.bold and style.color and text.strip() in ("Borrell", "Cho")}
         assert entity_colours, "no entity on screen"
+        bars = {style.color for column, text, style in cells if column == 0 and "▌" in text}
+        assert len(bars) == 2, "both claims' margin bars are on screen"
+        # the label names in the side panel's Entities and Claims tabs read as well
+        for key, selector in (("f2", "#entities-tree"), ("f3", "#claims-table")):
+            await pilot.press(key)
+            await pilot.pause()
+            panel = app.screen.query_one(selector)
+            ground = panel.rich_style
+            labels = [(text, contrast(*cell_colours(style, ground)))
+                      for y in range(panel.size.height) for segment in panel.render_line(y)
+                      for text, style in [(segment.text, segment.style or Style())]
+                      if style.bold and style.color and text.strip() and not style.reverse]
+            assert labels, f"{theme}: no label in {selector}"
+            assert all(ratio >= 4.5 for _t, ratio in labels), (theme, selector, labels)

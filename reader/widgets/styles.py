@@ -69,7 +69,7 @@ def parse_colour(name: str) -> Color | None:
     from rich.color import ColorParseError
 
     try:
-        return Color.from_rich_color(RichColor.parse(name))
+        return Color(*RichColor.parse(name).get_truecolor())  # `color(3)` too, as RGB
     except ColorParseError:
         return None
 
@@ -110,6 +110,15 @@ def readable(colour: Color, backgrounds: Sequence[Color], ratio: float = TEXT_CO
         if min(contrast(shifted, bg) for bg in backgrounds) >= ratio:
             return shifted
     return shifted
+
+
+def label_style(colour_name: str, ground: Style) -> Style:
+    """Bold text in a label's colour, readable on a widget whose style is `ground` (the
+    panels' label names)."""
+    colour = parse_colour(colour_name) or Color(135, 135, 135)
+    if ground.bgcolor is not None:
+        colour = readable(colour, [Color(*ground.bgcolor.get_truecolor())])
+    return Style(color=colour.rich_color, bold=True)
 
 
 VIEW_PARTS = ("title", "sentence", "claim", "suggestion", "selection", "match", "cursor",
