@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reader.formats.exporting import EXPORT_FORMATS
 from reader.launch import build_app
 from reader.nlp.service import NerProgress
@@ -153,3 +155,46 @@ async def test_ner_worker_that_dies_says_so(tmp_path: Path) -> None:
         assert "NER failed: ValueError: an entity is" in str(status.render())
         await wait_for(pilot, lambda: any(m.startswith("NER failed: ValueError")
                                           for m in heard.messages))
+
+
+async def test_claims_of_an_article_not_in_the_store_are_named_not_lost(
+    tmp_path: Path, tiny_nlp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only store takes no new article: a claim on a file opened with it is UNSAVED,
+    and ctrl+e says it is left out (this article: nothing written; all articles: the stored
+    ones, and the count of what was left out)."""
+    from textual.widgets import Select
+
+    from reader.records import SourceArticle
+    from tests.apphelpers import make_app
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where a read-only store's
+    db = tmp_path / "db"                                         # exports go
+    with Store(db) as store:
+        store.add_article(SourceArticle(title="t", text="A stored article.", source="s.txt"))
+    new = tmp_path / "new.txt"
+    new.write_text("A new article. It has two sentences.\n", encoding="utf-8")
+    app = make_app(db, [new], tiny_nlp, read_only=True)
+    heard = Heard()
+    async with app.run_test(size=SIZE, message_hook=heard) as pilot:
+        await pilot.press("s", "1")
+        await wait_for(pilot, lambda: "UNSAVED: 1" in str(app.screen.query_one("#status").render()))
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: bool(app.screen.query("#export-format")))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any(m.startswith("Not exported") for m in heard.messages))
+        assert ("Not exported: 1 claim of 1 article not in the store left out (an export reads "
+                "stored articles)") in heard.messages
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: bool(app.screen.query("#export-scope")))
+        app.screen.query_one("#export-scope", Select).value = "all"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any(m.startswith(("Exported", "Export failed"))
+                                          for m in heard.messages), timeout=30)
+        [said] = [m for m in heard.messages if m.startswith(("Exported", "Export failed"))]
+        assert said.startswith("Exported jsonl: ") and said.endswith(
+            "(1 claim of 1 article not in the store left out (an export reads stored articles))")
+        path = Path(said.removeprefix("Exported jsonl: ").split(" (", 1)[0])
+    assert path.read_text(encoding="utf-8") == ""  # the stored article has no claims
+    assert not (db / "exports").exists()  # read-only: written to the user's data folder
+    assert path.parent == tmp_path / "data" / "reader" / "exports"

@@ -925,8 +925,8 @@ class MainScreen(Screen[None]):
 
     def _export(self, request: ExportRequest | None) -> None:
         """Export what the session shows: claims still UNSAVED are laid over the stored ones;
-        claims of articles not in the store yet are named (they have no stored record to
-        export yet: the next export, once they are stored, has them)."""
+        claims of articles not in the store (still being stored, or a read-only store) are
+        named, not exported: an export's article record is the stored one."""
         if request is None:
             return
         from reader.formats import export_folder
@@ -947,7 +947,7 @@ class MainScreen(Screen[None]):
         if waiting:
             count = sum(session.claim_count(a) for a in waiting)
             notes.append(f"{plural(count, 'claim')} of {plural(len(waiting), 'article')} not in "
-                         "the store yet left out: export again once they are stored")
+                         "the store left out (an export reads stored articles)")
         if request.article_id is not None and waiting:
             self.notify("Not exported: " + notes[-1], markup=False, severity="warning",
                         timeout=8)
