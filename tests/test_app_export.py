@@ -198,3 +198,34 @@ async def test_claims_of_an_article_not_in_the_store_are_named_not_lost(
     assert path.read_text(encoding="utf-8") == ""  # the stored article has no claims
     assert not (db / "exports").exists()  # read-only: written to the user's data folder
     assert path.parent == tmp_path / "data" / "reader" / "exports"
+
+
+def test_the_child_export_lays_unsaved_claims_over_the_stored_ones(tmp_path: Path) -> None:
+    """What `ctrl+e` hands the export process: the session's claims of an article with
+    unsaved changes replace the stored ones (an unsaved deletion is left out, an unsaved
+    edit wins, a new claim is in); other articles are exported from the store."""
+    from reader.claims import make_claim
+    from reader.formats.export_worker import ExportRequest, export_in_child
+    from reader.records import SourceArticle
+
+    db = tmp_path / "db"
+    text = "One claim here. Another claim there. A third one."
+    with Store(db) as store:
+        aid = store.add_article(SourceArticle(title="a", text=text, source="a.txt")).article["id"]
+        other = store.add_article(SourceArticle(title="b", text="Other text.", source="b.txt"))
+        kept, gone = (make_claim(article_id=aid, text=text, start=s, end=e, label="factual",
+                                 annotator="t") for s, e in ((0, 15), (16, 36)))
+        elsewhere = make_claim(article_id=other.article["id"], text="Other text.", start=0,
+                               end=11, label="quote", annotator="t")
+        for claim in (kept, gone, elsewhere):
+            store.save_claim(claim)
+    edited = dict(kept, verdict="false")
+    new = make_claim(article_id=aid, text=text, start=37, end=49, label="opinion", annotator="t")
+    outcome = export_in_child(db, tmp_path / "out", ExportRequest("jsonl", None),
+                              {aid: [edited, new]})
+    assert outcome.error == "", outcome.error
+    exported = {c["id"]: c for c in map(json.loads, Path(outcome.path).read_text().splitlines())}
+    assert set(exported) == {kept["id"], new["id"], elsewhere["id"]}
+    assert exported[kept["id"]]["verdict"] == "false"
+    failed = export_in_child(db, tmp_path / "out", ExportRequest("jsonl", "sha256:nope"), {})
+    assert failed.path == "" and "no article" in failed.error
