@@ -73,7 +73,7 @@ async def test_tag_while_writes_fail_is_kept_and_retried(
         [claim] = session.claims(article)
         assert claim["id"] in session.pending
         assert "UNSAVED: 1" in status_line(app)
-        assert any("NOT saved" in m for m in heard.messages)
+        await wait_for(pilot, lambda: any("NOT saved" in m for m in heard.messages))
         view = app.screen.query_one(ArticleView)
         assert [(o.start, o.end) for o in view.overlays] == [(claim["start"], claim["end"])]
         with Store(db, readonly=True) as store:
@@ -81,7 +81,7 @@ async def test_tag_while_writes_fail_is_kept_and_retried(
         monkeypatch.undo()  # the disk has room again: the next retry saves it
         await wait_for(pilot, lambda: session.pending == {})
         assert "UNSAVED" not in status_line(app)
-        assert any("Saved 1 claim change" in m for m in heard.messages)
+        await wait_for(pilot, lambda: any("Saved 1 claim change" in m for m in heard.messages))
         with Store(db, readonly=True) as store:
             assert [c["id"] for c in store.claims(article.id)] == [claim["id"]]
     app.store.close()
@@ -460,7 +460,8 @@ async def test_quitting_with_unsaved_claims_asks_twice_and_rescues_them(
         await pilot.press("q")
         await pilot.pause()
         assert app.is_running
-        assert any("NOT saved" in m and "q again" in m for m in heard.messages)
+        await wait_for(pilot, lambda: any("NOT saved" in m and "q again" in m
+                                          for m in heard.messages))
         monkeypatch.setattr(main_screen, "QUIT_CONFIRM_SECONDS", 10.0)
         await pilot.press("q")
         await pilot.pause()
