@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from reader.screens.open_url import OpenUrlDialog
 from reader.widgets.article_view import ArticleView
 from tests.apphelpers import SAMPLE, Heard, make_app, wait_for
@@ -54,3 +56,24 @@ async def test_a_page_that_cannot_be_opened_is_a_message(tmp_path: Path) -> None
                                               for n in heard.notifications))
             assert len(app.articles) == 1
         assert not (tmp_path / "db" / "snapshots").exists()
+
+
+async def test_a_fetch_that_breaks_unexpectedly_is_shown_and_the_app_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies (here the page opener raises what it never should) says so in a
+    notification; the app neither ends nor swallows it."""
+    import reader.web.page
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the page opener broke")
+
+    monkeypatch.setattr(reader.web.page, "open_url", broken)
+    app = make_app(tmp_path / "db", [SAMPLE])
+    heard = Heard()
+    async with app.run_test(size=(120, 40), message_hook=heard) as pilot:
+        await pilot.press("O")
+        await pilot.press(*"http://127.0.0.1:9/page", "enter")
+        await wait_for(pilot, lambda: any("RuntimeError: the page opener broke" in m
+                                          for m in heard.messages))
+        assert app.is_running and len(app.articles) == 1

@@ -779,7 +779,7 @@ class MainScreen(Screen[None]):
         else:
             self.notify("That source is not in the store.", markup=False, severity="warning")
 
-    @work(thread=True, group="sources")
+    @work(thread=True, exit_on_error=False, group="sources")
     def _fetch_sources(self, article: OpenArticle, claim_id: str,
                        sources: list[dict[str, str]]) -> None:
         """Fetch and store each web source (its snapshot too); offline, it stays recorded and
@@ -991,7 +991,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(OpenUrlDialog(), opened)
 
-    @work(thread=True, exclusive=True, group="web")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="web")
     def _fetch_url(self, url: str) -> None:
         """Fetch (or find in the store) and store `url` off the UI thread."""
         from reader.config import ConfigError
