@@ -100,7 +100,7 @@ async def test_review_mode_accept_reject_skip_back(tmp_path: Path, tiny_nlp) -> 
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]
-        app.suggestions[article.id] = [first, second, third]
+        app.workspace.suggestions[article.id] = [first, second, third]
         view = app.screen.query_one(ArticleView)
         await pilot.press("R")
         await wait_for(pilot, lambda: view.review_mode)
@@ -179,7 +179,7 @@ async def test_suggestions_tab_computes_with_the_real_parser(tmp_path: Path, tin
 
         def finished() -> bool:  # what the panel says while it computes, as the user reads it
             seen.append(str(panel.query_one("#suggestions-status").render()))
-            return app.articles[0].id in app.suggestions and not panel.computing
+            return app.articles[0].id in app.workspace.suggestions and not panel.computing
 
         await pilot.press("f4")
         await wait_for(pilot, finished, timeout=30)
@@ -213,12 +213,12 @@ async def test_a_sentence_like_a_stored_claim_is_suggested_with_its_verdict(
         app.session.create(sample, start, start + len(quote), "statistic", [],
                            verdict="mostly-true")
         await pilot.press("f4")  # the sample's own suggestions: its claim is no repeat
-        await wait_for(pilot, lambda: sample.id in app.suggestions, timeout=30)
-        assert not any("resembles" in s["reason"] for s in app.suggestions[sample.id])
+        await wait_for(pilot, lambda: sample.id in app.workspace.suggestions, timeout=30)
+        assert not any("resembles" in s["reason"] for s in app.workspace.suggestions[sample.id])
         await pilot.press("right_square_bracket")  # the second article
         await pilot.press("f4")
         article = app.articles[1]
-        await wait_for(pilot, lambda: article.id in app.suggestions, timeout=30)
+        await wait_for(pilot, lambda: article.id in app.workspace.suggestions, timeout=30)
         panel = app.screen.query_one(SuggestionsPanel)
         await wait_for(pilot, lambda: not panel.computing)
         [like] = [s for s in panel.items if "resembles" in s["reason"]]
@@ -248,7 +248,7 @@ async def test_enter_on_a_suggestion_row_reviews_from_it(tmp_path: Path, tiny_nl
                                "North Korea has sent around 10,000 to 12,000 troops")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
-        app.suggestions[app.articles[0].id] = items
+        app.workspace.suggestions[app.articles[0].id] = items
         await pilot.press("f4")
         await pilot.pause()
         table = app.screen.query_one(SuggestionsTable)
@@ -287,7 +287,7 @@ async def test_suggestions_follow_the_claims_made_and_undone(tmp_path: Path, tin
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]
-        app.suggestions[article.id] = list(items)
+        app.workspace.suggestions[article.id] = list(items)
         await pilot.press("f4")
         await pilot.pause()
         panel = app.screen.query_one(SuggestionsPanel)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from reader.launch import build_app
@@ -11,24 +10,6 @@ from reader.nlp.spawn import start_early
 from reader.records import Entity, text_hash
 from reader.store.store import Store
 from tests.apphelpers import SAMPLE
-
-
-def ner_workers() -> list[int]:
-    """Process ids of this process's live `reader.nlp.worker` children (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if (int(fields[1]) == os.getpid() and fields[0] != "Z"
-                and b"reader.nlp.worker" in command):
-            found.append(int(entry.name))
-    return found
 
 
 def _args(db: Path, model: Path) -> argparse.Namespace:
@@ -41,13 +22,13 @@ def test_uncached_article_adopts_the_early_workers(tmp_path: Path, tiny_model_pa
     pid = early.workers[0].popen.pid
     app = build_app(_args(tmp_path / "db", tiny_model_path), early_ner=early)
     try:
-        service = app.ner_backend()
+        service = app.workspace.ner_backend()
         assert service.pids == [pid] and early.workers == []
         job = service.submit(SAMPLE.read_text(encoding="utf-8"))
         found = {(e.start, e.end, e.label) for e in job.result()}
         assert (240, 253, "PERSON") in found
     finally:
-        app.ner_backend().close()
+        app.workspace.ner_backend().close()
         app.store.close()
 
 
@@ -59,12 +40,11 @@ def test_cached_article_ends_the_early_workers(tmp_path: Path, tiny_model_path: 
     text = SAMPLE.read_text(encoding="utf-8")
     with Store(db) as store:
         store.put_cached_entities(text_hash(text), name, version, [Entity(240, 253, "PERSON")])
-    before = set(ner_workers())  # other tests' workers may still be ending
     early = start_early(str(tiny_model_path), 1)
     popen = early.workers[0].popen
     app = build_app(_args(db, tiny_model_path), early_ner=early)
     try:
         assert early.workers == [] and popen.poll() is not None
-        assert set(ner_workers()) <= before  # none adopted, none started
+        assert not app.workspace.ner_started
     finally:
         app.store.close()

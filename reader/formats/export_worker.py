@@ -3,8 +3,8 @@
 The Prodigy and spaCy formats tokenise with spaCy, which the UI process never imports; every
 format goes the same way so there is one path to trust. The app sends one JSON request on
 standard input (the store, the folder, the article or None for all, the format, the
-ClaimReview choice, and the claims of articles with unsaved changes) and reads one JSON line
-back: `{"path", "notes"}` or `{"error"}`. The child opens the store read-only.
+ClaimReview choice, blind coding, and the claims of articles with unsaved changes) and reads
+one JSON line back: `{"path", "notes"}` or `{"error"}`. The child opens the store read-only.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reader.blind import Blind
 
 __all__ = ["ExportOutcome", "ExportRequest", "export_in_child", "main"]
 
@@ -44,11 +47,14 @@ def export_in_child(
     folder: Path,
     request: ExportRequest,
     unsaved: Mapping[str, list[dict[str, Any]]],
+    blind: Blind | None = None,
 ) -> ExportOutcome:
-    """Run the export in a fresh interpreter and wait for it (call from a worker thread)."""
+    """Run the export in a fresh interpreter and wait for it (call from a worker thread).
+    With `blind` coding on, the claims it hides from me are left out."""
     from reader.nlp.spawn import worker_env
 
     payload = json.dumps({
+        "blind": {"me": blind.me, "on": blind.on} if blind is not None else None,
         "root": str(root),
         "folder": str(folder),
         "article": request.article_id,
@@ -80,6 +86,7 @@ def export_in_child(
 
 
 def _export(request: Mapping[str, Any]) -> dict[str, Any]:
+    from reader.blind import Blind, BlindStore
     from reader.formats import export_article
     from reader.formats.unsaved import UnsavedOverlay
     from reader.store.store import Store
@@ -92,8 +99,12 @@ def _export(request: Mapping[str, Any]) -> dict[str, Any]:
         unsaved = request.get("unsaved") or {}
         notes: list[str] = []
         article = request.get("article")
+        seen: Any = UnsavedOverlay(store, unsaved)
+        blind = request.get("blind")
+        if isinstance(blind, dict) and blind.get("on"):
+            seen = BlindStore(seen, Blind(str(blind.get("me", "")), True))
         path = export_article(
-            UnsavedOverlay(store, unsaved), None if article is None else str(article),
+            seen, None if article is None else str(article),
             str(request["format"]), Path(str(request["folder"])),
             include_unverified=bool(request.get("include_unverified")), notes=notes,
         )

@@ -43,3 +43,11 @@ class UnsavedOverlay:
             if doc is not None:
                 for claim in found:
                     yield doc, claim
+
+    def iter_texts_and_claims(
+        self, article_ids: Iterable[str]
+    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]], list[str]]]:
+        """As `Store.iter_texts_and_claims`, with the session's claims where it has them."""
+        for doc, text, claims, done in self._store.iter_texts_and_claims(article_ids):
+            found = self._claims.get(str(doc["id"]))
+            yield doc, text, list(found) if found is not None else claims, done

@@ -1,6 +1,7 @@
 """ctrl+e: pick a format and a scope for an export to `exports/` inside the store (a read-only
 store: `exports/` in the user's data folder, said in the dialog). The dialog returns an
-`ExportRequest` through `dismiss`; the main screen runs it in a worker."""
+`ExportRequest` through `dismiss`; the main screen runs it in a worker. With blind coding, only
+the claims I may see are exported."""
 
 from __future__ import annotations
 
