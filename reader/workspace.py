@@ -102,11 +102,11 @@ class Workspace:
         self.storing: tuple[int, int] | None = None
         """(stored, total) while they enter the store, for the status line."""
         self.schedule: Scheduler | None = None
+        """Set by the app: deferred index writes wait on it (without it they happen at once)."""
         self.soon: Callable[[Callable[[], None]], object] | None = None
         """Runs a callable once the current key is handled (the app's call_later): what one
         key changes (position, session) goes in one index write."""
         self._flush_soon = False
-        """Set by the app: deferred index writes wait on it (without it they happen at once)."""
         self._positions_due: dict[str, int] = {}
         self._session_due: dict[str, Any] = {}
         self._flush_timer: Any = None
