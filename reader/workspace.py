@@ -29,7 +29,8 @@ INDEX_WRITE_DELAY = 2.0
 """Seconds without another article switch before they are written."""
 
 NerFactory = Callable[[], Any]
-"""Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
+"""Makes the NER backend (a `NerService`, or an `InlineNerService` over a pipeline the caller
+holds); with one, `model` and `model_version` are the names its entities are cached under."""
 
 Later = list[tuple[OpenArticle | None, SourceArticle]]
 """Articles of a large corpus still to enter the store, with their open article (None for a
