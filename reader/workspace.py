@@ -29,7 +29,8 @@ INDEX_WRITE_DELAY = 2.0
 """Seconds without another article switch before they are written."""
 
 NerFactory = Callable[[], Any]
-"""Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
+"""Makes the NER backend (a `NerService`, or an `InlineNerService` over a pipeline the caller
+holds); with one, `model` and `model_version` are the names its entities are cached under."""
 
 Later = list[tuple[OpenArticle | None, SourceArticle]]
 """Articles of a large corpus still to enter the store, with their open article (None for a
@@ -55,6 +56,7 @@ class Workspace:
         taxonomy: Taxonomy | None = None,
         annotator: str = "unknown",
         model: str | None = None,
+        model_version: str = "",
         ner_factory: NerFactory | None = None,
         ner_service: Any = None,
         notices: Iterable[str] = (),
@@ -114,8 +116,8 @@ class Workspace:
         """What the saved session last said (so an unchanged one is not written again)."""
         self._stored_known: dict[str, list[dict[str, Any]]] | None = None
         """The stored claims per article id, as the suggester compares them (read once)."""
-        if model and ner_factory is not None:
-            self.model_version = "test"
+        if ner_factory is not None:  # the caller's backend: its name and version as given
+            self.model_version = model_version
         elif model:
             try:
                 from reader.nlp.models import model_key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from reader.records import Suggestion
 from reader.screens.export_dialog import ExportDialog
 from reader.store.store import Store
 from reader.widgets.article_view import ArticleView
-from tests.apphelpers import SAMPLE, make_app, wait_entities, wait_for
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_entities, wait_for
 
 SIZE = (120, 40)
 
@@ -41,12 +42,7 @@ def real_parser() -> Any:
 
 def app_with_parser(db: Path, paths: list[Path], tiny_nlp: Any) -> Any:
     """The app with the tiny NER pipeline and the real parser for suggestions."""
-    from reader.nlp.service import InlineNerService
-
-    app = make_app(db, paths, tiny_nlp)
-    parser = real_parser()
-    app.workspace.ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
-    return app
+    return make_app(db, paths, tiny_nlp, parser=real_parser())
 
 
 async def test_palette_offers_the_readers_commands(tmp_path: Path, tiny_nlp) -> None:
@@ -76,12 +72,13 @@ async def test_no_model_still_opens_and_says_so(tmp_path: Path) -> None:
 async def test_export_dialog_writes_into_the_store(tmp_path: Path, tiny_nlp) -> None:
     db = tmp_path / "db"
     app = make_app(db, [SAMPLE], tiny_nlp)
-    async with app.run_test(size=SIZE) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, message_hook=heard) as pilot:
         await pilot.press("s", "1", "ctrl+e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: any(m.message.startswith("Exported jsonl")
-                                          for m in app._notifications))
+                                          for m in heard.notifications))
     [exported] = list((db / "exports").glob("*.jsonl"))
     line = exported.read_text(encoding="utf-8").strip()
     assert '"quote": "In a joint statement' in line
@@ -146,39 +143,50 @@ async def test_source_change_is_reported_and_text_kept(tmp_path: Path, tiny_nlp)
     path = tmp_path / "a.txt"
     path.write_text("Josep Borrell visited Seoul on Monday.\n", encoding="utf-8")
     app = make_app(tmp_path / "db", [path], tiny_nlp)
-    async with app.run_test(size=SIZE) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, message_hook=heard) as pilot:
         view = app.screen.query_one(ArticleView)
         path.write_text("Completely different text now, and longer.\n", encoding="utf-8")
         app.screen.check_source()
         await pilot.pause()
         assert view.text.startswith("Josep Borrell visited Seoul")
-        assert any("changed on disk" in n.message for n in app._notifications)
+        assert any("changed on disk" in n.message for n in heard.notifications)
         assert "SOURCE CHANGED" in str(app.screen.query_one("#status").render())
         path.unlink()
         app.screen.check_source()  # warned once only
-        assert sum("a.txt" in n.message for n in app._notifications) == 1
+        assert sum("a.txt" in n.message for n in heard.notifications) == 1
 
 
 async def test_suggestions_tab_computes_with_the_real_parser(tmp_path: Path, tiny_nlp) -> None:
     from reader.widgets.suggestions_panel import SuggestionsPanel
 
-    app = app_with_parser(tmp_path / "db", [SAMPLE], tiny_nlp)
+    class Paced:
+        """The real parser, a paragraph every 0.1 s: the progress stays on screen long
+        enough to be read between two looks."""
+
+        def __init__(self, nlp: Any) -> None:
+            self.nlp, self.meta = nlp, nlp.meta
+
+        def pipe(self, texts: Any) -> Any:
+            for doc in self.nlp.pipe(texts):
+                time.sleep(0.1)
+                yield doc
+
+    app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp, parser=Paced(real_parser()))
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         panel = app.screen.query_one(SuggestionsPanel)
         seen: list[str] = []
-        shown = panel.progress
 
-        def progress(done: int, total: int) -> None:
-            shown(done, total)
+        def finished() -> bool:  # what the panel says while it computes, as the user reads it
             seen.append(str(panel.query_one("#suggestions-status").render()))
+            return app.articles[0].id in app.workspace.suggestions and not panel.computing
 
-        panel.progress = progress  # type: ignore[method-assign]
         await pilot.press("f4")
-        await wait_for(pilot, lambda: app.articles[0].id in app.workspace.suggestions, timeout=30)
-        await wait_for(pilot, lambda: not panel.computing)
+        await wait_for(pilot, finished, timeout=30)
         total = len(SAMPLE.read_text(encoding="utf-8"))  # under 10,000: counted exactly
-        assert seen and all(f"of {total:,} characters)" in line for line in seen), seen
+        progress = [line for line in seen if "characters)" in line]
+        assert progress and all(f"of {total:,} characters)" in line for line in progress), seen
         speakers = {item.speaker for item in panel.items}
         assert "the two Ministers" in speakers and "Borrell" in speakers
         view = app.screen.query_one(ArticleView)
@@ -320,3 +328,26 @@ def test_covered_suggestions_are_found_by_bisection_as_one_by_one() -> None:
         end = start + rng.randint(1, 40)
         expected = any(s < end and e > start for s, e in claims)
         assert _overlaps(_merged(claims), start, end) == expected, (claims, start, end)
+
+
+async def test_a_given_ner_backend_is_named_and_cached_as_the_caller_says(
+    tmp_path: Path, tiny_nlp
+) -> None:
+    """A backend handed in (`ner_factory`) is shown and cached under the name and version
+    given with it: the app has no name or version of its own for it."""
+    from reader.nlp.service import InlineNerService
+    from reader.records import text_hash
+    from reader.store.store import Store
+
+    db = tmp_path / "db"
+    args = argparse.Namespace(paths=[str(SAMPLE)], db=str(db), model="held-pipeline",
+                              annotator="t", read_only=False)
+    app = build_app(args, ner_factory=lambda: InlineNerService(tiny_nlp), ner_version="7.1")
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.screen.query_one("#status")
+        await wait_for(pilot, lambda: "found by" in str(status.render()))
+        assert "found by held-pipeline 7.1" in str(status.render())
+        await pilot.press("q")
+    text = SAMPLE.read_text(encoding="utf-8")
+    with Store(db, readonly=True) as store:
+        assert store.cached_entities(text_hash(text), "held-pipeline", "7.1")

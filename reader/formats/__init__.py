@@ -1,6 +1,7 @@
 """Export and import formats: one module per format, pure functions over plain records.
 
-`export_article` is what the app's ctrl+e calls; `reader export` / `reader import` live in
+`export_article` is what the app's ctrl+e runs (in a child process, `export_worker`, with the
+session's unsaved claims laid over the store's); `reader export` / `reader import` live in
 `reader.commands.export_cmd` / `import_cmd`.
 """
 

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Static
 from reader import messages
 from reader.keys import bindings_for
 from reader.text.sanitize import clean_line
-from reader.widgets.styles import claim_colour
+from reader.widgets.styles import claim_colour, label_style
 from reader.wording import plural, shorten
 
 QUOTE_CELLS = 28
@@ -80,6 +80,8 @@ class ClaimsPanel(Vertical):
         self._claims: list[dict[str, Any]] = []
         self._marks: dict[str, str] = {}
         self.colours: dict[str, str] = {}
+        self._ground = Style()
+        """The table's style: label colours are made readable on it."""
 
     def compose(self) -> ComposeResult:
         """Count, filter, the claims table, the orphaned section."""
@@ -89,6 +91,13 @@ class ClaimsPanel(Vertical):
         yield Static(Text("Orphaned (quote not found in the current text)", style="bold"),
                      id="orphans-title")
         yield ClaimsTable(id="orphans-table")
+
+    def on_mount(self) -> None:
+        """Label colours follow the theme."""
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self.call_after_refresh(self._refill)
 
     def show(self, claims: list[dict[str, Any]], marks: dict[str, str] | None = None) -> None:
         """Show these claims (in text order); `marks` names colleagues' claims by their mark
@@ -112,6 +121,7 @@ class ClaimsPanel(Vertical):
         table = self.query_one("#claims-table", ClaimsTable)
         orphans = self.query_one("#orphans-table", ClaimsTable)
         cursor = table.cursor_row
+        self._ground = table.rich_style
         table.clear()
         orphans.clear()
         shown = orphaned = 0
@@ -146,7 +156,7 @@ class ClaimsPanel(Vertical):
         annotator = str(claim.get("annotator", ""))
         mark = self._marks.get(annotator)
         return (
-            Text.assemble((label, Style(color=colour, bold=True)),
+            Text.assemble((label, label_style(colour, self._ground)),
                           (f" {mark}·{clean_line(annotator)}" if mark else "", "italic")),
             Text(quote_start(str(claim.get("quote", "")))),
             Text(clean_line(str(claim.get("verdict", "")))),
