@@ -98,6 +98,7 @@ def make_claim(
     note: str = "",
     tags: Iterable[str] = (),
     sources: Iterable[dict[str, str]] = (),
+    derived_from: Iterable[str] = (),
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """A new claim record with every field of `CLAIM_FIELDS`, anchored at `[start, end)`.
@@ -130,6 +131,7 @@ def make_claim(
         "status": "anchored",
         "speaker_confirmed": bool(speaker_confirmed and speaker),
         "sources": [dict(source) for source in sources],
+        "derived_from": list(derived_from),
     }
     return {name: claim[name] for name in CLAIM_FIELDS}
 
@@ -185,6 +187,9 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
         problems.append("'checkworthy' is not a number, a boolean or null")
     if "sources" in claim:
         problems.extend(source_problems(claim["sources"]))
+    derived = claim.get("derived_from", [])
+    if not isinstance(derived, list) or not all(isinstance(d, str) and d for d in derived):
+        problems.append("'derived_from' is not a list of claim ids")
     tags = claim.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append("'tags' is not a list of strings")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-CLAIM_SCHEMA = 3
+CLAIM_SCHEMA = 4
 """Version of the claim record; a store file with a newer schema is never overwritten.
 
 The claim record rule: a new claim field bumps this number and is listed in
@@ -69,6 +69,7 @@ CLAIM_FIELDS: tuple[str, ...] = (
     "status",
     "speaker_confirmed",
     "sources",
+    "derived_from",
 )
 """Every field of a claim record, in the stable order exports use."""
 
@@ -96,6 +97,12 @@ CLAIM_FIELDS_ADDED: tuple[AddedField, ...] = (
         3,
         [],
         "the claim's evidence: url or article_id, title, role, stance, snapshot, fetched, note",
+    ),
+    AddedField(
+        "derived_from",
+        4,
+        [],
+        "a gold (adjudicated) claim: the ids of the annotators' claims it came from",
     ),
 )
 """Every field added after schema 1, oldest first: the one place their defaults are stated."""
