@@ -25,7 +25,13 @@ from types import TracebackType
 from typing import Any
 
 from reader.claims import iso_now, validate_claim
-from reader.clean import clean_correction, clean_tree, correction_problems, index_problems
+from reader.clean import (
+    clean_correction,
+    clean_tree,
+    correction_problems,
+    decision_problems,
+    index_problems,
+)
 from reader.records import (
     ARTICLE_SCHEMA,
     Entity,
@@ -67,6 +73,8 @@ OPEN_ARTICLES = 8
 _FILE_RE = re.compile(r"^[0-9a-f]{32}(\.[0-9a-f]{8,32})?\.json$")
 _SAFE_NAME_RE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*\.json$")
 _ARTICLE_TABLES = ("article", "claims", "corrections", "rejected")
+CURATION = "curation"
+"""The article file's table of curation decisions (one per adjudicated item)."""
 _PROTECTED_FIELDS = frozenset({"id", "file", "text_hash", "order"})
 
 
@@ -1117,6 +1125,50 @@ class Store:
 
             self._modify(article_id, change)
 
+    # -- curation (table "curation" of the article file) ---------------------------------------
+
+    def decisions(self, article_id: str) -> list[dict[str, Any]]:
+        """The article's curation decisions (see `reader.curation`)."""
+        return self._records(article_id, CURATION)
+
+    def curate(self, article_id: str, *, save: Iterable[dict[str, Any]] = (),
+               remove: Iterable[str] = (), decision: dict[str, Any] | None = None,
+               drop: str | None = None) -> None:
+        """One curation step in one write of the article's file: gold claims saved (each
+        validated like `save_claim`) and removed, a decision stored (replaced by id) or
+        `drop`ped. Raises ValueError for a claim or decision that is not valid."""
+        saved = list(save)
+        removed = list(remove)
+        if decision is not None:
+            problems = decision_problems(decision)
+            if problems:
+                raise ValueError("curation decision: " + "; ".join(problems))
+        with self._mutex:
+            self._check_writable(self.root / ARTICLES_DIR)
+            doc, tables = self._require_writable(article_id)
+            length = len(self._text_of(doc, tables))
+            for claim in saved:
+                problems = validate_claim(claim, length)
+                if claim.get("article_id") != article_id:
+                    problems.append("'article_id' names another article")
+                if problems:
+                    raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
+
+            def change(t: Tables) -> None:
+                claims = t.setdefault("claims", {})
+                for claim_id in removed:
+                    _remove(claims, claim_id)
+                for claim in saved:
+                    _upsert(claims, claim)
+                table = t.setdefault(CURATION, {})
+                if drop is not None:
+                    _remove(table, drop)
+                if decision is not None:
+                    _upsert(table, decision)
+
+            self._modify(article_id, change)
+            self._recount(article_id)
+
     def corrections(self, article_id: str) -> list[dict[str, Any]]:
         """The article's entity corrections."""
         return self._records(article_id, "corrections")
@@ -1350,6 +1402,8 @@ def _record_problem(table: str, record: object) -> str:
         return "not a record"
     if table == CORPUS_CORRECTIONS or table == "corrections":
         return "; ".join(correction_problems(record))
+    if table == CURATION:
+        return "; ".join(decision_problems(record))
     return ""
 
 
