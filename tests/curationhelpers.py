@@ -17,7 +17,7 @@ TEXT = (
     "Prices doubled in a decade.\n\n"
     "Crime is at its lowest level since 1990.\n\n"
     "The new plan is the best in Europe.\n\n"
-    "Exports rose by a third, officials said."
+    "Exports rose by a third, officials in Seoul said."
 )
 ANNOTATORS = ("ana", "ben", "cy")
 
@@ -36,14 +36,18 @@ def claim(article_id: str, who: str, text: str, label: str = "statistic",
                       annotator=who, **fields)
 
 
-def three_coders(db: Path, *, done: tuple[str, ...] = ANNOTATORS) -> tuple[str, dict[str, Any]]:
+def three_coders(db: Path, *, done: tuple[str, ...] = ANNOTATORS,
+                 path: Path | None = None) -> tuple[str, dict[str, Any]]:
     """The article and the claims by name: `agree_*` every annotator coded the same, the rest
     are one disagreement each (`only`: one annotator; `label`, `verdict`, `speaker`; `overlap`:
-    partial spans; `two_of_three`: ana and ben alike, cy not)."""
+    partial spans; `opinion_*`: ana and ben alike, cy marked nothing). With `path`, the text is
+    written there too, for the app to open."""
     made: dict[str, Any] = {}
+    if path is not None:  # the file the app opens
+        path.write_text(TEXT, encoding="utf-8")
     with Store(db) as store:
         aid = store.add_article(SourceArticle(title="Three coders", text=TEXT,
-                                              source="three.txt")).article["id"]
+                                              source=str(path or "three.txt"))).article["id"]
         growth = "Growth hit 5.2% in 2023"
         for who in ANNOTATORS:
             made[f"agree_{who}"] = claim(aid, who, growth, speaker="the minister")
