@@ -77,11 +77,14 @@ class Curation:
     merged: int = 0
     """Items that merged on their own (now and in earlier runs)."""
     notes: list[str] = field(default_factory=list)
+    text: str = ""
+    """The article's text (read by `load`)."""
 
     # -- reading --------------------------------------------------------------------------------
     def load(self) -> Curation:
         """Find the items again from the store; raises NothingToCurate with the reason."""
         claims = self.store.claims(self.article_id)
+        self.text = self.store.text(self.article_id)
         done = {str(m["annotator"]) for m in self.store.done_marks(self.article_id)}
         gold = self.settings.gold
         if self.blind and self.adjudicator not in done:
@@ -216,9 +219,9 @@ class Curation:
         gold["sources"] = [dict(s) for s in chosen.get("sources") or []]
         if start is not None and end is not None and (start, end) != (gold["start"],
                                                                       gold["end"]):
-            text = self.store.text(self.article_id)
             gold["start"], gold["end"] = start, end
-            gold["quote"], gold["prefix"], gold["suffix"] = quote_selectors(text, start, end)
+            gold["quote"], gold["prefix"], gold["suffix"] = quote_selectors(self.text, start,
+                                                                            end)
             seen = set()
             entities = []
             for claim in item.claims:

@@ -178,7 +178,7 @@ class CurationScreen(Screen[CurationResult]):
         for row in self.rows:
             item = _item(row)
             decision = row.decision["action"] if isinstance(row, Decided) else "open"
-            quote = item.claims[0].get("quote", "") if item.claims else ""
+            quote = cur.text[item.start:item.end]
             table.add_row(Text(f"{item.start}-{item.end}"), Text("+".join(item.kinds) or "—"),
                           Text(decision), Text(shorten(clean_line(str(quote)), 48)),
                           key=_row_id(row))
