@@ -78,9 +78,12 @@ async def test_each_kind_of_disagreement_is_adjudicated_by_keys(tmp_path: Path,
         await pilot.press(*"in the budget", "enter")
         await wait_for(pilot, lambda: app.screen is screen)
         await pilot.press("t")
-        # different verdicts: every version kept
+        # different verdicts: every version cannot be kept (same span and label): cy's taken
         await _to(pilot, screen, "Prices doubled in a decade")
         await pilot.press("b")
+        assert "Prices doubled in a decade" in _open_rows(screen)
+        assert any("share span and label" in str(n.message) for n in app._notifications)
+        await pilot.press("l", "l", "t")
         # partial overlaps: the spans merged, coded as ana's version
         await _to(pilot, screen, "Crime is at its lowest level since 1990")
         await pilot.press("m")
@@ -99,12 +102,11 @@ async def test_each_kind_of_disagreement_is_adjudicated_by_keys(tmp_path: Path,
         await pilot.press("x")
         assert _open_rows(screen) == []
         assert sorted(d.decision["action"] for d in screen.curation.decided) == [
-            "both", "edit", "merge", "reject", "take", "take"]
+            "edit", "merge", "reject", "take", "take", "take"]
         gold = _gold(app.store, aid)
         assert gold[_ids(made, "label")]["label"] == "factual"
         assert gold[(made["only_ben"]["id"],)]["label"] == "prediction"
-        verdicts = [gold[(made[f"verdict_{w}"]["id"],)]["verdict"] for w in ANNOTATORS]
-        assert verdicts == ["true", "true", "false"]
+        assert gold[_ids(made, "verdict")]["verdict"] == "false"
         merged = gold[_ids(made, "overlap")]
         assert merged["quote"] == "Crime is at its lowest level since 1990"
         assert merged["derived_from"] == list(_ids(made, "overlap"))
@@ -165,6 +167,11 @@ async def test_running_curation_again_keeps_the_decisions(tmp_path: Path,
         decided = {d.decision["action"] for d in screen.curation.decided}
         assert decided == {"reject", "take"}
         assert _gold(app.store, aid) == gold_before
+        # partial overlaps, every version kept: one gold claim each
+        await _to(pilot, screen, "Crime is at its lowest level since 1990")
+        await pilot.press("b")
+        for who in ANNOTATORS:
+            assert (made[f"overlap_{who}"]["id"],) in _gold(app.store, aid)
         # reopening a decision takes its gold claim away
         await _to(pilot, screen, "Unemployment fell to 3%")
         await pilot.press("r")

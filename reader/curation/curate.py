@@ -45,6 +45,10 @@ class CurationStore(Protocol):
                drop: str | None = None) -> None: ...
 
 
+class SameSpan(ValueError):
+    """Two versions of an item share span and label: they cannot both go into gold."""
+
+
 class NothingToCurate(Exception):
     """Fewer than two annotators to compare on the article (or blind coding forbids it yet)."""
 
@@ -161,7 +165,13 @@ class Curation:
         self.load()
 
     def take_all(self, item: Item, note: str = "") -> None:
-        """Every version becomes a gold claim of its own (each derived from its claim)."""
+        """Every version becomes a gold claim of its own (each derived from its claim).
+
+        Raises SameSpan when two versions share span and label: a layer holds one claim per
+        span and label (an import would take the second for a duplicate)."""
+        spans = [(c["start"], c["end"], c.get("label")) for c in item.claims]
+        if len(set(spans)) != len(spans):
+            raise SameSpan("these versions share span and label: take one (t) or edit it (e)")
         golds = [self._gold_from(c, item, derived=[str(c["id"])]) for c in item.claims]
         self._decide(item, "both", golds, item.claim_ids, note)
         self.load()

@@ -23,6 +23,7 @@ from reader.curation.curate import (
     CurationStore,
     Decided,
     NothingToCurate,
+    SameSpan,
 )
 from reader.curation.items import Item
 from reader.curation.settings import CurationSettings
@@ -267,6 +268,10 @@ class CurationScreen(Screen[CurationResult]):
         note = self.pending_notes.pop(item.id, "")
         try:
             step(note)
+        except SameSpan as error:
+            self.pending_notes[item.id] = note
+            self.notify(f"Not taken: {error}.", markup=False, severity="warning", timeout=5)
+            return
         except (StoreError, KeyError, ValueError) as error:
             self.pending_notes[item.id] = note
             self.notify(f"Could not store the decision: {clean_line(str(error))}",
