@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from reader.commands import export_cmd, import_cmd
-from reader.curation.curate import Curation
+from reader.curation.curate import Curation, adjudications
 from reader.formats import EXPORT_FORMATS
 from reader.formats.jsonl import load_schema
 from reader.store.store import Store
@@ -46,7 +46,7 @@ def gold_store(tmp_path: Path) -> tuple[Path, Gold, dict[str, list[str]]]:
         cur.take(item("Prices doubled in a decade"), made["verdict_ana"]["id"])
         cur.take_all(item("Crime is at its lowest level since 1990"))
         cur.merge(item("Exports rose by a third"), made["speaker_cy"]["id"])
-        cur.reject(item("The bridge will be finished by 2030"))
+        cur.reject(item("The bridge will be finished by 2030"), note="a forecast")
         gold = [c for c in store.claims(aid) if c["annotator"] == "gold"]
     assert len(gold) == 7
     return (db, sorted((c["start"], c["end"], c["label"]) for c in gold),
@@ -97,6 +97,27 @@ def test_store(gold_store: Any, tmp_path: Path, capsys: pytest.CaptureFixture[st
         got = {c["id"]: c for _, c in store.iter_claims()}
     assert {k: c["derived_from"] for k, c in got.items()} == derived
     assert sorted((c["start"], c["end"], c["label"]) for c in got.values()) == spans
+
+
+def test_store_dump_carries_the_decisions_to_the_annotators(
+    gold_store: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ben imports the adjudicator's dump into his own store: he sees the note on his claim."""
+    db, _, _ = gold_store
+    _, out = _export(db, "store", tmp_path, capsys)
+    with Store(db, readonly=True) as store:
+        [aid] = [a["id"] for a in store.articles()]
+        decisions = sorted(store.decisions(aid), key=lambda d: d["id"])
+        only_ben = next(c["id"] for c in store.claims(aid) if c["label"] == "prediction")
+    ben = tmp_path / "ben"
+    assert run_cmd(import_cmd, str(out), "--db", str(ben)) == 0
+    assert "6 curation decisions added" in capsys.readouterr().err
+    with Store(ben, readonly=True) as store:
+        assert sorted(store.decisions(aid), key=lambda d: d["id"]) == decisions
+        lines = adjudications(store.decisions(aid))
+    assert lines[only_ben] == "gold: rejected by ed; note: a forecast"
+    assert run_cmd(import_cmd, str(out), "--db", str(ben)) == 0  # again: nothing twice
+    assert "curation decision" not in capsys.readouterr().err
 
 
 def test_csv(gold_store: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -426,6 +426,24 @@ class Transaction:
         pending.changed = True
         return True
 
+    def add_decision(self, article_id: str, decision: dict[str, Any]) -> bool:
+        """Add a curation decision (an import), or replace the stored one with its id when
+        this one was made later; False if nothing changed."""
+        problems = decision_problems(decision)
+        if problems:
+            raise ValueError("curation decision: " + "; ".join(problems))
+        pending = self._load(article_id)
+        assert pending.tables is not None
+        table = pending.tables.setdefault(CURATION, {})
+        doc_id = _find_doc(table, decision["id"])
+        stored = table.get(doc_id) if doc_id is not None else None
+        if isinstance(stored, dict) and (stored == decision
+                                         or str(stored.get("at", "")) >= decision["at"]):
+            return False
+        _upsert(table, decision)
+        pending.changed = True
+        return True
+
     def put_claim(self, claim: dict[str, Any]) -> bool:
         """Store `claim` as it is, replacing the stored one with its id (a record whose
         authority is elsewhere: a colleague's claim pulled from the team server). False if
