@@ -239,3 +239,22 @@ def test_taking_every_version_makes_one_gold_claim_each(tmp_path: Path) -> None:
                            ("its lowest level since 1990", [made["overlap_ben"]["id"]]),
                            ("Crime is at its lowest level since 1990",
                             [made["overlap_cy"]["id"]])])
+
+
+def test_reader_agree_leaves_the_configured_gold_layer_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+    import json
+
+    from reader.commands import agree_cmd
+
+    db = tmp_path / "db"
+    aid, _ = three_coders(db)
+    (db / "reader.toml").write_text('[curation]\ngold = "desk"\n', "utf-8")
+    with Store(db) as store:
+        Curation(store, aid, "ed", settings=load_curation_settings(db)).load().auto_merge()
+    parser = argparse.ArgumentParser()
+    agree_cmd.add_arguments(parser)
+    assert agree_cmd.run(parser.parse_args(["--db", str(db), "--format", "json"])) == 0
+    assert json.loads(capsys.readouterr().out)["annotators"] == list(ANNOTATORS)
