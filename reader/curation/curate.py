@@ -42,7 +42,7 @@ class CurationStore(Protocol):
     def decisions(self, article_id: str) -> list[dict[str, Any]]: ...
     def curate(self, article_id: str, *, save: Iterable[dict[str, Any]] = (),
                remove: Iterable[str] = (), decision: dict[str, Any] | None = None,
-               drop: str | None = None) -> None: ...
+               drop: str | None = None, decisions: Iterable[dict[str, Any]] = ()) -> None: ...
 
 
 class SameSpan(ValueError):
@@ -83,11 +83,13 @@ class Curation:
     notes: list[str] = field(default_factory=list)
     text: str = ""
     """The article's text (read by `load`)."""
+    _claims: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    _decisions: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     # -- reading --------------------------------------------------------------------------------
     def load(self) -> Curation:
         """Find the items again from the store; raises NothingToCurate with the reason."""
-        claims = self.store.claims(self.article_id)
+        claims = self._claims = self.store.claims(self.article_id)
         self.text = self.store.text(self.article_id)
         done = {str(m["annotator"]) for m in self.store.done_marks(self.article_id)}
         gold = self.settings.gold
@@ -107,7 +109,7 @@ class Curation:
                 "fewer than two annotators to compare on this article"
                 + ("" if self.every_annotator else " among those who marked it done"))
         self.annotators = sorted(names)
-        decisions = self.store.decisions(self.article_id)
+        decisions = self._decisions = self.store.decisions(self.article_id)
         by_id = {str(c["id"]): c for c in claims}
         covered = {cid for d in decisions for cid in d["claims"]}
         pool = [c for c in claims if str(c["id"]) not in covered]
@@ -126,10 +128,10 @@ class Curation:
         return self
 
     def agreeing(self) -> list[tuple[Item, dict[str, Any], str]]:
-        """Items that merge on their own now: (item, the claim to merge, why)."""
-        claims = self.store.claims(self.article_id)
-        covered = {cid for d in self.store.decisions(self.article_id) for cid in d["claims"]}
-        pool = [c for c in claims if str(c["id"]) not in covered]
+        """Items that merge on their own now (as `load` found the store): (item, the claim
+        to merge, why)."""
+        covered = {cid for d in self._decisions for cid in d["claims"]}
+        pool = [c for c in self._claims if str(c["id"]) not in covered]
         found = []
         for item in find_items(pool, self.annotators):
             if not item.kinds:
@@ -143,12 +145,16 @@ class Curation:
     def auto_merge(self) -> int:
         """Merge the agreeing items (and those the threshold rule decides) into the gold
         layer; returns how many merged."""
-        count = 0
+        golds: list[dict[str, Any]] = []
+        decisions: list[dict[str, Any]] = []
         for item, chosen, action in self.agreeing():
-            self._decide(item, action, [self._gold_from(chosen, item)], [str(chosen["id"])])
-            count += 1
+            gold = self._gold_from(chosen, item)
+            golds.append(gold)
+            decisions.append(self._decision(item, action, [gold], [str(chosen["id"])]))
+        if decisions:  # one write of the article's file for all of them
+            self.store.curate(self.article_id, save=golds, decisions=decisions)
         self.load()
-        return count
+        return len(decisions)
 
     def find(self, item_id: str) -> Item | Decided | None:
         """An open item, or a decided one, by id."""
@@ -246,7 +252,12 @@ class Curation:
 
     def _decide(self, item: Item, action: str, golds: list[dict[str, Any]],
                 chosen: list[str], note: str = "") -> None:
-        decision = {
+        decision = self._decision(item, action, golds, chosen, note)
+        self.store.curate(self.article_id, save=golds, decision=decision)
+
+    def _decision(self, item: Item, action: str, golds: list[dict[str, Any]],
+                  chosen: list[str], note: str = "") -> dict[str, Any]:
+        return {
             "id": item.id,
             "article_id": self.article_id,
             "action": action,
@@ -257,7 +268,6 @@ class Curation:
             "adjudicator": self.adjudicator,
             "at": iso_now(),
         }
-        self.store.curate(self.article_id, save=golds, decision=decision)
 
 
 def adjudications(decisions: Iterable[dict[str, Any]]) -> dict[str, str]:

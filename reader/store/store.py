@@ -129,6 +129,19 @@ def _find_doc(table: dict[str, Any], record_id: str) -> str | None:
     return None
 
 
+def _upsert_many(table: dict[str, Any], records: list[dict[str, Any]]) -> None:
+    """`_upsert` of each record, the table searched once (not once per record)."""
+    where = {doc.get("id"): doc_id for doc_id, doc in table.items() if isinstance(doc, dict)}
+    next_id = int(_next_doc_id(table))
+    for record in records:
+        doc_id = where.get(record["id"])
+        if doc_id is None:
+            doc_id = str(next_id)
+            next_id += 1
+            where[record["id"]] = doc_id
+        table[doc_id] = copy_tree(record)
+
+
 def _upsert(table: dict[str, Any], record: dict[str, Any]) -> None:
     doc_id = _find_doc(table, record["id"]) or _next_doc_id(table)
     table[doc_id] = copy_tree(record)
@@ -1151,14 +1164,16 @@ class Store:
 
     def curate(self, article_id: str, *, save: Iterable[dict[str, Any]] = (),
                remove: Iterable[str] = (), decision: dict[str, Any] | None = None,
-               drop: str | None = None) -> None:
+               drop: str | None = None, decisions: Iterable[dict[str, Any]] = ()) -> None:
         """One curation step in one write of the article's file: gold claims saved (each
-        validated like `save_claim`) and removed, a decision stored (replaced by id) or
-        `drop`ped. Raises ValueError for a claim or decision that is not valid."""
+        validated like `save_claim`) and removed, a decision (or several: `decisions`) stored,
+        each replacing the one with its id, or one `drop`ped. Raises ValueError for a claim or
+        decision that is not valid."""
         saved = list(save)
         removed = list(remove)
-        if decision is not None:
-            problems = decision_problems(decision)
+        stored = [*([] if decision is None else [decision]), *decisions]
+        for record in stored:
+            problems = decision_problems(record)
             if problems:
                 raise ValueError("curation decision: " + "; ".join(problems))
         with self._mutex:
@@ -1176,13 +1191,11 @@ class Store:
                 claims = t.setdefault("claims", {})
                 for claim_id in removed:
                     _remove(claims, claim_id)
-                for claim in saved:
-                    _upsert(claims, claim)
+                _upsert_many(claims, saved)
                 table = t.setdefault(CURATION, {})
                 if drop is not None:
                     _remove(table, drop)
-                if decision is not None:
-                    _upsert(table, decision)
+                _upsert_many(table, stored)
 
             self._modify(article_id, change)
             self._recount(article_id)
