@@ -177,3 +177,20 @@ async def test_running_curation_again_keeps_the_decisions(tmp_path: Path,
         await pilot.press("r")
         assert "Unemployment fell to 3%" in _open_rows(screen)
         assert _ids(made, "label") not in _gold(app.store, aid)
+
+
+async def test_curation_opens_from_the_palette(tmp_path: Path, tiny_nlp: Any) -> None:
+    db = tmp_path / "db"
+    path = tmp_path / "three.txt"
+    three_coders(db, path=path)
+    app = make_app(db, [path], tiny_nlp, annotator="ed")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_entities(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"adjudicate")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CurationScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))

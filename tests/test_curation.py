@@ -258,3 +258,20 @@ def test_reader_agree_leaves_the_configured_gold_layer_out(
     agree_cmd.add_arguments(parser)
     assert agree_cmd.run(parser.parse_args(["--db", str(db), "--format", "json"])) == 0
     assert json.loads(capsys.readouterr().out)["annotators"] == list(ANNOTATORS)
+
+
+def test_the_automatic_merges_are_one_write(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    aid, _ = three_coders(tmp_path / "db")
+    with Store(tmp_path / "db") as store:
+        cur = _curation(store, aid, settings=CurationSettings(threshold=2))
+        writes: list[str] = []
+        real = store._modify
+
+        def counted(article_id: str, change: object) -> object:
+            writes.append(article_id)
+            return real(article_id, change)
+
+        monkeypatch.setattr(store, "_modify", counted)
+        assert cur.auto_merge() == 5
+        assert writes == [aid]
