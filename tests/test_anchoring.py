@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
@@ -173,3 +174,34 @@ def test_random_edits_never_anchor_to_other_text(
         assert moved["quote"] == claim["quote"]  # an exact match is always preferred
     elif moved["quote"] != claim["quote"]:
         assert fuzz.ratio(claim["quote"], moved["quote"]) >= 85
+
+
+# Cases a random property run found: in a text of repeated words, a changed quote went to an
+# earlier or later place whose wording fitted as well or slightly better. The place whose
+# surroundings still read as before must win, or the claim is orphaned; never other words.
+REPEATED_WORD_EDITS = [
+    # (old text, claim span, new text, expected span in the new text or None for orphaned)
+    ("alpha zeta alpha alpha alpha alpha alpha beta.", (0, 10),
+     "pha zeta alpha alpha alpha alpha alpha beta.", (0, 8)),
+    ("beta alpha alpha zeta alpha alpha beta alpha.", (17, 27),
+     "beta aeta alpha alpha beta alpha.", (5, 15)),
+    ("alpha alpha alpha alpha beta beta alpha alpha alpha alpha beta alpha.", (12, 33),
+     "alpha alpha alphxxxxa alpha beta beta alpha alpha alpha alpha beta alpha.", (12, 37)),
+    ("delta alpha gamma alpha alpha beta alpha gamma.", (0, 17),
+     " alpha gamma alpha alpha beta alpha gamma.", None),
+]
+
+
+@pytest.mark.parametrize(("old", "span", "new", "expected"), REPEATED_WORD_EDITS)
+def test_a_changed_quote_stays_where_its_surroundings_are(
+    old: str, span: tuple[int, int], new: str, expected: tuple[int, int] | None
+) -> None:
+    claim = make_claim(article_id="a", text=old, start=span[0], end=span[1], label="factual",
+                       annotator="p")
+    moved = reanchor(claim, new)
+    if expected is None:
+        assert moved["status"] == "orphaned"
+        assert moved["quote"] == claim["quote"]
+    else:
+        assert moved["status"] == "anchored"
+        assert (moved["start"], moved["end"]) == expected

@@ -1,9 +1,10 @@
 """Re-anchoring claims after an article's text changed (W3C TextPosition + TextQuote selectors).
 
 Order of attempts: the stored position; every exact occurrence of the quote, chosen by how
-well the stored prefix/suffix agree (then by distance to the old position); a fuzzy match
-near the old position, then anywhere, snapped to word boundaries and at least `threshold`
-similar to the quote; else the claim is orphaned (last known offsets and quote kept).
+well the stored prefix/suffix agree (then by distance to the old position); a fuzzy match at
+least `threshold` similar to the quote, snapped to word boundaries, ranked by its wording, its
+surroundings and its distance (one side at least must still read as before); else the claim is
+orphaned (last known offsets and quote kept).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def reanchor(claim: dict[str, Any], new_text: str, *, threshold: float = 85) -> 
     exact = _best_exact(claim, new_text, quote, start)
     if exact is not None:
         return _anchored(claim, new_text, exact, exact + len(quote))
-    fuzzy = _fuzzy(quote, new_text, start, end, threshold)
+    fuzzy = _fuzzy(claim, quote, new_text, start, end, threshold)
     if fuzzy is not None:
         return _anchored(claim, new_text, *fuzzy)
     return {**claim, "status": "orphaned"}
@@ -158,34 +159,126 @@ def _snap_ends(text: str, e: int) -> set[int]:
     return {x for x in out if x > 0 and not text[x - 1].isspace()}
 
 
+QUOTE_WEIGHT, PREFIX_WEIGHT, SUFFIX_WEIGHT, POSITION_WEIGHT = 50.0, 20.0, 20.0, 2.0
+"""How a fuzzy candidate is ranked (the weights Hypothesis's client gives quote, prefix, suffix
+and position): a place whose surroundings still read as before beats a slightly closer wording
+elsewhere, which in a text of repeated words is often just the same words further on."""
+
+
+MIN_CONTEXT_FIT = 0.75
+"""A changed quote is found again only where the text on at least one side of it still reads
+as before: like wording elsewhere, in other surroundings, is other words (the claim is orphaned
+and keeps its quote for the analyst to place)."""
+
+
 def _fuzzy(
-    quote: str, text: str, old_start: object, old_end: object, threshold: float
+    claim: dict[str, Any], quote: str, text: str, old_start: object, old_end: object,
+    threshold: float,
 ) -> tuple[int, int] | None:
-    """The best word-aligned span at least `threshold` similar to `quote`, nearest first."""
+    """The word-aligned span at least `threshold` similar to `quote` that fits best, counting
+    its surroundings (stored prefix and suffix) and its distance to the old place."""
     from rapidfuzz import fuzz  # imported here: only edited texts need it
 
     if len(text) < 1:
         return None
-    s0 = old_start if isinstance(old_start, int) else 0
+    s0 = min(max(old_start if isinstance(old_start, int) else 0, 0), len(text))
     e0 = old_end if isinstance(old_end, int) else s0
+    e0 = min(max(e0, s0), len(text))
+    candidates: set[tuple[int, int]] = set()
+    # the claim's own place: its old start and end (or start + quote length), snapped to words
+    for s in _snap_starts(text, s0) | _snap_starts(text, max(0, s0 - 1)):
+        candidates |= {(s, e) for e in _snap_ends(text, e0) | _word_ends(text, s, len(quote))}
+    # the text between the stored prefix and suffix, where they are still found near the place
+    prefix = claim.get("prefix", "") if isinstance(claim.get("prefix"), str) else ""
+    suffix = claim.get("suffix", "") if isinstance(claim.get("suffix"), str) else ""
+    context_starts = _context_ends(text, prefix, s0)
+    context_ends = _context_starts(text, suffix, e0)
+    for s in context_starts:
+        candidates |= {(s, e) for e in context_ends | _word_ends(text, s, len(quote))}
+    for e in context_ends:
+        candidates |= {(s, e) for s in _snap_starts(text, max(0, e - len(quote)))}
+    # the best alignment in ever wider windows around the old place, then anywhere
+    tight = len(quote) // 2 + 16
     margin = 4 * len(quote) + 256
-    windows = [(max(0, s0 - margin), min(len(text), max(e0, s0) + margin)), (0, len(text))]
+    windows = [(s0 - tight, e0 + tight), (s0 - margin, e0 + margin), (0, len(text))]
     tried: set[tuple[int, int]] = set()
     for lo, hi in windows:
+        lo, hi = max(0, lo), min(len(text), hi)
         if (lo, hi) in tried or lo >= hi:
             continue
         tried.add((lo, hi))
         align = fuzz.partial_ratio_alignment(quote, text[lo:hi], score_cutoff=threshold)
         if align is None:
             continue
-        best: tuple[float, int, int] | None = None
         for s in _snap_starts(text, lo + align.dest_start):
             for e in _snap_ends(text, lo + align.dest_end):
-                if s >= e:
-                    continue
-                score = fuzz.ratio(quote, text[s:e])
-                if score >= threshold and (best is None or score > best[0]):
-                    best = (score, s, e)
-        if best is not None:
-            return best[1], best[2]
-    return None
+                candidates.add((s, e))
+    best: tuple[float, int, int] | None = None
+    for s, e in sorted(candidates):
+        if s >= e:
+            continue
+        similarity = fuzz.ratio(quote, text[s:e])
+        if similarity < threshold:
+            continue
+        # an empty prefix/suffix says the claim touched an end of the text: compare with it all
+        before = text[max(0, s - len(prefix)) : s] if prefix else text[:s].strip()
+        after = text[e : e + len(suffix)] if suffix else text[e:].strip()
+        prefix_fit = _context_fit(prefix, before, fuzz.ratio)
+        suffix_fit = _context_fit(suffix, after, fuzz.ratio)
+        if max(prefix_fit, suffix_fit) < MIN_CONTEXT_FIT:
+            continue
+        fit = (
+            QUOTE_WEIGHT * similarity / 100
+            + PREFIX_WEIGHT * prefix_fit
+            + SUFFIX_WEIGHT * suffix_fit
+            + POSITION_WEIGHT * (1 - abs(s - s0) / len(text))
+        )
+        if best is None or fit > best[0]:
+            best = (fit, s, e)
+    return None if best is None else (best[1], best[2])
+
+
+def _word_ends(text: str, start: int, length: int) -> set[int]:
+    """Word ends that make a span from `start` between 4/5 and 5/4 of the quote's length (an
+    edit inside the quote made it longer or shorter)."""
+    lo, hi = start + (4 * length) // 5, min(len(text), start + (5 * length) // 4 + 1)
+    ends = {e for e in range(max(lo, start + 1), hi + 1)
+            if e == len(text) or (_is_word(text[e - 1]) and not _is_word(text[e]))}
+    return ends | _snap_ends(text, min(len(text), start + length))
+
+
+def _context_ends(text: str, prefix: str, near: int) -> set[int]:
+    """Where the stored prefix (or its last half) ends in `text`, the nearest to `near`."""
+    found: set[int] = set()
+    for part in (prefix, prefix[len(prefix) // 2 :]):
+        if len(part.strip()) < 4:
+            continue
+        places = _occurrences(text, part)
+        if places:
+            found.add(min((p + len(part) for p in places), key=lambda x: abs(x - near)))
+    return found
+
+
+def _context_starts(text: str, suffix: str, near: int) -> set[int]:
+    """Where the stored suffix (or its first half) starts in `text`, the nearest to `near`."""
+    found: set[int] = set()
+    for part in (suffix, suffix[: len(suffix) // 2]):
+        if len(part.strip()) < 4:
+            continue
+        places = _occurrences(text, part)
+        if places:
+            found.add(min(places, key=lambda x: abs(x - near)))
+    return found
+
+
+CONTEXT_EVIDENCE = 16
+"""A stored prefix/suffix shorter than this (a claim near an end of the text) counts for less:
+a few characters such as " beta." agree by chance."""
+
+
+def _context_fit(stored: str, found: str, ratio: Any) -> float:
+    """How alike a stored prefix/suffix and the text now beside a candidate are, 0..1."""
+    if not stored and not found:
+        return 1.0  # both at an end of the text: as sure as context gets
+    weight = min(1.0, len(stored) / CONTEXT_EVIDENCE)
+    return weight * float(ratio(stored, found)) / 100
