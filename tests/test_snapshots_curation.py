@@ -27,10 +27,15 @@ def test_curation_mode(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
     async def run_before(pilot: Any) -> None:
         await wait_entities(pilot)
         await pilot.press("C")
-        await wait_for(pilot, lambda: isinstance(app.screen, CurationScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, CurationScreen)
+                       and bool(app.screen.rows))
         await pilot.press("j", "l")  # the second item, its second version
+        screen = app.screen
+        assert isinstance(screen, CurationScreen)
+        await wait_for(pilot, lambda: screen.version == 0 and screen._current() is not None
+                       and screen._current().id == screen.rows[1].id)  # type: ignore[union-attr]
         await pilot.pause()
         app.clear_notifications()
-        await pilot.pause()
+        await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
