@@ -158,6 +158,9 @@ def test_the_adjudicators_note_reads_for_each_annotators_claim(tmp_path: Path) -
     assert lines[made["label_ana"]["id"]] == \
         "gold: another version taken by ed; note: [b]see[/b] p. 4"
     assert lines[made["only_ben"]["id"]] == "gold: rejected by ed; note: a forecast"
+    with Store(tmp_path / "db") as store:
+        [gold] = [c for c in store.claims(aid) if c["annotator"] == "gold"]
+    assert lines[gold["id"]] == "gold claim: taken by ed, from 3 claims; note: [b]see[/b] p. 4"
 
 
 def test_only_annotators_who_marked_the_article_done_are_compared(tmp_path: Path) -> None:

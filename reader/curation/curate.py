@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from reader.claims import iso_now, quote_selectors
 from reader.curation.items import Item, find_items, make_item
 from reader.curation.settings import CurationSettings
+from reader.wording import plural
 
 AUTOMATIC = ("agreed", "threshold")
 """Decisions the merge makes on its own."""
@@ -290,4 +291,11 @@ def adjudications(decisions: Iterable[dict[str, Any]]) -> dict[str, str]:
             if note:
                 line += f"; note: {note}"
             lines[str(claim_id)] = line
+        for gold_id in decision.get("gold") or []:  # the gold claim says where it came from
+            line = (f"gold claim: {WORDS.get(action, action)}"
+                    + (f" by {who}" if action not in AUTOMATIC and who else "")
+                    + f", from {plural(len(decision.get('claims') or []), 'claim')}")
+            if note:
+                line += f"; note: {note}"
+            lines[str(gold_id)] = line
     return lines
