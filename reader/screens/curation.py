@@ -33,6 +33,9 @@ from reader.store.errors import StoreError
 from reader.text.sanitize import clean_line
 from reader.wording import plural, shorten
 
+CONTEXT = 60
+"""Characters of the article shown either side of the item under the cursor."""
+
 
 @dataclass(frozen=True)
 class CurationResult:
@@ -244,7 +247,15 @@ class CurationScreen(Screen[CurationResult]):
             note = self.pending_notes.get(item.id, "")
             if note:
                 lines.append("note (goes with the decision): " + note)
-        detail.update(Text(clean_line(" · ".join(lines))))
+        text = self.curation.text
+        before = clean_line(text[max(0, item.start - CONTEXT):item.start]).lstrip()
+        after = clean_line(text[item.end:item.end + CONTEXT]).rstrip()
+        shown = Text.assemble(("…" if item.start > CONTEXT else "") + before,
+                              (clean_line(text[item.start:item.end]), "bold underline"),
+                              after + ("…" if item.end + CONTEXT < len(text) else ""))
+        if lines:
+            shown.append("\n" + clean_line(" · ".join(lines)))
+        detail.update(shown)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Another item: show its versions."""
