@@ -34,6 +34,7 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,18 @@ def load(path: Path = DATA) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def evaluate(docs: list[dict[str, Any]], suggestions: list[list[dict[str, Any]]]) -> dict[str, Any]:
+def records(found: Iterable[Any]) -> list[dict[str, Any]]:
+    """Suggestions as the JSON records the worker sends (`Suggestion.to_record`); the figures
+    here are computed on records (as read back from `--out` files too)."""
+    return [item if isinstance(item, dict) else item.to_record() for item in found]
+
+
+def evaluate(docs: list[dict[str, Any]], suggestions: list[list[Any]]) -> dict[str, Any]:
     """Recall over check-worthy sentences and the share of sentences suggested.
 
     A sentence counts as suggested when a suggestion overlaps it.
     """
+    suggestions = [records(found) for found in suggestions]
     total = worthy = found = suggested = 0
     by_rule: Counter[str] = Counter()
     misses: list[str] = []
@@ -191,9 +199,9 @@ def run_clef(nlp: Any, directory: Path, dev: str, min_score: float, verbose: boo
     trained = set(model.trained_on)
     held = [i for i, d in enumerate(docs) if d["name"] != dev and d["name"] not in trained]
     for label, kwargs in (("model", None), ("rules only", {"model": None})):
-        found = [suggest_text(nlp, d["text"], min_score=0.0,
-                              **(kwargs or {"memory": memory_before(model, d["name"][:8])}))
-                 for d in docs]
+        found = [records(suggest_text(
+            nlp, d["text"], min_score=0.0,
+            **(kwargs or {"memory": memory_before(model, d["name"][:8])}))) for d in docs]
         print(f"== {label}: min_score={min_score} (target recall>=0.75, rate<=0.15); "
               f"dev = {dev}; held out = {', '.join(docs[i]['name'] for i in held)}")
         for i, doc in enumerate(docs):
@@ -261,8 +269,8 @@ def run_framings(nlp: Any, out: Path | None) -> None:
         taken: dict[str, set[int]] = {}
         for framing, text_doc in (("bare", doc), ("said", framed_text(doc))):
             began = time.perf_counter()
-            found = suggest_text(nlp, text_doc["text"], min_score=0.0,
-                                 memory=memory_before(model, date))
+            found = records(suggest_text(nlp, text_doc["text"], min_score=0.0,
+                                         memory=memory_before(model, date)))
             keys = line_ranks(text_doc, found)
             row[f"{framing}_suggested"] = sum(k[0] >= DEFAULT_MIN_SCORE for k in keys)
             row[f"{framing}_found15"], taken[framing] = top_share(keys, labels, 0.15)
@@ -324,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.split not in ("all", split):
             continue
         chosen = [d for d in docs if split == "all" or d["split"] == split]
-        found = [suggest_text(nlp, d["text"], min_score=min_score) for d in chosen]
+        found = [records(suggest_text(nlp, d["text"], min_score=min_score)) for d in chosen]
         result = evaluate(chosen, found)
         print(f"{split:4} sentences={result['sentences']} checkworthy={result['checkworthy']} "
               f"recall={result['recall']:.2f} rate={result['rate']:.2f} "

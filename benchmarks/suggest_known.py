@@ -51,7 +51,7 @@ def main() -> None:
         started = time.perf_counter()
         flagged = suggest_text(nlp, text, known=known, article_id="elsewhere")
         measured = time.perf_counter() - started
-        like = sum("resembles your claim" in s["reason"] for s in flagged)
+        like = sum("resembles your claim" in s.reason for s in flagged)
         print(f"{name}: {measured:.2f} s with the claims vs {baseline:.2f} s without "
               f"({measured / baseline:.2f}x); {len(flagged)} suggestions ({like} like a stored "
               f"claim) vs {len(plain)}")

@@ -117,8 +117,9 @@ def training_files(directory: Path = TRAIN_DIR) -> list[Path]:
 
 def _code_hash() -> str:
     digest = hashlib.sha256()
-    for name in ("checkworthy.py", "suggest.py"):  # the features depend on both
-        digest.update((ROOT / "reader" / "nlp" / name).read_bytes())
+    nlp = ROOT / "reader" / "nlp"  # the features depend on the scorer and the suggest package
+    for path in [nlp / "checkworthy.py", *sorted((nlp / "suggest").glob("*.py"))]:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

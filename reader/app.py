@@ -146,6 +146,7 @@ class ReaderApp(App[None]):
         self._session_due: dict[str, Any] = {}
         self._flush_timer: Any = None
         self._session_open: list[str] | None = None
+        self._flush_soon = False
         self._session_current: str | None = None
         """What the saved session last said (so an unchanged one is not written again)."""
         self._stored_known: dict[str, list[dict[str, Any]]] | None = None
@@ -551,7 +552,8 @@ class ReaderApp(App[None]):
         """Each of these writes rewrites the whole index: with many articles (100,000: tens
         of MB) they wait until the user pauses, then go in one write each; else at once."""
         if len(self.articles) < DEFER_INDEX_WRITES:
-            self.flush_session()
+            if not self._flush_soon:  # what one key changes (position, session): one write
+                self._flush_soon = self.call_later(self.flush_session)
             return
         if self._flush_timer is not None:
             self._flush_timer.stop()
@@ -562,15 +564,13 @@ class ReaderApp(App[None]):
         left off is a convenience; claims are saved on their own)."""
         positions, fields = self._positions_due, self._session_due
         self._positions_due, self._session_due = {}, {}
+        self._flush_soon = False
         if self._flush_timer is not None:
             self._flush_timer.stop()
             self._flush_timer = None
-        if positions:
+        if positions or fields:
             with contextlib.suppress(OSError, KeyError, StoreWriteError):
-                self.store.update_articles({i: {"position": p} for i, p in positions.items()})
-        if fields:
-            with contextlib.suppress(OSError, StoreWriteError):
-                self.store.save_session(**fields)
+                self.store.save_reading_state(positions, fields)  # one index write
 
     def suggest_speaker(self, article: OpenArticle, entities: list[Entity], start: int,
                         end: int) -> str:
@@ -617,8 +617,9 @@ class ReaderApp(App[None]):
                     if progress is not None:
                         self.call_from_thread(progress, done_chars, total)
 
-                items = backend.suggest(article.text, known=self.known_claims(),
-                                        article_id=article.id, progress=report)
+                items = [s.to_record() for s in backend.suggest(
+                    article.text, known=self.known_claims(), article_id=article.id,
+                    progress=report)]  # records for the panel until it reads Suggestion
             except Exception as exc:  # noqa: BLE001 - shown to the user in one line
                 error = str(exc)
         rejected: set[tuple[int, int]] = set()

@@ -1,45 +1,40 @@
 """Claim records: make one (selectors, ids, times), validate one, find the one at the cursor.
 
-Pure functions on plain dicts; no TinyDB, no Textual.
+Pure functions on plain dicts; no TinyDB, no Textual. What a valid record is comes from the
+record class (`reader.records.Claim`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import msgspec
+from msgspec import Meta
 
 from reader.records import (
     CLAIM_FIELDS,
     CLAIM_SCHEMA,
+    CLAIM_STATUSES,
     CONTEXT_CHARS,
+    Claim,
+    ClaimSource,
     Entity,
+    claim_defaults,
     claim_schema_of,
     fields_of_schema,
 )
 from reader.sources import source_problems
 
-STATUSES: tuple[str, ...] = ("anchored", "orphaned")
+STATUSES: tuple[str, ...] = get_args(CLAIM_STATUSES)
 """Where a claim stands against its article's current text."""
-
-_STR_FIELDS = (
-    "id",
-    "article_id",
-    "quote",
-    "prefix",
-    "suffix",
-    "label",
-    "speaker",
-    "verdict",
-    "note",
-    "annotator",
-    "created",
-    "updated",
-    "status",
-)
 
 
 def iso_now(now: datetime | None = None) -> str:
@@ -133,7 +128,8 @@ def make_claim(
         "sources": [dict(source) for source in sources],
         "derived_from": list(derived_from),
     }
-    return {name: claim[name] for name in CLAIM_FIELDS}
+    defaults = claim_defaults()  # a field added later than this function: its default
+    return {name: claim[name] if name in claim else defaults[name] for name in CLAIM_FIELDS}
 
 
 def touch(claim: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
@@ -159,10 +155,122 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_SPAN_FIELDS = ("schema", "start", "end")
+"""Checked together in `validate_claim`: the schema against this reader's, the span against
+the text."""
+
+
+@dataclass(frozen=True)
+class FieldChecks:
+    """The record class's fields grouped by what their type asks of a value (`Meta` and
+    `Literal` included), so a record is checked in a few tight loops (the store checks up to
+    100,000 claims on load) with the messages analysts see in `reader db check`."""
+
+    strings: tuple[str, ...] = ()
+    nonempty: tuple[str, ...] = ()
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    booleans: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    integers: tuple[str, ...] = ()
+    string_lists: tuple[str, ...] = ()
+    record_lists: tuple[str, ...] = ()
+    source_lists: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()
+
+    def problems(self, claim: dict[str, Any]) -> list[str]:
+        """What is wrong with the fields `claim` has (a missing one is not checked here)."""
+        problems = []
+        for name in self.strings:
+            if name in claim and not isinstance(claim[name], str):
+                problems.append(f"{name!r} is not a string")
+        for name in self.nonempty:
+            if claim.get(name) == "":
+                problems.append(f"empty {name!r}")
+        for name in self.booleans:
+            if name in claim and not isinstance(claim[name], bool):
+                problems.append(f"{name!r} is not true or false")
+        for name in self.integers:
+            if name in claim and not _is_int(claim[name]):
+                problems.append(f"{name!r} is not an integer")
+        for name in self.numbers:
+            value = claim.get(name)
+            if value is not None and not isinstance(value, bool | int | float):
+                problems.append(f"{name!r} is not a number, a boolean or null")
+        for name in self.source_lists:
+            if name in claim:
+                problems.extend(source_problems(claim[name]))
+        for name in self.string_lists:
+            value = claim.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(f"{name!r} is not a list of strings")
+        for name in self.record_lists:
+            value = claim.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                problems.append(f"{name!r} is not a list of records")
+        for name in self.lists:
+            if name in claim and not isinstance(claim[name], list):
+                problems.append(f"{name!r} is not a list")
+        for name in self.records:
+            if name in claim and not isinstance(claim[name], dict):
+                problems.append(f"{name!r} is not a record")
+        for name, allowed in self.choices:
+            value = claim.get(name)
+            if isinstance(value, str) and value not in allowed:
+                problems.append(f"unknown {name} {value!r}")
+        return problems
+
+
+def _group(name: str, kind: Any, groups: dict[str, list[Any]]) -> None:
+    """Put the field `name` of type `kind` in the group that checks it."""
+    meta = [m for m in get_args(kind)[1:] if isinstance(m, Meta)] if get_origin(
+        kind) is Annotated else []
+    kind = get_args(kind)[0] if meta else kind
+    origin, args = get_origin(kind), get_args(kind)
+    item = args[0] if origin is list and args else None
+    if kind is str or origin is Literal:
+        groups["strings"].append(name)
+        if any(m.min_length for m in meta):
+            groups["nonempty"].append(name)
+        if origin is Literal:
+            groups["choices"].append((name, args))
+    elif kind is bool:
+        groups["booleans"].append(name)
+    elif kind is int:
+        groups["integers"].append(name)
+    elif origin in (UnionType, Union) and set(args) <= {bool, int, float, type(None)}:
+        groups["numbers"].append(name)
+    elif item is str:
+        groups["string_lists"].append(name)
+    elif item is ClaimSource:
+        groups["source_lists"].append(name)
+    elif isinstance(item, type) and issubclass(item, msgspec.Struct):
+        groups["record_lists"].append(name)
+    elif kind is list or origin is list:
+        groups["lists"].append(name)
+    elif kind is dict or origin is dict:
+        groups["records"].append(name)
+
+
+def field_checks(record: type[msgspec.Struct]) -> FieldChecks:
+    """The checks of a record class's fields, derived from their types (a new field brings
+    its own)."""
+    groups: dict[str, list[Any]] = {f.name: [] for f in dataclasses.fields(FieldChecks)}
+    for info in msgspec.structs.fields(record):
+        if info.name not in _SPAN_FIELDS:
+            _group(info.name, info.type, groups)
+    return FieldChecks(**{key: tuple(value) for key, value in groups.items()})
+
+
+FIELD_CHECKS = field_checks(Claim)
+"""The checks of `Claim`'s fields, derived once."""
+
+
 def validate_claim(claim: object, text_len: int) -> list[str]:
     """What is wrong with a claim record (empty if nothing); offsets are checked against the text.
 
-    An orphaned claim keeps its last known offsets, which may lie past the end of a shorter text.
+    Every field is checked against its type in the record class (`reader.records.Claim`). An
+    orphaned claim keeps its last known offsets, which may lie past the end of a shorter text.
     A record of an older schema need not have the fields added since (`upgrade_claim` gives
     them their defaults).
     """
@@ -170,35 +278,11 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
         return ["not a record"]
     required = fields_of_schema(claim_schema_of(claim))
     problems = [f"missing field {name!r}" for name in required if name not in claim]
-    for name in _STR_FIELDS:
-        if name in claim and not isinstance(claim[name], str):
-            problems.append(f"{name!r} is not a string")
-    if isinstance(claim.get("id"), str) and not claim["id"]:
-        problems.append("empty 'id'")
+    problems += FIELD_CHECKS.problems(claim)
     if "schema" in claim and not _is_int(claim["schema"]):
         problems.append("'schema' is not an integer")
     elif claim_schema_of(claim) > CLAIM_SCHEMA:  # never stored: its file would be refused
         problems.append(f"schema {claim['schema']} is newer than this reader's ({CLAIM_SCHEMA})")
-    if "speaker_confirmed" in claim and not isinstance(claim["speaker_confirmed"], bool):
-        problems.append("'speaker_confirmed' is not true or false")
-    if "checkworthy" in claim and not (
-        claim["checkworthy"] is None or isinstance(claim["checkworthy"], bool | int | float)
-    ):
-        problems.append("'checkworthy' is not a number, a boolean or null")
-    if "sources" in claim:
-        problems.extend(source_problems(claim["sources"]))
-    derived = claim.get("derived_from", [])
-    if not isinstance(derived, list) or not all(isinstance(d, str) and d for d in derived):
-        problems.append("'derived_from' is not a list of claim ids")
-    tags = claim.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        problems.append("'tags' is not a list of strings")
-    entities = claim.get("entities", [])
-    if not isinstance(entities, list) or not all(isinstance(e, dict) for e in entities):
-        problems.append("'entities' is not a list of records")
-    status = claim.get("status")
-    if isinstance(status, str) and status not in STATUSES:
-        problems.append(f"unknown status {status!r}")
     start, end = claim.get("start"), claim.get("end")
     if "start" in claim and not _is_int(start):
         problems.append("'start' is not an integer")
@@ -208,6 +292,6 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
         assert isinstance(start, int) and isinstance(end, int)
         if not 0 <= start < end:
             problems.append(f"span {start}-{end} is empty or negative")
-        elif status != "orphaned" and end > text_len:
+        elif claim.get("status") != "orphaned" and end > text_len:
             problems.append(f"span {start}-{end} is past the end of the text ({text_len})")
     return problems

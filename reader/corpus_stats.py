@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from reader.records import VERDICTS, Entity
+from reader.text.segment import Sentences
 
 __all__ = [
     "ArticleCount",
@@ -152,35 +153,6 @@ def _verdict_order(counts: Counter[str]) -> dict[str, int]:
     return {v: counts[v] for v in known + extra}
 
 
-def _fallback_sentences(text: str) -> Callable[[int], tuple[int, int]]:
-    """A sentence finder for when reader.text.segment is absent: a lower-case letter or digit,
-    then . ! or ?, then space and a capital (so "U.S. government" stays whole), or a line end."""
-    boundary = re.compile(
-        r"(?<=[a-z0-9%)][.!?])[\"'\u201d\u2019)]*(?=\s+[\"\u201c\u2018A-Z0-9])|\n"
-    )
-
-    def span_at(pos: int) -> tuple[int, int]:
-        start = 0
-        for m in boundary.finditer(text, 0, pos):
-            start = m.end()
-        while start < len(text) and text[start].isspace():
-            start += 1
-        found = boundary.search(text, pos)
-        if found is None:
-            return start, len(text)
-        return start, found.start() if found.group() == "\n" else found.end()
-
-    return span_at
-
-
-def _sentence_finder(text: str) -> Callable[[int], tuple[int, int]]:
-    try:
-        from reader.text.segment import Sentences
-    except ImportError:  # pragma: no cover - the text layer ships it
-        return _fallback_sentences(text)
-    return Sentences(text).span_at
-
-
 def search_corpus(items: Iterable[CorpusItem], query: str, limit: int = 1000) -> list[SearchHit]:
     """Case-insensitive search: one hit per article sentence containing `query`, in corpus
     and text order, at most `limit` hits."""
@@ -190,7 +162,7 @@ def search_corpus(items: Iterable[CorpusItem], query: str, limit: int = 1000) ->
     pattern = re.compile(re.escape(needle), re.IGNORECASE)
     hits: list[SearchHit] = []
     for article, _claims, _entities, text in items:
-        span_at = _sentence_finder(text)
+        span_at = Sentences(text).span_at
         grouped: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for m in pattern.finditer(text):
             start, end = span_at(m.start())

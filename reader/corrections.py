@@ -1,8 +1,11 @@
 """Analyst corrections to the model's named entities, kept apart from the model's output.
 
-A correction is a plain dict (the store keeps a list of them per article; corpus-wide rules
-are passed in alongside). `apply_corrections` lays them over whatever the model produced, so
-they survive re-running NER: each one is anchored by offsets *and* surface text.
+A correction is typed here (`reader.records.Correction`) and a plain dict where it is stored
+(the store keeps a list of them per article; corpus-wide rules are passed in alongside):
+`make_correction` returns the record, `apply_corrections` and `find_anchor` take records or
+typed corrections and convert at their door. `apply_corrections` lays them over whatever the
+model produced, so they survive re-running NER: each one is anchored by offsets *and* surface
+text.
 
 Record fields:
 
@@ -23,11 +26,13 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from reader.records import Entity
+import msgspec
+
+from reader.records import Correction, Entity
 
 __all__ = [
     "ACTIONS",
@@ -39,6 +44,7 @@ __all__ = [
     "make_correction",
     "remove_correction",
     "rule_matches",
+    "typed",
 ]
 
 ACTIONS: tuple[str, ...] = ("relabel", "rebound", "delete", "add")
@@ -86,19 +92,30 @@ def make_correction(
     surface = text[start:end]
     if scope != "mention" and not surface.strip():
         raise CorrectionError("a rule needs a non-blank string to match")
-    return {
-        "id": correction_id or uuid.uuid4().hex,
-        "action": action,
-        "start": start,
-        "end": end,
-        "label": label,
-        "new_start": new_start,
-        "new_end": new_end,
-        "text": surface,
-        "scope": scope,
-        "created": created or datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "annotator": annotator,
-    }
+    return Correction(
+        id=correction_id or uuid.uuid4().hex,
+        action=action,
+        start=start,
+        end=end,
+        label=label,
+        new_start=new_start,
+        new_end=new_end,
+        text=surface,
+        scope=scope,
+        created=created or datetime.now(UTC).isoformat(timespec="milliseconds"),
+        annotator=annotator,
+    ).to_record()
+
+
+def typed(correction: Correction | Mapping[str, Any]) -> Correction | None:
+    """`correction` as the typed record; None for a record the class refuses (the store never
+    keeps one: `reader.clean.correction_problems` asks the same)."""
+    if isinstance(correction, Correction):
+        return correction
+    try:
+        return Correction.from_record(correction)
+    except msgspec.ValidationError:
+        return None
 
 
 def remove_correction(
@@ -122,10 +139,13 @@ def rule_matches(text: str, surface: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_anchor(correction: dict[str, Any], text: str) -> tuple[int, int] | None:
+def find_anchor(correction: Correction | Mapping[str, Any], text: str) -> tuple[int, int] | None:
     """Where a mention correction applies: its offsets if the text there still matches, else
     the nearest occurrence of its surface text, else None (orphaned)."""
-    start, end, surface = int(correction["start"]), int(correction["end"]), correction["text"]
+    corr = typed(correction)
+    if corr is None:
+        return None
+    start, end, surface = corr.start, corr.end, corr.text
     if text[start:end] == surface:
         return start, end
     candidates = rule_matches(text, surface) or _all_matches(text, surface)
@@ -135,7 +155,8 @@ def find_anchor(correction: dict[str, Any], text: str) -> tuple[int, int] | None
 
 
 def apply_corrections(
-    model_entities: Iterable[Entity], corrections: Iterable[dict[str, Any]], text: str
+    model_entities: Iterable[Entity], corrections: Iterable[Correction | Mapping[str, Any]],
+    text: str,
 ) -> list[Entity]:
     """The entities to show: the model's, with every correction laid over them.
 
@@ -144,11 +165,11 @@ def apply_corrections(
     """
     state = _State(model_entities)
     ordered = sorted(
-        corrections,
-        key=lambda c: (_SCOPE_ORDER.get(c.get("scope", "mention"), 2), c.get("created") or ""),
+        (c for c in map(typed, corrections) if c is not None),
+        key=lambda c: (_SCOPE_ORDER.get(c.scope or "", 2), c.created or ""),
     )  # stable: records made in the same instant keep their list (creation) order
     for correction in ordered:
-        if correction.get("scope", "mention") == "mention":
+        if correction.scope == "mention":
             _apply_mention(state, correction, text)
         else:
             _apply_rule(state, correction, text)
@@ -196,21 +217,22 @@ class _State:
         return sorted(self.entities)
 
 
-def _apply_mention(state: _State, correction: dict[str, Any], text: str) -> None:
+def _apply_mention(state: _State, correction: Correction, text: str) -> None:
     anchor = find_anchor(correction, text)
     if anchor is None:
         return
     start, end = anchor
-    action = correction.get("action")
-    label = correction.get("label")
+    action, label = correction.action, correction.label
     if action in ("relabel", "add") and label:
         state.put(start, end, label)
     elif action == "delete":
         state.drop(state.overlapping(start, end))
     elif action == "rebound":
-        shift = start - int(correction["start"])
-        new_start = int(correction["new_start"]) + shift
-        new_end = int(correction["new_end"]) + shift
+        if correction.new_start is None or correction.new_end is None:
+            return  # never stored (`correction_problems` refuses it)
+        shift = start - correction.start
+        new_start = correction.new_start + shift
+        new_end = correction.new_end + shift
         if not 0 <= new_start < new_end <= len(text):
             return
         old = state.overlapping(start, end)
@@ -221,10 +243,9 @@ def _apply_mention(state: _State, correction: dict[str, Any], text: str) -> None
         state.put(new_start, new_end, new_label)
 
 
-def _apply_rule(state: _State, correction: dict[str, Any], text: str) -> None:
-    surface = correction.get("text") or ""
-    action = correction.get("action")
-    label = correction.get("label")
+def _apply_rule(state: _State, correction: Correction, text: str) -> None:
+    surface = correction.text
+    action, label = correction.action, correction.label
     for start, end in rule_matches(text, surface):
         exact = state.at(start, end)
         if action in ("relabel", "add") and label:
@@ -234,8 +255,10 @@ def _apply_rule(state: _State, correction: dict[str, Any], text: str) -> None:
         elif action == "delete":
             state.drop(exact)
         elif action == "rebound" and exact:
-            new_start = start + int(correction["new_start"]) - int(correction["start"])
-            new_end = end + int(correction["new_end"]) - int(correction["end"])
+            if correction.new_start is None or correction.new_end is None:
+                return  # never stored (`correction_problems` refuses it)
+            new_start = start + correction.new_start - correction.start
+            new_end = end + correction.new_end - correction.end
             if 0 <= new_start < new_end <= len(text):
                 state.drop(exact)
                 state.put(new_start, new_end, label or exact[0].label)

@@ -10,7 +10,10 @@ import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, cast
+
+import msgspec
+from msgspec import Meta
 
 CLAIM_SCHEMA = 4
 """Version of the claim record; a store file with a newer schema is never overwritten.
@@ -47,31 +50,77 @@ VERDICTS: tuple[str, ...] = (
 CONTEXT_CHARS = 32
 """Characters of prefix and suffix kept with each claim (W3C TextQuoteSelector)."""
 
-CLAIM_FIELDS: tuple[str, ...] = (
-    "id",
-    "article_id",
-    "schema",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "label",
-    "speaker",
-    "verdict",
-    "checkworthy",
-    "note",
-    "tags",
-    "entities",
-    "annotator",
-    "created",
-    "updated",
-    "status",
-    "speaker_confirmed",
-    "sources",
-    "derived_from",
-)
-"""Every field of a claim record, in the stable order exports use."""
+Time = Annotated[str, Meta(description="ISO 8601 UTC time")]
+"""A moment as records keep it: `2026-11-28T05:00:00Z`."""
+
+SOURCE_ROLES = Literal["primary", "secondary", "context"]
+"""What a source is to the claim: the primary source, a secondary report, or context."""
+SOURCE_STANCES = Literal["supports", "refutes", "context"]
+"""What a source says about the claim."""
+CLAIM_STATUSES = Literal["anchored", "orphaned"]
+"""Where a claim stands against its article's current text."""
+
+
+class ClaimEntity(msgspec.Struct, kw_only=True):
+    """An entity inside a claim's span (offsets into the article's text)."""
+
+    text: str
+    label: str
+    start: Annotated[int, Meta(ge=0)]
+    end: Annotated[int, Meta(ge=0)]
+
+
+class ClaimSource(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One piece of a claim's evidence: a web page or another article of the store."""
+
+    url: Annotated[str, Meta(
+        description="The web page (http or https); empty for an article of the store.")]
+    article_id: Annotated[str, Meta(
+        description="The stored article the source opens as (set once fetched).")]
+    title: str
+    role: SOURCE_ROLES
+    stance: SOURCE_STANCES
+    snapshot: Annotated[str, Meta(
+        description="sha256 of the raw page as the reader fetched it; empty before.")]
+    fetched: Annotated[str, Meta(
+        description="When the reader fetched it (ISO 8601, UTC); empty before.")]
+    note: str
+
+
+class ClaimBase(msgspec.Struct, kw_only=True):
+    """A claim annotated in an article. Offsets are character offsets into the article's
+    normalised text, end exclusive.
+
+    These are the fields schema 1 wrote; `Claim` adds those of `CLAIM_FIELDS_ADDED`. The one
+    description of the record: the field list (`CLAIM_FIELDS`), `validate_claim`
+    (reader/claims.py) and the JSON Schema (reader/formats/claim_schema.py writes
+    claim.schema.json) all derive from `Claim`, this class plus `CLAIM_FIELDS_ADDED`. A msgspec
+    Struct rather than a dataclass: msgspec generates the JSON Schema from the class (with the
+    constraints and descriptions below), converts a stored dict to the typed record and back
+    in field order, and does it in C (the store loads up to 100,000 claims).
+    """
+
+    id: Annotated[str, Meta(min_length=1)]
+    article_id: Annotated[str, Meta(min_length=1)]
+    schema: Annotated[int, Meta(
+        ge=1, le=CLAIM_SCHEMA, description="The claim record's version (reader/records.py "
+        "CLAIM_SCHEMA); a line of a newer one is not imported.")]
+    start: Annotated[int, Meta(ge=0)]
+    end: Annotated[int, Meta(ge=1)]
+    quote: Annotated[str, Meta(description="The span's text.")]
+    prefix: str
+    suffix: str
+    label: str
+    speaker: str = ""
+    verdict: str = VERDICTS[0]
+    checkworthy: bool | float | None = None
+    note: str = ""
+    tags: list[str] = []
+    entities: list[ClaimEntity] = []
+    annotator: str
+    created: Time
+    updated: Time
+    status: CLAIM_STATUSES = "anchored"
 
 
 @dataclass(frozen=True)
@@ -83,6 +132,21 @@ class AddedField:
     """The first schema whose records carry the field."""
     default: Any
     description: str
+    type: Any = None
+    """The field's type; None: the type of `default` (bool, str, a list of anything...)."""
+
+    def annotated(self) -> Any:
+        """The field's type with its description, as the record class declares it."""
+        kind = self.type if self.type is not None else (
+            Any if self.default is None else type(self.default))
+        return Annotated[kind, Meta(description=f"Added in schema {self.schema}: "
+                                    f"{self.description}. Older records load with the default.")]
+
+    def field_default(self) -> Any:
+        """The class's default: the value itself, or a fresh copy for a non-empty collection."""
+        if isinstance(self.default, list | dict | set) and self.default:
+            return msgspec.field(default_factory=functools.partial(copy.deepcopy, self.default))
+        return self.default
 
 
 CLAIM_FIELDS_ADDED: tuple[AddedField, ...] = (
@@ -97,15 +161,52 @@ CLAIM_FIELDS_ADDED: tuple[AddedField, ...] = (
         3,
         [],
         "the claim's evidence: url or article_id, title, role, stance, snapshot, fetched, note",
+        list[ClaimSource],
     ),
     AddedField(
         "derived_from",
         4,
         [],
-        "a gold (adjudicated) claim: the ids of the annotators' claims it came from",
+        "a gold (adjudicated) claim: the ids of the annotators' claims it came from; empty "
+        "for any other claim",
+        list[Annotated[str, Meta(min_length=1)]],
     ),
 )
-"""Every field added after schema 1, oldest first: the one place their defaults are stated."""
+"""Every field added after schema 1, oldest first: the one place their defaults are stated.
+A new field is one entry here (and `CLAIM_SCHEMA` bumped): `Claim`, `CLAIM_FIELDS`,
+`validate_claim` and the JSON Schema follow from it."""
+
+def claim_class(added: tuple[AddedField, ...]) -> type[ClaimBase]:
+    """The claim record class: `ClaimBase` and, after its fields, each of `added` with its
+    default (so the class of the next schema is the same call with one entry more)."""
+    return cast(type[ClaimBase], msgspec.defstruct(
+        "Claim",
+        [(field.name, field.annotated(), field.field_default()) for field in added],
+        bases=(ClaimBase,),
+        kw_only=True,
+        module=__name__,
+    ))
+
+
+Claim = claim_class(CLAIM_FIELDS_ADDED)
+"""The claim record of `CLAIM_SCHEMA`: `ClaimBase` and every field of `CLAIM_FIELDS_ADDED`."""
+
+CLAIM_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(Claim))
+"""Every field of a claim record, in the stable order exports use (the class's order)."""
+
+
+def claim_defaults() -> dict[str, Any]:
+    """A fresh copy of every default the record class states (the fields a record may lack
+    and still mean something: speaker, verdict, checkworthy, note, tags, entities, status,
+    and each field added since schema 1), in field order; an import or an export fills a
+    missing field from here."""
+    defaults: dict[str, Any] = {}
+    for info in msgspec.structs.fields(Claim):
+        if info.default_factory is not msgspec.NODEFAULT:
+            defaults[info.name] = info.default_factory()
+        elif info.default is not msgspec.NODEFAULT:
+            defaults[info.name] = copy.deepcopy(info.default)
+    return defaults
 
 
 @functools.lru_cache(maxsize=16)
@@ -138,6 +239,80 @@ def upgrade_claim(record: Mapping[str, Any]) -> dict[str, Any]:
             upgraded[added.name] = copy.deepcopy(added.default)
     upgraded["schema"] = CLAIM_SCHEMA
     return upgraded
+
+
+class Correction(msgspec.Struct, kw_only=True):
+    """An analyst's correction of the model's entities (`reader.corrections`): what was done
+    (`action`: relabel, rebound, delete, add) to the span `[start, end)` whose surface text is
+    `text`, with the `label` to give and, for a rebound, the new bounds; `scope` mention,
+    article or corpus (a rule). Types as `reader.clean.correction_problems` accepts them, so
+    every record the store keeps converts. `prefix`, `suffix`, `status` and `source` come
+    from re-anchoring, imports and sync, and are written only when set."""
+
+    id: str
+    action: str | None
+    start: int
+    end: int
+    label: str | None = None
+    new_start: int | None = None
+    new_end: int | None = None
+    text: str
+    scope: str | None = "mention"
+    created: str | None = ""
+    annotator: str | None = ""
+    prefix: str | None = None
+    suffix: str | None = None
+    status: str | None = None
+    source: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored record: the fields in order, the last four only when set."""
+        record: dict[str, Any] = msgspec.to_builtins(self)
+        for name in CORRECTION_WHEN_SET:
+            if record[name] is None:
+                del record[name]
+        return record
+
+    @classmethod
+    def from_record(cls, record: object) -> Correction:
+        """The correction a stored record describes (unknown keys ignored); raises
+        `msgspec.ValidationError`."""
+        return msgspec.convert(record, cls)
+
+
+CORRECTION_WHEN_SET: tuple[str, ...] = ("prefix", "suffix", "status", "source")
+"""Correction fields a record carries only when they have a value."""
+
+
+class Suggestion(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A suggested claim (`reader.nlp.suggest`): a span of the article's text, the label and
+    speaker a claim made from it gets, why (the reasons joined by "; "), its score and the
+    rule that chose its label. Typed where it is made and read (the suggester, the worker, the
+    NER service, `reader suggest`); a JSON object at the worker's pipe and for the app
+    (`to_record`), with `like` and `model` only when set."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    speaker: str
+    reason: str
+    score: float
+    rule: str
+    like: str | None = None
+    """The analyst's stored claim the span resembles, described for a claim's note."""
+    model: float | None = None
+    """The check-worthiness model's probability (it breaks ties of score when ranking)."""
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON object the worker sends: the fields in order, `like`/`model` when set."""
+        record: dict[str, Any] = msgspec.to_builtins(self)
+        return record
+
+    @classmethod
+    def from_record(cls, record: object) -> Suggestion:
+        """The suggestion a JSON object describes; raises `msgspec.ValidationError`."""
+        return msgspec.convert(record, cls)
 
 
 class Entity(NamedTuple):

@@ -8,20 +8,21 @@ their URLs in a worker, the formats export them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
 
+import msgspec
+
+from reader.records import SOURCE_ROLES, SOURCE_STANCES, ClaimSource
 from reader.text.sanitize import clean_line, sanitize
 
-ROLES: tuple[str, ...] = ("primary", "secondary", "context")
+ROLES: tuple[str, ...] = get_args(SOURCE_ROLES)
 """What the source is to the claim: the primary source, a secondary report, or context."""
 
-STANCES: tuple[str, ...] = ("supports", "refutes", "context")
+STANCES: tuple[str, ...] = get_args(SOURCE_STANCES)
 """What the source says about the claim."""
 
-SOURCE_FIELDS: tuple[str, ...] = (
-    "url", "article_id", "title", "role", "stance", "snapshot", "fetched", "note",
-)
-"""Every field of a source record (all strings), in the order exports use."""
+SOURCE_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(ClaimSource))
+"""Every field of a source record (all strings), in the order exports use (the class's)."""
 
 
 def make_source(ref: str, *, role: str = "primary", stance: str = "supports",

@@ -6,7 +6,7 @@ confirms it in the claim form.
 
 A fast heuristic for the moment a claim is made (no parser needed): a PERSON, ORG or NORP
 entity next to a reporting verb ("stated", "noted", "posted", ...) wins; else the first PERSON
-of the sentence; else the first ORG or NORP. The parser-based rules in `nlp/suggest.py` do
+of the sentence; else the first ORG or NORP. The parser-based rules in `nlp/suggest/` do
 better for suggested claims.
 """
 

@@ -130,3 +130,59 @@ def test_jsonl_lines_of_schema_1_import_as_unconfirmed_and_newer_ones_are_refuse
     assert run_cmd(export_cmd, "--db", str(new)) == 0
     [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert line["speaker_confirmed"] is False
+
+
+def test_the_shipped_json_schema_is_the_one_generated_from_the_record_class() -> None:
+    from reader.formats.claim_schema import SCHEMA_PATH, claim_line_schema, schema_text
+
+    assert load_schema() == claim_line_schema()
+    assert SCHEMA_PATH.read_text("utf-8") == schema_text()  # `python -m` it after a change
+
+
+def test_a_new_field_is_one_entry_and_the_class_list_checks_and_schema_follow() -> None:
+    import msgspec
+
+    from reader.claims import field_checks
+    from reader.records import AddedField, Claim, claim_class
+
+    assert tuple(f.name for f in msgspec.structs.fields(Claim)) == CLAIM_FIELDS
+    nxt = AddedField("next_field", CLAIM_SCHEMA + 1, [], "what the next schema adds")
+    record = claim_class((*CLAIM_FIELDS_ADDED, nxt))
+    names = tuple(f.name for f in msgspec.structs.fields(record))
+    assert names == (*CLAIM_FIELDS, "next_field")  # appended: export order is unchanged
+    checks = field_checks(record)
+    assert checks.problems({"next_field": []}) == []
+    assert checks.problems({"next_field": "x"}) == ["'next_field' is not a list"]
+    prop = msgspec.json.schema(record)["$defs"]["Claim"]["properties"]["next_field"]
+    assert prop["default"] == [] and prop["description"].startswith(
+        f"Added in schema {CLAIM_SCHEMA + 1}: ")
+    old = make_claim(article_id="sha256:x", text=TEXT, start=0, end=6, label="factual",
+                     annotator="a")
+    typed = msgspec.convert(old, record)  # a record of this schema loads with the default
+    assert typed.next_field == []  # type: ignore[attr-defined]
+
+
+def test_every_field_is_checked_against_its_type_in_the_class() -> None:
+    good = make_claim(article_id="sha256:x", text=TEXT, start=0, end=6, label="factual",
+                      annotator="a")
+    assert validate_claim(good, len(TEXT)) == []
+    assert validate_claim({**good, "verdict": 3}, len(TEXT)) == ["'verdict' is not a string"]
+    assert validate_claim({**good, "article_id": ""}, len(TEXT)) == ["empty 'article_id'"]
+    assert validate_claim({**good, "status": "lost"}, len(TEXT)) == ["unknown status 'lost'"]
+    assert validate_claim({**good, "sources": [{"url": 1}]}, len(TEXT)) == [
+        "source 1: url, article_id, title, role, stance, snapshot, fetched, note missing or "
+        "not text"]
+
+
+def test_the_defaults_an_import_fills_in_are_the_classs() -> None:
+    from reader.formats import jsonl
+    from reader.records import claim_defaults
+
+    defaults = claim_defaults()
+    assert defaults == {"speaker": "", "verdict": "unverified", "checkworthy": None, "note": "",
+                        "tags": [], "entities": [], "status": "anchored",
+                        **{added.name: added.default for added in CLAIM_FIELDS_ADDED}}
+    assert claim_defaults()["tags"] is not defaults["tags"]  # a fresh copy each time
+    assert load_schema()["properties"]["verdict"]["default"] == "unverified"
+    line = jsonl.claim_line({"id": "sha256:x"}, {"id": "c", "start": 0, "end": 3, "quote": "abc"})
+    assert {k: line[k] for k in defaults} == defaults

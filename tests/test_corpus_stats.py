@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from reader.corpus_stats import (
-    _fallback_sentences,
     corpus_stats,
     search_corpus,
     sparkline,
@@ -95,14 +94,6 @@ def test_search_groups_matches_in_one_sentence(sample_text: str) -> None:
     assert {h.article_id for h in cocoa_hits} == {"a2"}
     assert search_corpus(items(sample_text), "   ") == []
     assert len(search_corpus(items(sample_text), "the", limit=3)) == 3
-
-
-def test_fallback_sentences(sample_text: str) -> None:
-    span_at = _fallback_sentences(sample_text)
-    pos = sample_text.index("8,000")
-    start, end = span_at(pos)
-    assert sample_text[start:end].startswith("The U.S. government revealed")
-    assert sample_text[start:end].endswith("preparing to join the fight against Ukraine.")
 
 
 def test_sparkline() -> None:

@@ -273,3 +273,25 @@ def test_a_revert_that_fails_half_way_records_what_it_did(
     monkeypatch.undo()
     assert session.undo({aid: article}) is not None  # the half that happened
     assert store.corpus_corrections() == [rule] and store.corrections(aid) == [mine]
+
+
+def test_corrections_are_typed_at_the_modules_door_and_stored_as_before() -> None:
+    """`make_correction` writes the record it always wrote (same keys, same order, nulls kept);
+    `apply_corrections` reads a stored record and the typed `Correction` alike."""
+    from reader.corrections import typed
+    from reader.records import Correction
+
+    text = "Borrell met Cho in Seoul."
+    record = make_correction("relabel", 0, 7, text, label="PERSON", annotator="a",
+                             created="2026-01-01T00:00:00.000+00:00", correction_id="c1")
+    assert list(record) == ["id", "action", "start", "end", "label", "new_start", "new_end",
+                            "text", "scope", "created", "annotator"]
+    assert record["new_start"] is None and record["scope"] == "mention"
+    corr = Correction.from_record(record)
+    assert corr.to_record() == record and list(corr.to_record()) == list(record)
+    moved = Correction.from_record({**record, "status": "orphaned", "extra": 1})
+    assert moved.to_record() == {**record, "status": "orphaned"}  # set: written; unknown: not
+    assert typed({**record, "start": "0"}) is None
+    model = [Entity(0, 7, "ORG")]
+    assert apply_corrections(model, [record], text) == apply_corrections(model, [corr], text) \
+        == [Entity(0, 7, "PERSON")]

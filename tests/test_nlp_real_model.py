@@ -21,8 +21,8 @@ def test_real_model_finds_the_sample_entities(sample_text: str) -> None:
         reports: list[tuple[int, int]] = []
         suggestions = service.suggest(sample_text, timeout=60,
                                       progress=lambda done, total: reports.append((done, total)))
-        assert suggestions and all(
-            sample_text[s["start"] : s["end"]] == s["text"] for s in suggestions
+        assert suggestions and all(  # typed again at the pipe's edge (reader.records)
+            sample_text[s.start : s.end] == s.text for s in suggestions
         )
         # the worker says how far it got before answering (the first piece at once)
         assert reports and all(total == len(sample_text) for _, total in reports)

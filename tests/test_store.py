@@ -12,6 +12,7 @@ from tinydb import TinyDB
 from reader.claims import make_claim
 from reader.records import Entity, SourceArticle, text_hash
 from reader.store import Store, StoreWriteError
+from reader.store.articles import ArticleFiles
 from reader.store.storage import LOW_LEVEL, AtomicJSONStorage
 from reader.store.store import TEXT_Z_LIMIT, article_key
 
@@ -282,13 +283,13 @@ def test_iter_claims_streams_one_article_at_a_time(
                     )
                 )
     opened: list[str] = []
-    real = store._article_tables
+    real = store.files.usable
 
     def spy(doc: dict[str, Any], **kw: Any) -> Any:
         opened.append(doc["id"])
         return real(doc, **kw)
 
-    monkeypatch.setattr(store, "_article_tables", spy)
+    monkeypatch.setattr(store.files, "usable", spy)
     it = store.iter_claims()
     first = [next(it) for _ in range(4)]
     assert opened == [ids[0]] and {a["id"] for a, _ in first} == {ids[0]}
@@ -406,13 +407,13 @@ def test_claim_counts_are_right_after_a_crash(
     shutil.copytree(store.root, crashed)  # the files as a crash leaves them (mtimes kept)
     (crashed / ".lock").unlink()
     read: list[str] = []
-    reading = Store._article_tables
+    reading = ArticleFiles.usable
 
-    def counting(self: Store, doc: dict[str, Any], *, keep: bool = True) -> Any:
+    def counting(self: ArticleFiles, doc: dict[str, Any], *, keep: bool = True) -> Any:
         read.append(doc["id"])
         return reading(self, doc, keep=keep)
 
-    monkeypatch.setattr(Store, "_article_tables", counting)
+    monkeypatch.setattr(ArticleFiles, "usable", counting)
     with Store(crashed) as again:
         assert read == [first]  # only the file written after the index
         counts = {a["id"]: a["claim_count"] for a in again.articles()}

@@ -61,7 +61,7 @@ def only_sentence(nlp: Any, text: str) -> Any:
 
 
 def covering(suggestions: list[dict[str, Any]], fragment: str) -> dict[str, Any]:
-    found = [s for s in suggestions if fragment in s["text"]]
+    found = [s for s in suggestions if fragment in s.text]
     assert found, f"no suggestion contains {fragment!r}"
     return found[0]
 
@@ -74,13 +74,13 @@ def test_sample_offsets_and_fields(sample_suggestions: list[dict[str, Any]],
     assert sample_suggestions
     previous = -1
     for s in sample_suggestions:
-        assert sample_text[s["start"] : s["end"]] == s["text"]
-        assert s["label"] in DEFAULT_LABELS
-        assert 0.0 <= s["score"] <= 1.0
-        assert s["rule"] in set(RULES) | {QUOTE_RULE.name, MODEL_RULE}
-        assert s["reason"] and isinstance(s["speaker"], str)
-        assert s["start"] >= previous
-        previous = s["start"]
+        assert sample_text[s.start : s.end] == s.text
+        assert s.label in DEFAULT_LABELS
+        assert 0.0 <= s.score <= 1.0
+        assert s.rule in set(RULES) | {QUOTE_RULE.name, MODEL_RULE}
+        assert s.reason and isinstance(s.speaker, str)
+        assert s.start >= previous
+        previous = s.start
 
 
 @pytest.mark.parametrize(
@@ -96,17 +96,17 @@ def test_sample_offsets_and_fields(sample_suggestions: list[dict[str, Any]],
 def test_sample_quotes_with_speakers(sample_suggestions: list[dict[str, Any]], sample_text: str,
                                      opening: str, speaker: str) -> None:
     s = covering(sample_suggestions, opening)
-    assert s["text"].startswith(opening), "the span is the quoted statement, marks excluded"
-    assert s["label"] == "quote" and s["rule"] == "quote"
-    assert s["speaker"] == speaker
-    assert sample_text[s["start"] - 1] == "\u201c"
-    assert not s["text"].endswith(",")
+    assert s.text.startswith(opening), "the span is the quoted statement, marks excluded"
+    assert s.label == "quote" and s.rule == "quote"
+    assert s.speaker == speaker
+    assert sample_text[s.start - 1] == "\u201c"
+    assert not s.text.endswith(",")
 
 
 def test_sample_whole_quote_is_one_span(sample_suggestions: list[dict[str, Any]]) -> None:
     s = covering(sample_suggestions, "We are strategic partners")
-    assert s["text"].endswith("a better future for our people")
-    assert not [x for x in sample_suggestions if "We share a partnership" in x["text"]
+    assert s.text.endswith("a better future for our people")
+    assert not [x for x in sample_suggestions if "We share a partnership" in x.text
                 and x is not s]
 
 
@@ -115,19 +115,19 @@ def test_sample_cho(nlp: Any, sample_text: str) -> None:
     sentence for being reported)."""
     found = suggest_text(nlp, sample_text, min_score=0.0)
     s = covering(found, "all scenarios are being considered")
-    assert s["speaker"].endswith("Cho")
-    assert s["rule"] != "reported_claim" and "reported claim" not in s["reason"]
+    assert s.speaker.endswith("Cho")
+    assert s.rule != "reported_claim" and "reported claim" not in s.reason
 
 
 def test_sample_troop_estimates(sample_suggestions: list[dict[str, Any]]) -> None:
     s = covering(sample_suggestions, "approximately 8,000")
-    assert s["label"] == "statistic" and s["speaker"] == "The U.S. government"
-    assert "number tied to a verb: 8,000" in s["reason"]
-    assert not s["text"].startswith("I encouraged"), "paragraphs are parsed apart"
+    assert s.label == "statistic" and s.speaker == "The U.S. government"
+    assert "number tied to a verb: 8,000" in s.reason
+    assert not s.text.startswith("I encouraged"), "paragraphs are parsed apart"
     s = covering(sample_suggestions, "10,000 to 12,000")
-    assert s["label"] == "statistic"
-    assert s["speaker"] == "Intelligence from the U.S., South Korea, and Ukraine"
-    assert "10,000 to 12,000" in s["reason"] and "unnamed source" in s["reason"]
+    assert s.label == "statistic"
+    assert s.speaker == "Intelligence from the U.S., South Korea, and Ukraine"
+    assert "10,000 to 12,000" in s.reason and "unnamed source" in s.reason
 
 
 def test_sample_rate_is_not_everything(sample_suggestions: list[dict[str, Any]],
@@ -135,7 +135,7 @@ def test_sample_rate_is_not_everything(sample_suggestions: list[dict[str, Any]],
     """Background sentences are not suggested."""
     for background in ("Josep Borrell, the High Representative", "They agreed to collaborate",
                        "President Volodymyr Zelenskyy urged"):
-        assert not [s for s in sample_suggestions if background in s["text"]]
+        assert not [s for s in sample_suggestions if background in s.text]
 
 
 # --- each rule on a real sentence --------------------------------------------------------------
@@ -229,9 +229,9 @@ def test_quote_spans_and_straight_quotes(nlp: Any) -> None:
             'begin next week," the minister said.')
     assert quote_spans(text) == [(text.index("The deployment"), text.index(',"'))]
     found = suggest_doc(nlp(text))
-    quote = [s for s in found if s["rule"] == "quote"]
-    assert quote and quote[0]["speaker"] == "the minister"
-    assert "number tied to a verb: 8,000" in quote[0]["reason"]
+    quote = [s for s in found if s.rule == "quote"]
+    assert quote and quote[0].speaker == "the minister"
+    assert "number tied to a verb: 8,000" in quote[0].reason
 
 
 def test_sentence_spans_cut_at_line_ends(nlp: Any, sample_text: str) -> None:
@@ -248,15 +248,15 @@ def test_suggest_text_chunks_long_text(nlp: Any, sample_text: str) -> None:
     found = suggest_text(nlp, sample_text, max_chars=300)
     assert found
     for s in found:
-        assert sample_text[s["start"] : s["end"]] == s["text"]
-    assert any("8,000" in s["text"] for s in found)
+        assert sample_text[s.start : s.end] == s.text
+    assert any("8,000" in s.text for s in found)
 
 
 def test_min_score_filters(nlp: Any, sample_text: str) -> None:
     everything = suggest_text(nlp, sample_text, min_score=0.0)
     strong = suggest_text(nlp, sample_text, min_score=0.9)
     assert len(strong) < len(everything)
-    assert all(s["score"] >= 0.9 for s in strong)
+    assert all(s.score >= 0.9 for s in strong)
 
 
 # --- the evaluation script -----------------------------------------------------------------
@@ -322,17 +322,17 @@ def test_a_sentence_like_a_stored_claim_is_raised_but_chatter_is_not(
         {"quote": text[troops:], "article_id": "here", "start": troops, "end": len(text)},
     ]
     found = suggest_text(nlp, text, known=known, article_id="here", min_score=0.0)
-    like = {s["text"]: s for s in found if "resembles your claim" in s["reason"]}
+    like = {s.text: s for s in found if "resembles your claim" in s.reason}
     [kim] = [s for t, s in like.items() if "missile testing" in t]
-    assert kim["reason"].startswith("resembles your claim in “Earlier” (verdict: true)")
-    assert kim["score"] >= KNOWN_SCORE
+    assert kim.reason.startswith("resembles your claim in “Earlier” (verdict: true)")
+    assert kim.score >= KNOWN_SCORE
     assert not any(t.startswith("But let me") for t in like)
     assert not any("troops" in t for t in like), "a claim's own sentence is no repeat"
     elsewhere = suggest_text(nlp, text, known=known, article_id="another", min_score=0.0)
-    assert any("troops" in s["text"] and "resembles" in s["reason"] for s in elsewhere)
+    assert any("troops" in s.text and "resembles" in s.reason for s in elsewhere)
     plain = suggest_text(nlp, sample_text, known=known, article_id="x")
-    [again] = [s for s in plain if quote in s["text"]]
-    assert again["score"] >= KNOWN_SCORE and again["start"] <= start
+    [again] = [s for s in plain if quote in s.text]
+    assert again.score >= KNOWN_SCORE and again.start <= start
     # a sentence no rule fires on, scored by the model alone (0.31), is lifted and gets the
     # claim's label and the rule "known_claim"; with the rules alone, it is not suggested
     sentence = ("Kim Jong Un is using the Russia-Ukraine war to strengthen defence and economic "
@@ -340,7 +340,7 @@ def test_a_sentence_like_a_stored_claim_is_raised_but_chatter_is_not(
     stored = [{"quote": "Kim Jong Un is using the Russia-Ukraine war to strengthen its ties",
                "label": "opinion", "article_id": "elsewhere"}]
     [lifted] = suggest_text(nlp, sentence, known=stored, min_score=0.5)
-    assert (lifted["rule"], lifted["label"], lifted["score"]) == (KNOWN_RULE, "opinion",
+    assert (lifted.rule, lifted.label, lifted.score) == (KNOWN_RULE, "opinion",
                                                                    KNOWN_SCORE)
     assert suggest_text(nlp, sentence, known=[], min_score=0.5) == []
     assert suggest_text(nlp, sentence, known=stored, model=None, min_score=0.0) == []
@@ -352,10 +352,10 @@ def test_a_short_quote_is_not_a_claim_for_its_sentences_words(nlp: Any) -> None:
     text = (FIXTURES.parent / "peers" / "brat" / "040-text_span_annotation.txt").read_text(
         encoding="utf-8")
     found = suggest_text(nlp, text, min_score=0.0)
-    assert not any(s["text"] in ("Entity type", "OK") for s in found)
+    assert not any(s.text in ("Entity type", "OK") for s in found)
     short = suggest_text(nlp, 'Officials said: "Exports rose 12 percent in 2023." Then they left.',
                          min_score=0.0)
-    assert any(s["rule"] == "quote" and "12 percent" in s["text"] for s in short)
+    assert any(s.rule == "quote" and "12 percent" in s.text for s in short)
 
 
 # --- issue 12: speech frames, figures and ties, tag questions -----------------------------------
@@ -380,8 +380,8 @@ def line_scores(nlp: Any, texts: list[str]) -> list[float]:
     scores, position = [], 0
     for line in texts:
         end = position + len(line)
-        scores.append(max((s["score"] for s in found if s["start"] < end
-                           and s["end"] > position), default=0.0))
+        scores.append(max((s.score for s in found if s.start < end
+                           and s.end > position), default=0.0))
         position = end + 1
     return scores
 
@@ -411,13 +411,13 @@ def test_speech_frame_neither_lifts_nor_reorders(nlp: Any) -> None:
 def test_speech_frame_gives_the_speaker_not_the_score(nlp: Any) -> None:
     [framed] = suggest_text(nlp, "Lesley Stahl said: We will build the wall.", min_score=0.0)
     [bare] = suggest_text(nlp, "We will build the wall.", min_score=0.0)
-    assert framed["speaker"] == "Lesley Stahl"
-    assert abs(framed["score"] - bare["score"]) <= 0.03
-    assert "said" not in framed["reason"]
+    assert framed.speaker == "Lesley Stahl"
+    assert abs(framed.score - bare.score) <= 0.03
+    assert "said" not in framed.reason
     for text in ("Trump said that we will build the wall.", "We will build the wall, Trump said."):
         [item] = suggest_text(nlp, text, min_score=0.0)
-        assert abs(item["score"] - bare["score"]) <= 0.05, (text, item["score"], bare["score"])
-        assert item["speaker"] == "Trump"
+        assert abs(item.score - bare.score) <= 0.05, (text, item.score, bare.score)
+        assert item.speaker == "Trump"
     from reader.nlp.suggest import reported_part
 
     assert reported_part(only_sentence(nlp, "We will continue to fight for our jobs.")) is None
@@ -453,15 +453,15 @@ def test_figures_outrank_promises_and_ties_break_by_the_model(nlp: Any) -> None:
     found = suggest_text(nlp, text, min_score=0.0)
     assert len(found) == len(lines)
     figure = found[-1]
-    assert figure["rule"] == "number"
-    assert all(figure["score"] > item["score"] for item in found[:-1])
-    assert len({item["score"] for item in found[:-1]}) > 1, "promises do not share one score"
+    assert figure.rule == "number"
+    assert all(figure.score > item.score for item in found[:-1])
+    assert len({item.score for item in found[:-1]}) > 1, "promises do not share one score"
     from reader.nlp.suggest import rank_key
 
     assert all(rank_key(figure) > rank_key(item) for item in found[:-1])
     keys = [rank_key(item) for item in found]
     assert len(set(keys)) == len(keys), "no two suggestions tie"
-    assert all(0.0 <= item["model"] <= 1.0 for item in found)
+    assert all(0.0 <= item.model <= 1.0 for item in found)
     tied = [{"score": 0.6, "model": 0.2}, {"score": 0.6, "model": 0.7}]
     assert max(tied, key=rank_key)["model"] == 0.7
 
@@ -476,9 +476,9 @@ def test_tag_question_scores_as_its_statement(nlp: Any) -> None:
     for tag in (", OK?", ", right?", ", isn't it?", ", okay?"):
         found = suggest_text(nlp, statement + tag)
         assert found, tag
-        assert found[0]["rule"] == plain["rule"] == "comparison"
-        assert abs(found[0]["score"] - plain["score"]) <= 0.03, tag
-        assert found[0]["score"] >= DEFAULT_MIN_SCORE
+        assert found[0].rule == plain.rule == "comparison"
+        assert abs(found[0].score - plain.score) <= 0.03, tag
+        assert found[0].score >= DEFAULT_MIN_SCORE
 
 
 def test_min_score_zero_keeps_every_sentence(nlp: Any) -> None:
@@ -489,10 +489,10 @@ def test_min_score_zero_keeps_every_sentence(nlp: Any) -> None:
     text = ("Do you still think that climate change is a hoax?\nI think something's happening.\n"
             "Who Will Teach Silicon Valley to Be Ethical?\nWe created 600,000 jobs last year.")
     found = suggest_text(nlp, text, min_score=0.0)
-    assert [s["text"] for s in found] == text.split("\n")
-    questions = [s for s in found if s["text"].endswith("?")]
+    assert [s.text for s in found] == text.split("\n")
+    questions = [s for s in found if s.text.endswith("?")]
     assert len(questions) == 2
-    assert all(s["score"] < DEFAULT_MIN_SCORE for s in questions)
+    assert all(s.score < DEFAULT_MIN_SCORE for s in questions)
 
 
 def test_a_long_text_keeps_to_the_reviewing_budget(nlp: Any) -> None:
@@ -509,7 +509,48 @@ def test_a_long_text_keeps_to_the_reviewing_budget(nlp: Any) -> None:
     default = suggest_text(nlp, text)
     assert 1 <= len(default) <= DEFAULT_MAX_SHARE * 120
     best = sorted(every, key=rank_key)[-len(default):]
-    assert {d["start"] for d in default} == {b["start"] for b in best}
+    assert {d.start for d in default} == {b.start for b in best}
     short = " ".join(figures[:20])
     assert len(suggest_text(nlp, short)) == len(suggest_text(nlp, short, min_score=0.5))
     assert within_budget(every, 99) == every
+
+
+def test_suggestions_are_small_modules_with_no_dead_fallbacks() -> None:
+    """Rules, quotes, scoring, the record and chunking each live in a module of their own; the
+    package's own modules are imported, never guarded by a fallback copy."""
+    import ast
+    import inspect
+
+    from reader.nlp.suggest import doc, quotes, record, rules, scoring, text
+
+    package = ROOT / "reader" / "nlp" / "suggest"
+    sizes = {p.name: len(p.read_text("utf-8").splitlines()) for p in package.glob("*.py")}
+    assert max(sizes.values()) <= 350, sizes
+    assert "RULES" in vars(rules) and "find_quotes" in vars(quotes) and "blend" in vars(scoring)
+    assert "suggestion" in vars(record) and "pieces" in vars(text)
+    body = inspect.getsource(doc.suggest_doc).split('"""')[-1]
+    assert len(body.strip().splitlines()) <= 25  # named steps, not one long loop
+    for path in [*package.glob("*.py"), ROOT / "reader" / "corpus_stats.py"]:
+        tree = ast.parse(path.read_text("utf-8"))
+        names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        assert not [n for n in names if "fallback" in n], path
+        guarded = [h for n in ast.walk(tree) if isinstance(n, ast.Try) for h in n.handlers
+                   if isinstance(h.type, ast.Name) and h.type.id == "ImportError"]
+        assert not guarded, path
+
+
+def test_suggestions_are_typed_and_cross_the_pipe_as_the_same_json(nlp: Any) -> None:
+    """`suggest_text` gives `Suggestion` records; the worker sends each as a JSON object of its
+    fields in order (`like` and `model` only when set) and the service reads it back whole."""
+    import msgspec
+
+    from reader.records import Suggestion
+
+    found = suggest_text(nlp, "Unemployment fell to 3 percent in 2023, the minister said.")
+    assert found and all(isinstance(s, Suggestion) for s in found)
+    record = found[0].to_record()
+    assert list(record) == ["start", "end", "text", "label", "speaker", "reason", "score",
+                            "rule", "model"]
+    assert Suggestion.from_record(json.loads(json.dumps(record))) == found[0]
+    with pytest.raises(msgspec.ValidationError):
+        Suggestion.from_record({**record, "start": "3"})

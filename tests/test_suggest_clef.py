@@ -56,7 +56,7 @@ def line_text(excerpt: dict[str, Any], number: int) -> str:
 
 
 def suggested(found: list[dict[str, Any]], start: int, end: int, cutoff: float) -> bool:
-    return any(s["start"] < end and s["end"] > start and s["score"] >= cutoff for s in found)
+    return any(s.start < end and s.end > start and s.score >= cutoff for s in found)
 
 
 def test_excerpt_is_the_real_data(excerpt: dict[str, Any]) -> None:
@@ -112,8 +112,8 @@ def test_moderator_questions_are_not_suggested(found: list[dict[str, Any]],
     for start, end in questions:
         assert not suggested(found, start, end, DEFAULT_MIN_SCORE), excerpt["text"][start:end]
     for s in found:
-        if s["text"].rstrip().endswith("?"):
-            assert s["score"] < DEFAULT_MIN_SCORE, s["text"]
+        if s.text.rstrip().endswith("?"):
+            assert s.score < DEFAULT_MIN_SCORE, s.text
 
 
 def test_talk_about_the_talk_is_not_suggested(found: list[dict[str, Any]],

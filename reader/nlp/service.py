@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
+import msgspec
+
 from reader.nlp import protocol
 from reader.nlp.models import ModelError, model_key
 from reader.nlp.spawn import (  # noqa: F401 - processes_for is re-exported
@@ -32,7 +34,7 @@ from reader.nlp.spawn import (  # noqa: F401 - processes_for is re-exported
     spawn,
     worker_argv,
 )
-from reader.records import Entity, entity_from
+from reader.records import Entity, Suggestion, entity_from
 from reader.text.chunking import chunk_spans
 
 DEFAULT_CHUNK_CHARS = 20_000
@@ -91,7 +93,7 @@ class NerBackend(Protocol):
 
     def suggest(self, text: str, known: Sequence[Mapping[str, Any]] = (),
                 article_id: str = "",
-                progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+                progress: Callable[[int, int], None] | None = None) -> list[Suggestion]:
         """Suggestions for `text` (blocking); `known`: the analyst's stored claims, to flag
         sentences that resemble one (`reader.nlp.known_claims`); `progress(done, total)`:
         characters parsed so far."""
@@ -523,7 +525,7 @@ class NerService(_Submitting):
 
     def suggest(self, text: str, known: Sequence[Mapping[str, Any]] = (), article_id: str = "",
                 timeout: float | None = None,
-                progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+                progress: Callable[[int, int], None] | None = None) -> list[Suggestion]:
         """Suggestions from the worker's full parse of `text` (blocking); NerError on failure.
         `known` and `article_id` are sent along for `suggest_text`; `progress(done, total)`
         hears the characters parsed so far (on this thread). `timeout` is per reply."""
@@ -563,7 +565,10 @@ class NerService(_Submitting):
         suggestions = reply.get("suggestions")
         if not isinstance(suggestions, list):
             raise NerError("worker sent no suggestions")
-        return suggestions
+        try:  # the pipe's edge: JSON objects become typed suggestions here
+            return [Suggestion.from_record(item) for item in suggestions]
+        except msgspec.ValidationError as exc:
+            raise NerError(f"worker sent a bad suggestion: {exc}") from exc
 
     # --- shutdown ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -651,18 +656,16 @@ class InlineNerService(_Submitting):
 
     def suggest(self, text: str, known: Sequence[Mapping[str, Any]] = (),
                 article_id: str = "",
-                progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+                progress: Callable[[int, int], None] | None = None) -> list[Suggestion]:
         """Suggestions from `reader.nlp.suggest` over `parser(text)` (blocking)."""
         try:
             suggest_module = importlib.import_module("reader.nlp.suggest")
         except ImportError as exc:
             raise NerError(f"suggestions unavailable: {exc}") from exc
-        if hasattr(suggest_module, "suggest_text"):
-            extra: dict[str, Any] = {"known": known, "article_id": article_id} if known else {}
-            if progress is not None:
-                extra["progress"] = progress
-            return list(suggest_module.suggest_text(self.parser, text, **extra))
-        return list(suggest_module.suggest_doc(self.parser(text)))
+        extra: dict[str, Any] = {"known": known, "article_id": article_id} if known else {}
+        if progress is not None:
+            extra["progress"] = progress
+        return list(suggest_module.suggest_text(self.parser, text, **extra))
 
     def close(self) -> None:
         """Stop the thread after the current chunk."""

@@ -163,8 +163,8 @@ class Worker:
         self.output.send({"job": job, "done": True})
 
     def suggest(self, request: dict[str, Any]) -> None:
-        """Suggestions from `reader.nlp.suggest` over the full parse of `text` (its
-        `suggest_text` when present, else `suggest_doc` on one doc)."""
+        """Suggestions from `reader.nlp.suggest.suggest_text` over the full parse of `text`,
+        paragraph by paragraph (bounded memory on long texts)."""
         job = request.get("job")
         text = request.get("text")
         if not isinstance(text, str):
@@ -178,7 +178,6 @@ class Worker:
             from reader.nlp.pipeline import load_parser
 
             self._parser = load_parser(self.model)
-        by_text = getattr(suggest_module, "suggest_text", None)
         known = request.get("known")
         article_id = request.get("article_id")
         extra: dict[str, Any] = {}
@@ -194,11 +193,8 @@ class Worker:
                 self.output.send({"job": job, "progress": [done, total]})
 
         extra["progress"] = progress
-        if by_text is not None:  # parses paragraph by paragraph: bounded memory on long texts
-            suggestions = by_text(self._parser, text, **extra)
-        else:
-            suggestions = suggest_module.suggest_doc(self._parser(text))
-        self.output.send({"job": job, "suggestions": suggestions})
+        suggestions = suggest_module.suggest_text(self._parser, text, **extra)
+        self.output.send({"job": job, "suggestions": [s.to_record() for s in suggestions]})
 
 
 def _describe(exc: BaseException) -> str:

@@ -76,12 +76,13 @@ def _move_entities(entities: object, text: str, start: int, end: int, delta: int
     return moved
 
 
-def _occurrences(text: str, quote: str) -> list[int]:
+def _occurrences(text: str, quote: str, lo: int = 0, hi: int | None = None) -> list[int]:
     found: list[int] = []
-    pos = text.find(quote)
+    hi = len(text) if hi is None else hi
+    pos = text.find(quote, lo, hi)
     while pos >= 0 and len(found) < MAX_CANDIDATES:
         found.append(pos)
-        pos = text.find(quote, pos + 1)
+        pos = text.find(quote, pos + 1, hi)
     return found
 
 
@@ -184,23 +185,26 @@ def _fuzzy(
     s0 = min(max(old_start if isinstance(old_start, int) else 0, 0), len(text))
     e0 = old_end if isinstance(old_end, int) else s0
     e0 = min(max(e0, s0), len(text))
+    prefix = claim.get("prefix", "") if isinstance(claim.get("prefix"), str) else ""
+    suffix = claim.get("suffix", "") if isinstance(claim.get("suffix"), str) else ""
+    tight = len(quote) // 2 + 16
+    margin = 4 * len(quote) + 256
+    near = (max(0, s0 - margin), min(len(text), e0 + margin))
     candidates: set[tuple[int, int]] = set()
     # the claim's own place: its old start and end (or start + quote length), snapped to words
     for s in _snap_starts(text, s0) | _snap_starts(text, max(0, s0 - 1)):
         candidates |= {(s, e) for e in _snap_ends(text, e0) | _word_ends(text, s, len(quote))}
     # the text between the stored prefix and suffix, where they are still found near the place
-    prefix = claim.get("prefix", "") if isinstance(claim.get("prefix"), str) else ""
-    suffix = claim.get("suffix", "") if isinstance(claim.get("suffix"), str) else ""
-    context_starts = _context_ends(text, prefix, s0)
-    context_ends = _context_starts(text, suffix, e0)
+    context_starts = _context_ends(text, prefix, s0, near)
+    context_ends = _context_starts(text, suffix, e0, near)
     for s in context_starts:
         candidates |= {(s, e) for e in context_ends | _word_ends(text, s, len(quote))}
     for e in context_ends:
         candidates |= {(s, e) for s in _snap_starts(text, max(0, e - len(quote)))}
-    # the best alignment in ever wider windows around the old place, then anywhere
-    tight = len(quote) // 2 + 16
-    margin = 4 * len(quote) + 256
-    windows = [(s0 - tight, e0 + tight), (s0 - margin, e0 + margin), (0, len(text))]
+    # then the best alignment in ever wider windows around the old place, then anywhere: a
+    # wider window only when nothing nearer fits
+    rank = _Ranking(quote, text, prefix, suffix, s0, threshold)
+    windows = [(s0 - tight, e0 + tight), near, (0, len(text))]
     tried: set[tuple[int, int]] = set()
     for lo, hi in windows:
         lo, hi = max(0, lo), min(len(text), hi)
@@ -208,34 +212,65 @@ def _fuzzy(
             continue
         tried.add((lo, hi))
         align = fuzz.partial_ratio_alignment(quote, text[lo:hi], score_cutoff=threshold)
-        if align is None:
-            continue
-        for s in _snap_starts(text, lo + align.dest_start):
-            for e in _snap_ends(text, lo + align.dest_end):
-                candidates.add((s, e))
-    best: tuple[float, int, int] | None = None
-    for s, e in sorted(candidates):
+        if align is not None:
+            for s in _snap_starts(text, lo + align.dest_start):
+                candidates |= {(s, e) for e in _snap_ends(text, lo + align.dest_end)}
+        best = rank.best(candidates)
+        if best is not None:
+            return best
+    return None
+
+
+class _Ranking:
+    """Scores fuzzy candidates: wording, surroundings and distance (see the weights above)."""
+
+    def __init__(self, quote: str, text: str, prefix: str, suffix: str, old_start: int,
+                 threshold: float) -> None:
+        from rapidfuzz import fuzz
+
+        self.ratio = fuzz.ratio
+        self.quote, self.text, self.prefix, self.suffix = quote, text, prefix, suffix
+        self.old_start, self.threshold = old_start, threshold
+        self.lead = len(text) - len(text.lstrip())
+        self.tail = len(text.rstrip())
+        self.seen: dict[tuple[int, int], float | None] = {}
+
+    def best(self, candidates: set[tuple[int, int]]) -> tuple[int, int] | None:
+        best: tuple[float, int, int] | None = None
+        for span in sorted(candidates):
+            if span not in self.seen:
+                self.seen[span] = self.fit(*span)
+            fit = self.seen[span]
+            if fit is not None and (best is None or fit > best[0]):
+                best = (fit, *span)
+        return None if best is None else (best[1], best[2])
+
+    def fit(self, s: int, e: int) -> float | None:
+        text = self.text
         if s >= e:
-            continue
-        similarity = fuzz.ratio(quote, text[s:e])
-        if similarity < threshold:
-            continue
-        # an empty prefix/suffix says the claim touched an end of the text: compare with it all
-        before = text[max(0, s - len(prefix)) : s] if prefix else text[:s].strip()
-        after = text[e : e + len(suffix)] if suffix else text[e:].strip()
-        prefix_fit = _context_fit(prefix, before, fuzz.ratio)
-        suffix_fit = _context_fit(suffix, after, fuzz.ratio)
+            return None
+        similarity = self.ratio(self.quote, text[s:e])
+        if similarity < self.threshold:
+            return None
+        # an empty prefix/suffix says the claim touched an end of the text: is this one there?
+        if self.prefix:
+            before = text[max(0, s - len(self.prefix)) : s]
+        else:
+            before = "" if s <= self.lead else text[max(0, s - CONTEXT_EVIDENCE) : s]
+        if self.suffix:
+            after = text[e : e + len(self.suffix)]
+        else:
+            after = "" if e >= self.tail else text[e : e + CONTEXT_EVIDENCE]
+        prefix_fit = _context_fit(self.prefix, before, self.ratio)
+        suffix_fit = _context_fit(self.suffix, after, self.ratio)
         if max(prefix_fit, suffix_fit) < MIN_CONTEXT_FIT:
-            continue
-        fit = (
+            return None
+        return (
             QUOTE_WEIGHT * similarity / 100
             + PREFIX_WEIGHT * prefix_fit
             + SUFFIX_WEIGHT * suffix_fit
-            + POSITION_WEIGHT * (1 - abs(s - s0) / len(text))
+            + POSITION_WEIGHT * (1 - abs(s - self.old_start) / len(text))
         )
-        if best is None or fit > best[0]:
-            best = (fit, s, e)
-    return None if best is None else (best[1], best[2])
 
 
 def _word_ends(text: str, start: int, length: int) -> set[int]:
@@ -247,25 +282,25 @@ def _word_ends(text: str, start: int, length: int) -> set[int]:
     return ends | _snap_ends(text, min(len(text), start + length))
 
 
-def _context_ends(text: str, prefix: str, near: int) -> set[int]:
-    """Where the stored prefix (or its last half) ends in `text`, the nearest to `near`."""
+def _context_ends(text: str, prefix: str, near: int, window: tuple[int, int]) -> set[int]:
+    """Where the stored prefix (or its last half) ends in `window`, the nearest to `near`."""
     found: set[int] = set()
     for part in (prefix, prefix[len(prefix) // 2 :]):
         if len(part.strip()) < 4:
             continue
-        places = _occurrences(text, part)
+        places = _occurrences(text, part, *window)
         if places:
             found.add(min((p + len(part) for p in places), key=lambda x: abs(x - near)))
     return found
 
 
-def _context_starts(text: str, suffix: str, near: int) -> set[int]:
-    """Where the stored suffix (or its first half) starts in `text`, the nearest to `near`."""
+def _context_starts(text: str, suffix: str, near: int, window: tuple[int, int]) -> set[int]:
+    """Where the stored suffix (or its first half) starts in `window`, the nearest to `near`."""
     found: set[int] = set()
     for part in (suffix, suffix[: len(suffix) // 2]):
         if len(part.strip()) < 4:
             continue
-        places = _occurrences(text, part)
+        places = _occurrences(text, part, *window)
         if places:
             found.add(min(places, key=lambda x: abs(x - near)))
     return found

@@ -29,17 +29,17 @@ from reader.clean import (
 from reader.config import ConfigError, load_taxonomy
 from reader.records import (
     CLAIM_FIELDS,
-    CLAIM_FIELDS_ADDED,
     CLAIM_SCHEMA,
-    VERDICTS,
+    claim_defaults,
     text_hash,
     upgrade_claim,
 )
 from reader.safe_io import read_regular, write_new
 from reader.store.anchoring import reanchor
+from reader.store.articles import ARTICLES_DIR
 from reader.store.errors import StoreFileError
+from reader.store.index import CORPUS_CORRECTIONS, INDEX_NAME, index_problem
 from reader.store.storage import AtomicJSONStorage, Tables, check_tables, copy_tree, encode
-from reader.store.store import ARTICLES_DIR, CORPUS_CORRECTIONS, INDEX_NAME, _index_problem
 from reader.text.sanitize import clean_line
 from reader.wording import plural, shorten
 
@@ -245,7 +245,7 @@ def check_store(root: Path) -> StoreReport:
             add(Finding(index_path, f"{CORPUS_CORRECTIONS}/{key}", message))
     for doc_id, doc in index.get("articles", {}).items():
         record = f"articles/{doc_id}"
-        problem = _index_problem(doc) if isinstance(doc, dict) else "not a record"
+        problem = index_problem(doc) if isinstance(doc, dict) else "not a record"
         if problem:
             add(Finding(index_path, record, problem))
             continue
@@ -354,18 +354,12 @@ def _done_problem(item: dict[str, Any]) -> str:
 
 # --- repairing into a copy -------------------------------------------------------------------
 
-_DEFAULTS: dict[str, Any] = {
-    "schema": CLAIM_SCHEMA,
-    "speaker": "",
-    "verdict": VERDICTS[0],
-    "checkworthy": None,
-    "note": "",
-    "tags": [],
-    "entities": [],
-    "annotator": "unknown",
-    "status": "anchored",
-    **{added.name: added.default for added in CLAIM_FIELDS_ADDED},
-}
+_REPAIRED: dict[str, Any] = {"schema": CLAIM_SCHEMA, "annotator": "unknown"}
+"""What a repair says where the record class states no default."""
+_KNOWN: dict[str, Any] = {**claim_defaults(), **_REPAIRED}
+_DEFAULTS: dict[str, Any] = {name: _KNOWN[name] for name in CLAIM_FIELDS if name in _KNOWN}
+"""A repaired claim's missing fields, in field order: the record class's defaults, and the
+schema and annotator a repair gives."""
 _TEXT_FIELDS = ("label", "speaker", "verdict", "note", "annotator")
 _OFFSET_RE = re.compile("[0-9]{1,15}")
 
@@ -495,7 +489,7 @@ def repair_store(root: Path, out: Path) -> RepairReport:
         record = f"articles/{doc_id}"
         if isinstance(doc, dict):
             doc = _fix_index_fields(doc, record, say)
-        problem = _index_problem(doc) if isinstance(doc, dict) else "not a record"
+        problem = index_problem(doc) if isinstance(doc, dict) else "not a record"
         if not problem and doc["id"] in seen_ids:
             problem = "duplicate article id"
         if problem:
