@@ -38,6 +38,8 @@ test: $(TEST_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check reader tests benchmarks
 	$(BIN)/mypy reader
+	$(BIN)/lint-imports
+	$(BIN)/python -m tests.import_graph
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.run_all

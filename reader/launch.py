@@ -21,6 +21,7 @@ from reader.team.state import synced_identity
 from reader.text.loading import load_paths
 from reader.text.sanitize import clean_line
 from reader.wording import plural
+from reader.workspace import Later, Workspace
 
 
 def _say(message: str) -> None:
@@ -188,6 +189,16 @@ def articles_from_store(store: Store) -> tuple[list[OpenArticle], int]:
     return articles, index
 
 
+def load_corpus(store: Store, paths: list[str]) -> tuple[list[OpenArticle], Later, list[str]]:
+    """A large corpus loaded in the app's worker behind its first article: the open
+    articles, those still to store, and one line per file that could not be read."""
+    result = load_paths(paths, skip=store.root)
+    notices = list(result.errors)
+    later: Later = []
+    articles = articles_from_sources(store, result.articles, notices, later)
+    return articles, later, notices
+
+
 class LaunchError(Exception):
     """Nothing can be opened; the message is one line and the exit status is 2."""
 
@@ -268,7 +279,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
     notices.extend(f"{problem.path}: {problem.message}" for problem in store.problems)
     from reader.app import ReaderApp
 
-    app = ReaderApp(
+    workspace = Workspace(
         store=store,
         articles=articles,
         start_index=start_index,
@@ -281,23 +292,24 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         model_problem=model_problem,
         to_store=later,
         load_later=load_later,
+        load_corpus=load_corpus,
         per_language=per_language,
         language_table=language_table,
     )
-    app.problems_told = len(store.problems)  # the notices above tell those
+    workspace.problems_told = len(store.problems)  # the notices above tell those
     if result is not None:
-        app.merged_duplicates = len(result.articles) - len(articles)
-    if app.per_language:  # the first article's language, before its pipeline loads
+        workspace.merged_duplicates = len(result.articles) - len(articles)
+    if workspace.per_language:  # the first article's language, before its pipeline loads
         first = articles[start_index]
-        pipeline, _why = app.article_model(first)
+        pipeline, _why = workspace.article_model(first)
         if pipeline is None:
             if early_ner is not None:
                 early_ner.close()
         else:
             service = start_ner_early(store, first, pipeline, early_ner)
             if service is not None:
-                app._services[pipeline] = service
-    return app
+                workspace.services[pipeline] = service
+    return ReaderApp(workspace)
 
 
 def split_urls(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -353,7 +365,7 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
     finally:  # even when the UI ended with an error, unsaved claims are rescued
         app.stop_storing()
         if not app.store.readonly:
-            app.flush_session()
+            app.workspace.flush_session()
         unsaved = dict(app.session.pending)
         app.store.close()
         if unsaved:

@@ -151,6 +151,13 @@ class ReaderSession:
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
         self.last_error = ""
+        self.listeners: list[Callable[[str], None]] = []
+        """Called with an article's id after each change to it (claims, done marks,
+        corrections, undo and redo): what shows them redraws from the session."""
+
+    def _changed(self, article_id: str) -> None:
+        for listener in list(self.listeners):
+            listener(article_id)
 
     # -- reading ------------------------------------------------------------------------
     def claim_count(self, article: OpenArticle) -> int:
@@ -286,6 +293,8 @@ class ReaderSession:
                 claim["entities"] = found
                 self._save(article, claim)
                 filled += 1
+        if filled:
+            self._changed(article.id)
         return filled
 
     # -- entity corrections -------------------------------------------------------------------
@@ -327,6 +336,7 @@ class ReaderSession:
     def _record(self, change: Step) -> None:
         self.undo_stack.append(change)
         self.redo_stack.clear()
+        self._changed(change.article_id)
 
     def _apply(self, article: OpenArticle, target: dict[str, Any] | None,
                current: dict[str, Any] | None) -> bool:
@@ -376,6 +386,7 @@ class ReaderSession:
                 self._apply(article, change.after, change.before)
         source.pop()
         target.append(change)
+        self._changed(change.article_id)
         return change
 
     # -- saving -------------------------------------------------------------------------------

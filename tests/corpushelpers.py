@@ -33,8 +33,8 @@ async def visit_all(pilot: Any) -> None:
     app = pilot.app
     for _ in app.articles:
         article = app.articles[app.screen.index]
-        await wait_for(pilot, lambda a=article: a.id in app.entities)
+        await wait_for(pilot, lambda a=article: a.id in app.workspace.entities)
         await pilot.press("right_square_bracket")
     await wait_for(pilot, lambda: app.screen.index == 0)
     await wait_for(pilot, lambda: "found by" in app.screen.ner_note
-                   or app.articles[0].id in app.entities)
+                   or app.articles[0].id in app.workspace.entities)

@@ -230,7 +230,7 @@ def test_db_check_names_a_broken_done_mark(tmp_path: Path) -> None:
 def test_the_readme_example_is_what_reader_agree_prints(merged: tuple[Path, str]) -> None:
     db, _ = merged
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    example = readme.split("$ reader agree\n", 1)[1].split("```", 1)[0]
+    example = readme.split("$ reader agree --db team\n", 1)[1].split("```", 1)[0]
     printed = reader("agree", "--db", str(db), cwd=db.parent).stdout
     for line in example.splitlines():
         if line.strip() and line.strip() != "…":

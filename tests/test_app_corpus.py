@@ -84,7 +84,7 @@ async def test_corpus_figures_across_articles(tmp_path: Path, tiny_nlp) -> None:
         assert counts == sorted(counts, reverse=True)
         expected: Counter[tuple[str, str]] = Counter()
         for article in app.articles:
-            for entity in app.entities[article.id]:
+            for entity in app.workspace.entities[article.id]:
                 expected[(entity.text_in(article.text), entity.label)] += 1
         top = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         assert [(r[0], r[1], int(r[2])) for r in entities[:3]] == [(*k, n) for k, n in top]
@@ -113,8 +113,8 @@ async def test_entities_come_from_the_cache_without_ner(tmp_path: Path, tiny_nlp
     async with again.run_test(size=SIZE) as pilot:
         screen = await open_corpus(pilot)
         # only the article on screen was looked at (from the cache): NER never started
-        assert again.entities.keys() == {again.articles[0].id}
-        assert again._ner is None
+        assert again.workspace.entities.keys() == {again.articles[0].id}
+        assert not again.workspace.ner_started
         borrell = next(row for row in cells(screen, "corpus-entities")
                        if row[:2] == ["Borrell", "PERSON"])
         assert borrell[2:] == ["6", "2"]
@@ -227,7 +227,7 @@ async def test_summary_says_how_many_articles_have_no_entities_yet(tmp_path: Pat
                                                                   tiny_nlp) -> None:
     app = make_app(tmp_path / "db", [corpus_folder(tmp_path)], tiny_nlp)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.articles[0].id in app.entities)
+        await wait_for(pilot, lambda: app.articles[0].id in app.workspace.entities)
         screen = await open_corpus(pilot)
         summary = str(screen.query_one("#corpus-summary").render())
         assert "entities of 4 articles not computed yet, not counted" in summary, summary

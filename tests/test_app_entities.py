@@ -130,7 +130,7 @@ async def test_corrections_survive_rerunning_ner_and_export(tmp_path: Path, tiny
     assert sorted(r["action"] for r in records) == ["add", "delete", "rebound", "relabel"]
     assert all(r["scope"] == "mention" and r["annotator"] == "tester" for r in records)
     # the model's output is untouched: the cache keeps what NER found
-    assert Entity(*span("Seoul"), "GPE") in app.entities[article["id"]]
+    assert Entity(*span("Seoul"), "GPE") in app.workspace.entities[article["id"]]
 
     shutil.rmtree(db / "cache")  # no cached entities: NER runs again on reopening
     again = make_app(db, (), tiny_nlp)
@@ -140,7 +140,7 @@ async def test_corrections_survive_rerunning_ner_and_export(tmp_path: Path, tiny
         for (start, end), label in expected_after_four().items():
             found = entity_at(again, start, end)
             assert (found.label if found else None) == label, TEXT[start:end]
-        assert Entity(*span("Seoul"), "GPE") in again.entities[article["id"]]
+        assert Entity(*span("Seoul"), "GPE") in again.workspace.entities[article["id"]]
 
     out = tmp_path / "gold.jsonl"
     assert export(db, "prodigy", out) == 0

@@ -44,7 +44,7 @@ def app_with_parser(db: Path, paths: list[Path], tiny_nlp: Any) -> Any:
 
     app = make_app(db, paths, tiny_nlp)
     parser = real_parser()
-    app._ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
+    app.workspace.ner_factory = lambda: InlineNerService(tiny_nlp, parser=parser, model="tiny")
     return app
 
 
@@ -103,7 +103,7 @@ async def test_review_mode_accept_reject_skip_back(tmp_path: Path, tiny_nlp) -> 
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]
-        app.suggestions[article.id] = [first, second, third]
+        app.workspace.suggestions[article.id] = [first, second, third]
         view = app.screen.query_one(ArticleView)
         await pilot.press("R")
         await wait_for(pilot, lambda: view.review_mode)
@@ -166,15 +166,15 @@ async def test_suggestions_tab_computes_with_the_real_parser(tmp_path: Path, tin
         await wait_entities(pilot)
         panel = app.screen.query_one(SuggestionsPanel)
         seen: list[str] = []
-        shown = panel._progress
+        shown = panel.progress
 
-        def progress(screen: Any, article_id: str, done: int, total: int) -> None:
-            shown(screen, article_id, done, total)
+        def progress(done: int, total: int) -> None:
+            shown(done, total)
             seen.append(str(panel.query_one("#suggestions-status").render()))
 
-        panel._progress = progress  # type: ignore[method-assign]
+        panel.progress = progress  # type: ignore[method-assign]
         await pilot.press("f4")
-        await wait_for(pilot, lambda: app.articles[0].id in app.suggestions, timeout=30)
+        await wait_for(pilot, lambda: app.articles[0].id in app.workspace.suggestions, timeout=30)
         await wait_for(pilot, lambda: not panel.computing)
         total = len(SAMPLE.read_text(encoding="utf-8"))  # under 10,000: counted exactly
         assert seen and all(f"of {total:,} characters)" in line for line in seen), seen
@@ -205,12 +205,12 @@ async def test_a_sentence_like_a_stored_claim_is_suggested_with_its_verdict(
         app.session.create(sample, start, start + len(quote), "statistic", [],
                            verdict="mostly-true")
         await pilot.press("f4")  # the sample's own suggestions: its claim is no repeat
-        await wait_for(pilot, lambda: sample.id in app.suggestions, timeout=30)
-        assert not any("resembles" in s["reason"] for s in app.suggestions[sample.id])
+        await wait_for(pilot, lambda: sample.id in app.workspace.suggestions, timeout=30)
+        assert not any("resembles" in s["reason"] for s in app.workspace.suggestions[sample.id])
         await pilot.press("right_square_bracket")  # the second article
         await pilot.press("f4")
         article = app.articles[1]
-        await wait_for(pilot, lambda: article.id in app.suggestions, timeout=30)
+        await wait_for(pilot, lambda: article.id in app.workspace.suggestions, timeout=30)
         panel = app.screen.query_one(SuggestionsPanel)
         await wait_for(pilot, lambda: not panel.computing)
         [like] = [s for s in panel.items if "resembles" in s["reason"]]
@@ -240,7 +240,7 @@ async def test_enter_on_a_suggestion_row_reviews_from_it(tmp_path: Path, tiny_nl
                                "North Korea has sent around 10,000 to 12,000 troops")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
-        app.suggestions[app.articles[0].id] = items
+        app.workspace.suggestions[app.articles[0].id] = items
         await pilot.press("f4")
         await pilot.pause()
         table = app.screen.query_one(SuggestionsTable)
@@ -279,7 +279,7 @@ async def test_suggestions_follow_the_claims_made_and_undone(tmp_path: Path, tin
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]
-        app.suggestions[article.id] = list(items)
+        app.workspace.suggestions[article.id] = list(items)
         await pilot.press("f4")
         await pilot.pause()
         panel = app.screen.query_one(SuggestionsPanel)

@@ -86,9 +86,9 @@ async def test_accepted_suggestion_speaker_is_resolved_and_guessed(
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]
-        app.suggestions[article.id] = [{"start": start, "end": end, "text": TEXT[start:end],
-                                        "label": "quote", "speaker": "he", "reason": "test",
-                                        "score": 0.9}]
+        app.workspace.suggestions[article.id] = [{
+            "start": start, "end": end, "text": TEXT[start:end], "label": "quote",
+            "speaker": "he", "reason": "test", "score": 0.9}]
         view = app.screen.query_one(ArticleView)
         await pilot.press("R")
         await wait_for(pilot, lambda: view.review_mode)

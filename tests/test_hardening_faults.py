@@ -337,7 +337,7 @@ async def test_import_while_the_ui_is_open_refuses(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr
         assert tree(db) == before
         second = make_app(db)  # a second reader on the same store: read-only, says so
-        assert second.store.readonly and "read-only" in " ".join(second.notices)
+        assert second.store.readonly and "read-only" in " ".join(second.workspace.notices)
         second.store.close()
         await pilot.press(")", "s", "1")
         await pilot.pause()

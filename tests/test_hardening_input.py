@@ -245,5 +245,5 @@ async def test_good_inputs_among_bad_ones_open(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.screen.query_one(ArticleView).text != "")
         assert [a.text for a in app.articles] == ["The one good article."]
-        assert len(app.notices) == len(names)
+        assert len(app.workspace.notices) == len(names)
         assert app.is_running

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from reader import messages
 from reader.claims import make_claim
 from reader.commands import import_cmd
 from reader.records import SourceArticle
@@ -84,7 +85,7 @@ async def test_markup_in_text_title_claim_fields_is_literal(tmp_path: Path) -> N
         await pilot.pause()
         assert "Claim tagged [bold]tax[/]" in screen_text(app)
         # the edit form shows note and tags as typed
-        app.screen._request_edit(claim["id"])
+        app.screen.post_message(messages.EditClaim(claim["id"]))
         await pilot.pause()
         shown = screen_text(app)
         assert NOTE in shown and TAG in shown and SPEAKER in shown

@@ -81,14 +81,14 @@ async def test_french_article_gets_normalised_entities_from_fr_core_news_sm(
     early = start_early(None, 1)  # as the command line does: before the language is known
     pid = early.workers[0].popen.pid
     app = build_app(_args(db, LANGS / "fr.txt", LANGS / "en.txt"), early_ner=early)
-    assert list(app._services) == ["fr_core_news_sm"]  # one pipeline: French, not English
-    service = app._services["fr_core_news_sm"]
+    assert list(app.workspace.services) == ["fr_core_news_sm"]  # one pipeline: French, not English
+    service = app.workspace.services["fr_core_news_sm"]
     assert service.pids == [pid] and early.workers == []
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: "found by" in _status(app), timeout=120)
         assert "found by fr_core_news_sm 3.8.0 for French" in _status(app)
         article = app.articles[0]
-        entities = app.entities[article.id]
+        entities = app.workspace.entities[article.id]
         found = {(article.text[e.start:e.end], e.label, e.model_label) for e in entities}
         assert ("Jean Dupont", "PERSON", "PER") in found
         assert ("Marie Lefèvre", "PERSON", "PER") in found
@@ -108,7 +108,7 @@ async def test_chinese_article_has_no_entities_and_says_why(tmp_path: Path) -> N
     early = start_early(None, 1)
     popen = early.workers[0].popen
     app = build_app(_args(tmp_path / "db", LANGS / "zh.txt"), early_ner=early)
-    assert app._services == {}
+    assert app.workspace.services == {}
     assert popen.wait(timeout=10) is not None and early.workers == []  # ended, not loaded
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -127,11 +127,10 @@ async def test_model_option_wins_over_the_language(tmp_path: Path, tiny_model_pa
     args.model = str(tiny_model_path)
     app = build_app(args)
     try:
-        assert not app.per_language
-        assert app.article_model(app.articles[0]) == (str(tiny_model_path), "")
+        assert not app.workspace.per_language
+        assert app.workspace.article_model(app.articles[0]) == (str(tiny_model_path), "")
     finally:
-        if app._ner is not None:
-            app._ner.close()
+        app.workspace.close_ner()
         app.store.close()
 
 
@@ -141,13 +140,13 @@ def test_language_is_detected_once_per_article_and_recorded(tmp_path: Path) -> N
     db = tmp_path / "db"
     app = build_app(_args(db, LANGS / "zh.txt", LANGS / "en.txt"))
     try:
-        assert app._services == {}  # Chinese first: nothing to start
+        assert app.workspace.services == {}  # Chinese first: nothing to start
         zh, en = app.articles
         assert zh.meta["language"] == "zh" and "language" not in en.meta
         # the corpus view looks every article up without detecting (default model's cache)
-        assert app.cache_key(en, detect=False) == model_key(default_model() or "")
+        assert app.workspace.cache_key(en, detect=False) == model_key(default_model() or "")
         assert "language" not in en.meta
-        assert app.article_model(en) == (default_model(), "")
+        assert app.workspace.article_model(en) == (default_model(), "")
         assert en.meta["language"] == "en"
     finally:
         app.store.close()

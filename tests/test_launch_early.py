@@ -22,13 +22,13 @@ def test_uncached_article_adopts_the_early_workers(tmp_path: Path, tiny_model_pa
     pid = early.workers[0].popen.pid
     app = build_app(_args(tmp_path / "db", tiny_model_path), early_ner=early)
     try:
-        service = app.ner_backend()
+        service = app.workspace.ner_backend()
         assert service.pids == [pid] and early.workers == []
         job = service.submit(SAMPLE.read_text(encoding="utf-8"))
         found = {(e.start, e.end, e.label) for e in job.result()}
         assert (240, 253, "PERSON") in found
     finally:
-        app.ner_backend().close()
+        app.workspace.ner_backend().close()
         app.store.close()
 
 
@@ -45,6 +45,6 @@ def test_cached_article_ends_the_early_workers(tmp_path: Path, tiny_model_path: 
     app = build_app(_args(db, tiny_model_path), early_ner=early)
     try:
         assert early.workers == [] and popen.poll() is not None
-        assert app._ner is None
+        assert not app.workspace.ner_started
     finally:
         app.store.close()

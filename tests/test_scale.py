@@ -110,7 +110,7 @@ async def test_first_article_paints_while_a_large_corpus_enters_the_store(
             app.session.retry_pending()
             assert claim["id"] in app.session.pending
             gate.set()
-            await wait_for(pilot, lambda: app.storing is None, timeout=60)
+            await wait_for(pilot, lambda: app.workspace.storing is None, timeout=60)
             assert "storing" not in str(status.render())
             assert all(a.in_store for a in app.articles)
             assert not app.session.pending
@@ -285,7 +285,7 @@ async def test_a_large_corpus_file_opens_with_its_first_line_while_the_rest_load
             shown = app.articles[0]
             await pilot.press("j")
             gate.set()
-            await wait_for(pilot, lambda: app.storing is None, timeout=60)
+            await wait_for(pilot, lambda: app.workspace.storing is None, timeout=60)
             assert len(app.articles) == count and app.articles[0] is shown
             assert all(a.in_store for a in app.articles)
             assert f"1/{count}" in str(status.render())
@@ -303,12 +303,12 @@ async def test_switching_articles_in_a_large_corpus_does_not_rewrite_the_index_e
 ) -> None:
     """Every write of the session or of a reading position rewrites the whole index (tens of
     MB at 100,000 articles): with many articles they wait for a pause, then go at once."""
-    import reader.app
+    import reader.workspace
     from reader.storing import BACKGROUND_MIN
     from tests.apphelpers import make_app, wait_for
 
-    monkeypatch.setattr(reader.app, "DEFER_INDEX_WRITES", BACKGROUND_MIN)
-    monkeypatch.setattr(reader.app, "INDEX_WRITE_DELAY", 30.0)  # no pause in this test
+    monkeypatch.setattr(reader.workspace, "DEFER_INDEX_WRITES", BACKGROUND_MIN)
+    monkeypatch.setattr(reader.workspace, "INDEX_WRITE_DELAY", 30.0)  # no pause in this test
     count = BACKGROUND_MIN + 50
     db = tmp_path / "db"
     app = make_app(db, [_corpus(tmp_path / "corpus.jsonl", count)])
@@ -322,7 +322,7 @@ async def test_switching_articles_in_a_large_corpus_does_not_rewrite_the_index_e
 
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.storing is None, timeout=60)
+            await wait_for(pilot, lambda: app.workspace.storing is None, timeout=60)
             await pilot.pause()
             monkeypatch.setattr(storage.AtomicJSONStorage, "write", counting)
             for _ in range(20):

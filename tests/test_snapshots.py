@@ -105,7 +105,7 @@ def test_review_mode(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
 
     async def run_before(pilot: Any) -> None:
         await _settle(pilot)
-        pilot.app.suggestions[pilot.app.articles[0].id] = items
+        pilot.app.workspace.suggestions[pilot.app.articles[0].id] = items
         await pilot.press("R")
         await pilot.pause()
         pilot.app.clear_notifications()

@@ -317,7 +317,7 @@ def test_read_only_opens_a_stored_page_without_network(tmp_path: Path, server: S
         (article,) = app.articles
         assert article.id == stored.id
         assert article.text.startswith(FIRST)
-        assert any("not fetched again" in line for line in app.notices)
+        assert any("not fetched again" in line for line in app.workspace.notices)
     finally:
         app.store.close()
     assert server.hits == {}

@@ -35,10 +35,18 @@ def fleiss_kappa(items: Sequence[Sequence[Hashable]]) -> float | None:
         return None
     totals: Counter[Hashable] = Counter()
     agreement = 0.0
-    for item in items:
-        counts = Counter(item)
-        totals.update(counts)
-        agreement += (sum(c * c for c in counts.values()) - raters) / (raters * (raters - 1))
+    terms: dict[tuple[Hashable, ...], float] = {}  # items repeat: each distinct one once
+    for item in map(tuple, items):
+        term = terms.get(item)
+        if term is None:
+            counts = Counter(item)
+            totals.update({category: 0 for category in counts})  # first seen: its place
+            term = terms[item] = (sum(c * c for c in counts.values()) - raters) / (
+                raters * (raters - 1))
+        agreement += term
+    for item, count in Counter(map(tuple, items)).items():
+        for category in item:
+            totals[category] += count
     n = len(items)
     p_bar = agreement / n
     p_e = sum((t / (n * raters)) ** 2 for t in totals.values())
@@ -57,14 +65,7 @@ def krippendorff_alpha(
     `level` is "nominal" or "ordinal"; ordinal needs `domain`, the values in their order.
     Units with fewer than two values are not pairable and are left out.
     """
-    coincidence: dict[tuple[Hashable, Hashable], float] = {}
-    for unit in units:
-        values = [v for v in unit if v is not None]
-        m = len(values)
-        if m < 2:
-            continue
-        for x, y in permutations(values, 2):
-            coincidence[(x, y)] = coincidence.get((x, y), 0.0) + 1 / (m - 1)
+    coincidence = _coincidence(units)
     totals: dict[Hashable, float] = {}
     for (x, _), weight in coincidence.items():
         totals[x] = totals.get(x, 0.0) + weight
@@ -77,6 +78,44 @@ def krippendorff_alpha(
     if expected == 0:
         return None
     return 1 - observed / expected
+
+
+def _coincidence(
+    units: Sequence[Sequence[Hashable | None]],
+) -> dict[tuple[Hashable, Hashable], float]:
+    """The coincidence matrix: each pairable unit adds 1/(m-1) for every ordered pair of its
+    m values. Units repeat (a few labels or verdicts, thousands of units), so each distinct
+    unit is counted once and weighted by how often it occurs, when that gives exactly the
+    same sums: when every m-1 is a power of two (up to three coders, 2 or 3 values), all the
+    weights are exact binary fractions. Otherwise unit by unit, in order. Either way the
+    pairs enter the matrix in the order they first occur."""
+    patterns: Counter[tuple[Hashable | None, ...]] = Counter(map(tuple, units))
+    grouped: list[tuple[list[Hashable], int]] = []
+    for pattern, count in patterns.items():
+        values = [v for v in pattern if v is not None]
+        m = len(values)
+        if m < 2:
+            continue
+        if (m - 1) & (m - 2):  # m - 1 is not a power of two: add unit by unit
+            grouped = []
+            break
+        grouped.append((values, count))
+    else:
+        coincidence: dict[tuple[Hashable, Hashable], float] = {}
+        for values, count in grouped:
+            weight = count / (len(values) - 1)
+            for pair in permutations(values, 2):
+                coincidence[pair] = coincidence.get(pair, 0.0) + weight
+        return coincidence
+    coincidence = {}
+    for unit in units:
+        values = [v for v in unit if v is not None]
+        m = len(values)
+        if m < 2:
+            continue
+        for x, y in permutations(values, 2):
+            coincidence[(x, y)] = coincidence.get((x, y), 0.0) + 1 / (m - 1)
+    return coincidence
 
 
 def _nominal_delta(x: Hashable, y: Hashable) -> float:
@@ -94,7 +133,9 @@ def _ordinal_delta(
         cumulative.append(cumulative[-1] + totals.get(value, 0.0))
 
     def delta(x: Hashable, y: Hashable) -> float:
-        i, j = sorted((rank[x], rank[y]))
+        i, j = rank[x], rank[y]
+        if i > j:
+            i, j = j, i
         between = cumulative[j + 1] - cumulative[i]
         return (between - (totals.get(x, 0.0) + totals.get(y, 0.0)) / 2) ** 2
 

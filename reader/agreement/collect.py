@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from reader.agreement.units import Unit
+from reader.blind import Blind
 from reader.wording import plural
 
 
@@ -42,9 +43,11 @@ def collect(
     labels: Sequence[str] = (),
     every_article: bool = False,
     leave_out: Iterable[str] = (),
-    require_done_by: str | None = None,
+    blind: Blind | None = None,
 ) -> Compared:
-    """Read the units to compare; raises NothingToCompare with the reason."""
+    """Read the units to compare; raises NothingToCompare with the reason. `blind`: only what
+    blind coding lets me see (an article where others' claims are hidden from me is left out:
+    there is nothing of theirs to compare with)."""
     docs = [d for d in store.articles()
             if not articles or any(str(d["id"]).startswith(p) for p in articles)]
     if articles and not docs:
@@ -57,6 +60,12 @@ def collect(
         lengths[str(doc["id"])] = len(text)
         marks[str(doc["id"])] = set(done)
     docs = [d for d in docs if str(d["id"]) in claims]  # unreadable ones are the store's problems
+    if blind is not None and blind.on:
+        docs = [d for d in docs if not blind.hides_others(marks[str(d["id"])])]
+        if not docs:
+            raise NothingToCompare(f"blind coding: {blind.me} has marked no article done yet")
+        claims = {str(d["id"]): claims[str(d["id"])] for d in docs}
+        marks = {str(d["id"]): marks[str(d["id"])] for d in docs}
     skip = set(leave_out)
     names = list(annotators) or sorted(
         {str(c.get("annotator", "")) for items in claims.values() for c in items}
@@ -66,11 +75,6 @@ def collect(
     if len(names) < 2:
         raise NothingToCompare(
             "fewer than two annotators to compare" + (f" (only {names[0]})" if names else ""))
-    if require_done_by is not None:  # blind coding: only what I may see, the articles I did
-        docs = [d for d in docs if require_done_by in marks.get(str(d["id"]), set())]
-        if not docs:
-            raise NothingToCompare(
-                f"blind coding: {require_done_by} has marked no article done yet")
     if every_article:
         chosen = docs
     else:

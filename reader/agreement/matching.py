@@ -49,18 +49,20 @@ def match_spans(a: list[Unit], b: list[Unit]) -> list[Match]:
     starts = [u.start for u in rest_b]
     candidates: list[tuple[int, int, int, Unit, Unit]] = []
     longest_b = max((u.length for u in rest_b), default=0)
+    width = len(rest_b)
     for i, unit in enumerate(rest_a):
+        start, end = unit.start, unit.end
         # Only spans of B starting before unit.end and after unit.start - longest_b can overlap.
-        lo = bisect.bisect_left(starts, unit.start - longest_b)
-        hi = bisect.bisect_left(starts, unit.end)
+        lo = bisect.bisect_left(starts, start - longest_b)
+        hi = bisect.bisect_left(starts, end)
         for j in range(lo, hi):
             other = rest_b[j]
-            size = unit.overlap(other)
+            size = min(end, other.end) - max(start, other.start)
             if size > 0:
                 # Ties: the closer pair (smaller combined length) first, then position: stable.
-                candidates.append((-size, unit.length + other.length, i * len(rest_b) + j,
+                candidates.append((-size, end - start + other.end - other.start, i * width + j,
                                    unit, other))
-    candidates.sort(key=lambda c: c[:3])
+    candidates.sort()  # the third item is unique: the units themselves are never compared
     taken_a: set[int] = set()
     taken_b: set[int] = set()
     matches = list(exact)

@@ -21,6 +21,7 @@ from reader.agreement.unitizing import (
     ArticleTally,
     Partition,
     UnitizingTally,
+    label_tally,
     partition,
     tally,
 )
@@ -44,13 +45,26 @@ class _PairData:
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add_matches(self, matches: Iterable[Match], scale: Sequence[str]) -> None:
+        judged = set(scale)
+        confusion = self.confusion
         for match in matches:
-            self.labels_a.append(match.a.label)
-            self.labels_b.append(match.b.label)
-            row = self.confusion.setdefault(match.a.label, {})
-            row[match.b.label] = row.get(match.b.label, 0) + 1
-            self.verdicts.append((_judged(match.a.verdict, scale),
-                                  _judged(match.b.verdict, scale)))
+            a, b = match.a, match.b
+            self.labels_a.append(a.label)
+            self.labels_b.append(b.label)
+            row = confusion.setdefault(a.label, {})
+            row[b.label] = row.get(b.label, 0) + 1
+            self.verdicts.append((a.verdict if a.verdict in judged else None,
+                                  b.verdict if b.verdict in judged else None))
+
+    def add_pair(self, other: _PairData) -> None:
+        """Pool another article's matches (as `add_matches` of them would, in their order)."""
+        self.labels_a.extend(other.labels_a)
+        self.labels_b.extend(other.labels_b)
+        self.verdicts.extend(other.verdicts)
+        for label_a, counts in other.confusion.items():
+            row = self.confusion.setdefault(label_a, {})
+            for label_b, count in counts.items():
+                row[label_b] = row.get(label_b, 0) + count
 
     def add_tally(self, value: UnitizingTally) -> None:
         if self.unitizing is None:
@@ -104,6 +118,7 @@ def agreement(
     label_pairs: dict[str, dict[tuple[str, str], list[SpanScore]]] = {}
     label_tallies: dict[str, UnitizingTally] = {}
     groups_all: list[list[Unit]] = []
+    codes_all = _GroupCodes([], names, scale)
     per_article: list[dict[str, Any]] = []
     self_overlap = 0
     labels = sorted({u.label for items in by_article.values() for u in items})
@@ -129,30 +144,31 @@ def agreement(
             data.overlap += overlap
             one = _PairData(exact=exact, overlap=overlap)
             one.add_matches(matches, scale)
-            data.add_matches(matches, scale)
+            data.add_pair(one)
             pair_tally = sums.of([a, b])
             data.add_tally(pair_tally)
             one.add_tally(pair_tally)
             article_pairs.append(_pair_figures(pair, one, notes, f"article {article_id}", scale))
         by_label = {name: _split_by_label(coded[name]) for name in names}
+        same_label = {pair: _matched_by_label(matches) for pair, matches in matches_by_pair.items()}
         for label in labels:
             present = {name: by_label[name].get(label, []) for name in names}
             label_tallies.setdefault(label, UnitizingTally(coders=len(names))).add(
-                tally({name: partition(present[name], length) for name in names})
-                if any(present.values()) else _empty_tally(names, length))
+                label_tally(present, length) if any(present.values())
+                else _empty_tally(names, length))
             for a, b in pairs:
                 if present[a] or present[b]:
                     # per label, from the pair's one-to-one matching: a match counts for L
                     # when both spans carry L (a span matched under another label is a miss)
-                    both = [m for m in matches_by_pair[(a, b)]
-                            if m.a.label == label == m.b.label]
+                    same_exact, same = same_label[(a, b)].get(label, (0, 0))
                     counts = (len(present[a]), len(present[b]))
                     label_pairs.setdefault(label, {}).setdefault((a, b), []).extend((
-                        SpanScore(sum(1 for m in both if m.exact), *counts),
-                        SpanScore(len(both), *counts)))
+                        SpanScore(same_exact, *counts), SpanScore(same, *counts)))
         groups = _groups(names, coded, matches_by_pair)
         groups_all.extend(groups)
-        fleiss, alpha = _label_group_figures(groups, names)
+        coded_groups = _GroupCodes(groups, names, scale)
+        codes_all.add(coded_groups)
+        fleiss, alpha = coded_groups.label_figures()
         scope = f"article {article_id}"
         per_article.append({
             "article_id": article_id,
@@ -164,12 +180,8 @@ def agreement(
             "label_alpha_nominal": notes.value(alpha[0], "label_alpha_nominal", scope, alpha[1]),
         })
 
-    fleiss, alpha = _label_group_figures(groups_all, names)
-    verdict_units: list[list[Hashable | None]] = []
-    for group in groups_all:
-        if _is_clean(group):
-            coded_verdicts = {u.annotator: u.verdict for u in group}
-            verdict_units.append([_judged(coded_verdicts.get(n, ""), scale) for n in names])
+    fleiss, alpha = codes_all.label_figures()
+    verdict_units = codes_all.verdicts
     verdict_alpha = krippendorff_alpha(verdict_units, "ordinal", scale)
     if self_overlap:
         notes.lines.append(
@@ -191,10 +203,23 @@ def agreement(
             _label_figures(label, label_pairs.get(label, {}), label_tallies[label], notes)
             for label in labels
         ],
-        "disagreements": [d for g in groups_all if (d := _disagreement(g, names)) is not None],
+        "disagreements": [d for g in groups_all
+                          if (d := _disagreement(g, names, wanted)) is not None],
         "notes": notes.lines,
     }
     return report
+
+
+def _matched_by_label(matches: Iterable[Match]) -> dict[str, tuple[int, int]]:
+    """Per label, (exact matches, all matches) of the pair's matches where both spans carry
+    it (a span matched under another label is a miss for both labels)."""
+    counts: dict[str, tuple[int, int]] = {}
+    for match in matches:
+        label = match.a.label
+        if label == match.b.label:
+            exact, both = counts.get(label, (0, 0))
+            counts[label] = (exact + match.exact, both + 1)
+    return counts
 
 
 def _split_by_label(units: list[Unit]) -> dict[str, list[Unit]]:
@@ -215,8 +240,7 @@ def _pair_figures(pair: tuple[str, str], data: _PairData, notes: _Notes, scope: 
     a, b = pair
     where = f"{a}/{b}, {scope}"
     kappa = cohen_kappa(data.labels_a, data.labels_b)
-    verdict_units = [list(v) for v in data.verdicts]
-    verdict = krippendorff_alpha(verdict_units, "ordinal", scale)
+    verdict = krippendorff_alpha(data.verdicts, "ordinal", scale)
     return {
         "annotators": [a, b],
         "spans": [data.overlap.a_count, data.overlap.b_count],
@@ -273,39 +297,66 @@ def _is_clean(group: list[Unit]) -> bool:
     return len({u.annotator for u in group}) == len(group)
 
 
-def _label_group_figures(
-    groups: list[list[Unit]], names: Sequence[str]
-) -> tuple[tuple[float | None, bool], tuple[float | None, bool]]:
-    """(Fleiss' κ, empty?) over groups every annotator is in, (nominal α, empty?) over all."""
-    clean = [g for g in groups if _is_clean(g)]
-    full = [[u.label for u in g] for g in clean if len(g) == len(names)]
-    units: list[list[Hashable | None]] = []
-    for group in clean:
-        labels = {u.annotator: u.label for u in group}
-        units.append([labels.get(name) for name in names])
-    alpha = krippendorff_alpha(units, "nominal")
-    pairable = any(sum(v is not None for v in u) >= 2 for u in units)
-    return (fleiss_kappa(full), not full), (alpha, not pairable)
+class _GroupCodes:
+    """What the label and verdict figures need of matched span groups, gathered once per
+    article and pooled by concatenation (the pooled lists are the articles' in order)."""
+
+    def __init__(self, groups: list[list[Unit]], names: Sequence[str],
+                 scale: Sequence[str]) -> None:
+        self.count = len(names)
+        self.full: list[list[str]] = []
+        """Labels of the clean groups every annotator is in (Fleiss' κ)."""
+        self.labels: list[list[Hashable | None]] = []
+        """Labels of every clean group, None where an annotator is missing (nominal α)."""
+        self.verdicts: list[list[Hashable | None]] = []
+        """Verdicts of every clean group, None where missing or not a judgement."""
+        judged = set(scale)
+        for group in groups:
+            if not _is_clean(group):
+                continue
+            if len(group) == self.count:
+                self.full.append([u.label for u in group])
+            by_name = {u.annotator: u for u in group}
+            found = [by_name.get(name) for name in names]
+            self.labels.append([None if u is None else u.label for u in found])
+            self.verdicts.append([None if u is None or u.verdict not in judged else u.verdict
+                                  for u in found])
+
+    def add(self, other: _GroupCodes) -> None:
+        """Pool another article's groups after these."""
+        self.full.extend(other.full)
+        self.labels.extend(other.labels)
+        self.verdicts.extend(other.verdicts)
+
+    def label_figures(self) -> tuple[tuple[float | None, bool], tuple[float | None, bool]]:
+        """(Fleiss' κ, empty?) over the full groups, (nominal α, empty?) over all."""
+        alpha = krippendorff_alpha(self.labels, "nominal")
+        pairable = any(sum(v is not None for v in u) >= 2 for u in self.labels)
+        return (fleiss_kappa(self.full), not self.full), (alpha, not pairable)
 
 
-def _disagreement(group: list[Unit], names: Sequence[str]) -> dict[str, Any] | None:
+def _disagreement(group: list[Unit], names: Sequence[str],
+                  everyone: set[str] | None = None) -> dict[str, Any] | None:
     kinds = []
-    if {u.annotator for u in group} != set(names) or not _is_clean(group):
+    first = group[0]
+    who = {u.annotator for u in group}
+    if len(who) != len(group) or who != (set(names) if everyone is None else everyone):
         kinds.append("span")
-    if len({u.label for u in group}) > 1:
+    if any(u.label != first.label for u in group):
         kinds.append("label")
-    if len({u.verdict for u in group}) > 1:
+    if any(u.verdict != first.verdict for u in group):
         kinds.append("verdict")
-    if len({u.speaker.casefold() for u in group}) > 1:
+    speaker = first.speaker.casefold()
+    if any(u.speaker.casefold() != speaker for u in group):
         kinds.append("speaker")
     if not kinds:
         return None
     return {
-        "article_id": group[0].article_id,
+        "article_id": first.article_id,
         "start": min(u.start for u in group),
         "end": max(u.end for u in group),
         "kinds": kinds,
-        "missing": [n for n in names if n not in {u.annotator for u in group}],
+        "missing": [n for n in names if n not in who],
         "claims": [
             {"annotator": u.annotator, "id": u.claim_id, "start": u.start, "end": u.end,
              "label": u.label, "verdict": u.verdict, "speaker": u.speaker}

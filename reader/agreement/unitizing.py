@@ -152,17 +152,67 @@ class ArticleTally:
         return result
 
 
+def label_tally(units: Mapping[str, Iterable[Unit]], length: int) -> UnitizingTally:
+    """`tally` of one label's spans (every unit given carries it) over an article of `length`
+    characters, each coder's partition being that label and the empty tag: the same numbers,
+    without a walk over every pair of partitions. Each coder's labelled characters are a bit
+    mask; two coders give the same tag to the characters both labelled and those neither did.
+    (All the sums are whole numbers, so they add up exactly in any order; the tags enter each
+    table in the order their first segments come, as in `tally`.)"""
+    coders = list(units)
+    result = UnitizingTally(coders=len(coders))
+    masks: list[int] = []
+    covers: list[int] = []
+    for name in coders:
+        segments = partition(units[name], length).segments
+        mask = cover = square = rest = 0
+        label = EMPTY
+        for start, end, tag in segments:
+            size = end - start
+            if tag == EMPTY:
+                rest += size
+            else:
+                label = tag
+                cover += size
+                square += size * size
+                mask |= ((1 << size) - 1) << start
+        masks.append(mask)
+        covers.append(cover)
+        result.total += cover + rest
+        order = [(label, cover, square), (EMPTY, rest, rest)]
+        if not segments or segments[0][2] == EMPTY:
+            order.reverse()
+        for tag, value, squares in order:
+            if value:
+                result.by_tag[tag] = result.by_tag.get(tag, 0.0) + value
+                result.square_by_tag[tag] = result.square_by_tag.get(tag, 0.0) + squares
+    if len(coders) >= 2:
+        same = 0
+        for i in range(len(coders)):
+            for j in range(i + 1, len(coders)):
+                both = (masks[i] & masks[j]).bit_count()
+                same += 2 * (both + length - covers[i] - covers[j] + both)
+        result.observed_same = same / (len(coders) - 1)
+    return result
+
+
 def _shared_same_tag(a: list[tuple[int, int, str]], b: list[tuple[int, int, str]]) -> int:
     """Characters where two partitions give the same tag (a merge walk over both)."""
-    i = j = 0
+    if not a or not b:
+        return 0
     shared = 0
-    while i < len(a) and j < len(b):
-        start = max(a[i][0], b[j][0])
-        end = min(a[i][1], b[j][1])
-        if end > start and a[i][2] == b[j][2]:
-            shared += end - start
-        if a[i][1] <= b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return shared
+    ia, ib = iter(a), iter(b)
+    a_start, a_end, a_tag = next(ia)
+    b_start, b_end, b_tag = next(ib)
+    try:
+        while True:
+            if a_tag == b_tag:
+                size = min(a_end, b_end) - max(a_start, b_start)
+                if size > 0:
+                    shared += size
+            if a_end <= b_end:
+                a_start, a_end, a_tag = next(ia)
+            else:
+                b_start, b_end, b_tag = next(ib)
+    except StopIteration:
+        return shared

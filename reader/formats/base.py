@@ -15,6 +15,9 @@ from typing import Any, NamedTuple
 
 from reader.text.sanitize import clean_line
 
+MAX_BYTES = 512 * 1024 * 1024
+"""The largest file `reader import` reads (detection reads no more either)."""
+
 __all__ = [
     "ExportSpan",
     "FormatError",

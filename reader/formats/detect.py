@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from reader.formats.base import FormatError, iter_json_objects
+from reader.formats.base import MAX_BYTES, FormatError, iter_json_objects
 
 __all__ = ["IMPORT_FORMATS", "detect_content", "detect_path", "detect_record"]
 
@@ -65,7 +65,6 @@ def detect_path(path: Path, read: bool = True) -> str:
         raise FormatError(
             "not found" if not path.exists() else "not a regular file", path=str(path)
         )
-    from reader.formats.importing import MAX_BYTES
     from reader.safe_io import read_regular
 
     data = read_regular(path, limit=_SNIFF_BYTES)

@@ -13,17 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from reader.formats import (
-    brat,
-    claimreview,
-    csv_format,
-    doccano,
-    jsonl,
-    labelstudio,
-    prodigy,
-    spacy_docbin,
-    store_dump,
-)
+import reader.formats.brat as brat
+import reader.formats.claimreview as claimreview
+import reader.formats.csv_format as csv_format
+import reader.formats.doccano as doccano
+import reader.formats.jsonl as jsonl
+import reader.formats.labelstudio as labelstudio
+import reader.formats.prodigy as prodigy
+import reader.formats.spacy_docbin as spacy_docbin
+import reader.formats.store_dump as store_dump
 from reader.formats.base import ExportSpan, article_file_stem, json_line
 from reader.records import Entity
 from reader.safe_io import atomic_write, check_target, replace_folder, write_new

@@ -14,10 +14,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+import reader.formats.brat as brat
+import reader.formats.doccano as doccano
+import reader.formats.jsonl as jsonl
+import reader.formats.labelstudio as labelstudio
+import reader.formats.prodigy as prodigy
+import reader.formats.store_dump as store_dump
 from reader.claims import iso_now, make_claim, quote_selectors
 from reader.clean import clean_claim, clean_tree
-from reader.formats import brat, doccano, jsonl, labelstudio, prodigy, store_dump
 from reader.formats.base import (
+    MAX_BYTES,
     FormatError,
     ImportDoc,
     ImportSpan,
@@ -46,8 +52,6 @@ __all__ = [
     "read_units",
 ]
 
-MAX_BYTES = 512 * 1024 * 1024
-"""The largest file `reader import` reads."""
 
 MAX_CLAIMS_PER_ARTICLE = 5000
 """An import adds claims to an article up to this many (stored ones included): the app loads

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 
 from reader.agreement.collect import NothingToCompare, StoreReader, collect
 from reader.agreement.report import agreement
+from reader.blind import Blind
 from reader.text.sanitize import clean_line
 from reader.wording import plural
 
@@ -99,16 +100,16 @@ class AgreementScreen(Screen[AgreementTarget | None]):
     def compute(self) -> None:
         """Collect and compute off the UI thread."""
         note = ""
-        done_by = self.annotator if self.blind else None
+        blind = Blind(self.annotator, self.blind)
         try:
             try:
-                data = collect(self.store, leave_out=(GOLD,), require_done_by=done_by)
+                data = collect(self.store, leave_out=(GOLD,), blind=blind)
             except NothingToCompare as error:
                 if "marked done" not in str(error):
                     raise
                 note = f"{error}; showing every article"
                 data = collect(self.store, leave_out=(GOLD,), every_article=True,
-                               require_done_by=done_by)
+                               blind=blind)
         except NothingToCompare as error:
             self.app.call_from_thread(self.show_message, str(error))
             return

@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from reader.blind import BlindStore
 from reader.corpus_stats import CorpusItem, CorpusStats, SearchHit, corpus_stats, search_corpus
 from reader.corpus_stats import sparkline as make_sparkline
 from reader.records import VERDICTS, Entity
@@ -32,8 +33,8 @@ from reader.text.segment import paragraph_number
 from reader.wording import plural, shorten
 
 if TYPE_CHECKING:
-    from reader.app import ReaderApp
-    from reader.screens.main import MainScreen
+    from reader.store.store import Store
+    from reader.workspace import Workspace
 
 __all__ = [
     "CorpusArticle",
@@ -140,60 +141,63 @@ def speaker_claims(articles: Iterable[CorpusArticle],
     ]
 
 
-def collect_corpus(app: ReaderApp, open_articles: Sequence[OpenArticle],
+def collect_corpus(workspace: Workspace, open_articles: Sequence[OpenArticle],
                    memory_claims: dict[str, list[dict[str, Any]]],
                    progress: Callable[[int, int], None] | None = None) -> CorpusData:
     """Every article in the store (and open ones not stored), with claims and entities.
 
     Runs in a worker thread: reads only the store and the articles given. Entities are the
     model's (NER run this session, else the store's cache) with corrections laid over them.
+    Claims are those blind coding lets me see (`reader.blind`).
     """
-    store = app.store
+    store = workspace.store
+    claims_of = BlindStore(store, workspace.blind).claims
     opened = {a.id: a for a in open_articles}
     articles: list[OpenArticle] = []
     for record in store.articles():
         article = opened.pop(record["id"], None)
         if article is None:
-            article = open_article_from_record(record, _loader(app, record["id"]))
+            article = open_article_from_record(record, _loader(store, record["id"]))
         articles.append(article)
     articles.extend(opened.values())
     entries: list[CorpusArticle] = []
     for number, article in enumerate(articles, 1):
-        entries.append(_entry(app, article, memory_claims))
+        entries.append(_entry(workspace, article, memory_claims, claims_of))
         if progress is not None and number % 25 == 0:
             progress(number, len(articles))
     stats = corpus_stats((e.item for e in entries), top=TOP)
     return CorpusData(entries, stats, label_verdict_table(entries))
 
 
-def _loader(app: ReaderApp, article_id: str) -> Callable[[], str]:
+def _loader(store: Store, article_id: str) -> Callable[[], str]:
     def load() -> str:
-        return app.store.text(article_id)
+        return store.text(article_id)
 
     return load
 
 
-def _entry(app: ReaderApp, article: OpenArticle,
-           memory_claims: dict[str, list[dict[str, Any]]]) -> CorpusArticle:
+def _entry(workspace: Workspace, article: OpenArticle,
+           memory_claims: dict[str, list[dict[str, Any]]],
+           claims_of: Callable[[str], list[dict[str, Any]]]) -> CorpusArticle:
     from reader.records import text_hash
 
     try:
         text = article.text
     except Exception:  # noqa: BLE001 - an unreadable article counts as empty
         return CorpusArticle(article, [], [], processed=False)
-    if article.id in memory_claims:
-        claims = memory_claims[article.id]
+    if article.id in memory_claims:  # not stored: no one else's, no done marks
+        claims = workspace.blind.visible(memory_claims[article.id], ())
     else:
         try:
-            claims = app.store.claims(article.id) if article.in_store else []
+            claims = claims_of(article.id) if article.in_store else []
         except (KeyError, OSError):
             claims = []
-    model = app.entities.get(article.id)
-    key, version = app.cache_key(article, detect=False)
+    model = workspace.entities.get(article.id)
+    key, version = workspace.cache_key(article, detect=False)
     if model is None and key:
-        model = app.store.cached_entities(text_hash(text), key, version)
+        model = workspace.store.cached_entities(text_hash(text), key, version)
     try:
-        entities = app.displayed_entities(article, list(model or []))
+        entities = workspace.displayed_entities(article, list(model or []))
     except (KeyError, OSError):
         entities = list(model or [])
     return CorpusArticle(article, [dict(c) for c in claims], entities,
@@ -221,8 +225,9 @@ def _context(text: str, start: int, end: int) -> Text:
     return out
 
 
-class CorpusScreen(Screen[None]):
-    """Figures and search across every article in the store."""
+class CorpusScreen(Screen["Target | None"]):
+    """Figures and search across every article in the store; dismisses with the place
+    the analyst chose to go to (a `Target`), or None."""
 
     DEFAULT_CSS = """
     CorpusScreen #corpus-title, CorpusScreen #corpus-summary {
@@ -267,20 +272,13 @@ class CorpusScreen(Screen[None]):
         Binding("A", "agreement", "Agreement"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
+        self.workspace = workspace
         self.data: CorpusData | None = None
         self.targets: dict[str, Target] = {}
         self.results_kind = ""
         self.searching = False
-
-    @property
-    def reader_app(self) -> ReaderApp:
-        """The app, typed."""
-        from reader.app import ReaderApp
-
-        assert isinstance(self.app, ReaderApp)
-        return self.app
 
     @property
     def ready(self) -> bool:
@@ -310,26 +308,26 @@ class CorpusScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Start computing; the search box has focus."""
-        app = self.reader_app
-        title = f"Corpus · store: {app.store_label}"
+        workspace = self.workspace
+        title = f"Corpus · store: {workspace.store_label}"
         self.query_one("#corpus-title", Static).update(Text(clean_line(title), style="bold"))
         self.query_one("#corpus-search", Input).focus()
-        memory = {a.id: [dict(c) for c in app.session.claims(a)]
-                  for a in app.articles if not a.in_store}
-        self._compute(list(app.articles), memory)
+        memory = {a.id: [dict(c) for c in workspace.session.claims(a)]
+                  for a in workspace.articles if not a.in_store}
+        self._compute(list(workspace.articles), memory)
 
     # -- computing -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="corpus")
     def _compute(self, articles: list[OpenArticle],
                  memory: dict[str, list[dict[str, Any]]]) -> None:
-        app = self.reader_app
+        app = self.app
 
         def progress(done: int, total: int) -> None:
             app.call_from_thread(self._summary,
                                  Text(f"computing… {done}/{plural(total, 'article')}"))
 
         try:
-            data = collect_corpus(app, articles, memory, progress)
+            data = collect_corpus(self.workspace, articles, memory, progress)
         except Exception as error:  # noqa: BLE001 - shown in one line
             message = Text("Could not compute the corpus figures: " + clean_line(str(error)))
             app.call_from_thread(self._summary, message)
@@ -355,7 +353,7 @@ class CorpusScreen(Screen[None]):
         if waiting:  # their entities are not in the figures yet: say so
             summary.append(f" · entities of {plural(waiting, 'article')} not computed yet, not "
                            "counted (open them, or `reader ingest`)", style="bold")
-        unreadable = len(self.reader_app.store.unreadable)
+        unreadable = len(self.workspace.store.unreadable)
         if unreadable:  # their claims are not counted: say so
             summary.append(f" · {plural(unreadable, 'article file')} unreadable, not counted "
                            "(see `reader db check`)", style="bold red")
@@ -390,7 +388,7 @@ class CorpusScreen(Screen[None]):
         table = self.query_one("#corpus-labels", DataTable)
         table.clear(columns=True)
         seen = {v for row in counts.values() for v in row}
-        taxonomy = list(getattr(self.reader_app.taxonomy, "verdicts", None) or VERDICTS)
+        taxonomy = list(getattr(self.workspace.taxonomy, "verdicts", None) or VERDICTS)
         verdicts = [v for v in taxonomy if v in seen] + sorted(seen - set(taxonomy))
         table.add_column(Text("Label"), key="label")
         for verdict in verdicts:
@@ -516,20 +514,12 @@ class CorpusScreen(Screen[None]):
 
     # -- jumping ---------------------------------------------------------------------------
     def jump(self, target: Target) -> None:
-        """Close the corpus view, open the article and put the cursor at the offset."""
-        from reader.screens.main import MainScreen
-
-        app = self.reader_app
-        main = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
-        if main is None:
-            return
-        index = _article_index(app, target.article_id)
-        if index is None:
+        """Close the corpus view with the place to go: the opener opens the article there."""
+        if self.workspace.open_stored(target.article_id) is None:
             self.notify("That article is no longer in the store.", markup=False,
                         severity="warning")
             return
-        self.dismiss()
-        _open_at(main, index, target.offset)
+        self.dismiss(target)
 
     def action_close(self) -> None:
         """Back to the article."""
@@ -539,15 +529,15 @@ class CorpusScreen(Screen[None]):
         """The Agreement screen; enter on a disagreement jumps to it from here."""
         from reader.screens.agreement import AgreementScreen, AgreementTarget
 
-        app = self.reader_app
+        workspace = self.workspace
 
         def jump(target: AgreementTarget | None) -> None:
             if target is not None:
                 self.jump(Target(target.article_id, target.offset))
 
-        self.app.push_screen(AgreementScreen(app.store, app.session.annotator,
-                                             blind=app.taxonomy.blind,
-                                             verdicts=app.taxonomy.verdicts), jump)
+        self.app.push_screen(AgreementScreen(workspace.store, workspace.session.annotator,
+                                             blind=workspace.taxonomy.blind,
+                                             verdicts=workspace.taxonomy.verdicts), jump)
 
     def action_focus_search(self) -> None:
         """Put the cursor in the search box."""
@@ -564,22 +554,3 @@ def _plain(sentence: str, hit: SearchHit, start: int, end: int) -> str:
     """Text of `start:end` (offsets into the article) from a hit's sentence."""
     base = hit.sentence_start
     return sentence[max(0, start - base):max(0, end - base)]
-
-
-def _article_index(app: ReaderApp, article_id: str) -> int | None:
-    """The article's index among the open ones, opening it from the store if needed."""
-    for index, article in enumerate(app.articles):
-        if article.id == article_id:
-            return index
-    record = app.store.article(article_id)
-    if record is None:
-        return None
-    app.articles.append(open_article_from_record(record, _loader(app, article_id)))
-    return len(app.articles) - 1
-
-
-def _open_at(main: MainScreen, index: int, offset: int) -> None:
-    if index != main.index:
-        main.open_article(index)
-    main.view.move_to(offset, center=True)
-    main.view.focus()

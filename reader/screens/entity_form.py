@@ -35,18 +35,24 @@ from reader.text.sanitize import clean_line
 from reader.wording import plural, shorten
 
 if TYPE_CHECKING:
-    from reader.screens.main import MainScreen
+    from textual.notifications import SeverityLevel
+
+    from reader.session import OpenArticle, ReaderSession
+    from reader.workspace import Workspace
 
 __all__ = [
     "SPACY_LABELS",
     "EntityForm",
     "EntityFormData",
     "EntityFormResult",
+    "EntityTarget",
+    "NoEntityForm",
+    "apply_result",
     "correction_spans",
     "corrections_affecting",
     "describe_correction",
+    "entity_form_for",
     "label_choices",
-    "open_entity_form",
 ]
 
 SPACY_LABELS: tuple[str, ...] = (
@@ -240,7 +246,7 @@ class EntityForm(ModalScreen[EntityFormResult | None]):
 
 
 @dataclass
-class _Target:
+class EntityTarget:
     """What the form acts on in the article on screen."""
 
     entity: Entity | None
@@ -254,23 +260,34 @@ def _overlapping(entities: Sequence[Entity], start: int, end: int) -> list[Entit
     return [e for e in entities if e.start < end and start < e.end]
 
 
-def open_entity_form(
-    screen: MainScreen, selection: tuple[int, int] | None, entity: Entity | None
-) -> None:
-    """Open the entity form for the entity under the cursor and/or the selection."""
-    app = screen.reader_app
-    article = screen.article
-    store = app.store
+class NoEntityForm(Exception):
+    """Why the entity form does not open, in one line, and how loud to say it."""
+
+    def __init__(self, message: str, severity: SeverityLevel = "information",
+                 timeout: float = 3) -> None:
+        super().__init__(message)
+        self.severity: SeverityLevel = severity
+        self.timeout = timeout
+
+
+def entity_form_for(
+    workspace: Workspace,
+    article: OpenArticle,
+    shown: Sequence[Entity],
+    cursor: int,
+    selection: tuple[int, int] | None,
+    entity: Entity | None,
+) -> tuple[EntityFormData, EntityTarget]:
+    """What the entity form offers for the entity under the cursor and/or the selection
+    (`shown`: the entities on screen); raises `NoEntityForm` when there is nothing to do."""
+    store = workspace.store
     if store.readonly or not article.in_store:
         why = store.readonly_reason or "the article is not in the store"
-        screen.notify(f"Corrections cannot be saved: {why}.", markup=False, severity="warning",
-                      timeout=4)
-        return
+        raise NoEntityForm(f"Corrections cannot be saved: {why}.", "warning", 4)
     text = article.text
-    view = screen.view
     if entity is None and selection is not None:
-        near = _overlapping(view.entities, *selection)
-        inside = [e for e in near if e.start <= view.cursor < e.end]
+        near = _overlapping(shown, *selection)
+        inside = [e for e in near if e.start <= cursor < e.end]
         candidates = inside or near
         entity = candidates[0] if candidates else None
     if entity is not None:
@@ -278,13 +295,12 @@ def open_entity_form(
     elif selection is not None:
         spot = selection
     else:
-        spot = (view.cursor, view.cursor + 1)
+        spot = (cursor, cursor + 1)
     try:
         article_corrections = store.corrections(article.id)
         corpus_rules = store.corpus_corrections()
     except (KeyError, StoreError, OSError) as error:
-        screen.notify(f"Cannot read the corrections: {error}", markup=False, severity="error")
-        return
+        raise NoEntityForm(f"Cannot read the corrections: {error}", "error", 5) from error
     affecting = [(False, c) for c in corrections_affecting(article_corrections, text, *spot)]
     affecting += [(True, c) for c in corrections_affecting(corpus_rules, text, *spot)]
     if selection is not None and entity is not None and selection != (entity.start, entity.end):
@@ -296,11 +312,9 @@ def open_entity_form(
     else:
         actions = []
     if not actions and not affecting:
-        screen.notify("Move onto an entity, or select a span (v, s) to add one, then m.",
-                      markup=False, timeout=3)
-        return
-    seen = [e.label for e in view.entities]
-    seen += [e.label for e in app.entities.get(article.id, [])]
+        raise NoEntityForm("Move onto an entity, or select a span (v, s) to add one, then m.")
+    seen = [e.label for e in shown]
+    seen += [e.label for e in workspace.entities.get(article.id, [])]
     seen += [str(c.get("label")) for c in [*article_corrections, *corpus_rules]]
     surface = text[spot[0]:spot[1]] if (entity is not None or selection is not None) else ""
     data = EntityFormData(
@@ -312,43 +326,29 @@ def open_entity_form(
         selection_text=text[selection[0]:selection[1]] if selection is not None else "",
         existing=[describe_correction(c) for _, c in affecting],
     )
-    target = _Target(entity, selection, spot, affecting)
-
-    def done(result: EntityFormResult | None) -> None:
-        if result is not None:
-            apply_result(screen, target, result)
-        view.focus()
-
-    screen.app.push_screen(EntityForm(data), done)
+    return data, EntityTarget(entity, selection, spot, affecting)
 
 
-def apply_result(screen: MainScreen, target: _Target, result: EntityFormResult) -> None:
-    """Store what the form chose, then show the entities again."""
-    app = screen.reader_app
-    article = screen.article
+def apply_result(session: ReaderSession, article: OpenArticle, target: EntityTarget,
+                 result: EntityFormResult) -> str:
+    """Store what the form chose; what to tell the analyst. Raises `NoEntityForm` when it
+    was not saved."""
     text = article.text
     try:
         if result.action == "revert":
-            app.session.change_corrections(article, [], list(target.affecting))
+            session.change_corrections(article, [], list(target.affecting))
             removed = plural(len(target.affecting), "correction")
-            message = f"Reverted to the model: {removed} removed (u undoes)."
-        else:
-            corr = _make(target, result, text, app.session.annotator)
-            app.session.change_corrections(article, [(result.scope == "corpus", corr)], [])
-            message = "Saved: " + describe_correction(corr) + " (u undoes)."
+            return f"Reverted to the model: {removed} removed (u undoes)."
+        corr = _make(target, result, text, session.annotator)
+        session.change_corrections(article, [(result.scope == "corpus", corr)], [])
+        return "Saved: " + describe_correction(corr) + " (u undoes)."
     except CorrectionError as error:
-        screen.notify(f"Not saved: {error}", markup=False, severity="warning", timeout=5)
-        return
+        raise NoEntityForm(f"Not saved: {error}", "warning", 5) from error
     except (KeyError, StoreError, OSError) as error:
-        screen.notify(f"The correction was NOT saved: {error}", markup=False, severity="error",
-                      timeout=8)
-        return
-    screen.view.clear_selection()
-    screen.refresh_entities()
-    screen.notify(message, markup=False, timeout=4)
+        raise NoEntityForm(f"The correction was NOT saved: {error}", "error", 8) from error
 
 
-def _make(target: _Target, result: EntityFormResult, text: str,
+def _make(target: EntityTarget, result: EntityFormResult, text: str,
           annotator: str) -> dict[str, Any]:
     entity, selection = target.entity, target.selection
     action = result.action

@@ -1,6 +1,6 @@
 """ctrl+e: export the current article or everything, in a chosen format, to `exports/` inside
 the store (a read-only store: `exports/` in the user's data folder, said in the dialog); the
-path written is shown when done."""
+path written is shown when done. With blind coding, only the claims I may see are exported."""
 
 from __future__ import annotations
 
@@ -89,15 +89,20 @@ def run_export(  # type: ignore[no-untyped-def]
     app, article_id: str | None, fmt: str, include_unverified: bool = False
 ) -> None:
     """Export on a thread; notify the path or the error on the UI thread, and what the
-    export left out or wrote incomplete (ClaimReview)."""
+    export left out or wrote incomplete (ClaimReview). Blind coding leaves out what it hides
+    from me (`reader.blind`)."""
     import threading
+
+    from reader.blind import BlindStore
+
+    store = BlindStore(app.workspace.store, app.workspace.blind)
 
     def job() -> None:
         from reader.formats import export_article
 
         notes: list[str] = []
         try:
-            path: Path = export_article(app.store, article_id, fmt,
+            path: Path = export_article(store, article_id, fmt,
                                         include_unverified=include_unverified, notes=notes)
         except Exception as error:  # noqa: BLE001 - any failure is one line for the user
             message = f"Export failed: {error}"

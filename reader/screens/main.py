@@ -7,15 +7,17 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
+from reader import messages
 from reader.keys import bindings_for
 from reader.records import Entity
 from reader.screens.claim_form import ClaimForm, ClaimFormData
@@ -28,13 +30,12 @@ from reader.text.sanitize import clean_line
 from reader.widgets.annotators_panel import AnnotatorRow, AnnotatorsTable, assign_marks
 from reader.widgets.article_view import ArticleView, Overlay
 from reader.widgets.articles_panel import ArticleRow, ArticlesTable
-from reader.widgets.claims_panel import ClaimsPanel, ClaimsTable
+from reader.widgets.claims_panel import ClaimsPanel
 from reader.widgets.entities_panel import EntitiesTree
+from reader.widgets.status_line import StatusLine
 from reader.widgets.suggestions_panel import SuggestionsPanel
 from reader.wording import plural, shorten
-
-if TYPE_CHECKING:
-    from reader.app import ReaderApp
+from reader.workspace import Workspace, citation
 
 RETRY_SECONDS = 5.0
 SOURCE_CHECK_SECONDS = 3.0
@@ -48,10 +49,15 @@ class MainScreen(Screen[None]):
 
     BINDINGS = bindings_for("screen")
 
-    def __init__(self) -> None:
+    ner_note: reactive[str] = reactive("", repaint=False)
+    """What NER is doing for the article on screen, or what it found (the status line's)."""
+    sync_note: reactive[str] = reactive("", repaint=False)
+    """The status line's word on syncing: when, offline, conflicts."""
+
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
+        self.workspace = workspace
         self.index = 0
-        self.ner_note = ""
         self._jobs: dict[str, Any] = {}
         self._source_stamps: dict[str, tuple[int, int] | None] = {}
         """Per article id: (mtime_ns, size) of its source file when first shown."""
@@ -64,26 +70,18 @@ class MainScreen(Screen[None]):
         """When `q` last warned of unsaved claims (a second `q` soon after quits)."""
         self.sync_url = ""
         """The team server (`[team] server` in reader.toml); '' when the store syncs nowhere."""
-        self.sync_note = ""
-        """The status line's word on syncing: when, offline, conflicts."""
         self._sync_steps = 0
         """The undo history's length at the last sync (what came after is pending)."""
         self._quit_after_sync = False
         self.hidden_layers: set[str] = set()
         """Colleagues whose claims the analyst hid (the Annotators tab's `space`)."""
-
-    @property
-    def reader_app(self) -> ReaderApp:
-        """The app, typed."""
-        from reader.app import ReaderApp
-
-        assert isinstance(self.app, ReaderApp)
-        return self.app
+        self._done_here: tuple[str, set[str]] = ("", set())
+        """(article id, who marked it done) as `_layers` last read them."""
 
     @property
     def article(self) -> OpenArticle:
         """The article on screen."""
-        return self.reader_app.articles[self.index]
+        return self.workspace.articles[self.index]
 
     @property
     def view(self) -> ArticleView:
@@ -108,27 +106,40 @@ class MainScreen(Screen[None]):
                     yield ArticlesTable(id="articles-table")
                 with TabPane("Annotators", id="annotators"):
                     yield AnnotatorsTable(id="annotators-table")
-        yield Static(Text(""), id="status")
+        yield StatusLine(id="status").data_bind(ner=MainScreen.ner_note,
+                                                sync=MainScreen.sync_note)
         yield Footer()
 
     def on_mount(self) -> None:
         """Open the article the session was on, and start retrying failed saves."""
-        app = self.reader_app
+        ws = self.workspace
         self.query_one("#search", Input).display = False
-        self.view.claim_colours = app.taxonomy.colours
-        self.query_one(ClaimsPanel).colours = app.taxonomy.colours
-        self._problems_told = app.problems_told  # the launch's notices tell those
-        self.open_article(app.start_index, first=True)
+        self.view.claim_colours = ws.taxonomy.colours
+        self.query_one(ClaimsPanel).colours = ws.taxonomy.colours
+        self._problems_told = ws.problems_told  # the launch's notices tell those
+        ws.session.listeners.append(self._session_changed)
+        self.open_article(ws.start_index, first=True)
         self.set_interval(RETRY_SECONDS, self._retry_saves)
         self.set_interval(SOURCE_CHECK_SECONDS, self.check_source)
-        for notice in app.notices:
+        for notice in ws.notices:
             self.notify(notice, markup=False, severity="warning", timeout=8)
         self._tell_store_problems()
         self._start_syncing()
 
+    def on_unmount(self) -> None:
+        """Stop following the session."""
+        if self._session_changed in self.workspace.session.listeners:
+            self.workspace.session.listeners.remove(self._session_changed)
+
+    def _session_changed(self, article_id: str) -> None:
+        """A claim, done mark or correction of an article changed (or was undone): the
+        claims on screen are redrawn from the session when it is this article's."""
+        if self.workspace.articles and article_id == self.article.id:
+            self._show_claims()
+
     def _tell_store_problems(self) -> None:
         """Notify what the store found wrong (skipped records...) since it was last told."""
-        problems = self.reader_app.store.problems
+        problems = self.workspace.store.problems
         for problem in problems[self._problems_told :]:
             self.notify(clean_line(f"{problem.path}: {problem.message}"), markup=False,
                         severity="warning", timeout=8)
@@ -137,13 +148,13 @@ class MainScreen(Screen[None]):
     # -- articles ------------------------------------------------------------------------------
     def open_article(self, index: int, *, first: bool = False) -> None:
         """Show the article at `index` (the text first; entities follow)."""
-        app = self.reader_app
-        if not app.articles:
+        ws = self.workspace
+        if not ws.articles:
             return
         if not first:
             self._remember_position()
             self._cancel_ner(self.article.id)
-        self.index = index % len(app.articles)
+        self.index = index % len(ws.articles)
         article = self.article
         self._shown_article = article
         title = self.query_one("#title", Static)
@@ -157,32 +168,38 @@ class MainScreen(Screen[None]):
             article.loaded_text = text = ""
             self.notify(f"{clean_line(str(error))}; nothing to show (see `reader db check`)",
                         markup=False, severity="error", timeout=10)
-            self._problems_told = len(app.store.problems)  # that said it
+            self._problems_told = len(ws.store.problems)  # that said it
         view.load(text, cursor=position, title_end=article.title_end)
         view.focus()
         panel = self.query_one(SuggestionsPanel)  # before the marks: this article's
         if (self.side_tab == "suggestions" and not panel.computing
-                and article.id not in app.suggestions):
-            panel.compute(self)  # the tab is open: the new article's suggestions come too
-        elif article.id in app.suggestions:
+                and article.id not in ws.suggestions):
+            self.compute_suggestions()  # the tab is open: the new article's come too
+        elif article.id in ws.suggestions:
             panel.position = 0
-            panel.sync(self, force=True)
+            panel.sync(ws.suggestions[article.id], self.visible_claims(), force=True)
         else:
             panel.show(None)
         self._show_claims()
-        entities = app.entities.get(article.id)
+        entities = ws.entities.get(article.id)
         if entities is None:
-            entities = app.cached_entities(article)
+            entities = ws.cached_entities(article)
         if entities is not None:
             self._set_entities(article, entities, "cached")
         else:
             self._set_entities(article, [], "")
             self._start_ner(article)
         self._refresh_articles()
-        app.save_session(self.index)
+        ws.save_session(self.index)
         if article.id not in self._source_stamps:
             self._source_stamps[article.id] = _stamp(article.source)
-        self._update_status()
+        status = self.status_line
+        status.source_changed = article.id in self._source_warned
+        status.access = ("READ-ONLY" if ws.store.readonly else
+                         "FILE UNREADABLE" if article.id in ws.store.unreadable else "")
+        status.store = ws.store_label
+        self._show_place()
+        self._cursor_moved()
         if not first:
             self._tell_store_problems()
 
@@ -200,23 +217,28 @@ class MainScreen(Screen[None]):
         self.notify(f"{clean_line(article.source)} {what}; showing the text as loaded "
                     "(reopen it to take the new text and re-anchor claims).",
                     markup=False, severity="warning", timeout=10)
-        self._update_status()
+        self.status_line.source_changed = True
 
     def _remember_position(self) -> None:
         article = self.article
         article.position = self.view.cursor
-        self.reader_app.remember_position(article)
+        self.workspace.remember_position(article)
+
+    def remember_where(self) -> None:
+        """Save the reading position and which article is on screen (at exit)."""
+        self._remember_position()
+        self.workspace.save_session(self.index)
 
     def action_next_article(self) -> None:
         """Next article."""
-        if len(self.reader_app.articles) > 1:
+        if len(self.workspace.articles) > 1:
             self.open_article(self.index + 1)
         else:
             self.notify("Only one article is open.", markup=False, timeout=2)
 
     def action_prev_article(self) -> None:
         """Previous article."""
-        if len(self.reader_app.articles) > 1:
+        if len(self.workspace.articles) > 1:
             self.open_article(self.index - 1)
         else:
             self.notify("Only one article is open.", markup=False, timeout=2)
@@ -226,7 +248,7 @@ class MainScreen(Screen[None]):
         hidden table at every article switch cost seconds; opening the tab fills it)."""
         if self.side_tab != "articles":
             return
-        self.query_one(ArticlesTable).show(_ArticleRows(self.reader_app), self.index)
+        self.query_one(ArticlesTable).show(_ArticleRows(self.workspace), self.index)
 
     @on(ArticlesTable.Open)
     def _open_from_list(self, event: ArticlesTable.Open) -> None:
@@ -234,28 +256,27 @@ class MainScreen(Screen[None]):
 
     # -- entities ------------------------------------------------------------------------------
     def _set_entities(self, article: OpenArticle, entities: list[Entity], how: str) -> None:
-        app = self.reader_app
-        shown = app.displayed_entities(article, entities)
+        ws = self.workspace
+        shown = ws.displayed_entities(article, entities)
         if how:
-            app.entities[article.id] = entities
+            ws.keep_entities(article, entities)
         if article is self.article:
-            self.view.set_entities(shown)
-            done = how or article.id in app.entities
+            self._show_entities(shown)
+            done = how or article.id in ws.entities
             status = "" if done else "Entities arrive when NER has run."
             self.query_one(EntitiesTree).show(shown, article.text, status)
             if how:
                 self.ner_note = "entities: " + how
-        if how and app.session.fill_entities(article, shown):
-            self._show_claims()
+        if how:
+            ws.session.fill_entities(article, shown)  # the session tells what changed
 
     def _start_ner(self, article: OpenArticle) -> None:
-        app = self.reader_app
-        backend = app.ner_backend(len(article.text), article)
+        ws = self.workspace
+        backend = ws.ner_backend(len(article.text), article)
         if backend is None:
-            self.ner_note = app.article_model(article)[1] or app.ner_unavailable
+            self.ner_note = ws.article_model(article)[1] or ws.ner_unavailable
             if article is self.article:  # the panel says why, not that entities will come
                 self.query_one(EntitiesTree).show([], article.text, self.ner_note)
-            self._update_status()
             return
         job = backend.submit(article.text)
         self._jobs[article.id] = job
@@ -270,25 +291,26 @@ class MainScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="ner")
     def _run_ner(self, article: OpenArticle, job: Any) -> None:
         """Consume the job's progress in a thread; the UI gets each step as a message."""
-        app = self.reader_app
+        ws = self.workspace
         collected: list[Entity] = []
         for progress in job.progress():
             if progress.error:
-                app.call_from_thread(self._ner_failed, article, progress.error)
+                self.app.call_from_thread(self._ner_failed, article, progress.error)
                 return
             collected.extend(progress.entities)
             snapshot = sorted(collected)
-            app.call_from_thread(self._ner_progress, article, snapshot, progress.done_chars,
-                                 progress.total_chars, progress.finished)
+            self.app.call_from_thread(self._ner_progress, article, snapshot,
+                                      progress.done_chars, progress.total_chars,
+                                      progress.finished)
             if progress.finished:
-                app.cache_entities(article, snapshot)
+                ws.cache_entities(article, snapshot)
                 return
 
     def _ner_progress(self, article: OpenArticle, entities: list[Entity], done: int,
                       total: int, finished: bool) -> None:
         if finished:
             self._jobs.pop(article.id, None)
-            found = f"{len(entities)} found by {self.reader_app.model_label_for(article)}"
+            found = f"{len(entities)} found by {self.workspace.model_label_for(article)}"
             self._set_entities(article, entities, found)
             self._refresh_articles()
         elif article is self.article:
@@ -296,18 +318,16 @@ class MainScreen(Screen[None]):
             filled = percent // 10
             bar = "▰" * filled + "▱" * (10 - filled)
             self.ner_note = f"NER {bar} {percent}% ({plural(len(entities), 'entity')} so far)"
-            self.view.set_entities(self.reader_app.displayed_entities(article, entities))
+            self._show_entities(self.workspace.displayed_entities(article, entities))
             self.query_one(EntitiesTree).show(
                 [], article.text,
                 f"NER {percent}%: {plural(len(entities), 'entity')} so far; the list follows",
             )
-        self._update_status()
 
     def _ner_failed(self, article: OpenArticle, error: str) -> None:
         self._jobs.pop(article.id, None)
         self.ner_note = "NER failed: " + shorten(clean_line(error), 120)
         self.notify(self.ner_note, markup=False, severity="error", timeout=8)
-        self._update_status()
 
     @on(EntitiesTree.Jump)
     def _jump_to_entity(self, event: EntitiesTree.Jump) -> None:
@@ -318,62 +338,54 @@ class MainScreen(Screen[None]):
         self.view.set_hidden_labels(event.hidden)
 
     # -- status --------------------------------------------------------------------------------
+    @property
+    def status_line(self) -> StatusLine:
+        """The status line (each fact a reactive field of it)."""
+        return self.query_one(StatusLine)
+
+    def _show_entities(self, shown: list[Entity]) -> None:
+        self.view.set_entities(shown)
+        self.status_line.entities = len(self.view.entities)
+
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self) -> None:
-        self._update_status()
+        view, status = self.view, self.status_line
+        status.percent = view.position_percent
+        status.page = " ".join(_page_part(self.article.meta, view.cursor))
 
-    def _update_status(self) -> None:
-        app = self.reader_app
-        view = self.view
-        position = f"{self.index + 1}/{len(app.articles)}"
-        if app.merged_duplicates:
-            position += f" ({plural(app.merged_duplicates, 'duplicate text')} merged)"
-        parts = [
-            position,
-            f"{view.position_percent}%",
-            *_page_part(self.article.meta, view.cursor),
-            plural(len(view.entities), "entity"),
-            plural(len(app.session.claims(self.article)), "claim"),
-        ]
-        if self.ner_note:
-            parts.append(self.ner_note)
-        if app.load_later:
-            parts.append("loading the corpus…")
-        elif app.storing is not None:
-            done, total = app.storing
-            parts.append(f"storing {done:,}/{total:,} articles")
-        if app.session.pending:
-            parts.append(f"UNSAVED: {len(app.session.pending)} (retrying)")
-        if self.article.id in self._source_warned:
-            parts.append("SOURCE CHANGED")
-        if self.sync_note:
-            pending = len(app.session.undo_stack) - self._sync_steps
-            parts.append(self.sync_note + (f", {plural(pending, 'change')} pending" if pending > 0
-                                           else ""))
-        if app.store.readonly:
-            parts.append("READ-ONLY")
-        elif self.article.id in app.store.unreadable:
-            parts.append("FILE UNREADABLE")
-        parts.append(f"store: {app.store_label}")
-        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+    def _show_place(self) -> None:
+        """Which article of how many; a large corpus loading or entering the store."""
+        ws = self.workspace
+        place = f"{self.index + 1}/{len(ws.articles)}"
+        if ws.merged_duplicates:
+            place += f" ({plural(ws.merged_duplicates, 'duplicate text')} merged)"
+        status = self.status_line
+        status.place = place
+        if ws.load_later:
+            status.work = "loading the corpus…"
+        elif ws.storing is not None:
+            done, total = ws.storing
+            status.work = f"storing {done:,}/{total:,} articles"
+        else:
+            status.work = ""
 
     def storing_changed(self) -> None:
         """The app stored more of a large corpus: the status line says how far."""
-        self._update_status()
+        self._show_place()
 
     def articles_loaded(self) -> None:
         """The whole corpus is loaded behind the article on screen."""
-        app = self.reader_app
+        ws = self.workspace
         shown = self._shown_article
-        self.index = next((i for i, a in enumerate(app.articles) if a is shown), 0)
+        self.index = next((i for i, a in enumerate(ws.articles) if a is shown), 0)
         self.articles_stored()
 
     def articles_stored(self) -> None:
         """Articles entered the store: their claims, the list, the session."""
         self._show_claims()
         self._refresh_articles()
-        self.reader_app.save_session(self.index)
-        self._update_status()
+        self.workspace.save_session(self.index)
+        self._show_place()
 
     # -- focus and tabs ----------------------------------------------------------------------
     def action_toggle_focus(self) -> None:
@@ -391,7 +403,7 @@ class MainScreen(Screen[None]):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Opening the Suggestions tab computes the article's suggestions."""
         if event.pane.id == "suggestions":
-            self.query_one(SuggestionsPanel).compute(self)
+            self.compute_suggestions()
         elif event.pane.id == "articles":
             self._refresh_articles()
 
@@ -406,12 +418,12 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Every key."""
-        self.app.push_screen(HelpScreen(self.reader_app.taxonomy.names))
+        self.app.push_screen(HelpScreen(self.workspace.taxonomy.names))
 
     def action_quit(self) -> None:
         """Remember where the user is, and quit (asking twice while claims are unsaved)."""
-        app = self.reader_app
-        unsaved = len(app.session.pending)
+        ws = self.workspace
+        unsaved = len(ws.session.pending)
         now = time.monotonic()
         if self._quit_after_sync:  # q again while the last sync runs: quit now
             self._quit_now()
@@ -419,7 +431,7 @@ class MainScreen(Screen[None]):
         if unsaved and now - self._quit_warned > QUIT_CONFIRM_SECONDS:
             self._quit_warned = now
             self.notify(
-                f"{plural(unsaved, 'claim change')} NOT saved ({clean_line(app.session.last_error)}"
+                f"{plural(unsaved, 'claim change')} NOT saved ({clean_line(ws.session.last_error)}"
                 "). Press q again to quit: unsaved claims are written to a rescue file for "
                 "`reader import`.", markup=False, severity="warning", timeout=10)
             return
@@ -432,7 +444,7 @@ class MainScreen(Screen[None]):
 
     def _quit_now(self) -> None:
         self._remember_position()
-        self.reader_app.save_session(self.index)
+        self.workspace.save_session(self.index)
         self.app.exit()
 
     # -- the team server ---------------------------------------------------------------------
@@ -440,7 +452,7 @@ class MainScreen(Screen[None]):
         """Sync on open and every `[team] interval` minutes, when a server is configured."""
         from reader.team.settings import SettingsError, configured_server
 
-        store = self.reader_app.store
+        store = self.workspace.store
         if store.readonly:
             return
         try:
@@ -460,15 +472,15 @@ class MainScreen(Screen[None]):
         """The sync conflicts list; enter on one jumps to its claim."""
         from reader.screens.conflicts import ConflictsScreen
 
-        app = self.reader_app
+        ws = self.workspace
 
         def jump(target: tuple[str, int] | None) -> None:
             if target is None:
                 return
             article_id, offset = target
-            index = next((i for i, a in enumerate(app.articles) if a.id == article_id), None)
+            index = next((i for i, a in enumerate(ws.articles) if a.id == article_id), None)
             if index is None:
-                record = app.store.article(article_id)
+                record = ws.store.article(article_id)
                 if record is None:
                     self.notify("That article is not in the store.", markup=False)
                     return
@@ -478,17 +490,17 @@ class MainScreen(Screen[None]):
             self.view.move_to(offset, center=True)
             self.view.focus()
 
-        self.app.push_screen(ConflictsScreen(app.store.root), jump)
+        self.app.push_screen(ConflictsScreen(ws.store.root), jump)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
     def _sync(self) -> None:
         """Push and pull off the UI thread; the status line says how it went."""
         from reader.team.background import sync_in_background
 
-        app = self.reader_app
-        steps = len(app.session.undo_stack)
+        ws = self.workspace
+        steps = len(ws.session.undo_stack)
         try:
-            outcome = sync_in_background(app.store, self.sync_url)
+            outcome = sync_in_background(ws.store, self.sync_url)
         except Exception as error:  # noqa: BLE001 - a worker's error is shown, not swallowed
             from reader.team.background import SyncOutcome
 
@@ -505,7 +517,7 @@ class MainScreen(Screen[None]):
             more = " (S lists them)" if outcome.state == "conflicts" else ""
             self.notify(clean_line(f"sync: {outcome.detail}{more}"), markup=False,
                         severity="warning", timeout=10)
-        session = self.reader_app.session
+        session = self.workspace.session
         for article_id in outcome.changed_articles:
             session.forget(article_id)
         if self._quit_after_sync:
@@ -540,7 +552,8 @@ class MainScreen(Screen[None]):
     # -- claims --------------------------------------------------------------------------------
     def _show_claims(self) -> None:
         panel = self.query_one(SuggestionsPanel)
-        panel.sync(self)  # a claim made or undone hides or brings back the suggestion under it
+        # a claim made or undone hides or brings back the suggestion under it
+        panel.sync(self.workspace.suggestions.get(self.article.id), self.visible_claims())
         claims, marks = self._layers()
         overlays = [
             Overlay(c["start"], c["end"], "claim", str(c.get("label", "")), c["id"],
@@ -551,7 +564,14 @@ class MainScreen(Screen[None]):
         overlays.extend(panel.overlays())
         self.view.set_overlays(overlays)
         self.query_one(ClaimsPanel).show(claims, marks, self._adjudications())
-        self._update_status()
+        self._show_saving()
+
+    def _show_saving(self) -> None:
+        """The status line's claim count, unsaved changes and changes not synced yet."""
+        session, status = self.workspace.session, self.status_line
+        status.claims = len(self.visible_claims())
+        status.unsaved = len(session.pending)
+        status.sync_pending = len(session.undo_stack) - self._sync_steps
 
     def _adjudications(self) -> dict[str, str]:
         """What curation made of each claim here, with the adjudicator's note."""
@@ -560,7 +580,7 @@ class MainScreen(Screen[None]):
         if not self.article.in_store:
             return {}
         try:
-            return adjudications(self.reader_app.store.decisions(self.article.id))
+            return adjudications(self.workspace.store.decisions(self.article.id))
         except (KeyError, StoreError):
             return {}
 
@@ -569,12 +589,13 @@ class MainScreen(Screen[None]):
         """The claims shown (mine, and each colleague's layer unless hidden, or kept back by
         blind coding until I mark the article done) and the marks of colleagues' layers; the
         Annotators tab is refreshed with the same figures."""
-        app = self.reader_app
-        session = app.session
+        ws = self.workspace
+        session = ws.session
         me = session.annotator
         claims = session.claims(self.article)
         done = session.done_by(self.article)
-        blind = app.taxonomy.blind and me not in done
+        self._done_here = (self.article.id, done)
+        blind = ws.blind.hides_others(done)
         counts: dict[str, int] = {}
         for claim in claims:
             name = str(claim.get("annotator", ""))
@@ -591,14 +612,23 @@ class MainScreen(Screen[None]):
         shown = {row.name for row in rows if row.shown}
         return [c for c in claims if str(c.get("annotator", "")) in shown], marks
 
+    def visible_claims(self) -> list[dict[str, Any]]:
+        """The article's claims blind coding lets me see (the done marks `_layers` read)."""
+        ws = self.workspace
+        claims = ws.session.claims(self.article)
+        if not ws.blind.on:
+            return claims
+        article_id, done = self._done_here
+        if article_id != self.article.id:
+            done = ws.session.done_by(self.article)
+        return ws.blind.visible(claims, done)
+
     @on(AnnotatorsTable.Toggle)
     def _toggle_layer(self, event: AnnotatorsTable.Toggle) -> None:
-        if event.name == self.reader_app.session.annotator:
+        if event.name == self.workspace.session.annotator:
             self.notify("Your own claims are always shown.", markup=False, timeout=2)
             return
-        if self.reader_app.taxonomy.blind and \
-                self.reader_app.session.annotator not in self.reader_app.session.done_by(
-                    self.article):
+        if self.workspace.blind.hides_others(self.workspace.session.done_by(self.article)):
             self.notify("Blind coding: others' claims show once you mark the article done (D).",
                         markup=False, timeout=4)
             return
@@ -609,15 +639,15 @@ class MainScreen(Screen[None]):
         """The Agreement screen; enter on a disagreement comes back here, at it."""
         from reader.screens.agreement import AgreementScreen, AgreementTarget
 
-        app = self.reader_app
+        ws = self.workspace
 
         def jump(target: AgreementTarget | None) -> None:
             if target is None:
                 return
-            index = next((i for i, a in enumerate(app.articles)
+            index = next((i for i, a in enumerate(ws.articles)
                           if a.id == target.article_id), None)
             if index is None:
-                record = app.store.article(target.article_id)
+                record = ws.store.article(target.article_id)
                 if record is None:
                     self.notify("That article is no longer in the store.", markup=False)
                     return
@@ -628,9 +658,9 @@ class MainScreen(Screen[None]):
             self.view.move_to(target.offset, center=True)
             self.view.focus()
 
-        self.app.push_screen(AgreementScreen(app.store, app.session.annotator,
-                                             blind=app.taxonomy.blind,
-                                             verdicts=app.taxonomy.verdicts), jump)
+        self.app.push_screen(AgreementScreen(ws.store, ws.session.annotator,
+                                             blind=ws.taxonomy.blind,
+                                             verdicts=ws.taxonomy.verdicts), jump)
 
     def action_curate(self) -> None:
         """Curation mode on this article; the gold layer is read again when it closes."""
@@ -638,34 +668,34 @@ class MainScreen(Screen[None]):
         from reader.curation.settings import load_curation_settings
         from reader.screens.curation import CurationResult, CurationScreen
 
-        app, article = self.reader_app, self.article
-        if not article.in_store or app.store.readonly:
+        ws, article = self.workspace, self.article
+        if not article.in_store or ws.store.readonly:
             self.notify("Curation writes the gold layer: " + clean_line(
-                app.store.readonly_reason or "this article is not in the store") + ".",
+                ws.store.readonly_reason or "this article is not in the store") + ".",
                 markup=False, severity="warning", timeout=5)
             return
         try:
-            settings = load_curation_settings(app.store.root)
+            settings = load_curation_settings(ws.store.root)
         except ConfigError as error:
             self.notify(clean_line(str(error)), markup=False, severity="error", timeout=8)
             return
 
         def back(result: CurationResult | None) -> None:
             if result is not None and result.changed:
-                app.session.forget(article.id)
+                ws.session.forget(article.id)
                 self._show_claims()
             if result is not None and result.offset is not None:
                 self.view.move_to(result.offset, center=True)
             self.view.focus()
 
         self.app.push_screen(CurationScreen(
-            app.store, article.id, article.title, app.session.annotator, settings=settings,
-            blind=app.taxonomy.blind, labels=app.taxonomy.names,
-            verdicts=app.taxonomy.verdicts), back)
+            ws.store, article.id, article.title, ws.session.annotator, settings=settings,
+            blind=ws.taxonomy.blind, labels=ws.taxonomy.names,
+            verdicts=ws.taxonomy.verdicts), back)
 
     def action_mark_done(self) -> None:
         """Mark the article done for me, or not done again (undoable)."""
-        session = self.reader_app.session
+        session = self.workspace.session
         done = session.annotator in session.done_by(self.article)
         try:
             session.set_done(self.article, not done)
@@ -673,7 +703,6 @@ class MainScreen(Screen[None]):
             self.notify(f"Could not mark the article: {clean_line(str(error))}", markup=False,
                         severity="error", timeout=8)
             return
-        self._show_claims()
         self.notify("Article marked not done (u undoes)." if done else
                     "Article marked done (u undoes).", markup=False, timeout=3)
 
@@ -681,7 +710,7 @@ class MainScreen(Screen[None]):
         if saved:
             self.notify(what, markup=False, timeout=2)
         else:
-            reason = self.reader_app.session.last_error
+            reason = self.workspace.session.last_error
             self.notify(f"{what} — NOT saved yet ({reason}); kept in memory, retrying.",
                         markup=False, severity="error", timeout=8)
 
@@ -689,7 +718,7 @@ class MainScreen(Screen[None]):
         return list(self.view.entities)
 
     def _create(self, start: int, end: int, label: str, **fields: Any) -> dict[str, Any]:
-        app = self.reader_app
+        ws = self.workspace
         article = self.article
         if "speaker_confirmed" not in fields:  # a quick tag or an accepted suggestion: the
             fields["speaker_confirmed"] = False  # speaker is a guess until the form confirms it
@@ -697,37 +726,30 @@ class MainScreen(Screen[None]):
             fields["speaker"] = (
                 resolve_speaker(given, article.text, self._entities_here(), start, end)
                 if given.strip()
-                else app.suggest_speaker(article, self._entities_here(), start, end)
+                else ws.suggest_speaker(article, self._entities_here(), start, end)
             )
-        claim, saved = app.session.create(article, start, end, label, self._entities_here(),
+        claim, saved = ws.session.create(article, start, end, label, self._entities_here(),
                                           **fields)
         self.view.clear_selection()
-        self._show_claims()
         self._saved_note(saved, f"Claim tagged {label}: “{shorten(claim['quote'], 50)}”")
         return claim
 
-    @on(ArticleView.Request)
-    def _on_request(self, event: ArticleView.Request) -> None:
-        kind = event.kind
-        data = event.data
-        handler = getattr(self, f"_request_{kind}", None)
-        if handler is not None:
-            handler(**data)
-
-    def _request_search(self) -> None:
+    @on(messages.OpenSearch)
+    def _search_asked(self) -> None:
         self._open_search()
 
-    def _request_tag(self, number: int, start: int, end: int) -> None:
-        label = self.reader_app.taxonomy.label_for_key(str(number))
+    @on(messages.TagClaim)
+    def _tag(self, event: messages.TagClaim) -> None:
+        label = self.workspace.taxonomy.label_for_key(str(event.number))
         if label is None:
-            self.notify(f"No label on key {number}.", markup=False, timeout=2)
+            self.notify(f"No label on key {event.number}.", markup=False, timeout=2)
             return
-        self._create(start, end, label)
+        self._create(event.start, event.end, label)
 
     def _form_data(self, claim: dict[str, Any] | None, start: int, end: int) -> ClaimFormData:
-        app = self.reader_app
+        ws = self.workspace
         article = self.article
-        taxonomy = app.taxonomy
+        taxonomy = ws.taxonomy
         speakers = sorted({e.text_in(article.text) for e in self.view.entities
                            if e.label in SPEAKER_LABELS})
         if claim is None:
@@ -737,7 +759,7 @@ class MainScreen(Screen[None]):
                 labels=taxonomy.names,
                 verdicts=taxonomy.verdicts,
                 verdict=taxonomy.verdicts[0] if taxonomy.verdicts else "unverified",
-                speaker=app.suggest_speaker(article, self._entities_here(), start, end),
+                speaker=ws.suggest_speaker(article, self._entities_here(), start, end),
                 speakers=speakers,
             )
         return ClaimFormData(
@@ -755,7 +777,10 @@ class MainScreen(Screen[None]):
             sources=[dict(s) for s in claim.get("sources") or [] if isinstance(s, dict)],
         )
 
-    def _request_form(self, start: int, end: int) -> None:
+    @on(messages.NewClaim)
+    def _new_claim(self, event: messages.NewClaim) -> None:
+        start, end = event.start, event.end
+
         def done(data: ClaimFormData | None) -> None:
             if data is not None:
                 claim = self._create(start, end, data.label, **{
@@ -765,17 +790,18 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ClaimForm(self._form_data(None, start, end), "New claim"), done)
 
-    def _request_edit(self, claim: str) -> None:
-        app = self.reader_app
+    @on(messages.EditClaim)
+    def _edit_claim(self, event: messages.EditClaim) -> None:
+        claim = event.claim_id
+        ws = self.workspace
         article = self.article
-        record = app.session.find(article, claim)
+        record = ws.session.find(article, claim)
         if record is None or not self._may_change(record):
             return
 
         def done(data: ClaimFormData | None) -> None:
             if data is not None:
-                saved = app.session.update(article, claim, **data.values())
-                self._show_claims()
+                saved = ws.session.update(article, claim, **data.values())
                 self._saved_note(saved, "Claim updated.")
                 self._after_form(article, claim, data)
 
@@ -790,11 +816,11 @@ class MainScreen(Screen[None]):
         if source is None:
             return
         stored = source.get("article_id") or ""
-        index = next((i for i, a in enumerate(self.reader_app.articles) if a.id == stored), None)
+        index = next((i for i, a in enumerate(self.workspace.articles) if a.id == stored), None)
         if index is not None:
             self.open_article(index)
-        elif stored and self.reader_app.store.article(stored) is not None:
-            self._show_fetched(self.reader_app.store.article(stored) or {}, [])
+        elif stored and self.workspace.store.article(stored) is not None:
+            self._show_fetched(self.workspace.store.article(stored) or {}, [])
         elif is_web(source):
             self.notify(f"Fetching {clean_line(source['url'])}…", markup=False, timeout=3)
             self._fetch_url(source["url"])
@@ -811,13 +837,13 @@ class MainScreen(Screen[None]):
         from reader.web.page import WebError, open_url
         from reader.web.settings import load_web_settings
 
-        app = self.reader_app
+        ws = self.workspace
         fetched = 0
         for source in sources:
             if not needs_fetch(source):
                 continue
             try:
-                done = open_url(app.store, source["url"], load_web_settings(app.store.root))
+                done = open_url(ws.store, source["url"], load_web_settings(ws.store.root))
             except (WebError, ConfigError) as error:
                 self.app.call_from_thread(
                     self.notify, clean_line(f"source not fetched, kept to fetch later: {error}"),
@@ -834,63 +860,59 @@ class MainScreen(Screen[None]):
 
     def _sources_fetched(self, article: OpenArticle, claim_id: str,
                          sources: list[dict[str, str]], fetched: int) -> None:
-        claim = self.reader_app.session.find(article, claim_id)
+        claim = self.workspace.session.find(article, claim_id)
         if claim is None:
             return
         # keep sources the analyst added meanwhile; fill in the ones just fetched
         by_url = {s["url"]: s for s in sources if s.get("fetched")}
         merged = [by_url.get(s.get("url", ""), s) if needs_fetch(s) else s
                   for s in claim.get("sources") or []]
-        saved = self.reader_app.session.update(article, claim_id, sources=merged)
-        self._show_claims()
+        saved = self.workspace.session.update(article, claim_id, sources=merged)
         self._saved_note(saved, f"{plural(fetched, 'source')} fetched and stored.")
 
     def _may_change(self, record: dict[str, Any]) -> bool:
         """Whether the analyst may change a claim; says why not (it is a colleague's)."""
-        if self.reader_app.session.owns(record):
+        if self.workspace.session.owns(record):
             return True
         owner = clean_line(str(record.get("annotator", ""))) or "another annotator"
         self.notify(f"This claim is {owner}'s: you can read it, not change it.",
                     severity="warning", markup=False)
         return False
 
-    def _request_delete(self, claim: str) -> None:
-        app = self.reader_app
-        record = app.session.find(self.article, claim)
+    @on(messages.DeleteClaim)
+    def _delete_claim(self, event: messages.DeleteClaim) -> None:
+        claim = event.claim_id
+        ws = self.workspace
+        record = ws.session.find(self.article, claim)
         if record is None or not self._may_change(record):
             return
-        saved = app.session.delete(self.article, claim)
-        self._show_claims()
+        saved = ws.session.delete(self.article, claim)
         self._saved_note(saved, "Claim deleted (u undoes).")
 
-    def _request_copy(self, claim: str) -> None:
-        record = self.reader_app.session.find(self.article, claim)
+    @on(messages.CopyClaim)
+    def _copy_claim(self, event: messages.CopyClaim) -> None:
+        record = self.workspace.session.find(self.article, event.claim_id)
         if record is not None:
-            self.reader_app.copy_claim(self.article, record)
+            self.post_message(messages.CopyText(citation(self.article, record),
+                                                str(record.get("quote", ""))))
 
-    def _request_show(self, claim: str, quiet: bool = False) -> None:
-        self.query_one(ClaimsPanel).select(claim)
-        if not quiet:
+    @on(messages.ShowClaim)
+    def _show_claim(self, event: messages.ShowClaim) -> None:
+        self.query_one(ClaimsPanel).select(event.claim_id)
+        if not event.quiet:
             self.action_show_tab("claims")
 
-    @on(ClaimsTable.Act)
-    def _claims_panel_act(self, event: ClaimsTable.Act) -> None:
-        record = self.reader_app.session.find(self.article, event.claim_id)
+    @on(messages.JumpToClaim)
+    def _jump_to_claim(self, event: messages.JumpToClaim) -> None:
+        record = self.workspace.session.find(self.article, event.claim_id)
         if record is None:
             return
-        if event.kind == "jump":
-            if record.get("status") == "orphaned":
-                self.notify("This claim is orphaned: its quote is not in the current text.",
-                            markup=False, timeout=4)
-                return
-            self.view.move_to(record["start"], center=True)
-            self.view.focus()
-        elif event.kind == "edit":
-            self._request_edit(event.claim_id)
-        elif event.kind == "delete":
-            self._request_delete(event.claim_id)
-        elif event.kind == "copy":
-            self._request_copy(event.claim_id)
+        if record.get("status") == "orphaned":
+            self.notify("This claim is orphaned: its quote is not in the current text.",
+                        markup=False, timeout=4)
+            return
+        self.view.move_to(record["start"], center=True)
+        self.view.focus()
 
     def action_undo(self) -> None:
         """Undo the last claim create, edit or delete, or entity correction."""
@@ -901,10 +923,10 @@ class MainScreen(Screen[None]):
         self._history("redo")
 
     def _history(self, direction: str) -> None:
-        app = self.reader_app
-        step = app.session.undo if direction == "undo" else app.session.redo
+        ws = self.workspace
+        step = ws.session.undo if direction == "undo" else ws.session.redo
         try:
-            change = step(app.articles_by_id)
+            change = step(ws.articles_by_id)
         except (KeyError, StoreError, OSError) as error:
             self.notify(f"Could not {direction}: {clean_line(str(error))}", markup=False,
                         severity="error", timeout=8)
@@ -916,19 +938,18 @@ class MainScreen(Screen[None]):
         self._after_history(change.article_id, f"{done} {change.describe()}.")
 
     def _after_history(self, article_id: str, message: str) -> None:
-        app = self.reader_app
+        ws = self.workspace
         if article_id != self.article.id:
-            for index, article in enumerate(app.articles):
+            for index, article in enumerate(ws.articles):
                 if article.id == article_id:
                     self.open_article(index)
                     message = f"{message[:-1]} in \u201c{clean_line(article.title)}\u201d."
                     break
-        self._show_claims()
         self.refresh_entities()  # an undone entity correction shows at once
         self.notify(message, markup=False, timeout=2)
 
     def _retry_saves(self) -> None:
-        session = self.reader_app.session
+        session = self.workspace.session
         if not session.pending:
             return
         before = len(session.pending)
@@ -936,7 +957,7 @@ class MainScreen(Screen[None]):
         if left < before:
             self.notify(f"Saved {plural(before - left, 'claim change')} that had failed.",
                         markup=False, timeout=3)
-        self._update_status()
+        self._show_saving()
 
     # -- export, corpus, entity corrections, review ----------------------------------------------
     def action_export(self) -> None:
@@ -963,10 +984,10 @@ class MainScreen(Screen[None]):
         from reader.web.page import WebError, open_url
         from reader.web.settings import load_web_settings
 
-        app = self.reader_app
+        ws = self.workspace
         try:
-            settings = load_web_settings(app.store.root)
-            done = open_url(app.store, url, settings)
+            settings = load_web_settings(ws.store.root)
+            done = open_url(ws.store, url, settings)
         except (WebError, ConfigError) as error:
             self.app.call_from_thread(self.notify, clean_line(f"{url}: {error}"), markup=False,
                                       severity="error", timeout=10)
@@ -974,55 +995,195 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._show_fetched, done.record, done.messages)
 
     def _show_fetched(self, record: dict[str, Any], messages: list[str]) -> None:
-        from reader.session import open_article_from_record
-
-        app = self.reader_app
-        index = next((i for i, a in enumerate(app.articles) if a.id == record["id"]), None)
-        if index is None:
-            article_id = record["id"]
-            app.articles.append(open_article_from_record(
-                record, lambda: app.store.text(article_id)))
-            index = len(app.articles) - 1
+        index = self.workspace.open_record(record)
         for line in messages:
             self.notify(line, markup=False, timeout=6)
         self.open_article(index)
 
     def action_corpus(self) -> None:
         """The corpus view."""
-        from reader.screens.corpus import CorpusScreen
+        from reader.screens.corpus import CorpusScreen, Target
 
-        self.app.push_screen(CorpusScreen())
+        def jump(target: Target | None) -> None:
+            if target is None:
+                return
+            index = self.workspace.open_stored(target.article_id)
+            if index is None:  # gone from the store since the corpus view said it was there
+                self.notify("That article is no longer in the store.", markup=False,
+                            severity="warning")
+                return
+            if index != self.index:
+                self.open_article(index)
+            self.view.move_to(target.offset, center=True)
+            self.view.focus()
 
-    def _request_entity(self, selection: tuple[int, int] | None, entity: Entity | None) -> None:
-        from reader.screens.entity_form import open_entity_form
+        self.app.push_screen(CorpusScreen(self.workspace), jump)
 
-        open_entity_form(self, selection, entity)
+    @on(messages.CorrectEntity)
+    def _correct_entity(self, event: messages.CorrectEntity) -> None:
+        """The entity form for the entity under the cursor and/or the selection."""
+        from reader.screens.entity_form import (
+            EntityForm,
+            EntityFormResult,
+            NoEntityForm,
+            apply_result,
+            entity_form_for,
+        )
+
+        article, view = self.article, self.view
+        try:
+            data, target = entity_form_for(self.workspace, article, view.entities, view.cursor,
+                                           event.selection, event.entity)
+        except NoEntityForm as why:
+            self.notify(str(why), markup=False, severity=why.severity, timeout=why.timeout)
+            return
+
+        def done(result: EntityFormResult | None) -> None:
+            if result is not None:
+                try:
+                    message = apply_result(self.workspace.session, article, target, result)
+                except NoEntityForm as why:
+                    self.notify(str(why), markup=False, severity=why.severity,
+                                timeout=why.timeout)
+                else:
+                    view.clear_selection()
+                    self.refresh_entities()
+                    self.notify(message, markup=False, timeout=4)
+            view.focus()
+
+        self.app.push_screen(EntityForm(data), done)
 
     def refresh_entities(self) -> None:
         """Show the entities again after a correction, an undo or a redo; the NER note stays
         ("entities: N found by …" or the progress): the model's entities did not change."""
         article = self.article
-        model = self.reader_app.entities.get(article.id, [])
+        model = self.workspace.entities.get(article.id, [])
         self._set_entities(article, model, "")
-        self._update_status()
 
-    def _request_review(self) -> None:
-        self.query_one(SuggestionsPanel).start_review(self)
+    # -- suggestions and review mode ------------------------------------------------------
+    @property
+    def suggestions_panel(self) -> SuggestionsPanel:
+        """The Suggestions tab."""
+        return self.query_one(SuggestionsPanel)
 
-    def _request_review_step(self, step: str) -> None:
-        panel = self.query_one(SuggestionsPanel)
-        if step == "exit":
-            panel.stop_review(self)
-        else:
-            panel.review_step(self, step)
+    def compute_suggestions(self, *, then_review: bool = False) -> bool:
+        """Compute the article's suggestions in a worker unless they are known; True when
+        they are known already."""
+        article = self.article
+        panel = self.suggestions_panel
+        if article.id in self.workspace.suggestions:
+            if not panel.reviewing:
+                self._show_claims()  # shows them (those no claim covers) and their marks
+            return True
+        if not panel.computing:
+            panel.start_computing()
+            self._suggest(article, then_review)
+        return False
 
-    def create_claim(self, start: int, end: int, label: str, **fields: Any) -> dict[str, Any]:
-        """Create a claim on the current article (used by review mode)."""
-        return self._create(start, end, label, **fields)
+    @work(thread=True, exit_on_error=False, group="suggest")
+    def _suggest(self, article: OpenArticle, then_review: bool) -> None:
+        """The suggestions, off the UI thread (the parse runs in the NER worker)."""
+        call = self.app.call_from_thread
 
-    def show_claims(self) -> None:
-        """Redraw claims and suggestions."""
+        def progress(done: int, total: int) -> None:
+            call(self._suggest_progress, article.id, done, total)
+
+        items, error = self.workspace.suggest(article, progress)
+        call(self._suggested, article, items, error, then_review)
+
+    def _suggest_progress(self, article_id: str, done: int, total: int) -> None:
+        if self.article.id == article_id:  # still the article on screen
+            self.suggestions_panel.progress(done, total)
+
+    def _suggested(self, article: OpenArticle, items: list[dict[str, Any]], error: str,
+                   then_review: bool) -> None:
+        self.workspace.keep_suggestions(article, items)
+        if error:
+            self.notify("Suggestions failed: " + shorten(clean_line(error), 200), markup=False,
+                        severity="error")
+        panel = self.suggestions_panel
+        panel.computing = False
+        if self.article.id != article.id:
+            # the user moved on; the suggestions wait in the workspace. If the tab is still
+            # open, the article now shown gets its own.
+            if self.side_tab == "suggestions":
+                self.compute_suggestions()
+            return
+        panel.show(items)
         self._show_claims()
+        if then_review:
+            self._begin_review()
+
+    @on(messages.StartReview)
+    def _start_review(self) -> None:
+        self._begin_review()
+
+    @on(messages.ReviewFrom)
+    def _review_from(self, event: messages.ReviewFrom) -> None:
+        """`enter` on a row of the Suggestions tab: review mode, starting at that one."""
+        panel = self.suggestions_panel
+        if 0 <= event.row < len(panel.items):
+            panel.position = event.row
+            self._begin_review()
+
+    def _begin_review(self) -> None:
+        """Enter review mode (computing the suggestions first if needed)."""
+        panel = self.suggestions_panel
+        if not self.compute_suggestions(then_review=True):
+            self.action_show_tab("suggestions")  # its progress line shows while it computes
+            self.view.focus()
+            return
+        self._show_claims()  # the list as it stands: those no claim covers
+        if not panel.items:
+            self.notify("No suggestions to review.", markup=False, timeout=3)
+            return
+        panel.begin_review()
+        self.view.review_mode = True
+        self.action_show_tab("suggestions")
+        self.view.focus()
+        self._review_goto()
+
+    def _review_goto(self) -> None:
+        """Select the suggestion under review; leave review mode when none is left."""
+        item = self.suggestions_panel.review_current()
+        if item is None:
+            self._stop_review()
+            self.notify("Review finished: no suggestions left.", markup=False, timeout=3)
+            return
+        self.view.select_span(int(item["start"]), int(item["end"]))
+
+    def _stop_review(self) -> None:
+        self.suggestions_panel.stop_review()
+        self.view.review_mode = False
+        self.view.clear_selection()
+
+    @on(messages.ReviewStep)
+    def _review_step(self, event: messages.ReviewStep) -> None:
+        if event.step == "exit":
+            self._stop_review()
+        else:
+            self.suggestions_panel.review_step(event.step)
+
+    @on(messages.ReviewMoved)
+    def _review_moved(self) -> None:
+        self._review_goto()
+
+    @on(messages.SuggestionAccepted)
+    def _suggestion_accepted(self, event: messages.SuggestionAccepted) -> None:
+        item = event.item
+        like = str(item.get("like") or "")  # a repeat: the note says of which claim
+        self._create(int(item["start"]), int(item["end"]), str(item["label"]),
+                     speaker=str(item.get("speaker") or ""),
+                     note=f"Resembles {like}" if like else "")
+        self._review_goto()  # the claim covers it now (undone, it comes back)
+
+    @on(messages.SuggestionRejected)
+    def _suggestion_rejected(self, event: messages.SuggestionRejected) -> None:
+        problem = self.workspace.reject_suggestion(self.article, event.item)
+        if problem:
+            self.notify(problem, markup=False, severity="warning")
+        self._show_claims()
+        self._review_goto()
 
 
 def _stamp(source: str) -> tuple[int, int] | None:
@@ -1047,11 +1208,11 @@ def _page_part(meta: dict[str, Any], cursor: int) -> list[str]:
 class _ArticleRows(Sequence[ArticleRow]):
     """The Articles tab's rows, made only for those it shows (its window)."""
 
-    def __init__(self, app: ReaderApp) -> None:
-        self.app = app
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
 
     def __len__(self) -> int:
-        return len(self.app.articles)
+        return len(self.workspace.articles)
 
     @overload
     def __getitem__(self, index: int) -> ArticleRow: ...
@@ -1060,13 +1221,13 @@ class _ArticleRows(Sequence[ArticleRow]):
     def __getitem__(self, index: int | slice) -> ArticleRow | Sequence[ArticleRow]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        app = self.app
-        article = app.articles[index]
-        entities = app.entities.get(article.id)
+        ws = self.workspace
+        article = ws.articles[index]
+        entities = ws.entities.get(article.id)
         return ArticleRow(
             id=article.id,
             title=article.title,
             words=article.word_count,
             entities=article.stored_entities if entities is None else len(entities),
-            claims=app.session.claim_count(article),
+            claims=ws.session.claim_count(article),
         )

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
@@ -50,7 +50,30 @@ from reader.store.tables import RECORD, find_doc_id, replace_with
 from reader.text.sanitize import clean_line
 
 if TYPE_CHECKING:
-    from reader.store.store import Store
+    import threading
+    from collections.abc import Iterable
+
+    from reader.store.articles import ArticleFiles
+    from reader.store.storage import Tables
+
+
+class Store(Protocol):
+    """What a transaction needs of the store (`reader.store.store.Store` is one): a protocol,
+    so this module does not import the store that imports it."""
+
+    root: Path
+    mutex: threading.RLock
+    files: ArticleFiles
+
+    def article(self, article_id: str) -> dict[str, Any] | None: ...
+    def article_tables_copy(self, doc: dict[str, Any]) -> Tables | None: ...
+    def find_by_source(self, source: str) -> dict[str, Any] | None: ...
+    def find_by_text(self, digest: str) -> dict[str, Any] | None: ...
+    def check_writable(self, path: Path) -> None: ...
+    def referenced_files(self) -> set[str]: ...
+    def commit_articles(self, written: Path | None, *, new: list[dict[str, Any]],
+                        changed: list[dict[str, Any]]) -> None: ...
+    def forget_files(self, names: Iterable[str]) -> None: ...
 
 SYNCFS_MIN = 16
 """From this many new article files on, a commit makes them durable with one syncfs(2)."""

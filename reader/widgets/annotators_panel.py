@@ -68,7 +68,8 @@ class AnnotatorsTable(DataTable):
         for row in rows:
             name = clean_line(row.name) + (" (you)" if row.me else "")
             shown = "yes" if row.shown else ("blind" if row.blind else "hidden")
-            self.add_row(Text(row.mark, style="bold"), Text(name), Text(str(row.claims)),
+            claims = "—" if row.blind else str(row.claims)  # how many is theirs to keep, too
+            self.add_row(Text(row.mark, style="bold"), Text(name), Text(claims),
                          Text("✓" if row.done else ""), Text(shown), key=row.name)
         if self.row_count:
             self.move_cursor(row=min(cursor, self.row_count - 1))

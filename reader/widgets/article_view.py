@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +17,11 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader import messages
 from reader.keys import bindings_for
 from reader.records import Entity
 from reader.text.segment import Sentences, next_grapheme, next_word, prev_word
@@ -61,13 +63,8 @@ class ArticleView(ScrollView, can_focus=True):
             super().__init__()
             self.view = view
 
-    class Request(Message):
-        """The user asked for something the screen does: tag, form, delete, copy, search...."""
-
-        def __init__(self, kind: str, **data: Any) -> None:
-            super().__init__()
-            self.kind = kind
-            self.data = data
+    review_mode: reactive[bool] = reactive(False, bindings=True, layout=False, repaint=False)
+    """Reviewing suggestions: the review keys work (and the footer shows them)."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -89,7 +86,6 @@ class ArticleView(ScrollView, can_focus=True):
         self.search_query = ""
         self.matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
-        self.review_mode = False
         self.sentences = Sentences("")
         self._layout: WrapLayout | None = None
         self._styles: ViewStyles | None = None
@@ -108,7 +104,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._match_starts = []
         self.search_query = ""
         self._anchor = None
-        self.review_mode = False
         self.cursor = max(0, min(cursor, max(0, len(text) - 1)))
         self._layout = None
         self._relayout()
@@ -383,7 +378,7 @@ class ArticleView(ScrollView, can_focus=True):
     # -- search ------------------------------------------------------------------------------
     def action_search(self) -> None:
         """Ask the screen for a search query."""
-        self.post_message(self.Request("search"))
+        self.post_message(messages.OpenSearch())
 
     def set_search(self, query: str) -> int:
         """Highlight every match of `query` (case-insensitive) and go to the next one."""
@@ -480,40 +475,39 @@ class ArticleView(ScrollView, can_focus=True):
             self.notify("Select a span first: s (sentence) or v (start a selection).",
                         markup=False, timeout=3)
             return
-        self.post_message(self.Request("tag", number=number, start=selection[0],
-                                       end=selection[1]))
+        self.post_message(messages.TagClaim(number, selection[0], selection[1]))
 
     def action_claim_form(self) -> None:
         """Open the claim form on the selection or on the claim under the cursor."""
         selection = self.selection
         if selection is not None:
-            self.post_message(self.Request("form", start=selection[0], end=selection[1]))
+            self.post_message(messages.NewClaim(selection[0], selection[1]))
             return
         claim = self.claim_here()
         if claim is not None:
-            self.post_message(self.Request("edit", claim=claim.ref))
+            self.post_message(messages.EditClaim(claim.ref))
         else:
             self.notify("Select a span (s or v) or move onto a claim first.", markup=False,
                         timeout=3)
 
-    def _claim_request(self, kind: str) -> None:
+    def _claim_request(self, message: Callable[[str], Message]) -> None:
         claim = self.claim_here()
         if claim is None:
             self.notify("No claim under the cursor.", markup=False, timeout=2)
             return
-        self.post_message(self.Request(kind, claim=claim.ref))
+        self.post_message(message(claim.ref))
 
     def action_jump_claim(self) -> None:
         """Show the claim under the cursor in the Claims panel."""
-        self._claim_request("show")
+        self._claim_request(messages.ShowClaim)
 
     def action_delete_claim(self) -> None:
         """Delete the claim under the cursor."""
-        self._claim_request("delete")
+        self._claim_request(messages.DeleteClaim)
 
     def action_copy_claim(self) -> None:
         """Copy the claim under the cursor."""
-        self._claim_request("copy")
+        self._claim_request(messages.CopyClaim)
 
     def _claim_order(self) -> list[Overlay]:
         return [o for o in self.overlays if o.kind == "claim"]
@@ -561,7 +555,7 @@ class ArticleView(ScrollView, can_focus=True):
             found = self.claims_at(pos)
             if found and found[0] is overlay:
                 self._move(pos)
-                self.post_message(self.Request("show", claim=overlay.ref, quiet=True))
+                self.post_message(messages.ShowClaim(overlay.ref, quiet=True))
                 return
         self._move(overlay.start)
 
@@ -576,7 +570,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Correct the entity under the cursor, or add the selection as an entity."""
         selection = self.selection
         entity = self.entity_at(self.cursor)
-        self.post_message(self.Request("entity", selection=selection, entity=entity))
+        self.post_message(messages.CorrectEntity(selection, entity))
 
     def entity_at(self, pos: int) -> Entity | None:
         """The entity containing `pos`."""
@@ -592,7 +586,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_review(self) -> None:
         """Enter review mode over the suggestions."""
-        self.post_message(self.Request("review"))
+        self.post_message(messages.StartReview())
 
     # -- review mode keys (only while reviewing) ------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -603,23 +597,23 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_review_accept(self) -> None:
         """Accept the current suggestion."""
-        self.post_message(self.Request("review_step", step="accept"))
+        self.post_message(messages.ReviewStep("accept"))
 
     def action_review_reject(self) -> None:
         """Reject the current suggestion."""
-        self.post_message(self.Request("review_step", step="reject"))
+        self.post_message(messages.ReviewStep("reject"))
 
     def action_review_skip(self) -> None:
         """Skip the current suggestion."""
-        self.post_message(self.Request("review_step", step="skip"))
+        self.post_message(messages.ReviewStep("skip"))
 
     def action_review_back(self) -> None:
         """Back to the previous suggestion."""
-        self.post_message(self.Request("review_step", step="back"))
+        self.post_message(messages.ReviewStep("back"))
 
     def action_review_exit(self) -> None:
         """Leave review mode."""
-        self.post_message(self.Request("review_step", step="exit"))
+        self.post_message(messages.ReviewStep("exit"))
 
     # -- rendering ---------------------------------------------------------------------------
     @property

@@ -3,6 +3,7 @@ claims (whose quote was not found again) in their own section."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.style import Style
@@ -12,6 +13,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
+from reader import messages
 from reader.keys import bindings_for
 from reader.text.sanitize import clean_line
 from reader.widgets.styles import claim_colour
@@ -38,14 +40,6 @@ class ClaimsTable(DataTable[Any]):
 
     BINDINGS = bindings_for("claims")
 
-    class Act(Message):
-        """Do `kind` (jump, edit, delete, copy) to the claim with this id."""
-
-        def __init__(self, kind: str, claim_id: str) -> None:
-            super().__init__()
-            self.kind = kind
-            self.claim_id = claim_id
-
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
 
@@ -53,28 +47,29 @@ class ClaimsTable(DataTable[Any]):
         """Columns."""
         self.add_columns("label", "quote", "verdict", "speaker")
 
-    def _act(self, kind: str) -> None:
+    def _act(self, message: Callable[[str], Message]) -> None:
+        """Post the intent for the claim in the cursor row."""
         if self.row_count == 0:
             return
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
         if key.value is not None:
-            self.post_message(self.Act(kind, key.value))
+            self.post_message(message(key.value))
 
     def action_panel_jump(self) -> None:
         """Jump to the claim in the text."""
-        self._act("jump")
+        self._act(messages.JumpToClaim)
 
     def action_panel_edit(self) -> None:
         """Edit the claim."""
-        self._act("edit")
+        self._act(messages.EditClaim)
 
     def action_panel_delete(self) -> None:
         """Delete the claim."""
-        self._act("delete")
+        self._act(messages.DeleteClaim)
 
     def action_panel_copy(self) -> None:
         """Copy the claim."""
-        self._act("copy")
+        self._act(messages.CopyClaim)
 
 
 class ClaimsPanel(Vertical):
