@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.widgets import Input, ListView
 
+from reader.records import CLAIM_SCHEMA
 from reader.screens.claim_form import ClaimForm
 from reader.sources import source_problems
 from reader.store import Store
@@ -62,7 +63,7 @@ async def test_add_a_source_by_url_open_it_and_export_it(tmp_path: Path, tiny_nl
                            str(out)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     [line] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert line["schema"] == 3 and line["sources"] == [source]
+    assert line["schema"] == CLAIM_SCHEMA and line["sources"] == [source]
     review = subprocess.run([sys.executable, "-m", "reader", "export", "--db", str(db),
                              "--format", "claimreview", "--all"], capture_output=True,
                             text=True, timeout=120)

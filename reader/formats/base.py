@@ -114,6 +114,8 @@ class ImportDoc:
     """Entity corrections carried as they are (store dumps)."""
     done: list[dict[str, str]] = field(default_factory=list)
     """Who marked the article done: `{"annotator", "at"}` (store dumps)."""
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    """Curation decisions on the article (store dumps)."""
 
 
 @dataclass

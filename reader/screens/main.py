@@ -584,7 +584,7 @@ class MainScreen(Screen[None]):
         ]
         overlays.extend(panel.overlays())
         self.view.set_overlays(overlays)
-        self.query_one(ClaimsPanel).show(claims, marks)
+        self.query_one(ClaimsPanel).show(claims, marks, self._adjudications())
         self._show_saving()
 
     def _show_saving(self) -> None:
@@ -593,6 +593,17 @@ class MainScreen(Screen[None]):
         status.claims = len(self.visible_claims())
         status.unsaved = len(session.pending)
         status.sync_pending = len(session.undo_stack) - self._sync_steps
+
+    def _adjudications(self) -> dict[str, str]:
+        """What curation made of each claim here, with the adjudicator's note."""
+        from reader.curation.curate import adjudications
+
+        if not self.article.in_store:
+            return {}
+        try:
+            return adjudications(self.workspace.store.decisions(self.article.id))
+        except (KeyError, StoreError):
+            return {}
 
     # -- several analysts: layers, blind coding, done marks -----------------------------------
     def _layers(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -679,6 +690,37 @@ class MainScreen(Screen[None]):
         self.app.push_screen(AgreementScreen(ws.store, ws.session.annotator,
                                              blind=ws.taxonomy.blind,
                                              verdicts=ws.taxonomy.verdicts), jump)
+
+    def action_curate(self) -> None:
+        """Curation mode on this article; the gold layer is read again when it closes."""
+        from reader.config import ConfigError
+        from reader.curation.settings import load_curation_settings
+        from reader.screens.curation import CurationResult, CurationScreen
+
+        ws, article = self.workspace, self.article
+        if not article.in_store or ws.store.readonly:
+            self.notify("Curation writes the gold layer: " + clean_line(
+                ws.store.readonly_reason or "this article is not in the store") + ".",
+                markup=False, severity="warning", timeout=5)
+            return
+        try:
+            settings = load_curation_settings(ws.store.root)
+        except ConfigError as error:
+            self.notify(clean_line(str(error)), markup=False, severity="error", timeout=8)
+            return
+
+        def back(result: CurationResult | None) -> None:
+            if result is not None and result.changed:
+                ws.session.forget(article.id)
+                self._show_claims()
+            if result is not None and result.offset is not None:
+                self.view.move_to(result.offset, center=True)
+            self.view.focus()
+
+        self.app.push_screen(CurationScreen(
+            ws.store, article.id, article.title, ws.session.annotator, settings=settings,
+            blind=ws.taxonomy.blind, labels=ws.taxonomy.names,
+            verdicts=ws.taxonomy.verdicts), back)
 
     def action_mark_done(self) -> None:
         """Mark the article done for me, or not done again (undoable)."""

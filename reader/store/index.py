@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from reader.clean import correction_problems, index_problems
+from reader.clean import correction_problems, decision_problems, index_problems
 from reader.store.errors import StoreError, StoreFileError
 from reader.store.storage import Tables, copy_tree
 from reader.store.tables import RECORD, FileDB, remove_by_id, upsert_by_id
@@ -43,6 +43,10 @@ def index_problem(doc: object) -> str:
     return ""
 
 
+CURATION = "curation"
+"""An article file's table of curation decisions (one per adjudicated item)."""
+
+
 def record_problem(table: str, record: object) -> str:
     """Why a record of an article table (or of the corpus rules) is skipped ('' if it is not):
     the same judgement `reader db check` reports."""
@@ -50,6 +54,8 @@ def record_problem(table: str, record: object) -> str:
         return "not a record"
     if table == CORPUS_CORRECTIONS or table == "corrections":
         return "; ".join(correction_problems(record))
+    if table == CURATION:
+        return "; ".join(decision_problems(record))
     return ""
 
 
