@@ -1,4 +1,4 @@
-"""The app's ctrl+e export, run in a child process (`python -m reader.formats.export_worker`).
+"""The app's ctrl+e export, run in a child process (`python -m reader.formats.export_child`).
 
 The Prodigy and spaCy formats tokenise with spaCy, which the UI process never imports; every
 format goes the same way so there is one path to trust. The app sends one JSON request on
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from reader.blind import Blind
 
-__all__ = ["ExportOutcome", "ExportRequest", "export_in_child", "main"]
+__all__ = ["ExportOutcome", "ExportRequest", "export_folder", "export_in_child"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def export_in_child(
     }, ensure_ascii=False)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "reader.formats.export_worker"],
+            [sys.executable, "-m", "reader.formats.export_child"],
             input=payload.encode("utf-8"), capture_output=True, env=worker_env(), check=False,
         )
     except OSError as error:
@@ -85,49 +85,15 @@ def export_in_child(
                          notes=[str(n) for n in notes] if isinstance(notes, list) else [])
 
 
-def _export(request: Mapping[str, Any]) -> dict[str, Any]:
-    from reader.blind import Blind, BlindStore
-    from reader.formats import export_article
-    from reader.formats.unsaved import UnsavedOverlay
-    from reader.store.store import Store
-
-    try:
-        store = Store(Path(str(request["root"])), readonly=True)
-    except Exception as error:  # noqa: BLE001 - any failure is one line for the user
-        return {"error": f"cannot open the store: {error}"}
-    try:
-        unsaved = request.get("unsaved") or {}
-        notes: list[str] = []
-        article = request.get("article")
-        seen: Any = UnsavedOverlay(store, unsaved)
-        blind = request.get("blind")
-        if isinstance(blind, dict) and blind.get("on"):
-            seen = BlindStore(seen, Blind(str(blind.get("me", "")), True))
-        path = export_article(
-            seen, None if article is None else str(article),
-            str(request["format"]), Path(str(request["folder"])),
-            include_unverified=bool(request.get("include_unverified")), notes=notes,
-        )
-    except KeyError as error:
-        return {"error": f"no article {error} in the store"}
-    except Exception as error:  # noqa: BLE001 - any failure is one line for the user
-        return {"error": str(error) or type(error).__name__}
-    finally:
-        store.close()
-    return {"path": str(path), "notes": notes}
 
 
-def main() -> int:
-    """Read the request, export, answer in one JSON line."""
-    try:
-        request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    except ValueError as error:
-        answer: dict[str, Any] = {"error": f"bad export request: {error}"}
-    else:
-        answer = _export(request) if isinstance(request, dict) else {"error": "bad request"}
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
-    return 0
+def export_folder(store: Any) -> Path:
+    """Where ctrl+e writes: the store's `exports/`, or, for a store opened read-only (which
+    gets no write at all), `exports/` in the user's data folder."""
+    if not getattr(store, "readonly", False):
+        return Path(store.root) / "exports"
+    import platformdirs
 
+    from reader.paths import APP_NAME
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "exports"

@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
+from reader.formats.base import EXPORT_FORMATS
 from reader.formats.export_worker import ExportRequest
-from reader.formats.exporting import EXPORT_FORMATS
 
 SCOPES: list[tuple[str, str]] = [("this article", "article"), ("all articles", "all")]
 REVIEWED: list[tuple[str, str]] = [
@@ -53,7 +53,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def _where(self) -> str:
         """Where the export goes, in words."""
-        from reader.formats import export_folder
+        from reader.formats.export_worker import export_folder
         from reader.text.sanitize import clean_line
 
         store = getattr(self.app, "store", None)

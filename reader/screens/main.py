@@ -1001,7 +1001,7 @@ class MainScreen(Screen[None]):
         named, not exported: an export's article record is the stored one."""
         if request is None:
             return
-        from reader.formats import export_folder
+        from reader.formats.export_worker import export_folder
 
         ws = self.workspace
         session = ws.session
