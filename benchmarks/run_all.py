@@ -30,6 +30,7 @@ MODULES = (
     "p14_team_sync",
     "web_extract",
     "p15_big_corpus",
+    "p16_curation",
 )
 
 

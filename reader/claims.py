@@ -93,6 +93,7 @@ def make_claim(
     note: str = "",
     tags: Iterable[str] = (),
     sources: Iterable[dict[str, str]] = (),
+    derived_from: Iterable[str] = (),
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """A new claim record with every field of `CLAIM_FIELDS`, anchored at `[start, end)`.
@@ -125,6 +126,7 @@ def make_claim(
         "status": "anchored",
         "speaker_confirmed": bool(speaker_confirmed and speaker),
         "sources": [dict(source) for source in sources],
+        "derived_from": list(derived_from),
     }
     defaults = claim_defaults()  # a field added later than this function: its default
     return {name: claim[name] if name in claim else defaults[name] for name in CLAIM_FIELDS}

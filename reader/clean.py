@@ -27,10 +27,13 @@ from reader.text.sanitize import clean_line, has_controls, sanitize
 __all__ = [
     "INDEX_OPTIONAL",
     "clean_claim",
+    "DECISION_ACTIONS",
     "clean_correction",
+    "clean_decision",
     "clean_tables",
     "clean_tree",
     "correction_problems",
+    "decision_problems",
     "index_field_problem",
     "index_problems",
     "needs_cleaning",
@@ -170,9 +173,46 @@ def clean_index_record(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def clean_decision(decision: dict[str, Any]) -> dict[str, Any]:
+    """A curation decision with every string cleaned: the adjudicator's note one for one
+    (`sanitize`, it is free text), every other string as a one-line name."""
+    out = clean_tree(decision)
+    if not isinstance(out, dict):
+        return out
+    out = dict(out)
+    for name, value in out.items():
+        if isinstance(value, str) and name != "note":
+            out[name] = clean_line(value)
+    return out
+
+
+DECISION_ACTIONS = ("agreed", "threshold", "take", "both", "merge", "edit", "reject")
+"""What an adjudicator (or the automatic merge: `agreed`, `threshold`) decided on one item."""
+
+
+def decision_problems(decision: object) -> list[str]:
+    """What makes a curation decision unusable (empty if nothing)."""
+    if not isinstance(decision, dict):
+        return ["not a record"]
+    problems: list[str] = []
+    for name in ("id", "article_id", "action", "adjudicator", "at"):
+        if not isinstance(decision.get(name), str) or not decision[name]:
+            problems.append(f"no string {name!r}")
+    if isinstance(decision.get("action"), str) and decision["action"] not in DECISION_ACTIONS:
+        problems.append(f"unknown action {_shown(decision['action'])}")
+    for name in ("claims", "chosen", "gold"):
+        value = decision.get(name, [] if name == "chosen" else None)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            problems.append(f"{name!r} is not a list of claim ids")
+    if not isinstance(decision.get("note", ""), str):
+        problems.append("'note' is not a string")
+    return problems
+
+
 _TABLE_CLEANERS = {
     "claims": clean_claim,
     "corrections": clean_correction,
+    "curation": clean_decision,
     "articles": clean_index_record,
 }
 

@@ -203,8 +203,12 @@ class LaunchError(Exception):
     """Nothing can be opened; the message is one line and the exit status is 2."""
 
 
-def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any = None) -> Any:
+def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any = None,
+              ner_version: str = "") -> Any:
     """Load what `args` names, open the store, and make the app (not yet running).
+
+    `ner_factory` makes the NER backend instead of a spaCy worker (a pipeline the caller
+    holds); its entities are cached under `args.model` and `ner_version`.
 
     Raises LaunchError when nothing can be opened. Error lines about single files go to
     standard error here and into the app's notices.
@@ -262,8 +266,8 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         raise LaunchError("nothing to open")
     ner_service = None
     per_language = False
-    if ner_factory is not None:
-        model, model_problem = getattr(args, "model", None) or "test-model", ""
+    if ner_factory is not None:  # the caller's backend, named by --model (or nothing)
+        model, model_problem = getattr(args, "model", None), ""
     elif args.model:  # --model wins over the article's language
         model, model_problem = choose_model(args.model)
         if model is not None:
@@ -286,6 +290,7 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         taxonomy=taxonomy,
         annotator=clean_line(args.annotator or synced_identity(store_root) or default_annotator()),
         model=model,
+        model_version=ner_version,
         ner_factory=ner_factory,
         ner_service=ner_service,
         notices=notices,

@@ -10,11 +10,11 @@ messages in one module the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from textual.message import Message
 
-from reader.records import Entity
+from reader.records import Entity, Suggestion
 
 ReviewStepKind = Literal["accept", "reject", "skip", "back", "exit"]
 
@@ -108,21 +108,21 @@ class ReviewFrom(Message):
 class SuggestionAccepted(Message):
     """The suggestion under review was accepted: it becomes a claim."""
 
-    item: dict[str, Any]
+    item: Suggestion
 
 
 @dataclass
 class SuggestionRejected(Message):
     """The suggestion under review was rejected: it is not suggested again."""
 
-    item: dict[str, Any]
+    item: Suggestion
 
 
 @dataclass
 class ReviewMoved(Message):
     """Review mode moved to another suggestion (None: there is none left)."""
 
-    item: dict[str, Any] | None
+    item: Suggestion | None
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, NamedTuple, cast
 import msgspec
 from msgspec import Meta
 
-CLAIM_SCHEMA = 3
+CLAIM_SCHEMA = 4
 """Version of the claim record; a store file with a newer schema is never overwritten.
 
 The claim record rule: a new claim field bumps this number and is listed in
@@ -162,6 +162,14 @@ CLAIM_FIELDS_ADDED: tuple[AddedField, ...] = (
         [],
         "the claim's evidence: url or article_id, title, role, stance, snapshot, fetched, note",
         list[ClaimSource],
+    ),
+    AddedField(
+        "derived_from",
+        4,
+        [],
+        "a gold (adjudicated) claim: the ids of the annotators' claims it came from; empty "
+        "for any other claim",
+        list[Annotated[str, Meta(min_length=1)]],
     ),
 )
 """Every field added after schema 1, oldest first: the one place their defaults are stated.

@@ -16,7 +16,7 @@ from typing import Any
 
 from reader.blind import Blind, BlindStore
 from reader.config import Taxonomy
-from reader.records import Entity, SourceArticle
+from reader.records import Entity, SourceArticle, Suggestion
 from reader.session import OpenArticle, ReaderSession, open_article_from_record
 from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
@@ -29,7 +29,8 @@ INDEX_WRITE_DELAY = 2.0
 """Seconds without another article switch before they are written."""
 
 NerFactory = Callable[[], Any]
-"""Makes the NER backend (a `NerService`, or an `InlineNerService` in tests)."""
+"""Makes the NER backend (a `NerService`, or an `InlineNerService` over a pipeline the caller
+holds); with one, `model` and `model_version` are the names its entities are cached under."""
 
 Later = list[tuple[OpenArticle | None, SourceArticle]]
 """Articles of a large corpus still to enter the store, with their open article (None for a
@@ -55,6 +56,7 @@ class Workspace:
         taxonomy: Taxonomy | None = None,
         annotator: str = "unknown",
         model: str | None = None,
+        model_version: str = "",
         ner_factory: NerFactory | None = None,
         ner_service: Any = None,
         notices: Iterable[str] = (),
@@ -86,7 +88,7 @@ class Workspace:
         self._model_keys: dict[str, tuple[str, str]] = {}
         self.entities: dict[str, list[Entity]] = {}
         """Model entities per article id (before corrections)."""
-        self.suggestions: dict[str, list[dict[str, Any]]] = {}
+        self.suggestions: dict[str, list[Suggestion]] = {}
         """Suggested claims per article id, as computed (before claims made since hide some)."""
         self.problems_told = 0
         """How many of the store's problems the launch notices already tell."""
@@ -101,11 +103,11 @@ class Workspace:
         self.storing: tuple[int, int] | None = None
         """(stored, total) while they enter the store, for the status line."""
         self.schedule: Scheduler | None = None
+        """Set by the app: deferred index writes wait on it (without it they happen at once)."""
         self.soon: Callable[[Callable[[], None]], object] | None = None
         """Runs a callable once the current key is handled (the app's call_later): what one
         key changes (position, session) goes in one index write."""
         self._flush_soon = False
-        """Set by the app: deferred index writes wait on it (without it they happen at once)."""
         self._positions_due: dict[str, int] = {}
         self._session_due: dict[str, Any] = {}
         self._flush_timer: Any = None
@@ -114,8 +116,8 @@ class Workspace:
         """What the saved session last said (so an unchanged one is not written again)."""
         self._stored_known: dict[str, list[dict[str, Any]]] | None = None
         """The stored claims per article id, as the suggester compares them (read once)."""
-        if model and ner_factory is not None:
-            self.model_version = "test"
+        if ner_factory is not None:  # the caller's backend: its name and version as given
+            self.model_version = model_version
         elif model:
             try:
                 from reader.nlp.models import model_key
@@ -414,20 +416,19 @@ class Workspace:
     # -- suggestions ---------------------------------------------------------------------------
     def suggest(self, article: OpenArticle,
                 progress: Callable[[int, int], None] | None = None,
-                ) -> tuple[list[dict[str, Any]], str]:
+                ) -> tuple[list[Suggestion], str]:
         """The article's suggested claims, less those rejected before and those a claim
         already marks, and why there are none in one line ('' when it worked). Worker
         thread: the parse runs in the NER worker; `progress(done, total)` counts characters."""
         backend = self.ner_backend(article=article)
-        items: list[dict[str, Any]] = []
+        items: list[Suggestion] = []
         error = ""
         if backend is None:
             error = self.article_model(article)[1] or self.ner_unavailable
         else:
             try:
-                items = [s.to_record() for s in backend.suggest(
-                    article.text, known=self.known_claims(), article_id=article.id,
-                    progress=progress)]  # records for the panel until it reads Suggestion
+                items = backend.suggest(article.text, known=self.known_claims(),
+                                        article_id=article.id, progress=progress)
             except Exception as exc:  # noqa: BLE001 - shown to the user in one line
                 error = str(exc)
         rejected: set[tuple[int, int]] = set()
@@ -441,7 +442,7 @@ class Workspace:
         if self.blind.on:  # a colleague's hidden claim must not hide a suggestion either
             shown = self.blind.visible(shown, self.session.done_by(article))
         existing = {(c["start"], c["end"]) for c in shown}
-        return [i for i in items if (i["start"], i["end"]) not in rejected | existing], error
+        return [i for i in items if (i.start, i.end) not in rejected | existing], error
 
     @property
     def blind(self) -> Blind:
@@ -474,18 +475,19 @@ class Workspace:
             by_article[article_id] = [known_record(c, title) for c in claims]
         return most_recent(r for rs in by_article.values() for r in rs)
 
-    def keep_suggestions(self, article: OpenArticle, items: list[dict[str, Any]]) -> None:
+    def keep_suggestions(self, article: OpenArticle, items: list[Suggestion]) -> None:
         """An article's suggestions as computed (`suggest`), for this session."""
         self.suggestions[article.id] = items
 
-    def reject_suggestion(self, article: OpenArticle, item: dict[str, Any]) -> str:
+    def reject_suggestion(self, article: OpenArticle, item: Suggestion) -> str:
         """Forget a suggestion for this session and remember it as rejected in the store so
         it is not suggested again; '' or why the rejection could not be saved."""
         known = self.suggestions.get(article.id, [])
         self.suggestions[article.id] = [i for i in known if i is not item]
         if self.store.readonly or not article.in_store:
             return ""
-        record = {k: item.get(k) for k in ("start", "end", "text", "label", "rule")}
+        record = {"start": item.start, "end": item.end, "text": item.text,
+                  "label": item.label, "rule": item.rule}  # the store's rejection record
         try:
             self.store.add_rejected(article.id, record)
         except (OSError, KeyError, StoreWriteError) as error:

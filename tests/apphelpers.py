@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import html
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,8 +24,11 @@ def make_app(
     *,
     annotator: str = "tester",
     read_only: bool = False,
+    parser: Any = None,
+    started: list[Any] | None = None,
 ) -> ReaderApp:
-    """The app as `reader PATHS --db DB` builds it, NER from `nlp` in a thread."""
+    """The app as `reader PATHS --db DB` builds it, NER from `nlp` in a thread (suggestions
+    from `parser`, else from `nlp`); each NER backend the app starts is added to `started`."""
     from reader.nlp.service import InlineNerService
 
     args = argparse.Namespace(
@@ -33,8 +38,14 @@ def make_app(
         annotator=annotator,
         read_only=read_only,
     )
-    factory = (lambda: InlineNerService(nlp, model="tiny-test-model")) if nlp else None
-    app = build_app(args, ner_factory=factory)
+
+    def factory() -> InlineNerService:
+        service = InlineNerService(nlp, parser=parser, model="tiny-test-model")
+        if started is not None:
+            started.append(service)
+        return service
+
+    app = build_app(args, ner_factory=factory if nlp else None, ner_version="test")
     assert isinstance(app, ReaderApp)
     return app
 
@@ -55,3 +66,43 @@ async def wait_entities(pilot: Pilot[Any]) -> None:
     """Wait until NER has delivered entities for the article on screen."""
     app = pilot.app
     await wait_for(pilot, lambda: bool(app.screen.query_one("#article").entities))
+
+
+class Heard:
+    """Every notification the app raised, as the user saw it pop up: Textual's public
+    `Notify` message, caught with `app.run_test(message_hook=heard)` (expired ones too)."""
+
+    def __init__(self) -> None:
+        from textual.notifications import Notification
+
+        self.notifications: list[Notification] = []
+
+    def __call__(self, message: Any) -> None:
+        from textual.notifications import Notify
+
+        if isinstance(message, Notify):
+            self.notifications.append(message.notification)
+
+    @property
+    def messages(self) -> list[str]:
+        """The notifications' texts, oldest first."""
+        return [str(n.message) for n in self.notifications]
+
+    def text(self) -> str:
+        """Every notification's text, one after another."""
+        return "\n".join(self.messages)
+
+    def clear(self) -> None:
+        """Forget what was heard so far."""
+        self.notifications.clear()
+
+
+def screen_text(app: Any) -> str:
+    """Everything on screen as plain text, one row per line (from the SVG screenshot)."""
+    svg = app.export_screenshot()
+    rows: dict[int, list[str]] = {}
+    for row, content in re.findall(r'<text [^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>'
+                                   r"(.*?)</text>", svg, flags=re.S):
+        rows.setdefault(int(row), []).append(content)
+    lines = ("".join(rows[row]) for row in sorted(rows))
+    return html.unescape("\n".join(lines)).replace("\xa0", " ")

@@ -8,7 +8,7 @@ from reader.claims import make_claim
 from reader.screens.claim_form import ClaimForm
 from reader.store.store import Store
 from reader.text.loading import load_paths
-from tests.apphelpers import SAMPLE, make_app, wait_entities
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_entities
 
 SIZE = (120, 40)
 
@@ -22,12 +22,13 @@ async def test_a_colleagues_claim_cannot_be_edited_or_deleted(tmp_path: Path, ti
                             label="factual", annotator="[b]ben[/b]")
         store.save_claim(theirs)
     app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
-    async with app.run_test(size=SIZE) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, message_hook=heard) as pilot:
         await wait_entities(pilot)
         await pilot.press("g", "d")
         await pilot.pause()
         assert [c["id"] for c in app.session.claims(app.articles[0])] == [theirs["id"]]
-        notes = [str(n.message) for n in app._notifications]
+        notes = [str(n.message) for n in heard.notifications]
         assert "This claim is [b]ben[/b]'s: you can read it, not change it." in notes
         await pilot.press("c")
         await pilot.pause()

@@ -18,12 +18,13 @@ from textual.widgets import DataTable
 
 from reader.blind import Blind, BlindStore
 from reader.claims import make_claim
+from reader.records import Suggestion
 from reader.screens.corpus import CorpusScreen
 from reader.screens.export_dialog import ExportDialog
 from reader.store import Store
 from reader.text.loading import load_paths
 from reader.widgets.suggestions_panel import SuggestionsPanel
-from tests.apphelpers import SAMPLE, make_app, wait_entities, wait_for
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_entities, wait_for
 
 SIZE = (120, 40)
 MINE = (0, 40, "factual", "Josep Borrell")
@@ -133,14 +134,14 @@ async def test_known_claim_hints_leave_out_what_blind_coding_hides(
             {stored["other.txt"]} if blind else set())
 
 
-async def export_annotators(pilot: Any, db: Path, count: int) -> set[str]:
+async def export_annotators(pilot: Any, db: Path, count: int, heard: Heard) -> set[str]:
     """ctrl+e, jsonl, this article: the annotators of the claims in the newest export."""
     app = pilot.app
     await pilot.press("ctrl+e")
     await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
     await pilot.press("ctrl+s")
-    await wait_for(pilot, lambda: sum(str(m.message).startswith("Exported jsonl")
-                                      for m in app._notifications) == count)
+    await wait_for(pilot, lambda: sum(m.startswith("Exported jsonl")
+                                      for m in heard.messages) == count)
     newest = max((db / "exports").glob("*.jsonl"), key=os.path.getmtime)
     lines = newest.read_text(encoding="utf-8").splitlines()
     return {json.loads(line)["annotator"] for line in lines}
@@ -152,11 +153,13 @@ async def test_exports_from_the_app_leave_out_what_blind_coding_hides(
     db = tmp_path / "db"
     two_coders(db, blind)
     app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
-    async with app.run_test(size=SIZE) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, message_hook=heard) as pilot:
         await wait_entities(pilot)
-        assert await export_annotators(pilot, db, 1) == ({"ana"} if blind else {"ana", "ben"})
+        assert await export_annotators(pilot, db, 1, heard) == (
+            {"ana"} if blind else {"ana", "ben"})
         await pilot.press("D")
-        assert await export_annotators(pilot, db, 2) == {"ana", "ben"}
+        assert await export_annotators(pilot, db, 2, heard) == {"ana", "ben"}
 
 
 @pytest.mark.parametrize("blind", [True, False])
@@ -170,10 +173,10 @@ async def test_the_status_line_and_covered_suggestions_follow_blind_coding(
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]
-        app.workspace.suggestions[article.id] = [{
-            "start": theirs["start"], "end": theirs["end"], "label": "opinion",
-            "text": article.text[theirs["start"]:theirs["end"]], "reason": "a test",
-            "speaker": "", "rule": "test"}]
+        app.workspace.suggestions[article.id] = [Suggestion(
+            start=theirs["start"], end=theirs["end"], label="opinion",
+            text=article.text[theirs["start"]:theirs["end"]], reason="a test",
+            speaker="", score=0.9, rule="test")]
         panel = app.screen.query_one(SuggestionsPanel)
 
         def status() -> str:

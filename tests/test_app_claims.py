@@ -9,7 +9,7 @@ from textual.widgets import Input, Select, TextArea
 from reader.screens.claim_form import ClaimForm
 from reader.store.store import Store
 from reader.widgets.article_view import ArticleView
-from tests.apphelpers import SAMPLE, make_app, wait_entities, wait_for
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_entities, wait_for
 
 SIZE = (120, 40)
 THIRD = (
@@ -188,15 +188,21 @@ async def test_copy_without_clipboard_program_uses_osc52(tmp_path: Path, tiny_nl
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
     written: list[str] = []
-    async with app.run_test(size=SIZE) as pilot:
-        driver = app._driver
-        assert driver is not None
-        original = driver.write
-        monkeypatch.setattr(driver, "write", lambda data: (written.append(data), original(data)))
+    heard = Heard()
+    from textual.drivers.headless_driver import HeadlessDriver
+
+    original = HeadlessDriver.write  # what the terminal would receive
+
+    def write(driver: HeadlessDriver, data: str) -> None:
+        written.append(data)
+        original(driver, data)
+
+    monkeypatch.setattr(HeadlessDriver, "write", write)
+    async with app.run_test(size=SIZE, message_hook=heard) as pilot:
         await pilot.press("s", "1", "y")
         await pilot.pause(0.3)
         assert app.clipboard.startswith("“In a joint statement")
         assert any(chunk.startswith("\x1b]52;c;") for chunk in written)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in heard.notifications]
         assert any(m.startswith("Copied:") for m in messages)
-        assert not any(n.severity == "error" for n in app._notifications)
+        assert not any(n.severity == "error" for n in heard.notifications)

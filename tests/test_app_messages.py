@@ -8,7 +8,7 @@ import pytest
 
 from reader.commands import db_cmd
 from reader.widgets.claims_panel import quote_start
-from tests.apphelpers import SAMPLE, make_app, wait_entities, wait_for
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_entities, wait_for
 
 
 def status_of(app) -> str:  # type: ignore[no-untyped-def]
@@ -25,20 +25,21 @@ def _assert_word_cut(shown: str, full: str) -> None:
 async def test_tagging_says_1_claim_and_cuts_the_quote_at_a_word(tmp_path: Path,
                                                                  tiny_nlp) -> None:
     app = make_app(tmp_path / "db", [SAMPLE], tiny_nlp)
-    async with app.run_test(size=(120, 40)) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(120, 40), message_hook=heard) as pilot:
         await wait_entities(pilot)
         assert " 0 claims · " in status_of(app)
         await pilot.press(")", "s", "1")
-        await wait_for(pilot, lambda: any("tagged" in n.message for n in app._notifications))
+        await wait_for(pilot, lambda: any("tagged" in n.message for n in heard.notifications))
         assert " 1 claim · " in status_of(app), status_of(app)
         [claim] = app.session.claims(app.articles[0])
-        message = next(n.message for n in app._notifications if "tagged" in n.message)
+        message = next(n.message for n in heard.notifications if "tagged" in n.message)
         shown = message.split("“", 1)[1].split("”", 1)[0]
         assert len(claim["quote"]) > 50
         _assert_word_cut(shown, " ".join(claim["quote"].split()))
         await pilot.press("y")
-        await wait_for(pilot, lambda: any("Copied" in n.message for n in app._notifications))
-        copied = next(n.message for n in app._notifications if "Copied" in n.message)
+        await wait_for(pilot, lambda: any("Copied" in n.message for n in heard.notifications))
+        copied = next(n.message for n in heard.notifications if "Copied" in n.message)
         _assert_word_cut(copied.split("“", 1)[1].split("”", 1)[0], " ".join(claim["quote"].split()))
 
 

@@ -9,7 +9,7 @@ from textual.widgets import Input, TabbedContent
 
 from reader.screens.help import HelpScreen
 from reader.widgets.article_view import ArticleView
-from tests.apphelpers import SAMPLE, make_app, wait_entities, wait_for
+from tests.apphelpers import SAMPLE, make_app, screen_text, wait_entities, wait_for
 
 SIZE = (120, 40)
 
@@ -238,7 +238,7 @@ async def test_a_title_line_is_shown_once_and_g_goes_to_it(tmp_path: Path, tiny_
         await pilot.pause()
         view = view_of(app)
         assert view.text.startswith("The Senate", view.cursor)  # opens on the body
-        screen = "\n".join(line.text for line in app.screen._compositor.render_strips())
+        screen = screen_text(app)
         assert screen.count("Senate passes budget bill") == 1, screen
         await pilot.press("j", "j", "g")
         assert view.cursor == 0
@@ -262,10 +262,6 @@ async def test_undo_and_redo_keep_the_entities_note(tmp_path: Path, tiny_nlp) ->
             await pilot.press(key)
             await pilot.pause()
             assert f"entities: {note}" in status_of(app), key
-
-
-def screen_text(app) -> str:  # type: ignore[no-untyped-def]
-    return "\n".join(line.text for line in app.screen._compositor.render_strips())
 
 
 async def test_help_scrolls_with_j_and_k_and_its_footer_has_its_own_keys(

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from textual.widgets import Input, ListView
 
+from reader.records import CLAIM_SCHEMA
 from reader.screens.claim_form import ClaimForm
 from reader.sources import source_problems
 from reader.store import Store
-from tests.apphelpers import SAMPLE, make_app, wait_entities, wait_for
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_entities, wait_for
 from tests.webserver import serve
 
 FIRST = "In a joint statement on Monday, the European Union (EU) and South Korea condemned"
@@ -62,7 +63,7 @@ async def test_add_a_source_by_url_open_it_and_export_it(tmp_path: Path, tiny_nl
                            str(out)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     [line] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert line["schema"] == 3 and line["sources"] == [source]
+    assert line["schema"] == CLAIM_SCHEMA and line["sources"] == [source]
     review = subprocess.run([sys.executable, "-m", "reader", "export", "--db", str(db),
                              "--format", "claimreview", "--all"], capture_output=True,
                             text=True, timeout=120)
@@ -84,13 +85,14 @@ async def test_offline_a_source_is_kept_and_fetched_on_the_next_save(tmp_path: P
         url = server.url("/article")
         dead = url.replace(server.base, "http://127.0.0.1:1")
         app = make_app(db, [SAMPLE], tiny_nlp)
-        async with app.run_test(size=(120, 40)) as pilot:
+        heard = Heard()
+        async with app.run_test(size=(120, 40), message_hook=heard) as pilot:
             await wait_entities(pilot)
             await pilot.press(")", "s", "c")
             app.screen.query_one("#form-source-ref", Input).focus()
             await pilot.press(*dead, "enter", "ctrl+s")
             await wait_for(pilot, lambda: any("source not fetched" in str(n.message)
-                                              for n in app._notifications), timeout=20)
+                                              for n in heard.notifications), timeout=20)
             [source] = sources_of(app)
             assert source["url"] == dead and source["fetched"] == ""
             # the analyst corrects nothing; the next save fetches what is still missing

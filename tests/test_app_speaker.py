@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reader.claims import make_claim
 from reader.formats import csv_format
-from reader.records import Entity
+from reader.records import Entity, Suggestion
 from reader.screens.claim_form import ClaimForm
 from reader.speakers import PRONOUNS, named_speaker, resolve_speaker, suggest_speaker
 from reader.store.store import Store
@@ -86,9 +86,9 @@ async def test_accepted_suggestion_speaker_is_resolved_and_guessed(
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         article = app.articles[0]
-        app.workspace.suggestions[article.id] = [{
-            "start": start, "end": end, "text": TEXT[start:end], "label": "quote",
-            "speaker": "he", "reason": "test", "score": 0.9}]
+        app.workspace.suggestions[article.id] = [Suggestion(
+            start=start, end=end, text=TEXT[start:end], label="quote", speaker="he",
+            reason="test", score=0.9, rule="test")]
         view = app.screen.query_one(ArticleView)
         await pilot.press("R")
         await wait_for(pilot, lambda: view.review_mode)

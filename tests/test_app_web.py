@@ -7,9 +7,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from reader.screens.open_url import OpenUrlDialog
 from reader.widgets.article_view import ArticleView
-from tests.apphelpers import SAMPLE, make_app, wait_for
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_for
 from tests.webserver import serve
 
 FIRST = "In a joint statement on Monday, the European Union (EU) and South Korea condemned"
@@ -44,12 +46,34 @@ async def test_open_a_web_page_from_the_app(tmp_path: Path) -> None:
 async def test_a_page_that_cannot_be_opened_is_a_message(tmp_path: Path) -> None:
     with serve() as server:
         app = make_app(tmp_path / "db", [SAMPLE])
-        async with app.run_test(size=(120, 40)) as pilot:
+        heard = Heard()
+        async with app.run_test(size=(120, 40), message_hook=heard) as pilot:
             await pilot.press("O")
             await pilot.press(*server.url("/missing"))
             await pilot.press("enter")
             expected = f"{server.url('/missing')}: HTTP 404 Not Found"
             await wait_for(pilot, lambda: any(n.message == expected
-                                              for n in app._notifications))
+                                              for n in heard.notifications))
             assert len(app.articles) == 1
         assert not (tmp_path / "db" / "snapshots").exists()
+
+
+async def test_a_fetch_that_breaks_unexpectedly_is_shown_and_the_app_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies (here the page opener raises what it never should) says so in a
+    notification; the app neither ends nor swallows it."""
+    import reader.web.page
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the page opener broke")
+
+    monkeypatch.setattr(reader.web.page, "open_url", broken)
+    app = make_app(tmp_path / "db", [SAMPLE])
+    heard = Heard()
+    async with app.run_test(size=(120, 40), message_hook=heard) as pilot:
+        await pilot.press("O")
+        await pilot.press(*"http://127.0.0.1:9/page", "enter")
+        await wait_for(pilot, lambda: any("RuntimeError: the page opener broke" in m
+                                          for m in heard.messages))
+        assert app.is_running and len(app.articles) == 1

@@ -46,7 +46,8 @@ def _schema_1_claim(article_id: str) -> dict[str, Any]:
 
 def test_the_record_lists_each_added_field_with_its_default_and_schema() -> None:
     added = {f.name: f for f in CLAIM_FIELDS_ADDED}
-    assert CLAIM_SCHEMA == 3
+    assert CLAIM_SCHEMA == 4
+    assert added["derived_from"].schema == 4 and added["derived_from"].default == []
     assert added["speaker_confirmed"].schema == 2
     assert added["speaker_confirmed"].default is False
     assert all(f.name in CLAIM_FIELDS and 1 < f.schema <= CLAIM_SCHEMA for f in added.values())

@@ -200,15 +200,16 @@ async def test_export_dialog_has_the_same_choice(tmp_path: Path, tiny_nlp: Any) 
     from textual.widgets import Select
 
     from reader.screens.export_dialog import ExportDialog
-    from tests.apphelpers import SAMPLE, make_app, wait_for
+    from tests.apphelpers import SAMPLE, Heard, make_app, wait_for
 
     db = tmp_path / "db"
     app = make_app(db, [SAMPLE], tiny_nlp)
 
     def notes() -> str:
-        return "\n".join(str(m.message) for m in app._notifications)
+        return "\n".join(str(m.message) for m in heard.notifications)
 
-    async with app.run_test(size=(120, 40)) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(120, 40), message_hook=heard) as pilot:
         await pilot.press("s", "1", "ctrl+e")  # one claim, unverified
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
         app.screen.query_one("#export-format", Select).value = "claimreview"
@@ -219,7 +220,7 @@ async def test_export_dialog_has_the_same_choice(tmp_path: Path, tiny_nlp: Any) 
         [first] = list((db / "exports").glob("*.jsonl"))
         assert first.read_text("utf-8") == ""
         first.unlink()
-        app.clear_notifications()
+        heard.clear()
         await pilot.press("ctrl+e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
         app.screen.query_one("#export-format", Select).value = "claimreview"

@@ -25,11 +25,33 @@ def test_quick_start_is_two_make_commands() -> None:
     assert commands == ["make run", "make test"]
 
 
-def test_every_format_is_documented() -> None:
-    from reader.formats import EXPORT_FORMATS
+def format_sections() -> dict[str, tuple[str, str]]:
+    """Each format named in a `###` heading of "Export and import formats": (what the heading
+    says in brackets, the section's text)."""
+    import re
 
+    part = README.split("\n## Export and import formats\n", 1)[1].split("\n## ", 1)[0]
+    sections: dict[str, tuple[str, str]] = {}
+    for block in part.split("\n### ")[1:]:
+        heading, _, body = block.partition("\n")
+        names, _, said = heading.partition(" (")
+        for name in re.split(r",\s*|\s+and\s+", names.strip()):
+            sections[name.strip("`")] = (said.rstrip(")"), body.strip())
+    return sections
+
+
+def test_every_format_has_its_own_section_that_says_what_it_does() -> None:
+    from reader.formats import EXPORT_FORMATS, IMPORT_FORMATS, NEEDS_OUT
+
+    sections = format_sections()
     for fmt in EXPORT_FORMATS:
-        assert f"### {fmt}" in README or f" {fmt} " in README, fmt
+        assert fmt in sections, f"no ### section names the {fmt} format"
+        said, body = sections[fmt]
+        assert len(body.split()) >= 20, f"the {fmt} section says too little"
+        importable = fmt.removesuffix("-entities") in IMPORT_FORMATS  # doccano: both shapes
+        assert ("import: yes" in said) == importable, f"{fmt}: heading says ({said})"
+        assert ("export only" in said) == (not importable), f"{fmt}: ({said})"
+        assert ("needs --out" in said) == (fmt in NEEDS_OUT), f"{fmt}: ({said})"
 
 
 def _quick_start() -> str:

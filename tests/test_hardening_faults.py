@@ -23,10 +23,11 @@ import pytest
 
 from reader.commands import export_cmd, import_cmd
 from reader.records import SourceArticle
+from reader.screens import main as main_screen
 from reader.store import Store
 from reader.store.storage import LOW_LEVEL
 from reader.widgets.article_view import ArticleView
-from tests.apphelpers import SAMPLE, make_app, wait_for
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_for
 
 SIZE = (120, 40)
 TRIALS = 100
@@ -37,10 +38,6 @@ def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
 
-
-def notifications(app: Any) -> list[str]:
-    """Messages of every notification so far."""
-    return [str(n.message) for n in app._notifications]
 
 
 def status_line(app: Any) -> str:
@@ -63,8 +60,10 @@ async def test_tag_while_writes_fail_is_kept_and_retried(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
 ) -> None:
     db = tmp_path / "db"
+    monkeypatch.setattr(main_screen, "RETRY_SECONDS", 0.2)  # the screen retries failed saves
     app = make_app(db, [SAMPLE])
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         monkeypatch.setattr(LOW_LEVEL, "write", failing(code))
         await pilot.press(")", "s", "1")
@@ -74,17 +73,15 @@ async def test_tag_while_writes_fail_is_kept_and_retried(
         [claim] = session.claims(article)
         assert claim["id"] in session.pending
         assert "UNSAVED: 1" in status_line(app)
-        assert any("NOT saved" in m for m in notifications(app))
+        await wait_for(pilot, lambda: any("NOT saved" in m for m in heard.messages))
         view = app.screen.query_one(ArticleView)
         assert [(o.start, o.end) for o in view.overlays] == [(claim["start"], claim["end"])]
         with Store(db, readonly=True) as store:
             assert store.claims(article.id) == []
-        monkeypatch.undo()
-        app.screen._retry_saves()
-        await pilot.pause()
-        assert session.pending == {}
+        monkeypatch.undo()  # the disk has room again: the next retry saves it
+        await wait_for(pilot, lambda: session.pending == {})
         assert "UNSAVED" not in status_line(app)
-        assert any("Saved 1 claim change" in m for m in notifications(app))
+        await wait_for(pilot, lambda: any("Saved 1 claim change" in m for m in heard.messages))
         with Store(db, readonly=True) as store:
             assert [c["id"] for c in store.claims(article.id)] == [claim["id"]]
     app.store.close()
@@ -257,10 +254,11 @@ def _stored_sample(db: Path) -> Path:
 
 
 async def _tag_attempts(app: Any, db: Path, before: dict[str, bytes], needle: str) -> None:
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         assert app.store.readonly
-        assert any(needle in m for m in notifications(app)), notifications(app)
+        assert any(needle in m for m in heard.messages), heard.messages
         await pilot.press(")", "s", "1", "u", "s", "2")
         await pilot.pause()
         assert "READ-ONLY" in status_line(app)
@@ -299,10 +297,11 @@ async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
     (db / ".lock").unlink()
     damaged = article_file.read_bytes()
     app = make_app(db, nlp=tiny_nlp)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         assert not app.store.readonly
-        assert any(article_file.name in m for m in notifications(app)), notifications(app)
+        assert any(article_file.name in m for m in heard.messages), heard.messages
         assert app.screen.article.title == "t"
         await pilot.press(")", "s", "1", "u", "s", "2")  # nothing to tag: the text is unreadable
         await pilot.pause()
@@ -356,13 +355,14 @@ async def test_source_deleted_while_open_keeps_the_loaded_text(tmp_path: Path) -
     original = "The text as it was loaded.\n\nA second paragraph."
     article.write_text(original, encoding="utf-8")
     app = make_app(tmp_path / "db", [article])
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         article.unlink()
         app.screen.check_source()
         await pilot.press("j", "w", "G")
         assert any("a.txt was deleted; showing the text as loaded" in m
-                   for m in notifications(app))
+                   for m in heard.messages)
         view = app.screen.query_one(ArticleView)
         assert view.text == original and app.articles[0].text == original
         await pilot.press("s", "1")
@@ -375,16 +375,17 @@ async def test_source_changed_on_disk_is_announced(tmp_path: Path) -> None:
     article = tmp_path / "a.txt"
     article.write_text("The text as it was loaded.", encoding="utf-8")
     app = make_app(tmp_path / "db", [article])
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         article.write_text("Somebody rewrote the file meanwhile, longer.", encoding="utf-8")
         app.screen.check_source()  # what the periodic timer calls
         await wait_for(pilot, lambda: any("changed on disk" in m and "as loaded" in m
-                                          for m in notifications(app)), timeout=4)
+                                          for m in heard.messages), timeout=4)
         assert app.screen.query_one(ArticleView).text == "The text as it was loaded."
         app.screen.check_source()
         await pilot.pause()
-        assert sum("changed on disk" in m for m in notifications(app)) == 1  # said once
+        assert sum("changed on disk" in m for m in heard.messages) == 1  # said once
     app.store.close()
 
 
@@ -405,7 +406,8 @@ async def test_records_that_are_not_objects_are_skipped_and_kept(tmp_path: Path)
     (db / ".lock").unlink(missing_ok=True)
 
     app = make_app(db)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         assert not app.store.readonly, app.store.readonly_reason
         aid = app.store.articles()[0]["id"]
@@ -413,7 +415,7 @@ async def test_records_that_are_not_objects_are_skipped_and_kept(tmp_path: Path)
         problems = " | ".join(f"{p.path.name}: {p.message}" for p in app.store.problems)
         for table in ("claim '#50'", "corrections #50", "rejected #50", "article '#50'"):
             assert f"{table}: not a record; skipped" in problems, problems
-        assert any(article_file.name in m for m in notifications(app)), notifications(app)
+        assert any(article_file.name in m for m in heard.messages), heard.messages
         await pilot.press(")", "s", "1")  # select the first sentence, tag it as a claim
         await pilot.pause()
         await wait_for(pilot, lambda: len(app.store.claims(aid)) == 1)
@@ -436,7 +438,8 @@ async def test_quitting_with_unsaved_claims_asks_twice_and_rescues_them(
 
     db = tmp_path / "db"
     app = make_app(db, [SAMPLE])
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         article = app.articles[0]
         await pilot.press(")", "s", "1")  # saved
@@ -450,11 +453,16 @@ async def test_quitting_with_unsaved_claims_asks_twice_and_rescues_them(
         await pilot.press("ctrl+q")  # Textual's own quit key asks as well
         await pilot.pause()
         assert app.is_running
-        assert any("NOT saved" in m and "q again" in m for m in notifications(app))
-        app.screen._quit_warned -= 60  # a minute later: a single q asks again
+        assert any("NOT saved" in m and "q again" in m for m in heard.messages)
+        heard.clear()
+        monkeypatch.setattr(main_screen, "QUIT_CONFIRM_SECONDS", 0.0)  # the warning's time
+        await pilot.pause(0.01)                                         # is up: a q asks again
         await pilot.press("q")
         await pilot.pause()
         assert app.is_running
+        await wait_for(pilot, lambda: any("NOT saved" in m and "q again" in m
+                                          for m in heard.messages))
+        monkeypatch.setattr(main_screen, "QUIT_CONFIRM_SECONDS", 10.0)
         await pilot.press("q")
         await pilot.pause()
     unsaved = dict(app.session.pending)

@@ -7,18 +7,14 @@ them as typed, and the app must neither crash nor quit.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from pathlib import Path
-from typing import Any
 
-from reader import messages
 from reader.claims import make_claim
 from reader.commands import import_cmd
 from reader.records import SourceArticle
 from reader.store import Store
-from tests.apphelpers import make_app, wait_for
+from tests.apphelpers import Heard, make_app, screen_text, wait_for
 
 SIZE = (160, 45)
 TITLE = "[bold]Title[/] [@click=app.quit]t[/]"
@@ -29,21 +25,6 @@ NOTE = "[bold]note[/] [link=https://x]n[/link]"
 TAG = "[/]tag"
 LABEL = "[link=https://x]lab[/link]"
 
-
-def screen_text(app: Any) -> str:
-    """Everything on screen as plain text, one row per line (from the SVG screenshot)."""
-    svg = app.export_screenshot()
-    rows: dict[int, list[str]] = {}
-    for row, content in re.findall(r'<text [^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>'
-                                   r"(.*?)</text>", svg, flags=re.S):
-        rows.setdefault(int(row), []).append(content)
-    lines = ("".join(rows[row]) for row in sorted(rows))
-    return html.unescape("\n".join(lines)).replace("\xa0", " ")
-
-
-def notifications(app: Any) -> list[str]:
-    """The messages of the notifications raised so far."""
-    return [str(n.message) for n in app._notifications]
 
 
 async def test_markup_in_text_title_claim_fields_is_literal(tmp_path: Path) -> None:
@@ -61,7 +42,8 @@ async def test_markup_in_text_title_claim_fields_is_literal(tmp_path: Path) -> N
                            tags=[TAG])
         store.save_claim(claim)
     app = make_app(db, annotator="[bold]me[/]")  # the claim's own annotator may edit it
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         shown = screen_text(app)
         assert "[bold]Title[/] [@click=app.quit]t[/]" in shown
@@ -77,15 +59,16 @@ async def test_markup_in_text_title_claim_fields_is_literal(tmp_path: Path) -> N
         app.screen.view.focus()
         app.screen.view.move_to(BODY.index("Second"))
         await pilot.press("s", "1")
-        await wait_for(pilot, lambda: any("[bold]tax[/]" in m for m in notifications(app)))
+        await wait_for(pilot, lambda: any("[bold]tax[/]" in m for m in heard.messages))
         app.screen.view.move_to(0)
         await pilot.press("s", "2")
         await wait_for(pilot, lambda: any("[@click=app.quit]q[/]" in m
-                                          for m in notifications(app)))
+                                          for m in heard.messages))
         await pilot.pause()
         assert "Claim tagged [bold]tax[/]" in screen_text(app)
         # the edit form shows note and tags as typed
-        app.screen.post_message(messages.EditClaim(claim["id"]))
+        app.screen.view.move_to(start + 1)  # onto the stored claim, then the claim form key
+        await pilot.press("c")
         await pilot.pause()
         shown = screen_text(app)
         assert NOTE in shown and TAG in shown and SPEAKER in shown
@@ -108,7 +91,8 @@ async def test_markup_in_file_names_and_imported_labels(tmp_path: Path) -> None:
                                          predictions=False, annotator="t", db=str(db))
     assert import_cmd.run(args) == 0
     app = make_app(db)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         screen = app.screen
         for index, opened in enumerate(app.articles):
@@ -126,9 +110,10 @@ async def test_markup_in_file_names_and_imported_labels(tmp_path: Path) -> None:
     article.write_text("A file whose name is markup.", encoding="utf-8")
     missing = tmp_path / "[@click=app.quit]gone.txt"
     app = make_app(db, [article, missing])
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
-        assert any("[@click=app.quit]gone.txt" in m for m in notifications(app))
+        assert any("[@click=app.quit]gone.txt" in m for m in heard.messages)
         assert "[@click=app.quit]gone.txt: no such file" in screen_text(app)
         await pilot.press("f5")
         await pilot.pause()

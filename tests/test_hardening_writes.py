@@ -22,7 +22,7 @@ import pytest
 from reader.claims import make_claim
 from reader.records import SourceArticle
 from reader.store import Store
-from tests.apphelpers import SAMPLE, make_app, wait_for
+from tests.apphelpers import SAMPLE, Heard, make_app, wait_for
 
 TEXT = "The minister said taxes rose by 5 percent in 2023. Unemployment fell to 3 percent."
 VICTIM_TEXT = "precious data that must never change\n"
@@ -116,9 +116,10 @@ async def test_app_opens_a_store_with_a_fifo_article_file(tmp_path: Path) -> Non
     aid, article_file = make_store(db)
     plant(article_file, "fifo")
     app = make_app(db, [])
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(120, 40), notifications=True, message_hook=heard) as pilot:
         await wait_for(pilot, lambda: any("cannot be used" in str(n.message)
-                                          for n in app._notifications))
+                                          for n in heard.notifications))
         assert aid in app.store.unreadable
         assert any("not a regular file (a FIFO)" in p.message for p in app.store.problems)
     app.store.close()
@@ -352,7 +353,8 @@ async def test_read_only_ctrl_e_writes_nothing_into_the_store(
     (db / ".lock").unlink(missing_ok=True)
     before = tree(db)
     app = make_app(db, [], read_only=True)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(120, 40), notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+e")
         await pilot.pause()
@@ -360,8 +362,8 @@ async def test_read_only_ctrl_e_writes_nothing_into_the_store(
         assert "read-only" in shown and str(tmp_path / "data") in shown.replace("\n", "")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: any("Exported" in str(n.message)
-                                          for n in app._notifications))
-        [message] = [str(n.message) for n in app._notifications if "Exported" in str(n.message)]
+                                          for n in heard.notifications))
+        [message] = [str(n.message) for n in heard.notifications if "Exported" in str(n.message)]
     app.store.close()
     assert tree(db) == before
     written = Path(message.split(": ", 1)[1])

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from reader.records import Suggestion
 from tests.apphelpers import SAMPLE, make_app, wait_entities
 
 SIZE = (120, 36)
@@ -81,11 +82,11 @@ def test_claims_tab(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def _suggestion(sentence: str, label: str, speaker: str, reason: str) -> dict[str, Any]:
+def _suggestion(sentence: str, label: str, speaker: str, reason: str) -> Suggestion:
     text = SAMPLE.read_text(encoding="utf-8")
     start = text.index(sentence)
-    return {"start": start, "end": start + len(sentence), "text": sentence, "label": label,
-            "speaker": speaker, "reason": reason, "score": 0.9}
+    return Suggestion(start=start, end=start + len(sentence), text=sentence, label=label,
+                      speaker=speaker, reason=reason, score=0.9, rule="test")
 
 
 def test_review_mode(snap_compare: Any, in_tmp: Path, tiny_nlp: Any) -> None:

@@ -438,3 +438,26 @@ def test_transaction_replaces_an_older_version_only_when_asked(
     assert (tx.claims_added, tx.claims_updated) == (0, 1)
     [stored] = store.claims(aid)
     assert stored["verdict"] == "false" and stored["updated"] == later["updated"]
+
+
+def test_records_under_keys_that_are_not_doc_ids_are_kept_and_the_file_still_saves(
+    store: Store, sample_text: str
+) -> None:
+    """A file edited by hand or by another tool may key records `"abc"` or `"01"`: TinyDB
+    cannot write such a table, so they get free numbers at load; nothing is lost."""
+    aid = store.add_article(_src(sample_text)).article["id"]
+    first = _claim(store, aid, SENTENCE)
+    store.save_claim(first)
+    path = store.root / "articles" / store.article(aid)["file"]  # type: ignore[index]
+    store.close()
+    data = json.loads(path.read_text("utf-8"))
+    data["claims"] = {"abc": data["claims"]["1"], "01": {"note": "not a claim"}}
+    path.write_text(json.dumps(data), "utf-8")
+    with Store(store.root) as again:
+        assert [c["id"] for c in again.claims(aid)] == [first["id"]]
+        second = _claim(again, aid, "the European Union (EU)")
+        again.save_claim(second)
+        assert {c["id"] for c in again.claims(aid)} == {first["id"], second["id"]}
+    saved = json.loads(path.read_text("utf-8"))["claims"]
+    assert sorted(saved) == ["1", "2", "3"]
+    assert {"note": "not a claim"} in saved.values()

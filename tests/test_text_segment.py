@@ -39,7 +39,7 @@ def words(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in Sentences(text).all_spans()]
+    return [text[s:e] for s, e in Sentences(text).spans_in(0, len(text))]
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def test_no_sentences() -> None:
 @given(st.text(alphabet=st.sampled_from(list("ab .?!\n“”’AZ1"))))
 def test_sentence_spans_are_sane(text: str) -> None:
     s = Sentences(text)
-    spans = s.all_spans()
+    spans = s.spans_in(0, len(text))
     previous_end = 0
     for start, end in spans:
         assert previous_end <= start < end <= len(text)

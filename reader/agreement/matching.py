@@ -8,6 +8,7 @@ overlap most (any overlap counts), each span used at most once.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reader.agreement.units import Unit
@@ -111,3 +112,35 @@ def span_scores(a: list[Unit], b: list[Unit]) -> tuple[SpanScore, SpanScore, lis
     matches = match_spans(a, b)
     exact = sum(1 for m in matches if m.exact)
     return (SpanScore(exact, len(a), len(b)), SpanScore(len(matches), len(a), len(b)), matches)
+
+
+def group_matches(names: Sequence[str], coded: Mapping[str, list[Unit]],
+                  matches: Mapping[tuple[str, str], list[Match]]) -> list[list[Unit]]:
+    """Spans matched across annotators, as connected groups (singletons included), each
+    group ordered by annotator (in `names` order), the groups in text order. Agreement's
+    disagreements and curation's items are these groups."""
+    parent: dict[int, int] = {}
+    units: dict[int, Unit] = {}
+    for name in names:
+        for unit in coded[name]:
+            parent[id(unit)] = id(unit)
+            units[id(unit)] = unit
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pair_matches in matches.values():
+        for match in pair_matches:
+            ra, rb = find(id(match.a)), find(id(match.b))
+            if ra != rb:
+                parent[rb] = ra
+    groups: dict[int, list[Unit]] = {}
+    for key, unit in units.items():
+        groups.setdefault(find(key), []).append(unit)
+    rank = {name: i for i, name in enumerate(names)}
+    ordered = [sorted(g, key=lambda u: (rank[u.annotator], u.start)) for g in groups.values()]
+    ordered.sort(key=lambda g: (g[0].article_id, min(u.start for u in g), max(u.end for u in g)))
+    return ordered

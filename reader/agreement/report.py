@@ -15,6 +15,7 @@ from typing import Any
 
 from reader.agreement.coefficients import cohen_kappa, fleiss_kappa, krippendorff_alpha
 from reader.agreement.matching import ZERO, Match, SpanScore, span_scores
+from reader.agreement.matching import group_matches as _groups
 from reader.agreement.unitizing import (
     EMPTY,
     ArticleTally,
@@ -289,36 +290,6 @@ def _label_figures(label: str, pairs: Mapping[tuple[str, str], list[SpanScore]],
         "span_alpha_u": notes.value(unitizing.alpha(), "span_alpha_u", f"label {label}",
                                     unitizing.total == 0),
     }
-
-
-def _groups(names: Sequence[str], coded: Mapping[str, list[Unit]],
-            matches: Mapping[tuple[str, str], list[Match]]) -> list[list[Unit]]:
-    """Spans matched across annotators, as connected groups (singletons included)."""
-    parent: dict[int, int] = {}
-    units: dict[int, Unit] = {}
-    for name in names:
-        for unit in coded[name]:
-            parent[id(unit)] = id(unit)
-            units[id(unit)] = unit
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for pair_matches in matches.values():
-        for match in pair_matches:
-            ra, rb = find(id(match.a)), find(id(match.b))
-            if ra != rb:
-                parent[rb] = ra
-    groups: dict[int, list[Unit]] = {}
-    for key, unit in units.items():
-        groups.setdefault(find(key), []).append(unit)
-    rank = {name: i for i, name in enumerate(names)}
-    ordered = [sorted(g, key=lambda u: (rank[u.annotator], u.start)) for g in groups.values()]
-    ordered.sort(key=lambda g: (g[0].article_id, min(u.start for u in g), max(u.end for u in g)))
-    return ordered
 
 
 def _is_clean(group: list[Unit]) -> bool:

@@ -17,8 +17,6 @@ from typing import Any, TextIO
 
 __all__ = ["add_arguments", "run"]
 
-GOLD = "gold"
-"""The adjudicated layer's default name; left out unless named in --annotators."""
 
 MEASURES = (
     "span_f1_exact", "span_precision_exact", "span_recall_exact",
@@ -84,6 +82,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     from reader.agreement.report import agreement
     from reader.blind import Blind
     from reader.config import ConfigError, load_taxonomy
+    from reader.curation.settings import load_curation_settings
     from reader.paths import resolve_store
     from reader.store import Store
 
@@ -93,6 +92,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     try:
         taxonomy = load_taxonomy(root)
+        gold = load_curation_settings(root).gold  # the gold layer is no annotator
     except ConfigError as error:
         _say(str(error))
         return 2
@@ -103,7 +103,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         if taxonomy.blind or args.blind:  # blind coding: only the articles I marked done
             blind = Blind(_me(args.annotator, root), True)
         data = collect(store, annotators=wanted, articles=args.article, labels=args.label,
-                       every_article=args.all, leave_out=() if wanted else (GOLD,),
+                       every_article=args.all, leave_out=() if wanted else (gold,),
                        blind=blind)
     except NothingToCompare as error:
         _say(str(error))

@@ -1,6 +1,7 @@
 """Export and import formats: one module per format, pure functions over plain records.
 
-`export_article` is what the app's ctrl+e calls; `reader export` / `reader import` live in
+`export_article` is what the app's ctrl+e runs (in a child process, `export_child`, with the
+session's unsaved claims laid over the store's); `reader export` / `reader import` live in
 `reader.commands.export_cmd` / `import_cmd`.
 """
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.formats.detect import IMPORT_FORMATS
+from reader.formats.export_worker import export_folder
 from reader.formats.exporting import EXPORT_FORMATS, EXTENSIONS, NEEDS_OUT, ClaimFilter
 from reader.wording import plural
 
@@ -97,15 +99,3 @@ def _free_name(target: Path, suffix: str) -> Path:
         number += 1
         target = target.with_name(f"{stem}-{number}{suffix}")
     return target
-
-
-def export_folder(store: Any) -> Path:
-    """Where ctrl+e writes: the store's `exports/`, or, for a store opened read-only (which
-    gets no write at all), `exports/` in the user's data folder."""
-    if not getattr(store, "readonly", False):
-        return Path(store.root) / "exports"
-    import platformdirs
-
-    from reader.paths import APP_NAME
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "exports"

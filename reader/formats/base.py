@@ -114,6 +114,8 @@ class ImportDoc:
     """Entity corrections carried as they are (store dumps)."""
     done: list[dict[str, str]] = field(default_factory=list)
     """Who marked the article done: `{"annotator", "at"}` (store dumps)."""
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    """Curation decisions on the article (store dumps)."""
 
 
 @dataclass
@@ -304,3 +306,19 @@ def str_field(value: object) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else str(value)
+
+
+EXPORT_FORMATS: tuple[str, ...] = (
+    "jsonl",
+    "csv",
+    "claimreview",
+    "prodigy",
+    "doccano",
+    "doccano-entities",
+    "label-studio",
+    "brat",
+    "spacy",
+    "store",
+)
+"""Every `--format` of `reader export`; the first is the default. Here, not in `exporting`,
+so the app's export dialog can list them without importing the exporters (spaCy's among them)."""

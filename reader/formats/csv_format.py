@@ -37,6 +37,7 @@ COLUMNS: tuple[str, ...] = (
     "status",
     "annotator",
     "updated",
+    "derived_from",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -90,6 +91,7 @@ def row(article: Mapping[str, Any], claim: Mapping[str, Any], terminal: bool = F
         "status": claim.get("status"),
         "annotator": claim.get("annotator"),
         "updated": claim.get("updated"),
+        "derived_from": "; ".join(str(i) for i in claim.get("derived_from") or []),
     }
     return [safe_cell(values[name], terminal) for name in COLUMNS]
 

@@ -22,7 +22,7 @@ import reader.formats.labelstudio as labelstudio
 import reader.formats.prodigy as prodigy
 import reader.formats.spacy_docbin as spacy_docbin
 import reader.formats.store_dump as store_dump
-from reader.formats.base import ExportSpan, article_file_stem, json_line
+from reader.formats.base import EXPORT_FORMATS, ExportSpan, article_file_stem, json_line
 from reader.records import Entity
 from reader.safe_io import atomic_write, check_target, replace_folder, write_new
 
@@ -39,19 +39,6 @@ __all__ = [
     "store_entities",
 ]
 
-EXPORT_FORMATS: tuple[str, ...] = (
-    "jsonl",
-    "csv",
-    "claimreview",
-    "prodigy",
-    "doccano",
-    "doccano-entities",
-    "label-studio",
-    "brat",
-    "spacy",
-    "store",
-)
-"""Every `--format` of `reader export`; the first is the default."""
 
 NEEDS_OUT: frozenset[str] = frozenset({"brat", "spacy"})
 """Formats that are a folder or binary: they need `--out`."""
@@ -82,6 +69,7 @@ class StoreLike(Protocol):
     def claims(self, article_id: str) -> list[dict[str, Any]]: ...
     def corrections(self, article_id: str) -> list[dict[str, Any]]: ...
     def done_marks(self, article_id: str) -> list[dict[str, Any]]: ...
+    def decisions(self, article_id: str) -> list[dict[str, Any]]: ...
     def corpus_corrections(self) -> list[dict[str, Any]]: ...
     def iter_claims(self, article_ids: Iterable[str] | None = None) -> Iterator[Pair]: ...
     def cached_entities(self, digest: str, model: str, version: str) -> list[Entity] | None: ...
@@ -319,7 +307,7 @@ def _dump_items(store: StoreLike, flt: ClaimFilter) -> Iterator[store_dump.DumpI
         if filtered and not claims:
             continue
         yield (article, store.text(article["id"]), claims, store.corrections(article["id"]),
-               store.done_marks(article["id"]))
+               store.done_marks(article["id"]), store.decisions(article["id"]))
 
 
 def _export_brat(

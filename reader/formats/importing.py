@@ -100,6 +100,8 @@ class ImportReport:
     placed by their quote (not a changed text: the offsets were wrong)."""
     done_added: int = 0
     """Done marks added (store dumps)."""
+    decisions_added: int = 0
+    """Curation decisions added or brought up to date (store dumps)."""
 
     def summary(self) -> str:
         """One line for the user."""
@@ -117,6 +119,8 @@ class ImportReport:
                       "offsets did not match the unchanged text")
         if self.done_added:
             extra += f"; {plural(self.done_added, 'done mark')} added"
+        if self.decisions_added:
+            extra += f"; {plural(self.decisions_added, 'curation decision')} added"
         return (
             f"{self.name} ({self.fmt}): {plural(self.articles, 'article')}, "
             f"{self.articles_added} new; "
@@ -135,6 +139,7 @@ class TransactionLike(Protocol):
     def claim_count(self, article_id: str) -> int: ...
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool: ...
     def add_done(self, article_id: str, annotator: str, at: str) -> bool: ...
+    def add_decision(self, article_id: str, decision: dict[str, Any]) -> bool: ...
 
 
 class StoreLike(Protocol):
@@ -364,6 +369,9 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
         report.present += int(not added)
     for mark in doc.done:
         report.done_added += int(ctx.tx.add_done(article_id, mark["annotator"], mark["at"]))
+    for decision in doc.decisions:
+        report.decisions_added += int(ctx.tx.add_decision(article_id, {
+            **decision, "article_id": article_id}))
 
 
 def _too_large(doc: ImportDoc) -> str:

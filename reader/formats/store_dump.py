@@ -2,8 +2,11 @@
 
 Line 1 is `{"type": "reader-store", "version": 1}`; then, per article, `{"type": "article",
 ...index fields, "text": ...}`, its claims `{"type": "claim", ...}`, its entity corrections
-`{"type": "correction", "article_id": ..., ...}` and who marked it done
-`{"type": "done", "article_id": ..., "annotator": ..., "at": ...}`.
+`{"type": "correction", "article_id": ..., ...}`, who marked it done
+`{"type": "done", "article_id": ..., "annotator": ..., "at": ...}` and the curation decisions
+on it `{"type": "decision", "id": ..., "article_id": ..., "action": ..., "claims": [...],
+"chosen": [...], "gold": [...], "note": ..., "adjudicator": ..., "at": ...}` (so the
+adjudicator's notes reach the annotators who import the dump).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from reader.clean import clean_decision, decision_problems
 from reader.formats.base import (
     FormatError,
     ImportDoc,
@@ -40,11 +44,10 @@ ARTICLE_FIELDS: tuple[str, ...] = (
 )
 """The index fields a dump keeps (the store's bookkeeping fields are rebuilt on import)."""
 
-DumpItem = tuple[
-    Mapping[str, Any], str, Iterable[Mapping[str, Any]], Iterable[Mapping[str, Any]],
-    Iterable[Mapping[str, Any]],
-]
-"""(article, text, claims, corrections, done marks) of one article."""
+Records = Iterable[Mapping[str, Any]]
+DumpItem = (tuple[Mapping[str, Any], str, Records, Records, Records]
+            | tuple[Mapping[str, Any], str, Records, Records, Records, Records])
+"""(article, text, claims, corrections, done marks[, curation decisions]) of one article."""
 
 
 def article_record(article: Mapping[str, Any], text: str) -> dict[str, Any]:
@@ -61,7 +64,9 @@ def write(items: Iterable[DumpItem], out: TextIO) -> int:
     """Write the header and every article as it comes; return how many claims were written."""
     out.write(json_line(HEADER) + "\n")
     count = 0
-    for article, text, claims, corrections, done in items:
+    for item in items:
+        article, text, claims, corrections, done = item[:5]
+        decisions: Records = item[5] if len(item) > 5 else ()
         out.write(json_line(article_record(article, text)) + "\n")
         for claim in claims:
             out.write(json_line({"type": "claim", **claim}) + "\n")
@@ -73,6 +78,9 @@ def write(items: Iterable[DumpItem], out: TextIO) -> int:
             record = {"type": "done", "article_id": article.get("id"),
                       "annotator": mark["annotator"], "at": mark["at"]}
             out.write(json_line(record) + "\n")
+        for decision in decisions:
+            out.write(json_line({"type": "decision", **decision,
+                                 "article_id": article.get("id")}) + "\n")
     return count
 
 
@@ -104,6 +112,16 @@ def parse(content: str, source: str = "") -> ParsedFile:
                 result.skipped.append(Skip(number, "done mark without annotator and time"))
             else:
                 doc.done.append({"annotator": obj["annotator"], "at": obj["at"]})
+        elif kind == "decision":
+            doc = docs.get(str_field(obj.get("article_id")))
+            decision = clean_decision({k: v for k, v in obj.items() if k != "type"})
+            problems = decision_problems(decision)
+            if doc is None:
+                result.skipped.append(Skip(number, "decision on an article not in the file"))
+            elif problems:
+                result.skipped.append(Skip(number, "curation decision: " + "; ".join(problems)))
+            else:
+                doc.decisions.append(decision)
         elif kind in ("claim", "correction"):
             article_id = str_field(obj.get("article_id"))
             doc = docs.get(article_id)

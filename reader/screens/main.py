@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from rich.text import Text
 from textual import on, work
@@ -16,10 +16,11 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 from reader import messages
 from reader.keys import bindings_for
-from reader.records import Entity
+from reader.records import Entity, Suggestion
 from reader.screens.claim_form import ClaimForm, ClaimFormData
 from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
@@ -37,11 +38,16 @@ from reader.widgets.suggestions_panel import SuggestionsPanel
 from reader.wording import plural, shorten
 from reader.workspace import Workspace, citation
 
+if TYPE_CHECKING:
+    from reader.formats.export_worker import ExportOutcome, ExportRequest
+
 RETRY_SECONDS = 5.0
 SOURCE_CHECK_SECONDS = 3.0
 QUIT_CONFIRM_SECONDS = 10.0
 """A second `q` within this many seconds of the unsaved-claims warning quits."""
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+MAX_EXPORT_NOTES = 5
+"""Lines of what an export left out or wrote incomplete shown in one notification."""
 
 
 class MainScreen(Screen[None]):
@@ -329,6 +335,21 @@ class MainScreen(Screen[None]):
         self.ner_note = "NER failed: " + shorten(clean_line(error), 120)
         self.notify(self.ner_note, markup=False, severity="error", timeout=8)
 
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that dies says so, never silently: NER's note says it failed (no
+        "starting…" left on screen), any other worker's error is shown."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        why = shorten(clean_line(f"{type(error).__name__}: {error}"), 120)
+        if event.worker.group == "ner":
+            self.ner_note = "NER failed: " + why
+            self.notify(self.ner_note, markup=False, severity="error", timeout=8)
+            return
+        self.notify(f"{event.worker.group or event.worker.name} failed: {why}", markup=False,
+                    severity="error", timeout=8)
+
     @on(EntitiesTree.Jump)
     def _jump_to_entity(self, event: EntitiesTree.Jump) -> None:
         self.view.move_to(event.offset, center=True)
@@ -563,7 +584,7 @@ class MainScreen(Screen[None]):
         ]
         overlays.extend(panel.overlays())
         self.view.set_overlays(overlays)
-        self.query_one(ClaimsPanel).show(claims, marks)
+        self.query_one(ClaimsPanel).show(claims, marks, self._adjudications())
         self._show_saving()
 
     def _show_saving(self) -> None:
@@ -572,6 +593,17 @@ class MainScreen(Screen[None]):
         status.claims = len(self.visible_claims())
         status.unsaved = len(session.pending)
         status.sync_pending = len(session.undo_stack) - self._sync_steps
+
+    def _adjudications(self) -> dict[str, str]:
+        """What curation made of each claim here, with the adjudicator's note."""
+        from reader.curation.curate import adjudications
+
+        if not self.article.in_store:
+            return {}
+        try:
+            return adjudications(self.workspace.store.decisions(self.article.id))
+        except (KeyError, StoreError):
+            return {}
 
     # -- several analysts: layers, blind coding, done marks -----------------------------------
     def _layers(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -658,6 +690,37 @@ class MainScreen(Screen[None]):
         self.app.push_screen(AgreementScreen(ws.store, ws.session.annotator,
                                              blind=ws.taxonomy.blind,
                                              verdicts=ws.taxonomy.verdicts), jump)
+
+    def action_curate(self) -> None:
+        """Curation mode on this article; the gold layer is read again when it closes."""
+        from reader.config import ConfigError
+        from reader.curation.settings import load_curation_settings
+        from reader.screens.curation import CurationResult, CurationScreen
+
+        ws, article = self.workspace, self.article
+        if not article.in_store or ws.store.readonly:
+            self.notify("Curation writes the gold layer: " + clean_line(
+                ws.store.readonly_reason or "this article is not in the store") + ".",
+                markup=False, severity="warning", timeout=5)
+            return
+        try:
+            settings = load_curation_settings(ws.store.root)
+        except ConfigError as error:
+            self.notify(clean_line(str(error)), markup=False, severity="error", timeout=8)
+            return
+
+        def back(result: CurationResult | None) -> None:
+            if result is not None and result.changed:
+                ws.session.forget(article.id)
+                self._show_claims()
+            if result is not None and result.offset is not None:
+                self.view.move_to(result.offset, center=True)
+            self.view.focus()
+
+        self.app.push_screen(CurationScreen(
+            ws.store, article.id, article.title, ws.session.annotator, settings=settings,
+            blind=ws.taxonomy.blind, labels=ws.taxonomy.names,
+            verdicts=ws.taxonomy.verdicts), back)
 
     def action_mark_done(self) -> None:
         """Mark the article done for me, or not done again (undoable)."""
@@ -793,7 +856,7 @@ class MainScreen(Screen[None]):
         else:
             self.notify("That source is not in the store.", markup=False, severity="warning")
 
-    @work(thread=True, group="sources")
+    @work(thread=True, exit_on_error=False, group="sources")
     def _fetch_sources(self, article: OpenArticle, claim_id: str,
                        sources: list[dict[str, str]]) -> None:
         """Fetch and store each web source (its snapshot too); offline, it stays recorded and
@@ -927,10 +990,68 @@ class MainScreen(Screen[None]):
 
     # -- export, corpus, entity corrections, review ----------------------------------------------
     def action_export(self) -> None:
-        """Export the current article or everything."""
+        """Export the current article or everything (the dialog asks which and how)."""
         from reader.screens.export_dialog import ExportDialog
 
-        self.app.push_screen(ExportDialog(self.article.id))
+        self.app.push_screen(ExportDialog(self.article.id), self._export)
+
+    def _export(self, request: ExportRequest | None) -> None:
+        """Export what the session shows: claims still UNSAVED are laid over the stored ones;
+        claims of articles not in the store (still being stored, or a read-only store) are
+        named, not exported: an export's article record is the stored one."""
+        if request is None:
+            return
+        from reader.formats.export_worker import export_folder
+
+        ws = self.workspace
+        session = ws.session
+        scope = {a.id: a for a in ws.articles
+                 if request.article_id is None or a.id == request.article_id}
+        waiting = [a for a in scope.values() if not a.in_store and session.claim_count(a)]
+        unsaved_ids = {aid for aid, _ in session.pending.values()
+                       if aid in scope and scope[aid].in_store}
+        loaded = session.loaded_claims()
+        unsaved = {aid: loaded.get(aid, []) for aid in unsaved_ids}
+        changes = sum(1 for aid, _ in session.pending.values() if aid in unsaved_ids)
+        notes = []
+        if changes:
+            notes.append(f"{plural(changes, 'unsaved claim change')} included")
+        if waiting:
+            count = sum(session.claim_count(a) for a in waiting)
+            notes.append(f"{plural(count, 'claim')} of {plural(len(waiting), 'article')} not in "
+                         "the store left out (an export reads stored articles)")
+        if request.article_id is not None and waiting:
+            self.notify("Not exported: " + notes[-1], markup=False, severity="warning",
+                        timeout=8)
+            return
+        self.notify(f"Exporting {request.fmt}…", markup=False, timeout=2)
+        self._run_export(request, Path(ws.store.root), export_folder(ws.store), unsaved, notes)
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def _run_export(self, request: ExportRequest, root: Path, folder: Path,
+                    unsaved: dict[str, list[dict[str, Any]]], notes: list[str]) -> None:
+        """The export runs in a child process (the spaCy formats import spaCy, which this
+        process never does), as blind coding lets me see the claims; the path or the error
+        is shown when it ends."""
+        from reader.formats.export_worker import export_in_child
+
+        outcome = export_in_child(root, folder, request, unsaved, self.workspace.blind)
+        self.app.call_from_thread(self._exported, request, outcome, notes)
+
+    def _exported(self, request: ExportRequest, outcome: ExportOutcome, notes: list[str]) -> None:
+        if outcome.error:
+            self.notify(f"Export failed: {clean_line(outcome.error)}", markup=False,
+                        severity="error")
+            return
+        said = f" ({'; '.join(notes)})" if notes else ""
+        self.notify(f"Exported {request.fmt}: {clean_line(outcome.path)}{said}", markup=False,
+                    timeout=8)
+        if outcome.notes:
+            more = len(outcome.notes) - MAX_EXPORT_NOTES
+            lines = outcome.notes[:MAX_EXPORT_NOTES] + ([f"... and {more} more"] if more > 0
+                                                        else [])
+            self.notify("\n".join(clean_line(line) for line in lines), markup=False,
+                        severity="warning", timeout=12)
 
     def action_open_url(self) -> None:
         """Ask for a URL, then fetch it in a worker and open it."""
@@ -943,7 +1064,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(OpenUrlDialog(), opened)
 
-    @work(thread=True, exclusive=True, group="web")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="web")
     def _fetch_url(self, url: str) -> None:
         """Fetch (or find in the store) and store `url` off the UI thread."""
         from reader.config import ConfigError
@@ -1061,7 +1182,7 @@ class MainScreen(Screen[None]):
         if self.article.id == article_id:  # still the article on screen
             self.suggestions_panel.progress(done, total)
 
-    def _suggested(self, article: OpenArticle, items: list[dict[str, Any]], error: str,
+    def _suggested(self, article: OpenArticle, items: list[Suggestion], error: str,
                    then_review: bool) -> None:
         self.workspace.keep_suggestions(article, items)
         if error:
@@ -1116,7 +1237,7 @@ class MainScreen(Screen[None]):
             self._stop_review()
             self.notify("Review finished: no suggestions left.", markup=False, timeout=3)
             return
-        self.view.select_span(int(item["start"]), int(item["end"]))
+        self.view.select_span(item.start, item.end)
 
     def _stop_review(self) -> None:
         self.suggestions_panel.stop_review()
@@ -1137,9 +1258,8 @@ class MainScreen(Screen[None]):
     @on(messages.SuggestionAccepted)
     def _suggestion_accepted(self, event: messages.SuggestionAccepted) -> None:
         item = event.item
-        like = str(item.get("like") or "")  # a repeat: the note says of which claim
-        self._create(int(item["start"]), int(item["end"]), str(item["label"]),
-                     speaker=str(item.get("speaker") or ""),
+        like = item.like or ""  # a repeat: the note says of which claim
+        self._create(item.start, item.end, item.label, speaker=item.speaker,
                      note=f"Resembles {like}" if like else "")
         self._review_goto()  # the claim covers it now (undone, it comes back)
 

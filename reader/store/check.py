@@ -22,6 +22,7 @@ from reader.claims import iso_now, quote_selectors, validate_claim
 from reader.clean import (
     clean_tables,
     correction_problems,
+    decision_problems,
     index_field_problem,
     needs_cleaning,
 )
@@ -319,7 +320,7 @@ def _check_article(article: _Article, labels: set[str] | None, report: StoreRepo
         for message in warnings:
             add(Finding(path, record, message, "warning"))
         report.claims += 1
-    for table in ("corrections", "rejected", "done"):
+    for table in ("corrections", "rejected", "done", "curation"):
         for key, item in article.tables.get(table, {}).items():
             for message in _record_problems(table, item):
                 add(Finding(path, f"{table}/{key}", message))
@@ -331,7 +332,7 @@ CONTROLS_WARNING = "holds control characters: shown and kept as visible placehol
 
 
 def _record_problems(table: str, item: object) -> list[str]:
-    """Why the store skips a record of a corrections, rejected or done table (the same
+    """Why the store skips a record of a corrections, rejected, done or curation table (the same
     judgement)."""
     if not isinstance(item, dict):
         return ["not a record"]
@@ -339,6 +340,8 @@ def _record_problems(table: str, item: object) -> list[str]:
         return correction_problems(item)
     if table == "done" and _done_problem(item):
         return [_done_problem(item)]
+    if table == "curation":
+        return decision_problems(item)
     return []
 
 
@@ -659,7 +662,7 @@ def _repair_article(
         else:
             report.copied_claims += 1
     result: Tables = {"article": tables["article"], "claims": claims}
-    for table in ("corrections", "rejected", "done"):
+    for table in ("corrections", "rejected", "done", "curation"):
         kept: dict[str, Any] = {}
         for key, item in tables.get(table, {}).items():
             why = "; ".join(_record_problems(table, item))

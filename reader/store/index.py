@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from reader.clean import correction_problems, index_problems
+from reader.clean import correction_problems, decision_problems, index_problems
 from reader.store.errors import StoreError, StoreFileError
 from reader.store.storage import Tables, copy_tree
 from reader.store.tables import RECORD, FileDB, remove_by_id, upsert_by_id
@@ -43,6 +43,10 @@ def index_problem(doc: object) -> str:
     return ""
 
 
+CURATION = "curation"
+"""An article file's table of curation decisions (one per adjudicated item)."""
+
+
 def record_problem(table: str, record: object) -> str:
     """Why a record of an article table (or of the corpus rules) is skipped ('' if it is not):
     the same judgement `reader db check` reports."""
@@ -50,6 +54,8 @@ def record_problem(table: str, record: object) -> str:
         return "not a record"
     if table == CORPUS_CORRECTIONS or table == "corrections":
         return "; ".join(correction_problems(record))
+    if table == CURATION:
+        return "; ".join(decision_problems(record))
     return ""
 
 
@@ -119,6 +125,11 @@ class StoreIndex:
     def by_hash(self, digest: str) -> str | None:
         """The id of the article whose id or text hash is `digest`."""
         return self._hashes.get(digest)
+
+    def docs_by_file(self) -> dict[str, dict[str, Any]]:
+        """Valid article records by file name, as stored (shared: do not change them)."""
+        raw = self._raw("articles")
+        return {raw[d]["file"]: raw[d] for d in self._docs.values()}
 
     def referenced_files(self) -> set[str]:
         """Every article file name the index names."""

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from reader.claims import validate_claim
-from reader.clean import correction_problems
+from reader.clean import correction_problems, decision_problems
 from reader.records import Entity, SourceArticle, text_hash
 from reader.store.articles import (
     ARTICLES_DIR,
@@ -41,6 +41,7 @@ from reader.store.errors import (
 )
 from reader.store.index import (
     CORPUS_CORRECTIONS,
+    CURATION,
     INDEX_NAME,
     PROTECTED_FIELDS,
     TEAM_RULES,
@@ -49,7 +50,7 @@ from reader.store.index import (
 )
 from reader.store.lock import StoreLock
 from reader.store.storage import Tables, copy_tree
-from reader.store.tables import RECORD, FileDB, remove_by_id, upsert_by_id
+from reader.store.tables import RECORD, FileDB, remove_by_id, replace_with, upsert_by_id
 from reader.store.transaction import (
     AddResult,
     Transaction,
@@ -154,11 +155,7 @@ class Store:
             index_time = (self.root / INDEX_NAME).stat().st_mtime_ns
         except OSError:
             return
-        by_file = {}
-        for article_id in self.index.ids():
-            doc = self.index.doc(article_id)
-            assert doc is not None
-            by_file[doc["file"]] = doc
+        by_file = self.index.docs_by_file()  # no copy of 100,000 records at open
         for entry in _regular_files(self.root / ARTICLES_DIR):
             doc = by_file.get(entry.name)
             try:
@@ -468,6 +465,50 @@ class Store:
 
             self._modify(article_id, change)
 
+    # -- curation (table "curation" of the article file) ---------------------------------------
+
+    def decisions(self, article_id: str) -> list[dict[str, Any]]:
+        """The article's curation decisions (see `reader.curation`)."""
+        return self._records(article_id, CURATION)
+
+    def curate(self, article_id: str, *, save: Iterable[dict[str, Any]] = (),
+               remove: Iterable[str] = (), decision: dict[str, Any] | None = None,
+               drop: str | None = None, decisions: Iterable[dict[str, Any]] = ()) -> None:
+        """One curation step in one write of the article's file: gold claims saved (each
+        validated like `save_claim`) and removed, a decision (or several: `decisions`) stored,
+        each replacing the one with its id, or one `drop`ped. Raises ValueError for a claim or
+        decision that is not valid."""
+        saved = list(save)
+        removed = list(remove)
+        stored = [*([] if decision is None else [decision]), *decisions]
+        for record in stored:
+            problems = decision_problems(record)
+            if problems:
+                raise ValueError("curation decision: " + "; ".join(problems))
+        with self.mutex:
+            self.check_writable(self.root / ARTICLES_DIR)
+            doc, db = self._require_writable(article_id)
+            length = len(self.files.text(doc, db))
+            for claim in saved:
+                problems = validate_claim(claim, length)
+                if claim.get("article_id") != article_id:
+                    problems.append("'article_id' names another article")
+                if problems:
+                    raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
+
+            def change(d: FileDB) -> None:
+                claims = d.table("claims")
+                for claim_id in removed:
+                    remove_by_id(claims, claim_id)
+                _upsert_many(claims, saved)
+                table = d.table(CURATION)
+                if drop is not None:
+                    remove_by_id(table, drop)
+                _upsert_many(table, stored)
+
+            self._modify(article_id, change)
+            self.index.set_count(article_id, self.files.count_valid(doc, db))
+
     def corrections(self, article_id: str) -> list[dict[str, Any]]:
         """The article's entity corrections."""
         return self._records(article_id, "corrections")
@@ -613,6 +654,21 @@ class Store:
         article files are written. Only for articles nobody else writes meanwhile (the app
         keeps those out of the store's other writers until they are committed)."""
         return TransactionContext(self, shared=shared)
+
+
+def _upsert_many(table: Any, records: list[dict[str, Any]]) -> None:
+    """Insert or replace (by `id`) each record, the table searched once and the new ones
+    inserted together (one `Table.insert` per record rebuilds the table each time)."""
+    where = {str(doc.get("id")): doc.doc_id for doc in table.all()}
+    new = []
+    for record in records:
+        doc_id = where.get(str(record["id"]))
+        if doc_id is None:
+            new.append(copy_tree(dict(record)))
+        else:
+            table.update(replace_with(record), doc_ids=[doc_id])
+    if new:
+        table.insert_multiple(new)
 
 
 def _regular_files(folder: Path) -> list[os.DirEntry[str]]:

@@ -39,7 +39,8 @@ class HeldWrites(CachingMiddleware):
     def read(self) -> Tables | None:
         """The tables, read from the file once and then kept (not copied per call)."""
         if self.cache is None:
-            self.cache = self.atomic.read_uncached()
+            data = self.atomic.read_uncached()
+            self.cache = None if data is None else canonical_ids(data)
         return self.cache  # type: ignore[no-any-return]
 
     def flush(self) -> None:
@@ -63,6 +64,29 @@ class HeldWrites(CachingMiddleware):
     def pending(self) -> bool:
         """Whether changes are held that are not written yet."""
         return self._cache_modified_count > 0
+
+
+def canonical_ids(tables: Tables) -> Tables:
+    """`tables` with every doc id a TinyDB doc id (a decimal number as TinyDB writes it).
+
+    A key such as `"abc"` or `"01"` (a file edited by hand or written by another tool) would
+    stop every TinyDB write to its table (`int(key)`) or collide with another record; such keys
+    get the next free numbers, in place, records and order unchanged. Nothing is copied when
+    every key is already canonical."""
+    for name, table in tables.items():
+        if all(key.isdigit() and str(int(key)) == key for key in table):
+            continue
+        used = {int(key) for key in table if key.isdigit() and str(int(key)) == key}
+        number = max(used, default=0)
+        renamed: dict[str, Any] = {}
+        for key, doc in table.items():
+            if key.isdigit() and str(int(key)) == key:
+                renamed[key] = doc
+            else:
+                number += 1
+                renamed[str(number)] = doc
+        tables[name] = renamed
+    return tables
 
 
 class FileDB:
@@ -149,6 +173,7 @@ __all__ = [
     "RECORD",
     "FileDB",
     "HeldWrites",
+    "canonical_ids",
     "find_doc_id",
     "insert_at",
     "remove_by_id",

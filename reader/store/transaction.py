@@ -24,7 +24,7 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Table
 
 from reader.claims import iso_now, validate_claim
-from reader.clean import clean_correction, clean_tree, correction_problems
+from reader.clean import clean_correction, clean_tree, correction_problems, decision_problems
 from reader.records import ARTICLE_SCHEMA, SourceArticle
 from reader.store.anchoring import reanchor
 from reader.store.articles import (
@@ -36,7 +36,7 @@ from reader.store.articles import (
     word_count,
 )
 from reader.store.errors import StoreReadOnlyError, StoreWriteError
-from reader.store.index import INDEX_NAME
+from reader.store.index import CURATION, INDEX_NAME
 from reader.store.storage import (
     LOW_LEVEL,
     AtomicJSONStorage,
@@ -373,6 +373,25 @@ class Transaction:
         if table.contains(RECORD.annotator == annotator):
             return False
         table.insert({"annotator": annotator, "at": at})
+        self._pending[article_id].changed = True
+        return True
+
+    def add_decision(self, article_id: str, decision: dict[str, Any]) -> bool:
+        """Add a curation decision (an import), or replace the stored one with its id when
+        this one was made later; False if nothing changed."""
+        problems = decision_problems(decision)
+        if problems:
+            raise ValueError("curation decision: " + "; ".join(problems))
+        table = self._load(article_id).table(CURATION)
+        stored = table.get(RECORD.id == decision["id"])
+        if isinstance(stored, dict) and (dict(stored) == decision
+                                         or str(stored.get("at", "")) >= decision["at"]):
+            return False
+        doc_id = find_doc_id(table, decision["id"])
+        if doc_id is None:
+            table.insert(copy_tree(decision))
+        else:
+            table.update(replace_with(decision), doc_ids=[doc_id])
         self._pending[article_id].changed = True
         return True
 

@@ -431,7 +431,3 @@ class Sentences:
                 result.append(found)
             found = self._first_after(found[0] + 1)
         return result
-
-    def all_spans(self) -> list[tuple[int, int]]:
-        """Every sentence of the text (splits every line; for tests and small texts)."""
-        return self.spans_in(0, len(self.text))

@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -25,7 +26,13 @@ from reader import messages
 from reader.keys import bindings_for
 from reader.records import Entity
 from reader.text.segment import Sentences, next_grapheme, next_word, prev_word
-from reader.widgets.styles import ViewStyles, claim_colour
+from reader.widgets.styles import (
+    TEXT_CONTRAST,
+    VIEW_PARTS,
+    ViewStyles,
+    claim_colour,
+    contrast,
+)
 from reader.widgets.wrap import WrapLayout
 
 MARGIN = 2
@@ -55,6 +62,9 @@ class ArticleView(ScrollView, can_focus=True):
         *bindings_for("review"),
         *bindings_for("article"),
     ]
+
+    COMPONENT_CLASSES = {f"article-view--{part}" for part in VIEW_PARTS}
+    """Styled in `styles/reader.tcss` with theme variables."""
 
     class CursorMoved(Message):
         """The cursor or the scroll position changed."""
@@ -618,11 +628,29 @@ class ArticleView(ScrollView, can_focus=True):
     # -- rendering ---------------------------------------------------------------------------
     @property
     def view_styles(self) -> ViewStyles:
-        """Styles for the current theme."""
-        dark = self.app.current_theme.dark if self.is_attached else True
-        if self._styles is None or self._styles.dark != dark:
-            self._styles = ViewStyles(dark)
+        """Styles for the current theme (the component classes of `styles/reader.tcss`),
+        made again when the view's own style changes (a theme switch, focus)."""
+        base = self.rich_style
+        if self._styles is None or self._styles.base != base:
+            self._styles = ViewStyles(base, {part: self._part_style(part, base)
+                                             for part in VIEW_PARTS})
         return self._styles
+
+    def _part_style(self, part: str, base: Style) -> Style:
+        """A component class as a Rich style over `base`: translucent theme colours (such as
+        `$primary 30%`) blended over the view's background, as Textual draws them."""
+        styles = self.get_component_styles(f"article-view--{part}")
+        ground = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+        background = ground + styles.background if styles.has_rule("background") else None
+        colour = (background or ground) + styles.color if styles.has_rule("color") else None
+        if background is not None:  # text on a highlight reads, or is black or white
+            text = colour
+            if text is None and base.color is not None:
+                text = Color.from_rich_color(base.color)
+            if text is None or contrast(text, background) < TEXT_CONTRAST:
+                colour = background.get_contrast_text(1.0)
+        return Style(color=colour.rich_color if colour else None,
+                     bgcolor=background.rich_color if background else None) + styles.text_style
 
     def render_line(self, y: int) -> Strip:
         """One screen line: the margin mark, then the styled text."""
@@ -645,7 +673,7 @@ class ArticleView(ScrollView, can_focus=True):
             colour = claim_colour(claims[0].label, self.claim_colours)
             mark = next((o.mark for o in claims if o.mark), "") if not any(
                 not o.mark for o in claims) else "▌"
-            return [Segment(f"{mark[:1] or '▌'} ", base + Style(color=colour, bold=True))]
+            return [Segment(f"{mark[:1] or '▌'} ", base + styles.mark(colour))]
         if any(o.kind == "suggestion" for o in self._overlays_in(start, end)):
             return [Segment("· ", base + styles.margin)]
         return [Segment("  ", base)]
@@ -696,10 +724,10 @@ class ArticleView(ScrollView, can_focus=True):
                 add(overlay.start, overlay.end, styles.claim)
         for entity in entities:
             add(entity.start, entity.end, styles.entity(entity.label))
-        for match_start, match_end in matches:
-            add(match_start, match_end, styles.match)
         if selection is not None:
             add(selection[0], selection[1], styles.selection)
+        for match_start, match_end in matches:  # over the selection: its text colour reads
+            add(match_start, match_end, styles.match)  # on its own background only
         add(self.cursor, cursor_end, styles.cursor)
 
         tags: dict[int, str] = {}

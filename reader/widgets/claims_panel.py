@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Static
 from reader import messages
 from reader.keys import bindings_for
 from reader.text.sanitize import clean_line
-from reader.widgets.styles import claim_colour
+from reader.widgets.styles import claim_colour, label_style
 from reader.wording import plural, shorten
 
 QUOTE_CELLS = 28
@@ -73,29 +73,61 @@ class ClaimsTable(DataTable[Any]):
 
 
 class ClaimsPanel(Vertical):
-    """Claims of the current article with a label/verdict filter."""
+    """Claims of the current article with a label/verdict filter; under the table, what the
+    adjudication made of the claim in the cursor row ("gold: taken by ed; note: …")."""
+
+    DEFAULT_CSS = """
+    ClaimsPanel #claims-gold {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._claims: list[dict[str, Any]] = []
         self._marks: dict[str, str] = {}
+        self._gold: dict[str, str] = {}
         self.colours: dict[str, str] = {}
+        self._ground = Style()
+        """The table's style: label colours are made readable on it."""
 
     def compose(self) -> ComposeResult:
         """Count, filter, the claims table, the orphaned section."""
         yield Static(Text("No claims yet."), id="claims-count")
         yield Input(placeholder="filter: label or verdict", id="claims-filter")
         yield ClaimsTable(id="claims-table")
+        yield Static(Text(""), id="claims-gold")
         yield Static(Text("Orphaned (quote not found in the current text)", style="bold"),
                      id="orphans-title")
         yield ClaimsTable(id="orphans-table")
 
-    def show(self, claims: list[dict[str, Any]], marks: dict[str, str] | None = None) -> None:
+    def on_mount(self) -> None:
+        """Label colours follow the theme."""
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self.call_after_refresh(self._refill)
+
+    def show(self, claims: list[dict[str, Any]], marks: dict[str, str] | None = None,
+             gold: dict[str, str] | None = None) -> None:
         """Show these claims (in text order); `marks` names colleagues' claims by their mark
-        and name."""
+        and name; `gold` says, by claim id, what the adjudication made of each."""
         self._claims = claims
         self._marks = marks or {}
+        self._gold = gold or {}
         self._refill()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The adjudication of the claim under the cursor (plain text: notes are untrusted)."""
+        self._show_gold(event.row_key.value)
+
+    def _show_gold(self, claim_id: str | None) -> None:
+        line = self._gold.get(claim_id or "", "")
+        shown = self.query_one("#claims-gold", Static)
+        shown.update(Text(clean_line(line)))
+        shown.display = bool(line)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as the user types."""
@@ -112,6 +144,7 @@ class ClaimsPanel(Vertical):
         table = self.query_one("#claims-table", ClaimsTable)
         orphans = self.query_one("#orphans-table", ClaimsTable)
         cursor = table.cursor_row
+        self._ground = table.rich_style
         table.clear()
         orphans.clear()
         shown = orphaned = 0
@@ -126,6 +159,9 @@ class ClaimsPanel(Vertical):
             target.add_row(*self._cells(claim), key=claim["id"])
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+            self._show_gold(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        else:
+            self._show_gold(None)
         self.query_one("#orphans-title").display = orphaned > 0
         orphans.display = orphaned > 0
         total = len(self._claims)
@@ -146,7 +182,7 @@ class ClaimsPanel(Vertical):
         annotator = str(claim.get("annotator", ""))
         mark = self._marks.get(annotator)
         return (
-            Text.assemble((label, Style(color=colour, bold=True)),
+            Text.assemble((label, label_style(colour, self._ground)),
                           (f" {mark}·{clean_line(annotator)}" if mark else "", "italic")),
             Text(quote_start(str(claim.get("quote", "")))),
             Text(clean_line(str(claim.get("verdict", "")))),

@@ -17,7 +17,7 @@ from reader.keys import bindings_for
 from reader.layers import LayerItem
 from reader.records import Entity
 from reader.text.sanitize import clean_line
-from reader.widgets.styles import entity_colour
+from reader.widgets.styles import entity_colour, label_style
 
 
 @dataclass
@@ -98,11 +98,35 @@ class EntitiesTree(Tree[object]):
         self._flags: dict[str, Counter[str]] = {}
         self._layers: list[Layer] = []
         self._layer_node: TreeNode[object] | None = None
+        self._warning = Style()
+
+    def on_mount(self) -> None:
+        """Label colours follow the theme."""
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self.call_after_refresh(self._restyle)
+
+    def _restyle(self) -> None:
+        """Draw the labels again in colours made for the theme now on."""
+        self._warning = self._warning_style()
+        for node in self.root.children:
+            if isinstance(node.data, str):
+                node.set_label(self._label_text(node.data, self._groups.get(node.data, [])))
+            for leaf in node.children:
+                if isinstance(leaf.data, EntityGroup):
+                    leaf.set_label(self._entity_text(leaf.data))
+
+    def _warning_style(self) -> Style:
+        """The theme's warning colour, readable on the panel (a name labelled differently)."""
+        warning = self.app.get_css_variables().get("warning", "#d7875f")
+        return label_style(warning, self.rich_style) + Style(bold=False)
 
     def show(self, entities: list[Entity], text: str, status: str = "") -> None:
         """Rebuild the tree from the article's entities."""
         self._groups = group_entities(entities, text)
         self._flags = inconsistent(entities, text)
+        self._warning = self._warning_style() if self._flags else Style()
         self.clear()
         self._layer_node = None
         if not entities:
@@ -150,7 +174,7 @@ class EntitiesTree(Tree[object]):
         count = sum(len(g.mentions) for g in groups)
         mark = "☐ " if label in self.hidden else "☑ "
         text = Text(mark)
-        text.append(clean_line(label), Style(color=entity_colour(label), bold=True))
+        text.append(clean_line(label), label_style(entity_colour(label), self.rich_style))
         text.append(f"  {count}", "dim")
         return text
 
@@ -160,7 +184,7 @@ class EntitiesTree(Tree[object]):
         flags = self._flags.get(group.text)
         if flags:
             detail = ", ".join(f"{label} {n}" for label, n in flags.most_common())
-            text.append(f"  ⚠ {detail}", Style(color="#d7875f"))
+            text.append(f"  ⚠ {detail}", self._warning)
         return text
 
     def action_entity_toggle_label(self) -> None:

@@ -1,8 +1,14 @@
-"""Colours of entity labels and claim labels, readable on dark and light themes alike."""
+"""Colours of entity labels and claim labels, and the article view's styles under the current
+theme. Everything that is not a label colour comes from component classes styled with theme
+variables in `styles/reader.tcss`; label colours (defaults below, or the analyst's from
+`reader.toml`) keep their hue and are lightened or darkened until they read on the theme."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.style import Style
+from textual.color import Color
 
 ENTITY_COLOURS: dict[str, str] = {
     "PERSON": "#d7875f",
@@ -24,7 +30,7 @@ ENTITY_COLOURS: dict[str, str] = {
     "ORDINAL": "#af8700",
     "CARDINAL": "#af8700",
 }
-"""Mid-tone colours: enough contrast on a black and on a white background."""
+"""Mid-tone hues; `readable` adjusts them to the theme's background."""
 
 FALLBACK_COLOURS = ("#87afaf", "#af87af", "#afaf87", "#87af87", "#8787d7", "#d78787")
 
@@ -56,27 +62,107 @@ def claim_colour(label: str, configured: dict[str, str] | None = None) -> str:
     return FALLBACK_COLOURS[sum(map(ord, label)) % len(FALLBACK_COLOURS)]
 
 
-class ViewStyles:
-    """The rich styles of the article view for one theme (dark or light)."""
+def parse_colour(name: str) -> Color | None:
+    """A colour as `reader.toml` or the tables above give it (Rich's names such as
+    `dark_orange`, `#rrggbb`, `rgb(r,g,b)`), or None when it is not one."""
+    from rich.color import Color as RichColor
+    from rich.color import ColorParseError
 
-    def __init__(self, dark: bool) -> None:
-        self.dark = dark
-        self.sentence = Style(bgcolor="#262a33" if dark else "#eef1f6")
-        self.claim = Style(underline=True, bgcolor="#3a3320" if dark else "#fff4cc")
-        self.suggestion = Style(dim=False, italic=True)
-        self.selection = Style(bgcolor="#2f4f7f" if dark else "#b5d0ff")
-        self.match = Style(bgcolor="#806000" if dark else "#ffd75f", color="#000000" if not dark
-                           else "#ffffff")
-        self.cursor = Style(reverse=True, bold=True)
-        self.tag = Style(dim=True, italic=True)
-        self.margin = Style(dim=True)
-        self.title = Style(bold=True)
+    try:
+        return Color(*RichColor.parse(name).get_truecolor())  # `color(3)` too, as RGB
+    except ColorParseError:
+        return None
+
+
+def luminance(colour: Color) -> float:
+    """WCAG 2 relative luminance."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+
+
+def contrast(one: Color, other: Color) -> float:
+    """WCAG 2 contrast ratio of two opaque colours (1 to 21)."""
+    a, b = sorted((luminance(one), luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+TEXT_CONTRAST = 4.5
+"""WCAG AA for body text: coloured text (entities, label names) gets at least this."""
+
+MARK_CONTRAST = 3.0
+"""WCAG AA for graphics (the margin bar of a claim)."""
+
+
+def readable(colour: Color, backgrounds: Sequence[Color], ratio: float = TEXT_CONTRAST) -> Color:
+    """`colour` (its hue kept), lightened on dark backgrounds or darkened on light ones just
+    enough to reach `ratio` against every one of `backgrounds`: a label colour the analyst
+    chose, or a default, reads on whatever theme is on."""
+    if not backgrounds or min(contrast(colour, bg) for bg in backgrounds) >= ratio:
+        return colour
+    light = sum(luminance(bg) for bg in backgrounds) / len(backgrounds) > 0.18
+    shifted = colour
+    for step in range(1, 21):
+        shifted = colour.darken(step * 0.05) if light else colour.lighten(step * 0.05)
+        if min(contrast(shifted, bg) for bg in backgrounds) >= ratio:
+            return shifted
+    return shifted
+
+
+def label_style(colour_name: str, ground: Style) -> Style:
+    """Bold text in a label's colour, readable on a widget whose style is `ground` (the
+    panels' label names)."""
+    colour = parse_colour(colour_name) or Color(135, 135, 135)
+    if ground.bgcolor is not None:
+        colour = readable(colour, [Color(*ground.bgcolor.get_truecolor())])
+    return Style(color=colour.rich_color, bold=True)
+
+
+VIEW_PARTS = ("title", "sentence", "claim", "suggestion", "selection", "match", "cursor",
+              "tag", "margin")
+"""The article view's component classes (`article-view--<part>` in styles/reader.tcss)."""
+
+
+class ViewStyles:
+    """The Rich styles of the article view under the current theme: the parts styled in
+    `styles/reader.tcss` (theme variables), and label colours made readable on the view's
+    background and highlights."""
+
+    def __init__(self, base: Style, parts: dict[str, Style]) -> None:
+        self.base = base
+        self.title = parts["title"]
+        self.sentence = parts["sentence"]
+        self.claim = parts["claim"]
+        self.suggestion = parts["suggestion"]
+        self.selection = parts["selection"]
+        self.match = parts["match"]
+        self.cursor = parts["cursor"]
+        self.tag = parts["tag"]
+        self.margin = parts["margin"]
+        grounds = [base.bgcolor] + [parts[p].bgcolor for p in ("sentence", "claim", "selection")]
+        self._backgrounds = [Color.from_rich_color(c) for c in grounds if c is not None]
+        self._plain = self._backgrounds[:1]
         self._entities: dict[str, Style] = {}
+        self._marks: dict[str, Style] = {}
 
     def entity(self, label: str) -> Style:
-        """Bold text in the label's colour."""
+        """Bold text in the label's colour, readable on the view and its highlights."""
         style = self._entities.get(label)
         if style is None:
-            style = Style(color=entity_colour(label), bold=True)
+            colour = parse_colour(entity_colour(label)) or Color(135, 135, 135)
+            style = Style(color=readable(colour, self._backgrounds).rich_color, bold=True)
             self._entities[label] = style
+        return style
+
+    def mark(self, colour_name: str) -> Style:
+        """The margin bar of a claim in its label's colour (as configured, made visible)."""
+        style = self._marks.get(colour_name)
+        if style is None:
+            colour = parse_colour(colour_name) or Color(135, 135, 135)
+            style = Style(color=readable(colour, self._plain, MARK_CONTRAST).rich_color,
+                          bold=True)
+            self._marks[colour_name] = style
         return style

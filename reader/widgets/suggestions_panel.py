@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from reader import messages
 from reader.keys import bindings_for
+from reader.records import Suggestion
 from reader.text.sanitize import clean_line
 from reader.widgets.article_view import Overlay
 from reader.widgets.claims_panel import quote_start
@@ -34,7 +35,7 @@ class SuggestionsPanel(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self.items: list[dict[str, Any]] = []
+        self.items: list[Suggestion] = []
         self.position = 0
         self.reviewing = False
         self.computing = False
@@ -52,12 +53,12 @@ class SuggestionsPanel(Vertical):
         table = self.query_one("#suggestions-table", DataTable)
         table.add_columns("label", "why", "speaker", "text")
 
-    def show(self, items: list[dict[str, Any]] | None, status: str = "") -> None:
+    def show(self, items: list[Suggestion] | None, status: str = "") -> None:
         """Show these suggestions (None: not computed yet), from the first."""
         self.position = 0
         self._fill(items, status)
 
-    def sync(self, known: list[dict[str, Any]] | None, claims: list[dict[str, Any]], *,
+    def sync(self, known: list[Suggestion] | None, claims: list[dict[str, Any]], *,
              force: bool = False) -> None:
         """Show the article's suggestions (`known`, as computed) that none of its `claims`
         covers: a claim made (or undone) since they were computed hides (or brings back) the
@@ -67,7 +68,7 @@ class SuggestionsPanel(Vertical):
             return
         covered = _merged([(c["start"], c["end"]) for c in claims
                            if c.get("status") != "orphaned"])
-        visible = [i for i in known if not _overlaps(covered, i["start"], i["end"])]
+        visible = [i for i in known if not _overlaps(covered, i.start, i.end)]
         if visible == self.items and not force:
             return
         current = self.items[self.position] if self.items else None
@@ -77,16 +78,16 @@ class SuggestionsPanel(Vertical):
             self.position = min(self.position, max(0, len(visible) - 1))
         self._fill(visible)
 
-    def _fill(self, items: list[dict[str, Any]] | None, status: str = "") -> None:
+    def _fill(self, items: list[Suggestion] | None, status: str = "") -> None:
         self.items = list(items or [])
         table = self.query_one("#suggestions-table", DataTable)
         table.clear()
         for item in self.items:
             table.add_row(
-                Text(clean_line(str(item.get("label", "")))),
-                Text(shorten(clean_line(str(item.get("reason", ""))), 60)),
-                Text(quote_start(str(item.get("speaker") or ""), 20)),
-                Text(quote_start(str(item.get("text", "")), 50)),
+                Text(clean_line(item.label)),
+                Text(shorten(clean_line(item.reason), 60)),
+                Text(quote_start(item.speaker, 20)),
+                Text(quote_start(item.text, 50)),
             )
         if status:
             message = status
@@ -99,8 +100,7 @@ class SuggestionsPanel(Vertical):
     def overlays(self) -> list[Overlay]:
         """Dim marks for the text."""
         return [
-            Overlay(int(item["start"]), int(item["end"]), "suggestion",
-                    str(item.get("label", "")), item)
+            Overlay(item.start, item.end, "suggestion", item.label, item)
             for item in self.items
         ]
 
@@ -124,7 +124,7 @@ class SuggestionsPanel(Vertical):
         self.reviewing = True
         self.position = min(self.position, len(self.items) - 1)
 
-    def review_current(self) -> dict[str, Any] | None:
+    def review_current(self) -> Suggestion | None:
         """The suggestion under review, shown in the table and the status line; None when
         none is left."""
         if not self.items:
@@ -134,10 +134,10 @@ class SuggestionsPanel(Vertical):
         table = self.query_one("#suggestions-table", DataTable)
         if table.row_count:
             table.move_cursor(row=self.position)
-        why = clean_line(str(item.get("reason", "")))
-        speaker = clean_line(str(item.get("speaker") or "")) or "?"
+        why = clean_line(item.reason)
+        speaker = clean_line(item.speaker) or "?"
         self.query_one("#suggestions-status", Static).update(Text(
-            f"Review {self.position + 1}/{len(self.items)}: {item.get('label')} · speaker: "
+            f"Review {self.position + 1}/{len(self.items)}: {item.label} · speaker: "
             f"{speaker} · {why}   (a accept, x reject, space skip, backspace back, escape stop)"
         ))
         return item
