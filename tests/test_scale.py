@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +32,13 @@ def _cpu_seconds_to_add(root: Path, sources: list[SourceArticle]) -> float:
             gc.collect()
             gc.disable()  # the algorithm's work, not when the collector happens to run
             try:
-                start = time.process_time()
+                start = os.times().user  # process_time() counts system time too
                 with store.transaction() as tx:
                     for src in sources:
                         tx.add_article(src)
                         # a second look-up of the same source, as an import of a claims file
                         tx.add_article(src)
-                best = min(best, time.process_time() - start)
+                best = min(best, os.times().user - start)
             finally:
                 gc.enable()
         assert len(Store(root / f"s{len(sources)}-{attempt}", readonly=True).articles()) == len(
