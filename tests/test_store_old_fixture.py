@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from reader.cli import main as reader_main
+from reader.records import upgrade_claim
 from tests.apphelpers import make_app, wait_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "old_store_e15cc32"
@@ -215,9 +216,10 @@ def test_a_save_into_the_old_store_changes_only_the_saved_record(old_store: Path
         claim = next(c for c in store.claims(eu) if c["id"].endswith("000000000001"))
         store.save_claim({**claim, "note": "Edited once more — ✓"})
     key = next(k for k, c in expected["claims"].items() if c["id"] == claim["id"])
-    # the saved record as the store handed it out (upgraded by the claim record rule: a
-    # record of the fixture's schema gains the fields added since), with the edit
-    expected["claims"][key] = {**claim, "note": "Edited once more — ✓"}
+    # the saved record is the one the store gave: upgraded to this reader's schema (the
+    # fields added since with their defaults), then edited
+    expected["claims"][key] = upgrade_claim(
+        {**expected["claims"][key], "note": "Edited once more — ✓"})
     after = path.read_bytes()
     assert after == compact(json.dumps(expected, ensure_ascii=False).encode("utf-8"))
     assert (path.with_name(path.name + ".bak")).read_bytes() == before
