@@ -201,12 +201,21 @@ def claim_defaults() -> dict[str, Any]:
     and each field added since schema 1), in field order; an import or an export fills a
     missing field from here."""
     defaults: dict[str, Any] = {}
-    for info in msgspec.structs.fields(Claim):
-        if info.default_factory is not msgspec.NODEFAULT:
-            defaults[info.name] = info.default_factory()
-        elif info.default is not msgspec.NODEFAULT:
-            defaults[info.name] = copy.deepcopy(info.default)
+    for name, factory, default in _CLAIM_DEFAULTS:
+        defaults[name] = factory() if factory is not None else copy.deepcopy(default)
     return defaults
+
+
+_CLAIM_DEFAULTS: tuple[tuple[str, Any, Any], ...] = tuple(
+    (info.name,
+     info.default_factory if info.default_factory is not msgspec.NODEFAULT else None,
+     info.default)
+    for info in msgspec.structs.fields(Claim)
+    if info.default_factory is not msgspec.NODEFAULT or info.default is not msgspec.NODEFAULT
+)
+"""(name, factory or None, default) of each field with a default, read from the class once:
+`msgspec.structs.fields` evaluates the annotations at every call (0.6 ms: 12 s of a 20,000-claim
+import when `claim_defaults` asked it per claim)."""
 
 
 @functools.lru_cache(maxsize=16)
