@@ -20,6 +20,7 @@ No Textual, no TinyDB here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from reader.text.sanitize import clean_line, has_controls, sanitize
@@ -133,27 +134,26 @@ def clean_claim(claim: dict[str, Any]) -> dict[str, Any]:
     for `validate_claim` to judge."""
     if _claim_is_clean(claim):
         return claim
-    out = clean_tree(claim)
+    return _cleaned(claim, lambda name: name in _LINE_FIELDS)
+
+
+def _cleaned(record: dict[str, Any], one_line: Callable[[str], bool]) -> dict[str, Any]:
+    """`record` with every string cleaned (`clean_tree`) and the top-level string fields
+    `one_line` names made one line (`clean_line`)."""
+    out = clean_tree(record)
     if not isinstance(out, dict):
         return out
     out = dict(out)
-    for name in _LINE_FIELDS:
-        if isinstance(out.get(name), str):
-            out[name] = clean_line(out[name])
+    for name, value in out.items():
+        if isinstance(value, str) and one_line(name):
+            out[name] = clean_line(value)
     return out
 
 
 def clean_correction(corr: dict[str, Any]) -> dict[str, Any]:
     """An entity correction with every string cleaned (the surface text one for one, so it
     still matches the article)."""
-    out = clean_tree(corr)
-    if not isinstance(out, dict):
-        return out
-    out = dict(out)
-    for name, value in out.items():
-        if isinstance(value, str) and name not in ("text", "prefix", "suffix"):
-            out[name] = clean_line(value)
-    return out
+    return _cleaned(corr, lambda name: name not in ("text", "prefix", "suffix"))
 
 
 _INDEX_LINE_FIELDS = ("id", "title", "source", "url", "date", "external_id", "text_hash", "file",
@@ -163,27 +163,13 @@ _INDEX_LINE_FIELDS = ("id", "title", "source", "url", "date", "external_id", "te
 def clean_index_record(doc: dict[str, Any]) -> dict[str, Any]:
     """An index (article) record with every string cleaned, its one-line fields with
     `clean_line`."""
-    out = clean_tree(doc)
-    if not isinstance(out, dict):
-        return out
-    out = dict(out)
-    for name in _INDEX_LINE_FIELDS:
-        if isinstance(out.get(name), str):
-            out[name] = clean_line(out[name])
-    return out
+    return _cleaned(doc, lambda name: name in _INDEX_LINE_FIELDS)
 
 
 def clean_decision(decision: dict[str, Any]) -> dict[str, Any]:
     """A curation decision with every string cleaned: the adjudicator's note one for one
     (`sanitize`, it is free text), every other string as a one-line name."""
-    out = clean_tree(decision)
-    if not isinstance(out, dict):
-        return out
-    out = dict(out)
-    for name, value in out.items():
-        if isinstance(value, str) and name != "note":
-            out[name] = clean_line(value)
-    return out
+    return _cleaned(decision, lambda name: name != "note")
 
 
 DECISION_ACTIONS = ("agreed", "threshold", "take", "both", "merge", "edit", "reject")

@@ -388,12 +388,7 @@ def _apply_rules(store: Store, state: SyncState, rows: list[tuple[str, str, bool
                 store.save_corpus_correction(server_body)
         else:
             theirs.append((annotator, rule_id, server_body))
-        if server_body is None:
-            state.known.pop(key, None)
-            report.deletions_pulled += 1
-        else:
-            state.known[key] = fingerprint(server_body)
-            report.pulled += 1
+        _remember_pulled(state, report, key, server_body)
         applied += 1
     if theirs:
         store.put_team_rules(theirs)
@@ -528,14 +523,21 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
             _apply(tx, kind, record_id, article_id, annotator, server_body, report,
                    mine=_own(annotator, role, adjudicator))
             report.changed_articles.add(article_id)
-            if server_body is None:
-                state.known.pop(key, None)
-                report.deletions_pulled += 1
-            else:
-                state.known[key] = fingerprint(server_body)
-                report.pulled += 1
+            _remember_pulled(state, report, key, server_body)
             applied += 1
     applied += _apply_rules(store, state, rule_rows, role, adjudicator, report)
     state.articles.extend(local_ids | {a[0] for a in article_rows})
     state.watermark = new_watermark
     say(f"pulled {plural(applied, 'change')}")
+
+
+def _remember_pulled(state: SyncState, report: SyncReport, key: str,
+                     body: dict[str, Any] | None) -> None:
+    """A pulled row is now what both sides hold: its fingerprint (or its deletion) is kept
+    so it is not pulled or pushed again, and it is counted."""
+    if body is None:
+        state.known.pop(key, None)
+        report.deletions_pulled += 1
+    else:
+        state.known[key] = fingerprint(body)
+        report.pulled += 1
