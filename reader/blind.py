@@ -9,13 +9,13 @@ exports. (A discipline the reader keeps, not a secret: the data is in the store.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
+
+from reader.records import Claim
 
 __all__ = ["Blind", "BlindStore"]
-
-Claim = TypeVar("Claim", bound=Mapping[str, Any])
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Blind:
         """The claims of one article I may see (all of them unless others' are hidden)."""
         if not self.hides_others(done):
             return list(claims)
-        return [c for c in claims if str(c.get("annotator", "")) == self.me]
+        return [c for c in claims if c.annotator == self.me]
 
 
 class BlindStore:
@@ -56,7 +56,7 @@ class BlindStore:
     def _done(self, article_id: str) -> set[str]:
         return {str(m["annotator"]) for m in self.store.done_marks(article_id)}
 
-    def claims(self, article_id: str) -> list[dict[str, Any]]:
+    def claims(self, article_id: str) -> list[Claim]:
         """The article's claims I may see."""
         claims = self.store.claims(article_id)
         if not self.blind.on:
@@ -65,7 +65,7 @@ class BlindStore:
 
     def iter_claims(
         self, article_ids: Iterable[str] | None = None
-    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    ) -> Iterator[tuple[dict[str, Any], Claim]]:
         """(article, claim) for every claim I may see, one article file read at a time."""
         if not self.blind.on:
             yield from self.store.iter_claims(article_ids)

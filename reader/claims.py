@@ -1,14 +1,19 @@
-"""Claim records: make one (selectors, ids, times), validate one, find the one at the cursor.
+"""Claim records: make one (selectors, ids, times), validate one, read a stored one, find the
+one at the cursor.
 
-Pure functions on plain dicts; no TinyDB, no Textual. What a valid record is comes from the
-record class (`reader.records.Claim`).
+No TinyDB, no Textual. What a valid record is comes from the record class
+(`reader.records.Claim`): `read_claim` turns a stored dict into a `Claim` (in C, the fast
+path) or says what is wrong with it (`validate_claim`'s messages); both accept exactly the same
+records.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import getpass
 import os
+import sys
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,14 +25,13 @@ import msgspec
 from msgspec import Meta
 
 from reader.records import (
-    CLAIM_FIELDS,
     CLAIM_SCHEMA,
     CLAIM_STATUSES,
     CONTEXT_CHARS,
     Claim,
+    ClaimEntity,
     ClaimSource,
     Entity,
-    claim_defaults,
     claim_schema_of,
     fields_of_schema,
 )
@@ -56,11 +60,11 @@ def quote_selectors(text: str, start: int, end: int) -> tuple[str, str, str]:
 
 def entities_in(
     entities: Iterable[Entity], text: str, start: int, end: int
-) -> list[dict[str, Any]]:
-    """The entities fully inside `[start, end)`, as claim-record dicts, in text order."""
+) -> list[ClaimEntity]:
+    """The entities fully inside `[start, end)`, as a claim's entities, in text order."""
     inside = sorted(e for e in entities if start <= e.start and e.end <= end and e.start < e.end)
     return [
-        {"text": text[e.start : e.end], "label": e.label, "start": e.start, "end": e.end}
+        ClaimEntity(text=text[e.start : e.end], label=e.label, start=e.start, end=e.end)
         for e in inside
     ]
 
@@ -92,11 +96,12 @@ def make_claim(
     checkworthy: bool | float | None = None,
     note: str = "",
     tags: Iterable[str] = (),
-    sources: Iterable[dict[str, str]] = (),
+    sources: Iterable[ClaimSource] = (),
     derived_from: Iterable[str] = (),
     now: datetime | None = None,
-) -> dict[str, Any]:
-    """A new claim record with every field of `CLAIM_FIELDS`, anchored at `[start, end)`.
+) -> Claim:
+    """A new claim with every field of `CLAIM_FIELDS`, anchored at `[start, end)` (a field
+    added later than this function gets its default from the record class).
 
     `speaker_confirmed` says the analyst chose or confirmed `speaker`; a guessed speaker
     (quick tags, accepted suggestions) is not confirmed."""
@@ -104,49 +109,47 @@ def make_claim(
         raise ValueError(f"claim span {start}-{end} is empty or outside the text")
     quote, prefix, suffix = quote_selectors(text, start, end)
     stamp = iso_now(now)
-    claim: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
-        "article_id": article_id,
-        "schema": CLAIM_SCHEMA,
-        "start": start,
-        "end": end,
-        "quote": quote,
-        "prefix": prefix,
-        "suffix": suffix,
-        "label": label,
-        "speaker": speaker,
-        "verdict": verdict,
-        "checkworthy": checkworthy,
-        "note": note,
-        "tags": list(tags),
-        "entities": entities_in(entities, text, start, end),
-        "annotator": annotator,
-        "created": stamp,
-        "updated": stamp,
-        "status": "anchored",
-        "speaker_confirmed": bool(speaker_confirmed and speaker),
-        "sources": [dict(source) for source in sources],
-        "derived_from": list(derived_from),
-    }
-    defaults = claim_defaults()  # a field added later than this function: its default
-    return {name: claim[name] if name in claim else defaults[name] for name in CLAIM_FIELDS}
+    return Claim(
+        id=str(uuid.uuid4()),
+        article_id=article_id,
+        schema=CLAIM_SCHEMA,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        label=label,
+        speaker=speaker,
+        verdict=verdict,
+        checkworthy=checkworthy,
+        note=note,
+        tags=list(tags),
+        entities=entities_in(entities, text, start, end),
+        annotator=annotator,
+        created=stamp,
+        updated=stamp,
+        status="anchored",
+        speaker_confirmed=bool(speaker_confirmed and speaker),
+        sources=list(sources),
+        derived_from=list(derived_from),
+    )
 
 
-def touch(claim: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+def touch(claim: Claim, now: datetime | None = None) -> Claim:
     """A copy of `claim` with a new `updated` time."""
-    return {**claim, "updated": iso_now(now)}
+    return msgspec.structs.replace(claim, updated=iso_now(now))
 
 
-def claim_at(claims: Sequence[dict[str, Any]], pos: int) -> dict[str, Any] | None:
+def claim_at(claims: Sequence[Claim], pos: int) -> Claim | None:
     """The innermost (shortest) anchored claim containing `pos`; the later start wins a tie."""
-    best: dict[str, Any] | None = None
+    best: Claim | None = None
     for claim in claims:
-        if claim.get("status", "anchored") != "anchored":
+        if claim.status != "anchored":
             continue
-        start, end = claim["start"], claim["end"]
+        start, end = claim.start, claim.end
         if not start <= pos < end:
             continue
-        if best is None or (end - start, -start) < (best["end"] - best["start"], -best["start"]):
+        if best is None or (end - start, -start) < (best.end - best.start, -best.start):
             best = claim
     return best
 
@@ -269,10 +272,12 @@ FIELD_CHECKS = field_checks(Claim)
 def validate_claim(claim: object, text_len: int) -> list[str]:
     """What is wrong with a claim record (empty if nothing); offsets are checked against the text.
 
-    Every field is checked against its type in the record class (`reader.records.Claim`). An
-    orphaned claim keeps its last known offsets, which may lie past the end of a shorter text.
-    A record of an older schema need not have the fields added since (`upgrade_claim` gives
-    them their defaults).
+    Every field is checked against its type in the record class (`reader.records.Claim`), with
+    a message for each problem an analyst sees in `reader db check`; a record those checks pass
+    but the class still refuses (an entity item without its `label`, a source with a key of
+    its own, an empty id in `derived_from`) gets msgspec's message. An orphaned claim keeps its
+    last known offsets, which may lie past the end of a shorter text. A record of an older
+    schema need not have the fields added since (they load with their defaults).
     """
     if not isinstance(claim, dict):
         return ["not a record"]
@@ -294,4 +299,61 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
             problems.append(f"span {start}-{end} is empty or negative")
         elif claim.get("status") != "orphaned" and end > text_len:
             problems.append(f"span {start}-{end} is past the end of the text ({text_len})")
+    if not problems:
+        try:
+            _to_claim(claim)
+        except msgspec.ValidationError as error:
+            problems.append(str(error))
     return problems
+
+
+_REQUIRED: dict[object, frozenset[str]] = {
+    schema: frozenset(fields_of_schema(schema)) for schema in range(1, CLAIM_SCHEMA + 1)}
+"""The keys a stored record of each schema has (`validate_claim` reports each one missing)."""
+
+_to_claim = functools.partial(msgspec.convert, type=Claim)
+
+
+def read_claim(record: object, text_len: int) -> Claim | list[str]:
+    """The claim a stored record describes, upgraded to `CLAIM_SCHEMA` (a field added since
+    its schema gets its default), or what is wrong with it (`validate_claim`'s messages).
+
+    The fast path converts in C and checks the few things types cannot say (every key of
+    its schema present, the span against the text, a source's url or article); it accepts
+    exactly the records `validate_claim` accepts, which gives the messages for the rest.
+    Keys the record class does not know are not kept (no export writes them).
+    """
+    if type(record) is dict:
+        required = _REQUIRED.get(record.get("schema"))
+        if required is not None and record.keys() >= required:
+            try:
+                claim = _to_claim(record)
+            except msgspec.ValidationError:
+                pass
+            else:
+                if claim.start < claim.end and (
+                        claim.end <= text_len or claim.status == "orphaned") and (
+                        not claim.sources or not source_problems(record["sources"])):
+                    if claim.schema != CLAIM_SCHEMA:
+                        claim = msgspec.structs.replace(claim, schema=CLAIM_SCHEMA)
+                    return claim
+    return validate_claim(record, text_len) or ["not a claim record"]
+
+
+def record_problems(record: object, text_len: int) -> list[str]:
+    """`validate_claim`'s answer, the fast way for a valid record (`read_claim`). What the
+    store checks before it writes a record (a `Claim` is not checked when it is made: its
+    `to_record()` is) and when it counts the valid ones."""
+    found = read_claim(record, text_len)
+    return found if isinstance(found, list) else []
+
+
+def claim_of(record: object, text_len: int = sys.maxsize) -> Claim:
+    """`read_claim` for a record arriving from outside (a pulled row, an imported line):
+    the `Claim`, or ValueError naming the record and what is wrong with it (the span is
+    checked against the text only when `text_len` is given)."""
+    found = read_claim(record, text_len)
+    if isinstance(found, list):
+        label = record.get("id", "?") if isinstance(record, dict) else "?"
+        raise ValueError(f"claim {label!r}: " + "; ".join(found))
+    return found

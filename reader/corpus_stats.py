@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reader.records import VERDICTS, Entity
+from reader.records import VERDICTS, Claim, Entity
 from reader.text.segment import Sentences
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
     "sparkline",
 ]
 
-CorpusItem = tuple[dict[str, Any], Sequence[dict[str, Any]], Sequence[Entity], str]
+CorpusItem = tuple[dict[str, Any], Sequence[Claim], Sequence[Entity], str]
 """One article: its record, its claims, its (corrected) entities, its text."""
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -121,11 +121,11 @@ def corpus_stats(items: Iterable[CorpusItem], top: int = 50) -> CorpusStats:
             mentions[key] += 1
             in_articles[key].add(article_id)
         for claim in claims:
-            label = str(claim.get("label") or "other")
-            verdict = str(claim.get("verdict") or "unverified")
+            label = claim.label or "other"
+            verdict = claim.verdict or "unverified"
             stats.by_label[label] += 1
             stats.by_verdict[verdict] += 1
-            speaker = _normal(str(claim.get("speaker") or ""))
+            speaker = _normal(claim.speaker)
             if speaker:
                 folded = speaker.casefold()
                 speaker_names.setdefault(folded, speaker)

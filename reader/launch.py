@@ -13,7 +13,7 @@ from typing import Any
 from reader.claims import default_annotator
 from reader.config import ConfigError, load_taxonomy
 from reader.paths import resolve_store, sample_article
-from reader.records import SourceArticle
+from reader.records import Claim, SourceArticle
 from reader.session import OpenArticle, open_article_from_record, open_article_from_source
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import AddResult, Store
@@ -361,7 +361,7 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
     except LaunchError as error:
         _say(str(error))
         return 2
-    unsaved: dict[str, tuple[str, dict[str, Any] | None]] = {}
+    unsaved: dict[str, tuple[str, Claim | None]] = {}
     status = 0
     try:
         app.run()
@@ -385,7 +385,7 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
 
 
 def rescue_unsaved(
-    app: Any, unsaved: dict[str, tuple[str, dict[str, Any] | None]]
+    app: Any, unsaved: dict[str, tuple[str, Claim | None]]
 ) -> Path | None:
     """Write the claims that could not be saved to a rescue file and say where (and what a
     deletion that was not saved means); the file, or None."""

@@ -10,7 +10,7 @@ import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, NamedTuple, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, cast
 
 import msgspec
 from msgspec import Meta
@@ -61,8 +61,9 @@ CLAIM_STATUSES = Literal["anchored", "orphaned"]
 """Where a claim stands against its article's current text."""
 
 
-class ClaimEntity(msgspec.Struct, kw_only=True):
+class ClaimEntity(msgspec.Struct, kw_only=True, frozen=True):
     """An entity inside a claim's span (offsets into the article's text)."""
+    # keys of a stored item beyond these four are not kept (the reader never wrote any)
 
     text: str
     label: str
@@ -70,7 +71,7 @@ class ClaimEntity(msgspec.Struct, kw_only=True):
     end: Annotated[int, Meta(ge=0)]
 
 
-class ClaimSource(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ClaimSource(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """One piece of a claim's evidence: a web page or another article of the store."""
 
     url: Annotated[str, Meta(
@@ -87,7 +88,7 @@ class ClaimSource(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str
 
 
-class ClaimBase(msgspec.Struct, kw_only=True):
+class ClaimBase(msgspec.Struct, kw_only=True, frozen=True):
     """A claim annotated in an article. Offsets are character offsets into the article's
     normalised text, end exclusive.
 
@@ -97,7 +98,9 @@ class ClaimBase(msgspec.Struct, kw_only=True):
     claim.schema.json) all derive from `Claim`, this class plus `CLAIM_FIELDS_ADDED`. A msgspec
     Struct rather than a dataclass: msgspec generates the JSON Schema from the class (with the
     constraints and descriptions below), converts a stored dict to the typed record and back
-    in field order, and does it in C (the store loads up to 100,000 claims).
+    in field order, and does it in C (the store loads up to 100,000 claims). Frozen: a
+    record the store or the session holds is never changed in place; an edit is a new record
+    (`msgspec.structs.replace`).
     """
 
     id: Annotated[str, Meta(min_length=1)]
@@ -113,7 +116,9 @@ class ClaimBase(msgspec.Struct, kw_only=True):
     label: str
     speaker: str = ""
     verdict: str = VERDICTS[0]
-    checkworthy: bool | float | None = None
+    checkworthy: bool | int | float | None = None
+    """A model's score, the analyst's yes/no, or none; an int stays an int (so a stored `1`
+    exports as `1`, not `1.0`)."""
     note: str = ""
     tags: list[str] = []
     entities: list[ClaimEntity] = []
@@ -121,6 +126,12 @@ class ClaimBase(msgspec.Struct, kw_only=True):
     created: Time
     updated: Time
     status: CLAIM_STATUSES = "anchored"
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored JSON object: every field in `CLAIM_FIELDS` order (what the store writes
+        and `reader.claims.read_claim` reads back)."""
+        record: dict[str, Any] = msgspec.to_builtins(self)
+        return record
 
 
 @dataclass(frozen=True)
@@ -184,12 +195,28 @@ def claim_class(added: tuple[AddedField, ...]) -> type[ClaimBase]:
         [(field.name, field.annotated(), field.field_default()) for field in added],
         bases=(ClaimBase,),
         kw_only=True,
+        frozen=True,
         module=__name__,
     ))
 
 
-Claim = claim_class(CLAIM_FIELDS_ADDED)
-"""The claim record of `CLAIM_SCHEMA`: `ClaimBase` and every field of `CLAIM_FIELDS_ADDED`."""
+class ClaimAsTyped(ClaimBase, kw_only=True, frozen=True):
+    """What a type checker knows of `Claim`, which it cannot see through `defstruct`: the
+    fields of `CLAIM_FIELDS_ADDED`, declared again (tests/test_claim_record.py checks that
+    they are the same names and types, in the same order)."""
+
+    speaker_confirmed: bool = False
+    sources: list[ClaimSource] = []
+    derived_from: list[str] = []
+
+
+if TYPE_CHECKING:
+    Claim = ClaimAsTyped
+else:
+    Claim = claim_class(CLAIM_FIELDS_ADDED)
+"""The claim record of `CLAIM_SCHEMA`: `ClaimBase` and every field of `CLAIM_FIELDS_ADDED`.
+Past the store and the format edges every claim is one of these; `msgspec.to_builtins(claim)`
+is the stored JSON object (fields in `CLAIM_FIELDS` order)."""
 
 CLAIM_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(Claim))
 """Every field of a claim record, in the stable order exports use (the class's order)."""

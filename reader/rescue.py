@@ -17,6 +17,7 @@ from typing import Any
 from reader.formats.base import json_line
 from reader.formats.jsonl import claim_line
 from reader.paths import APP_NAME
+from reader.records import Claim
 from reader.safe_io import write_new
 
 __all__ = ["rescue_folders", "rescue_lines", "write_rescue"]
@@ -31,20 +32,19 @@ def rescue_folders(store_root: Path) -> list[Path]:
 
 
 def rescue_lines(
-    claims: Iterable[Mapping[str, Any]], articles: Mapping[str, Mapping[str, Any]]
+    claims: Iterable[Claim], articles: Mapping[str, Mapping[str, Any]]
 ) -> list[str]:
     """The claims as JSONL export lines (each ending in a newline)."""
-    return [json_line(claim_line(articles.get(str(c.get("article_id")), {}), c)) + "\n"
-            for c in claims]
+    return [json_line(claim_line(articles.get(c.article_id, {}), c)) + "\n" for c in claims]
 
 
 def write_rescue(
-    claims: Iterable[Mapping[str, Any]],
+    claims: Iterable[Claim],
     articles: Mapping[str, Mapping[str, Any]],
     folders: Iterable[Path],
     now: datetime | None = None,
 ) -> Path | None:
-    """Write `claims` (records with `article_id`) as JSONL to a new file in the first folder
+    """Write `claims` as JSONL to a new file in the first folder
     that takes it; `articles` gives each article's id, title, source, url and date. Returns
     the file, or None when no folder could be written (nothing is left half-written)."""
     lines = rescue_lines(claims, articles)

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from reader.claims import iso_now, make_claim, touch
-from reader.records import Entity, SourceArticle
+from reader.records import Claim, Entity, SourceArticle
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import Store
 
@@ -82,8 +84,8 @@ class Change:
     """One undoable change: the claim before and after (None for create/delete)."""
 
     article_id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: Claim | None
+    after: Claim | None
 
     def describe(self) -> str:
         """What the change did, for a notification."""
@@ -134,8 +136,8 @@ Step = Change | CorrectionChange | DoneChange
 class NotYourClaim(Exception):
     """A change to a claim another annotator made: it is theirs to change."""
 
-    def __init__(self, claim: dict[str, Any]) -> None:
-        self.annotator = str(claim.get("annotator", "")) or "another annotator"
+    def __init__(self, claim: Claim) -> None:
+        self.annotator = claim.annotator or "another annotator"
         super().__init__(f"this claim is {self.annotator}'s: only they can change it")
 
 
@@ -145,8 +147,8 @@ class ReaderSession:
     def __init__(self, store: Store, annotator: str) -> None:
         self.store = store
         self.annotator = annotator
-        self._claims: dict[str, list[dict[str, Any]]] = {}
-        self.pending: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        self._claims: dict[str, list[Claim]] = {}
+        self.pending: dict[str, tuple[str, Claim | None]] = {}
         """Claims whose save failed, by claim id: (article id, claim or None for a delete)."""
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
@@ -165,13 +167,14 @@ class ReaderSession:
         claims = self._claims.get(article.id)
         return article.stored_claims if claims is None else len(claims)
 
-    def claims(self, article: OpenArticle) -> list[dict[str, Any]]:
-        """The article's claims in text order (loaded once from the store)."""
+    def claims(self, article: OpenArticle) -> list[Claim]:
+        """The article's claims in text order (loaded once from the store). Each is frozen: a
+        change replaces it in the list with a new record."""
         claims = self._claims.get(article.id)
         if claims is None:
             claims = list(self.store.claims(article.id)) if article.in_store else []
             self._claims[article.id] = claims
-        claims.sort(key=lambda c: (c["start"], -c["end"]))
+        claims.sort(key=lambda c: (c.start, -c.end))
         return claims
 
     def article_stored(self, article: OpenArticle, record: dict[str, Any]) -> None:
@@ -184,10 +187,10 @@ class ReaderSession:
         if made is None:
             return
         stored = self.claims(article)
-        known = {c["id"] for c in stored}
-        stored.extend(c for c in made if c["id"] not in known)
+        known = {c.id for c in stored}
+        stored.extend(c for c in made if c.id not in known)
 
-    def loaded_claims(self) -> dict[str, list[dict[str, Any]]]:
+    def loaded_claims(self) -> dict[str, list[Claim]]:
         """The claims of every article loaded so far, by article id (copies of the lists;
         safe to call from a worker thread)."""
         return {article_id: list(claims) for article_id, claims in list(self._claims.items())}
@@ -216,17 +219,22 @@ class ReaderSession:
             return False
         return self._claims.pop(article_id, None) is not None
 
-    def owns(self, claim: dict[str, Any]) -> bool:
+    def owns(self, claim: Claim) -> bool:
         """Whether the analyst may change this claim: each claim belongs to its annotator
         (curation, which writes the gold layer, is the one exception)."""
-        return str(claim.get("annotator", "")) == self.annotator
+        return claim.annotator == self.annotator
 
-    def find(self, article: OpenArticle, claim_id: str) -> dict[str, Any] | None:
+    def find(self, article: OpenArticle, claim_id: str) -> Claim | None:
         """A claim of the article by id."""
         for claim in self.claims(article):
-            if claim["id"] == claim_id:
+            if claim.id == claim_id:
                 return claim
         return None
+
+    def _replace(self, article: OpenArticle, old: Claim, new: Claim) -> None:
+        """Put `new` where `old` is in the article's claims."""
+        claims = self.claims(article)
+        claims[next(i for i, c in enumerate(claims) if c is old)] = new
 
     # -- changes --------------------------------------------------------------------------
     def create(
@@ -237,7 +245,7 @@ class ReaderSession:
         label: str,
         entities: list[Entity],
         **fields: Any,
-    ) -> tuple[dict[str, Any], bool]:
+    ) -> tuple[Claim, bool]:
         """Create a claim; returns it and whether it is saved (durably) yet."""
         claim = make_claim(
             article_id=article.id,
@@ -251,21 +259,21 @@ class ReaderSession:
         )
         self.claims(article).append(claim)
         saved = self._save(article, claim)
-        self._record(Change(article.id, None, copy.deepcopy(claim)))
+        self._record(Change(article.id, None, claim))
         return claim, saved
 
     def update(self, article: OpenArticle, claim_id: str, **fields: Any) -> bool:
-        """Change fields of a claim; returns whether it is saved."""
-        claim = self.find(article, claim_id)
-        if claim is None:
+        """Change fields of a claim (a new record in its place, `updated` now); returns
+        whether it is saved."""
+        before = self.find(article, claim_id)
+        if before is None:
             return False
-        if not self.owns(claim):
-            raise NotYourClaim(claim)
-        before = copy.deepcopy(claim)
-        claim.update(fields)
-        claim["updated"] = touch(claim)["updated"]
+        if not self.owns(before):
+            raise NotYourClaim(before)
+        claim = touch(msgspec.structs.replace(before, **fields))
+        self._replace(article, before, claim)
         saved = self._save(article, claim)
-        self._record(Change(article.id, before, copy.deepcopy(claim)))
+        self._record(Change(article.id, before, claim))
         return saved
 
     def delete(self, article: OpenArticle, claim_id: str) -> bool:
@@ -277,7 +285,7 @@ class ReaderSession:
             raise NotYourClaim(claim)
         self.claims(article).remove(claim)
         saved = self._delete(article, claim_id)
-        self._record(Change(article.id, copy.deepcopy(claim), None))
+        self._record(Change(article.id, claim, None))
         return saved
 
     def fill_entities(self, article: OpenArticle, entities: list[Entity]) -> int:
@@ -286,12 +294,13 @@ class ReaderSession:
 
         filled = 0
         for claim in self.claims(article):
-            if claim.get("entities"):
+            if claim.entities:
                 continue
-            found = entities_in(entities, article.text, claim["start"], claim["end"])
+            found = entities_in(entities, article.text, claim.start, claim.end)
             if found:
-                claim["entities"] = found
-                self._save(article, claim)
+                filled_claim = msgspec.structs.replace(claim, entities=found)
+                self._replace(article, claim, filled_claim)
+                self._save(article, filled_claim)
                 filled += 1
         if filled:
             self._changed(article.id)
@@ -338,19 +347,18 @@ class ReaderSession:
         self.redo_stack.clear()
         self._changed(change.article_id)
 
-    def _apply(self, article: OpenArticle, target: dict[str, Any] | None,
-               current: dict[str, Any] | None) -> bool:
+    def _apply(self, article: OpenArticle, target: Claim | None,
+               current: Claim | None) -> bool:
         claims = self.claims(article)
         if current is not None:
-            existing = self.find(article, current["id"])
+            existing = self.find(article, current.id)
             if existing is not None:
                 claims.remove(existing)
         if target is None:
             assert current is not None
-            return self._delete(article, current["id"])
-        restored = copy.deepcopy(target)
-        claims.append(restored)
-        return self._save(article, restored)
+            return self._delete(article, current.id)
+        claims.append(target)  # records are frozen: the history's own is put back
+        return self._save(article, target)
 
     def undo(self, articles: dict[str, OpenArticle]) -> Step | None:
         """Undo the last claim create, edit or delete, or entity correction. A correction
@@ -390,18 +398,18 @@ class ReaderSession:
         return change
 
     # -- saving -------------------------------------------------------------------------------
-    def _save(self, article: OpenArticle, claim: dict[str, Any]) -> bool:
+    def _save(self, article: OpenArticle, claim: Claim) -> bool:
         if not article.in_store or self.store.readonly:
-            self.pending[claim["id"]] = (article.id, claim)
+            self.pending[claim.id] = (article.id, claim)
             self.last_error = self.store.readonly_reason or "the article is not in the store"
             return False
         try:
             self.store.save_claim(claim)
         except StoreWriteError as error:
-            self.pending[claim["id"]] = (article.id, claim)
+            self.pending[claim.id] = (article.id, claim)
             self.last_error = str(error)
             return False
-        self.pending.pop(claim["id"], None)
+        self.pending.pop(claim.id, None)
         return True
 
     def _delete(self, article: OpenArticle, claim_id: str) -> bool:

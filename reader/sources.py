@@ -1,13 +1,13 @@
 """A claim's evidence: its sources (a web page or another article in the store), each with a
 role, a stance, the snapshot when the reader fetched it, and a note.
 
-Plain records (no Textual, no network): the claim form edits them, the main screen fetches
-their URLs in a worker, the formats export them.
+Typed records (`reader.records.ClaimSource`, frozen; no Textual, no network): the claim form
+makes them, the main screen fetches their URLs in a worker, the formats export them.
+`source_problems` judges a stored record (a dict) for `validate_claim`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, get_args
 
 import msgspec
@@ -26,20 +26,20 @@ SOURCE_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(Cl
 
 
 def make_source(ref: str, *, role: str = "primary", stance: str = "supports",
-                title: str = "", note: str = "") -> dict[str, str]:
+                title: str = "", note: str = "") -> ClaimSource:
     """A new source for a URL (http/https) or a stored article's id (`sha256:…`)."""
     ref = clean_line(ref).strip()
     is_article = ref.startswith("sha256:")
-    return {
-        "url": "" if is_article else ref,
-        "article_id": ref if is_article else "",
-        "title": clean_line(title),
-        "role": role if role in ROLES else ROLES[0],
-        "stance": stance if stance in STANCES else STANCES[0],
-        "snapshot": "",
-        "fetched": "",
-        "note": sanitize(note),
-    }
+    return ClaimSource(
+        url="" if is_article else ref,
+        article_id=ref if is_article else "",
+        title=clean_line(title),
+        role=role if role in ROLES else ROLES[0],  # type: ignore[arg-type]
+        stance=stance if stance in STANCES else STANCES[0],  # type: ignore[arg-type]
+        snapshot="",
+        fetched="",
+        note=sanitize(note),
+    )
 
 
 def source_problems(value: object) -> list[str]:
@@ -64,32 +64,31 @@ def source_problems(value: object) -> list[str]:
     return problems
 
 
-def is_web(source: Mapping[str, Any]) -> bool:
+def is_web(source: ClaimSource) -> bool:
     """A source the reader can fetch."""
-    url = str(source.get("url", "")).lower()
-    return url.startswith(("http://", "https://"))
+    return source.url.lower().startswith(("http://", "https://"))
 
 
-def needs_fetch(source: Mapping[str, Any]) -> bool:
+def needs_fetch(source: ClaimSource) -> bool:
     """A web source not yet fetched (added offline, or the fetch failed)."""
-    return is_web(source) and not source.get("fetched")
+    return is_web(source) and not source.fetched
 
 
-def describe(source: Mapping[str, Any]) -> str:
+def describe(source: ClaimSource) -> str:
     """One line for lists and messages (cleaned)."""
-    where = source.get("title") or source.get("url") or source.get("article_id") or "?"
-    state = "" if not is_web(source) or source.get("fetched") else " · not fetched yet"
-    return clean_line(f"{source.get('role')} · {source.get('stance')} · {where}{state}")
+    where = source.title or source.url or source.article_id or "?"
+    state = "" if not is_web(source) or source.fetched else " · not fetched yet"
+    return clean_line(f"{source.role} · {source.stance} · {where}{state}")
 
 
-def citation(source: Mapping[str, Any]) -> dict[str, Any]:
+def citation(source: ClaimSource) -> dict[str, Any]:
     """A schema.org CreativeWork for ClaimReview's `citation` (an article of the store that
     is not a web page is named by its id)."""
     work: dict[str, Any] = {"@type": "CreativeWork"}
-    if source.get("url"):
-        work["url"] = str(source["url"])
-    elif source.get("article_id"):
-        work["identifier"] = str(source["article_id"])
-    if source.get("title"):
-        work["name"] = str(source["title"])
+    if source.url:
+        work["url"] = source.url
+    elif source.article_id:
+        work["identifier"] = source.article_id
+    if source.title:
+        work["name"] = source.title
     return work

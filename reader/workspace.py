@@ -16,7 +16,7 @@ from typing import Any
 
 from reader.blind import Blind, BlindStore
 from reader.config import Taxonomy
-from reader.records import Entity, SourceArticle, Suggestion
+from reader.records import Claim, Entity, SourceArticle, Suggestion
 from reader.session import OpenArticle, ReaderSession, open_article_from_record
 from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
@@ -441,7 +441,7 @@ class Workspace:
         shown = self.session.claims(article)
         if self.blind.on:  # a colleague's hidden claim must not hide a suggestion either
             shown = self.blind.visible(shown, self.session.done_by(article))
-        existing = {(c["start"], c["end"]) for c in shown}
+        existing = {(c.start, c.end) for c in shown}
         return [i for i in items if (i.start, i.end) not in rejected | existing], error
 
     @property
@@ -495,14 +495,14 @@ class Workspace:
         return ""
 
 
-def citation(article: OpenArticle, claim: dict[str, Any]) -> str:
+def citation(article: OpenArticle, claim: Claim) -> str:
     """A claim as a citation: quote, speaker, article title and source, label and verdict."""
-    quote = " ".join(str(claim.get("quote", "")).split())
+    quote = " ".join(claim.quote.split())
     lines = [f"“{quote}”"]
-    speaker = str(claim.get("speaker") or "").strip()
+    speaker = claim.speaker.strip()
     if speaker:
         lines.append(f"— {speaker}")
     source = article.url or article.source
     lines.append(f"in “{article.title}”" + (f" ({source})" if source else ""))
-    lines.append(f"label: {claim.get('label')}; verdict: {claim.get('verdict')}")
+    lines.append(f"label: {claim.label}; verdict: {claim.verdict}")
     return "\n".join(lines)

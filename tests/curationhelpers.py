@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.claims import iso_now, make_claim
-from reader.records import SourceArticle
+from reader.records import Claim, SourceArticle
 from reader.store.store import Store
 
 TEXT = (
@@ -29,7 +29,7 @@ def span(text: str) -> tuple[int, int]:
 
 
 def claim(article_id: str, who: str, text: str, label: str = "statistic",
-          **fields: Any) -> dict[str, Any]:
+          **fields: Any) -> Claim:
     """A claim of `who` over `text`."""
     start, end = span(text)
     return make_claim(article_id=article_id, text=TEXT, start=start, end=end, label=label,

@@ -27,7 +27,7 @@ async def test_a_colleagues_claim_cannot_be_edited_or_deleted(tmp_path: Path, ti
         await wait_entities(pilot)
         await pilot.press("g", "d")
         await pilot.pause()
-        assert [c["id"] for c in app.session.claims(app.articles[0])] == [theirs["id"]]
+        assert [c.id for c in app.session.claims(app.articles[0])] == [theirs.id]
         notes = [str(n.message) for n in heard.notifications]
         assert "This claim is [b]ben[/b]'s: you can read it, not change it." in notes
         await pilot.press("c")
@@ -35,12 +35,12 @@ async def test_a_colleagues_claim_cannot_be_edited_or_deleted(tmp_path: Path, ti
         assert not isinstance(app.screen, ClaimForm)
         # my own claim beside it stays mine to change
         await pilot.press(")", ")", "s", "1")
-        mine = [c for c in app.session.claims(app.articles[0]) if c["annotator"] == "ana"]
+        mine = [c for c in app.session.claims(app.articles[0]) if c.annotator == "ana"]
         assert len(mine) == 1
         await pilot.press("d")
-        assert [c["id"] for c in app.session.claims(app.articles[0])] == [theirs["id"]]
+        assert [c.id for c in app.session.claims(app.articles[0])] == [theirs.id]
     with Store(db, readonly=True) as store:
-        assert [c["id"] for c in store.claims(doc["id"])] == [theirs["id"]]
+        assert [c.id for c in store.claims(doc["id"])] == [theirs.id]
 
 
 async def test_a_synced_store_takes_the_servers_name_for_new_claims(tmp_path: Path,
@@ -56,7 +56,7 @@ async def test_a_synced_store_takes_the_servers_name_for_new_claims(tmp_path: Pa
         await wait_entities(pilot)
         await pilot.press(")", "s", "1")
         [claim] = app.session.claims(app.articles[0])
-        assert claim["annotator"] == "ana"
+        assert claim.annotator == "ana"
 
 
 def _two_coders(db: Path) -> tuple[dict, dict]:
@@ -84,19 +84,19 @@ async def test_layers_toggle_and_others_are_marked(tmp_path: Path, tiny_nlp) -> 
     app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
-        assert _drawn(app) == {mine["id"], theirs["id"]}
+        assert _drawn(app) == {mine.id, theirs.id}
         assert {o.mark for o in app.screen.view.overlays if o.kind == "claim"} == {"", "B"}
         await pilot.press("f6")
         table = app.screen.query_one(AnnotatorsTable)
         table.focus()
         assert [table.get_row_at(i)[1].plain for i in range(2)] == ["ana (you)", "ben"]
         await pilot.press("down", "space")
-        assert _drawn(app) == {mine["id"]}
+        assert _drawn(app) == {mine.id}
         assert table.get_row_at(1)[4].plain == "hidden"
         await pilot.press("space")
-        assert _drawn(app) == {mine["id"], theirs["id"]}
+        assert _drawn(app) == {mine.id, theirs.id}
         await pilot.press("up", "space")  # my own layer stays
-        assert _drawn(app) == {mine["id"], theirs["id"]}
+        assert _drawn(app) == {mine.id, theirs.id}
 
 
 async def test_blind_coding_hides_others_until_done(tmp_path: Path, tiny_nlp) -> None:
@@ -106,20 +106,20 @@ async def test_blind_coding_hides_others_until_done(tmp_path: Path, tiny_nlp) ->
     app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
-        assert _drawn(app) == {mine["id"]}
+        assert _drawn(app) == {mine.id}
         await pilot.press("f3")
-        assert claim_rows(app) == {mine["id"]}
+        assert claim_rows(app) == {mine.id}
         await pilot.press("D")
-        assert _drawn(app) == {mine["id"], theirs["id"]}
-        assert claim_rows(app) == {mine["id"], theirs["id"]}
+        assert _drawn(app) == {mine.id, theirs.id}
+        assert claim_rows(app) == {mine.id, theirs.id}
         with Store(db, readonly=True) as store:
-            assert [m["annotator"] for m in store.done_marks(mine["article_id"])] == ["ana"]
+            assert [m["annotator"] for m in store.done_marks(mine.article_id)] == ["ana"]
         await pilot.press("u")  # undone: not done, blind again
-        assert _drawn(app) == {mine["id"]}
+        assert _drawn(app) == {mine.id}
         await pilot.press("ctrl+r")
-        assert _drawn(app) == {mine["id"], theirs["id"]}
+        assert _drawn(app) == {mine.id, theirs.id}
     with Store(db, readonly=True) as store:
-        assert [m["annotator"] for m in store.done_marks(mine["article_id"])] == ["ana"]
+        assert [m["annotator"] for m in store.done_marks(mine.article_id)] == ["ana"]
 
 
 

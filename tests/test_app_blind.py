@@ -25,6 +25,7 @@ from reader.store import Store
 from reader.text.loading import load_paths
 from reader.widgets.suggestions_panel import SuggestionsPanel
 from tests.apphelpers import SAMPLE, Heard, make_app, wait_entities, wait_for
+from tests.claimhelpers import claim_with
 
 SIZE = (120, 40)
 MINE = (0, 40, "factual", "Josep Borrell")
@@ -119,18 +120,18 @@ async def test_known_claim_hints_leave_out_what_blind_coding_hides(
             claim = make_claim(article_id=doc["id"], text=article.text, start=11, end=60,
                                label="factual", annotator="ben")
             store.save_claim(claim)
-            stored[path.name] = claim["id"]
+            stored[path.name] = claim.id
             if path is done_there:
                 store.set_done(doc["id"], "ana", "2026-12-06T05:00:00Z")
     app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         known = {r["id"] for r in app.workspace.known_claims()}
-        hidden = {theirs["id"], stored["other.txt"]} if blind else set()
-        assert known == {mine["id"], theirs["id"], *stored.values()} - hidden
+        hidden = {theirs.id, stored["other.txt"]} if blind else set()
+        assert known == {mine.id, theirs.id, *stored.values()} - hidden
         await pilot.press("D")
         known = {r["id"] for r in app.workspace.known_claims()}
-        assert known == {mine["id"], theirs["id"], *stored.values()} - (
+        assert known == {mine.id, theirs.id, *stored.values()} - (
             {stored["other.txt"]} if blind else set())
 
 
@@ -174,8 +175,8 @@ async def test_the_status_line_and_covered_suggestions_follow_blind_coding(
         await wait_entities(pilot)
         article = app.articles[0]
         app.workspace.suggestions[article.id] = [Suggestion(
-            start=theirs["start"], end=theirs["end"], label="opinion",
-            text=article.text[theirs["start"]:theirs["end"]], reason="a test",
+            start=theirs.start, end=theirs.end, label="opinion",
+            text=article.text[theirs.start:theirs.end], reason="a test",
             speaker="", score=0.9, rule="test")]
         panel = app.screen.query_one(SuggestionsPanel)
 
@@ -194,8 +195,8 @@ async def test_the_status_line_and_covered_suggestions_follow_blind_coding(
 
 def test_the_rule_and_the_blind_store(tmp_path: Path) -> None:
     rule = Blind("ana", True)
-    claims = [{"annotator": "ana"}, {"annotator": "ben"}, {"annotator": ""}]
-    assert rule.visible(claims, {"ben"}) == [{"annotator": "ana"}]
+    claims = [claim_with(annotator="ana"), claim_with(annotator="ben"), claim_with(annotator="")]
+    assert rule.visible(claims, {"ben"}) == [claims[0]]
     assert rule.visible(claims, {"ana"}) == claims
     assert Blind("ana", False).visible(claims, ()) == claims
     assert rule.may_see("ana", ()) and not rule.may_see("ben", ()) and rule.may_see("ben", {"ana"})
@@ -203,11 +204,11 @@ def test_the_rule_and_the_blind_store(tmp_path: Path) -> None:
     mine, theirs = two_coders(db, True)
     with Store(db, readonly=True) as store:
         view = BlindStore(store, rule)
-        assert [c["id"] for c in view.claims(mine["article_id"])] == [mine["id"]]
-        assert [c["id"] for _, c in view.iter_claims()] == [mine["id"]]
-        assert view.text(mine["article_id"]) == store.text(mine["article_id"])
+        assert [c.id for c in view.claims(mine.article_id)] == [mine.id]
+        assert [c.id for _, c in view.iter_claims()] == [mine.id]
+        assert view.text(mine.article_id) == store.text(mine.article_id)
         seen = BlindStore(store, Blind("ana", False))
-        assert [c["id"] for _, c in seen.iter_claims()] == [mine["id"], theirs["id"]]
+        assert [c.id for _, c in seen.iter_claims()] == [mine.id, theirs.id]
 
 
 def agree(db: Path, *args: str, me: str = "ana") -> subprocess.CompletedProcess[str]:
@@ -227,7 +228,7 @@ def test_reader_agree_with_blind_coding_compares_only_my_done_articles(tmp_path:
     (db / "reader.toml").write_text("blind = true\n", encoding="utf-8")
     assert agree(db, "--all").returncode == 2
     with Store(db) as store:
-        store.set_done(mine["article_id"], "ana", "2026-12-06T06:00:00Z")
+        store.set_done(mine.article_id, "ana", "2026-12-06T06:00:00Z")
     shown = agree(db, "--format", "json")
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["annotators"] == ["ana", "ben"]

@@ -37,20 +37,20 @@ async def test_tag_third_sentence_survives_reopen(tmp_path: Path, tiny_nlp) -> N
         [article] = store.articles()
         [claim] = store.claims(article["id"])
     text = SAMPLE.read_text(encoding="utf-8")
-    assert claim["quote"] == THIRD
-    assert text[claim["start"]:claim["end"]] == THIRD
-    assert claim["label"] == "factual"
-    assert claim["prefix"] == text[claim["start"] - 32:claim["start"]]
-    assert claim["suffix"] == text[claim["end"]:claim["end"] + 32]
+    assert claim.quote == THIRD
+    assert text[claim.start:claim.end] == THIRD
+    assert claim.label == "factual"
+    assert claim.prefix == text[claim.start - 32:claim.start]
+    assert claim.suffix == text[claim.end:claim.end + 32]
     assert {"text": "UNSC", "label": "ORG"}.items() <= {"text": "UNSC", "label": "ORG"}.items()
-    assert claim["annotator"] == "tester" and claim["status"] == "anchored"
+    assert claim.annotator == "tester" and claim.status == "anchored"
     again = make_app(db, (), tiny_nlp)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         [reloaded] = claims_of(again)
-        assert reloaded["id"] == claim["id"] and reloaded["quote"] == THIRD
+        assert reloaded.id == claim.id and reloaded.quote == THIRD
         overlay = view_of(again).overlays[0]
-        assert (overlay.start, overlay.end) == (claim["start"], claim["end"])
+        assert (overlay.start, overlay.end) == (claim.start, claim.end)
 
 
 async def test_claim_gets_entities_inside_its_span(tmp_path: Path, tiny_nlp) -> None:
@@ -59,11 +59,11 @@ async def test_claim_gets_entities_inside_its_span(tmp_path: Path, tiny_nlp) -> 
         await wait_entities(pilot)
         await pilot.press(")", "s", "2")
         [claim] = claims_of(app)
-        assert claim["label"] == "statistic"
-        texts = [e["text"] for e in claim["entities"]]
+        assert claim.label == "statistic"
+        texts = [e.text for e in claim.entities]
         assert "Josep Borrell" in texts and "Seoul" in texts
-        assert all(claim["start"] <= e["start"] < e["end"] <= claim["end"]
-                   for e in claim["entities"])
+        assert all(claim.start <= e.start < e.end <= claim.end
+                   for e in claim.entities)
 
 
 async def test_visual_selection_extend_swap_clear(tmp_path: Path, tiny_nlp) -> None:
@@ -81,7 +81,7 @@ async def test_visual_selection_extend_swap_clear(tmp_path: Path, tiny_nlp) -> N
         assert view.selection is None
         await pilot.press("v", "right", "right", "3")
         [claim] = claims_of(app)
-        assert claim["quote"] == "In a joint" and claim["label"] == "quote"
+        assert claim.quote == "In a joint" and claim.label == "quote"
 
 
 async def test_claim_form_saves_fields_and_edit_delete_undo(tmp_path: Path, tiny_nlp) -> None:
@@ -100,39 +100,39 @@ async def test_claim_form_saves_fields_and_edit_delete_undo(tmp_path: Path, tiny
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, ClaimForm))
         [claim] = claims_of(app)
-        assert claim["speaker"] == "the two Ministers"
-        assert claim["verdict"] == "mostly-true" and claim["checkworthy"] is True
-        assert claim["note"] == "Line one\nline two [bold]x[/]"
-        assert claim["tags"] == ["UN", "law"]
+        assert claim.speaker == "the two Ministers"
+        assert claim.verdict == "mostly-true" and claim.checkworthy is True
+        assert claim.note == "Line one\nline two [bold]x[/]"
+        assert claim.tags == ["UN", "law"]
         # edit from the text: c on the claim under the cursor
         await pilot.press("c")
         assert isinstance(app.screen, ClaimForm)
         app.screen.query_one("#form-verdict", Select).value = "false"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, ClaimForm))
-        assert claims_of(app)[0]["verdict"] == "false"
+        assert claims_of(app)[0].verdict == "false"
         # escape cancels an edit
         await pilot.press("c")
         app.screen.query_one("#form-speaker", Input).value = "nobody"
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ClaimForm))
-        assert claims_of(app)[0]["speaker"] == "the two Ministers"
+        assert claims_of(app)[0].speaker == "the two Ministers"
         # delete, then undo each step back
         await pilot.press("d")
         assert claims_of(app) == []
         await pilot.press("u")
-        assert claims_of(app)[0]["verdict"] == "false"
+        assert claims_of(app)[0].verdict == "false"
         await pilot.press("u")
-        assert claims_of(app)[0]["verdict"] == "mostly-true"
+        assert claims_of(app)[0].verdict == "mostly-true"
         await pilot.press("u")
         assert claims_of(app) == []
         await pilot.press("ctrl+r")
-        assert claims_of(app)[0]["verdict"] == "mostly-true"
+        assert claims_of(app)[0].verdict == "mostly-true"
         await pilot.press("q")
     with Store(db, readonly=True) as store:
         [article] = store.articles()
         [stored] = store.claims(article["id"])
-        assert stored["verdict"] == "mostly-true" and stored["tags"] == ["UN", "law"]
+        assert stored.verdict == "mostly-true" and stored.tags == ["UN", "law"]
 
 
 async def test_overlapping_claims_innermost_and_stepping(tmp_path: Path, tiny_nlp) -> None:
@@ -143,19 +143,19 @@ async def test_overlapping_claims_innermost_and_stepping(tmp_path: Path, tiny_nl
         await pilot.press("w", "w", "w", "v", "w", "5")  # "statement on" inside it
         claims = claims_of(app)
         assert len(claims) == 2
-        inner = min(claims, key=lambda c: c["end"] - c["start"])
-        outer = max(claims, key=lambda c: c["end"] - c["start"])
-        view.move_to(inner["start"])
+        inner = min(claims, key=lambda c: c.end - c.start)
+        outer = max(claims, key=lambda c: c.end - c.start)
+        view.move_to(inner.start)
         here = view.claim_here()
-        assert here is not None and here.ref == inner["id"]
+        assert here is not None and here.ref == inner.id
         await pilot.press("g")
-        assert view.claim_here().ref == outer["id"]
+        assert view.claim_here().ref == outer.id
         await pilot.press(".")
-        assert view.claim_here().ref == inner["id"]
+        assert view.claim_here().ref == inner.id
         await pilot.press(",")
-        assert view.claim_here().ref == outer["id"]
+        assert view.claim_here().ref == outer.id
         await pilot.press(".", ".")  # no claim after the inner one: stays
-        assert view.claim_here().ref == inner["id"]
+        assert view.claim_here().ref == inner.id
 
 
 async def test_claims_panel_keys(tmp_path: Path, tiny_nlp) -> None:
@@ -170,10 +170,10 @@ async def test_claims_panel_keys(tmp_path: Path, tiny_nlp) -> None:
         await pilot.press("down", "enter")
         assert view.has_focus
         second = claims_of(app)[1]
-        assert view.cursor == second["start"]
+        assert view.cursor == second.start
         table.focus()
         await pilot.press("y")
-        assert "“" in app.clipboard and second["quote"].split()[0] in app.clipboard
+        assert "“" in app.clipboard and second.quote.split()[0] in app.clipboard
         await pilot.press("d")
         assert len(claims_of(app)) == 1
         await pilot.press("c")

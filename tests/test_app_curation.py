@@ -47,11 +47,11 @@ async def _start(pilot: Any) -> CurationScreen:
 
 
 def _gold(store: Any, aid: str) -> dict[tuple[str, ...], dict[str, Any]]:
-    return {tuple(c["derived_from"]): c for c in store.claims(aid) if c["annotator"] == "gold"}
+    return {tuple(c.derived_from): c for c in store.claims(aid) if c.annotator == "gold"}
 
 
 def _ids(made: dict[str, Any], prefix: str) -> tuple[str, ...]:
-    return tuple(made[f"{prefix}_{who}"]["id"] for who in ANNOTATORS)
+    return tuple(made[f"{prefix}_{who}"].id for who in ANNOTATORS)
 
 
 async def test_each_kind_of_disagreement_is_adjudicated_by_keys(tmp_path: Path,
@@ -104,26 +104,26 @@ async def test_each_kind_of_disagreement_is_adjudicated_by_keys(tmp_path: Path,
         assert sorted(d.decision["action"] for d in screen.curation.decided) == [
             "edit", "merge", "reject", "take", "take", "take"]
         gold = _gold(app.store, aid)
-        assert gold[_ids(made, "label")]["label"] == "factual"
-        assert gold[(made["only_ben"]["id"],)]["label"] == "prediction"
-        assert gold[_ids(made, "verdict")]["verdict"] == "false"
+        assert gold[_ids(made, "label")].label == "factual"
+        assert gold[(made["only_ben"].id,)].label == "prediction"
+        assert gold[_ids(made, "verdict")].verdict == "false"
         merged = gold[_ids(made, "overlap")]
-        assert merged["quote"] == "Crime is at its lowest level since 1990"
-        assert merged["derived_from"] == list(_ids(made, "overlap"))
-        assert gold[_ids(made, "speaker")]["speaker"] == "the minister office"
-        assert not any(made["opinion_ana"]["id"] in key for key in gold)
+        assert merged.quote == "Crime is at its lowest level since 1990"
+        assert merged.derived_from == list(_ids(made, "overlap"))
+        assert gold[_ids(made, "speaker")].speaker == "the minister office"
+        assert not any(made["opinion_ana"].id in key for key in gold)
         # back on the article: the gold layer is drawn, and the annotators see the note
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
-        shown = {c["annotator"] for c in app.session.claims(app.articles[0])}
+        shown = {c.annotator for c in app.session.claims(app.articles[0])}
         assert "gold" in shown
     async with make_app(db, [path], tiny_nlp, annotator="ben").run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         main = pilot.app.screen
         await pilot.press("f3")
-        assert await _row_detail(pilot, main, made["only_ben"]["id"]) == \
+        assert await _row_detail(pilot, main, made["only_ben"].id) == \
             "gold: taken by ed; note: in the budget"
-        assert await _row_detail(pilot, main, made["opinion_ben"]["id"]) == \
+        assert await _row_detail(pilot, main, made["opinion_ben"].id) == \
             "gold: rejected by ed; note: [b]opinion[/b]"  # shown as it was written: no markup
 
 
@@ -171,7 +171,7 @@ async def test_running_curation_again_keeps_the_decisions(tmp_path: Path,
         await _to(pilot, screen, "Crime is at its lowest level since 1990")
         await pilot.press("b")
         for who in ANNOTATORS:
-            assert (made[f"overlap_{who}"]["id"],) in _gold(app.store, aid)
+            assert (made[f"overlap_{who}"].id,) in _gold(app.store, aid)
         # reopening a decision takes its gold claim away
         await _to(pilot, screen, "Unemployment fell to 3%")
         await pilot.press("r")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from reader.formats.exporting import EXPORT_FORMATS
@@ -107,9 +108,9 @@ def test_every_export_format_from_the_app_keeps_spacy_out_and_has_unsaved_claims
     exported = _jsonl_export(db)
     with Store(db, readonly=True) as store:
         [article] = store.articles()
-        stored = [c["id"] for c in store.claims(article["id"])]
+        stored = [c.id for c in store.claims(article["id"])]
     assert len(stored) == 1  # the second claim never reached the store...
-    assert len(exported) == 2 and stored[0] in [c["id"] for c in exported]  # ...yet is exported
+    assert len(exported) == 2 and stored[0] in [c["id"] for c in exported]  # ...yet exported
 
 
 def _jsonl_export(db: Path) -> list[dict[str, Any]]:
@@ -219,13 +220,13 @@ def test_the_child_export_lays_unsaved_claims_over_the_stored_ones(tmp_path: Pat
                                end=11, label="quote", annotator="t")
         for claim in (kept, gone, elsewhere):
             store.save_claim(claim)
-    edited = dict(kept, verdict="false")
+    edited = msgspec.structs.replace(kept, verdict="false")
     new = make_claim(article_id=aid, text=text, start=37, end=49, label="opinion", annotator="t")
     outcome = export_in_child(db, tmp_path / "out", ExportRequest("jsonl", None),
                               {aid: [edited, new]})
     assert outcome.error == "", outcome.error
     exported = {c["id"]: c for c in map(json.loads, Path(outcome.path).read_text().splitlines())}
-    assert set(exported) == {kept["id"], new["id"], elsewhere["id"]}
-    assert exported[kept["id"]]["verdict"] == "false"
+    assert set(exported) == {kept.id, new.id, elsewhere.id}
+    assert exported[kept.id]["verdict"] == "false"
     failed = export_in_child(db, tmp_path / "out", ExportRequest("jsonl", "sha256:nope"), {})
     assert failed.path == "" and "no article" in failed.error

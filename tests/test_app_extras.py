@@ -112,7 +112,7 @@ async def test_review_mode_accept_reject_skip_back(tmp_path: Path, tiny_nlp) -> 
         assert view.selection == (first.start, first.end)
         await pilot.press("a")  # accept the first: a claim with label and speaker
         claims = app.session.claims(article)
-        assert [(c["quote"], c["label"], c["speaker"]) for c in claims] == [
+        assert [(c.quote, c.label, c.speaker) for c in claims] == [
             (first.text, "statistic", "The U.S. government")]
         assert view.selection == (second.start, second.end)
         await pilot.press("x")  # reject the second: remembered
@@ -235,9 +235,9 @@ async def test_a_sentence_like_a_stored_claim_is_suggested_with_its_verdict(
             await pilot.press("space")
         await pilot.press("a")
         [accepted] = app.session.claims(article)
-        assert accepted["note"].startswith(
-            f"Resembles claim {stored['id']} in “eu-korea-joint-statement” (verdict: mostly-true)")
-        assert accepted["verdict"] == "unverified"  # the analyst judges the repeat
+        assert accepted.note.startswith(
+            f"Resembles claim {stored.id} in “eu-korea-joint-statement” (verdict: mostly-true)")
+        assert accepted.verdict == "unverified"  # the analyst judges the repeat
 
 
 async def test_enter_on_a_suggestion_row_reviews_from_it(tmp_path: Path, tiny_nlp) -> None:
@@ -260,7 +260,7 @@ async def test_enter_on_a_suggestion_row_reviews_from_it(tmp_path: Path, tiny_nl
         assert view.selection == (items[1].start, items[1].end)
         assert view.has_focus
         await pilot.press("a")
-        assert [c["quote"] for c in app.session.claims(app.articles[0])] == [items[1].text]
+        assert [c.quote for c in app.session.claims(app.articles[0])] == [items[1].text]
 
 
 async def test_r_shows_the_suggestions_tab_while_they_compute(tmp_path: Path, tiny_nlp) -> None:

@@ -35,12 +35,12 @@ async def test_tagging_says_1_claim_and_cuts_the_quote_at_a_word(tmp_path: Path,
         [claim] = app.session.claims(app.articles[0])
         message = next(n.message for n in heard.notifications if "tagged" in n.message)
         shown = message.split("“", 1)[1].split("”", 1)[0]
-        assert len(claim["quote"]) > 50
-        _assert_word_cut(shown, " ".join(claim["quote"].split()))
+        assert len(claim.quote) > 50
+        _assert_word_cut(shown, " ".join(claim.quote.split()))
         await pilot.press("y")
         await wait_for(pilot, lambda: any("Copied" in n.message for n in heard.notifications))
         copied = next(n.message for n in heard.notifications if "Copied" in n.message)
-        _assert_word_cut(copied.split("“", 1)[1].split("”", 1)[0], " ".join(claim["quote"].split()))
+        _assert_word_cut(copied.split("“", 1)[1].split("”", 1)[0], " ".join(claim.quote.split()))
 
 
 def test_claims_table_quote_is_cut_at_a_word() -> None:

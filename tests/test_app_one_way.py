@@ -46,18 +46,18 @@ async def test_keys_post_one_typed_message_per_intent(tmp_path: Path, tiny_nlp) 
         await wait_for(pilot, lambda: bool(app.session.claims(app.articles[0])))
         [claim] = app.session.claims(app.articles[0])
         [tag] = of(messages.TagClaim)
-        assert (tag.number, tag.start, tag.end) == (1, claim["start"], claim["end"])
-        view.move_to(claim["start"])
+        assert (tag.number, tag.start, tag.end) == (1, claim.start, claim.end)
+        view.move_to(claim.start)
         await pilot.press("y")
         await wait_for(pilot, lambda: any(isinstance(m, messages.CopyText) for m in seen))
         [copy] = of(messages.CopyClaim)
-        assert copy.claim_id == claim["id"]
+        assert copy.claim_id == claim.id
         [text] = of(messages.CopyText)
-        assert text.text.startswith(f"“{claim['quote']}”")
+        assert text.text.startswith(f"“{claim.quote}”")
         await pilot.press("d")
         await wait_for(pilot, lambda: not app.session.claims(app.articles[0]))
         [delete] = of(messages.DeleteClaim)
-        assert delete.claim_id == claim["id"]
+        assert delete.claim_id == claim.id
         entity = view.entities[0]
         view.move_to(entity.start)
         await pilot.press("m")
@@ -143,11 +143,11 @@ def test_the_session_tells_each_change_to_its_listeners(tmp_path: Path) -> None:
         told: list[str] = []
         session.listeners.append(told.append)
         claim, _saved = session.create(article, 0, len(text), "factual", [])
-        session.update(article, claim["id"], verdict="true")
+        session.update(article, claim.id, verdict="true")
         session.set_done(article, True)
         session.undo({article_id: article})
         session.redo({article_id: article})
-        session.delete(article, claim["id"])
+        session.delete(article, claim.id)
         assert told == [article_id] * 6
         session.listeners.remove(told.append)
         session.undo({article_id: article})

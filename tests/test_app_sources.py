@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 from textual.widgets import Input, ListView
 
 from reader.records import CLAIM_SCHEMA
@@ -22,7 +23,8 @@ FIRST = "In a joint statement on Monday, the European Union (EU) and South Korea
 
 def sources_of(app) -> list[dict]:  # type: ignore[no-untyped-def]
     claims = app.session.claims(app.articles[0])
-    return claims[0]["sources"] if claims else []
+    # as the stored record has them (the source's fields in order)
+    return [msgspec.structs.asdict(s) for s in claims[0].sources] if claims else []
 
 
 async def test_add_a_source_by_url_open_it_and_export_it(tmp_path: Path, tiny_nlp) -> None:
@@ -75,7 +77,7 @@ async def test_add_a_source_by_url_open_it_and_export_it(tmp_path: Path, tiny_nl
     assert done.returncode == 0, done.stderr
     with Store(tmp_path / "copy", readonly=True) as store:
         [(_, claim)] = list(store.iter_claims())
-    assert claim["sources"] == [source]
+    assert [msgspec.structs.asdict(s) for s in claim.sources] == [source]
 
 
 async def test_offline_a_source_is_kept_and_fetched_on_the_next_save(tmp_path: Path,

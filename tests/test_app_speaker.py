@@ -47,13 +47,13 @@ async def test_quick_tag_is_guessed_until_the_form_confirms_it(tmp_path: Path, t
         await wait_entities(pilot)
         await pilot.press(")", ")", "s", "1")
         [claim] = claims_of(app)
-        assert claim["speaker"] == "the two Ministers" and claim["speaker_confirmed"] is False
+        assert claim.speaker == "the two Ministers" and claim.speaker_confirmed is False
         await pilot.press("f3")
         await pilot.pause()
         assert "guessed" in speaker_cell(app)
         count = str(app.screen.query_one("#claims-count").render())
         assert "1 speaker guessed" in count
-        app.screen.query_one(ArticleView).move_to(claim["start"])
+        app.screen.query_one(ArticleView).move_to(claim.start)
         app.screen.query_one(ArticleView).focus()
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, ClaimForm))
@@ -61,7 +61,7 @@ async def test_quick_tag_is_guessed_until_the_form_confirms_it(tmp_path: Path, t
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, ClaimForm))
         [claim] = claims_of(app)
-        assert claim["speaker"] == "the two Ministers" and claim["speaker_confirmed"] is True
+        assert claim.speaker == "the two Ministers" and claim.speaker_confirmed is True
         await pilot.pause()
         assert speaker_cell(app) == "the two Ministers"
         assert "guessed" not in str(app.screen.query_one("#claims-count").render())
@@ -73,7 +73,7 @@ async def test_quick_tag_is_guessed_until_the_form_confirms_it(tmp_path: Path, t
     with Store(db, readonly=True) as store:
         [article] = store.articles()
         [stored] = store.claims(article["id"])
-    assert stored["speaker_confirmed"] is True
+    assert stored.speaker_confirmed is True
 
 
 async def test_accepted_suggestion_speaker_is_resolved_and_guessed(
@@ -95,8 +95,8 @@ async def test_accepted_suggestion_speaker_is_resolved_and_guessed(
         await pilot.press("a")
         await wait_for(pilot, lambda: len(claims_of(app)) == 1)
         [claim] = claims_of(app)
-    assert claim["speaker"] == "Borrell"  # "he" resolved to the name before the quote
-    assert claim["speaker_confirmed"] is False
+    assert claim.speaker == "Borrell"  # "he" resolved to the name before the quote
+    assert claim.speaker_confirmed is False
 
 
 def test_csv_has_the_speaker_confirmed_column() -> None:

@@ -46,4 +46,4 @@ async def test_a_notification_over_the_panel_border_keeps_every_character(
                  for row in range(region.height)]
         assert shown == [strip.text for strip in own]  # what the toast drew, cell for cell
         compact = "".join(shown).replace(" ", "").replace("▌", "")
-        assert claim["quote"] in compact, compact
+        assert claim.quote in compact, compact

@@ -38,7 +38,7 @@ def _schema_1_claim(article_id: str) -> dict[str, Any]:
     """A claim exactly as a schema-1 reader wrote it: no `speaker_confirmed`."""
     start = TEXT.index(QUOTE)
     claim = make_claim(article_id=article_id, text=TEXT, start=start, end=start + len(QUOTE),
-                       label="statistic", annotator="old", speaker="the minister")
+                       label="statistic", annotator="old", speaker="the minister").to_record()
     claim.pop("speaker_confirmed")
     claim["schema"] = 1
     return claim
@@ -98,7 +98,8 @@ def test_a_store_of_schema_1_loads_with_the_default(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     with Store(root) as store:
         [claim] = store.claims(aid)
-        assert claim["speaker_confirmed"] is False and store.problems == []
+        assert claim.speaker_confirmed is False and store.problems == []
+        assert claim.schema == CLAIM_SCHEMA
         assert not store.readonly and aid not in store.unreadable
 
 
@@ -125,8 +126,8 @@ def test_jsonl_lines_of_schema_1_import_as_unconfirmed_and_newer_ones_are_refuse
     with Store(new) as store:  # the store stays writable: no record of a newer schema in it
         assert not store.readonly and store.problems == [] and store.unreadable == set()
         [claim] = store.claims(aid)
-    assert claim["id"] == old["id"] and claim["speaker_confirmed"] is False
-    assert claim["schema"] == CLAIM_SCHEMA
+    assert claim.id == old["id"] and claim.speaker_confirmed is False
+    assert claim.schema == CLAIM_SCHEMA
     assert run_cmd(export_cmd, "--db", str(new)) == 0
     [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert line["speaker_confirmed"] is False
@@ -158,13 +159,13 @@ def test_a_new_field_is_one_entry_and_the_class_list_checks_and_schema_follow() 
         f"Added in schema {CLAIM_SCHEMA + 1}: ")
     old = make_claim(article_id="sha256:x", text=TEXT, start=0, end=6, label="factual",
                      annotator="a")
-    typed = msgspec.convert(old, record)  # a record of this schema loads with the default
+    typed = msgspec.convert(old.to_record(), record)  # this schema's record: the default
     assert typed.next_field == []  # type: ignore[attr-defined]
 
 
 def test_every_field_is_checked_against_its_type_in_the_class() -> None:
     good = make_claim(article_id="sha256:x", text=TEXT, start=0, end=6, label="factual",
-                      annotator="a")
+                      annotator="a").to_record()
     assert validate_claim(good, len(TEXT)) == []
     assert validate_claim({**good, "verdict": 3}, len(TEXT)) == ["'verdict' is not a string"]
     assert validate_claim({**good, "article_id": ""}, len(TEXT)) == ["empty 'article_id'"]
@@ -184,5 +185,36 @@ def test_the_defaults_an_import_fills_in_are_the_classs() -> None:
                         **{added.name: added.default for added in CLAIM_FIELDS_ADDED}}
     assert claim_defaults()["tags"] is not defaults["tags"]  # a fresh copy each time
     assert load_schema()["properties"]["verdict"]["default"] == "unverified"
-    line = jsonl.claim_line({"id": "sha256:x"}, {"id": "c", "start": 0, "end": 3, "quote": "abc"})
+    import msgspec
+
+    from reader.records import Claim
+
+    bare = {"id": "c", "article_id": "sha256:x", "schema": 1, "start": 0, "end": 3,
+            "quote": "abc", "prefix": "", "suffix": "", "label": "x", "annotator": "a",
+            "created": "", "updated": ""}  # a record that states no field it may lack
+    line = jsonl.claim_line({"id": "sha256:x"}, msgspec.convert(bare, Claim))
     assert {k: line[k] for k in defaults} == defaults
+
+
+def test_what_a_type_checker_knows_of_the_claim_is_the_record_class() -> None:
+    """`ClaimAsTyped` (what mypy sees) declares the fields `claim_class` adds, with the same
+    names, order and types (constraints aside)."""
+    from typing import Annotated, get_args, get_origin
+
+    import msgspec
+
+    from reader.records import Claim, ClaimAsTyped
+
+    def bare(kind: Any) -> Any:
+        if get_origin(kind) is Annotated:
+            return bare(get_args(kind)[0])
+        if get_origin(kind) is list:
+            return list[bare(get_args(kind)[0])]  # type: ignore[misc]
+        return kind
+
+    def shape(cls: Any) -> list[tuple[str, Any, Any]]:
+        return [(f.name, bare(f.type), f.default if f.default_factory is msgspec.NODEFAULT
+                 else f.default_factory()) for f in msgspec.structs.fields(cls)]
+
+    assert shape(ClaimAsTyped) == shape(Claim)
+    assert Claim.__struct_config__.frozen and ClaimAsTyped.__struct_config__.frozen

@@ -98,7 +98,7 @@ def test_export_import_export_gives_the_same_claims(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "8 added" in done.stderr and "0 skipped" in done.stderr, done.stderr
     with Store(tmp_path / "moved", readonly=True) as store:
-        placed = {c["quote"]: (a["source"], store.text(a["id"])) for a, c in store.iter_claims()}
+        placed = {c.quote: (a["source"], store.text(a["id"])) for a, c in store.iter_claims()}
     for quote, (source, text) in placed.items():
         assert quote in text
         if "#" in source:

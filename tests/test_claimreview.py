@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import msgspec
 import pytest
 
 from reader.claims import make_claim
@@ -143,7 +144,7 @@ def test_only_unverified_claims_says_how_many_were_left_out(
     with Store(db) as store:
         for article in store.articles():
             for claim in store.claims(article["id"]):
-                store.save_claim({**claim, "verdict": "unverified"})
+                store.save_claim(msgspec.structs.replace(claim, verdict="unverified"))
     status, records, err = _export(db, capsys)
     assert records == [] and "4 claims left out as unverified (use --all)" in err
 

@@ -6,6 +6,7 @@ import getpass
 import re
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from reader.claims import (
@@ -17,12 +18,12 @@ from reader.claims import (
     touch,
     validate_claim,
 )
-from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, CONTEXT_CHARS, Entity
+from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, CONTEXT_CHARS, Claim, ClaimEntity, Entity
 
 NOW = datetime(2026, 11, 28, 5, 0, 0, tzinfo=UTC)
 
 
-def _claim(text: str, start: int, end: int, **kw: object) -> dict[str, object]:
+def _claim(text: str, start: int, end: int, **kw: object) -> Claim:
     return make_claim(
         article_id="sha256:abc",
         text=text,
@@ -39,19 +40,19 @@ def test_make_claim_has_every_field_in_order(sample_text: str) -> None:
     start = sample_text.index("Josep Borrell")
     end = sample_text.index("Security Policy") + len("Security Policy")
     claim = _claim(sample_text, start, end, tags=["eu"], note="n", speaker="EU")
-    assert tuple(claim) == CLAIM_FIELDS
-    assert claim["schema"] == CLAIM_SCHEMA
-    assert re.fullmatch(r"[0-9a-f-]{36}", str(claim["id"]))
-    assert claim["quote"] == sample_text[start:end]
-    assert claim["prefix"] == sample_text[start - CONTEXT_CHARS : start]
-    assert claim["suffix"] == sample_text[end : end + CONTEXT_CHARS]
-    assert claim["created"] == claim["updated"] == "2026-11-28T05:00:00Z"
-    assert claim["status"] == "anchored"
-    assert claim["verdict"] == "unverified"
-    assert claim["checkworthy"] is None
-    assert claim["tags"] == ["eu"]
-    assert validate_claim(claim, len(sample_text)) == []
-    assert _claim(sample_text, start, end)["id"] != claim["id"]
+    assert tuple(claim.to_record()) == CLAIM_FIELDS
+    assert claim.schema == CLAIM_SCHEMA
+    assert re.fullmatch(r"[0-9a-f-]{36}", claim.id)
+    assert claim.quote == sample_text[start:end]
+    assert claim.prefix == sample_text[start - CONTEXT_CHARS : start]
+    assert claim.suffix == sample_text[end : end + CONTEXT_CHARS]
+    assert claim.created == claim.updated == "2026-11-28T05:00:00Z"
+    assert claim.status == "anchored"
+    assert claim.verdict == "unverified"
+    assert claim.checkworthy is None
+    assert claim.tags == ["eu"]
+    assert validate_claim(claim.to_record(), len(sample_text)) == []
+    assert _claim(sample_text, start, end).id != claim.id
 
 
 def test_selectors_at_the_edges() -> None:
@@ -75,10 +76,10 @@ def test_entities_fully_inside_only(sample_text: str) -> None:
     ]
     got = entities_in(ents, sample_text, start, end)
     assert got == [
-        {"text": "Josep Borrell", "label": "PERSON", "start": start, "end": start + 13},
-        {"text": "EU", "label": "ORG", "start": eu, "end": eu + 2},
+        ClaimEntity(text="Josep Borrell", label="PERSON", start=start, end=start + 13),
+        ClaimEntity(text="EU", label="ORG", start=eu, end=eu + 2),
     ]
-    assert _claim(sample_text, start, end, entities=ents)["entities"] == got
+    assert _claim(sample_text, start, end, entities=ents).entities == got
 
 
 @pytest.mark.parametrize("span", [(5, 5), (-1, 3), (3, 2), (0, 10_000)])
@@ -90,19 +91,20 @@ def test_make_claim_rejects_bad_spans(span: tuple[int, int]) -> None:
 def test_touch_changes_only_updated() -> None:
     claim = _claim("some text", 0, 4)
     later = touch(claim, datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC))
-    assert later["updated"] == "2027-01-02T03:04:05Z"
-    assert later["created"] == claim["created"] == "2026-11-28T05:00:00Z"
-    assert {k: v for k, v in later.items() if k != "updated"} == {
-        k: v for k, v in claim.items() if k != "updated"
+    assert later.updated == "2027-01-02T03:04:05Z"
+    assert later.created == claim.created == "2026-11-28T05:00:00Z"
+    assert {k: v for k, v in later.to_record().items() if k != "updated"} == {
+        k: v for k, v in claim.to_record().items() if k != "updated"
     }
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", touch(claim)["updated"])
+    assert claim.updated == "2026-11-28T05:00:00Z"  # a new record: the old one unchanged
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", touch(claim).updated)
 
 
 def test_claim_at_picks_innermost_anchored() -> None:
     text = "0123456789" * 3
     outer = _claim(text, 0, 20)
     inner = _claim(text, 5, 10)
-    orphan = {**_claim(text, 6, 8), "status": "orphaned"}
+    orphan = msgspec.structs.replace(_claim(text, 6, 8), status="orphaned")
     claims = [outer, inner, orphan]
     assert claim_at(claims, 7) is inner
     assert claim_at(claims, 2) is outer
@@ -126,7 +128,7 @@ def test_default_annotator(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_validate_claim_reports_problems() -> None:
-    good = _claim("a sentence here", 2, 10)
+    good = _claim("a sentence here", 2, 10).to_record()
     assert validate_claim(good, 15) == []
     assert validate_claim("nope", 15) == ["not a record"]
     missing = {k: v for k, v in good.items() if k != "label"}

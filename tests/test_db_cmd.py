@@ -7,12 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from reader.claims import make_claim
 from reader.cli import main
 from reader.commands.db_cmd import default_out
-from reader.records import CLAIM_FIELDS, SourceArticle
+from reader.records import CLAIM_FIELDS, Claim, SourceArticle
 from reader.store import Store
 
 TEXT_A = (
@@ -78,14 +79,14 @@ def test_check_clean_store_reads_only(tmp_path: Path, capsys: pytest.CaptureFixt
     assert not (root / ".lock").exists()
 
 
-def _damage(root: Path, a: str, b: str, claims: list[dict[str, Any]]) -> dict[str, str]:
+def _damage(root: Path, a: str, b: str, claims: list[Claim]) -> dict[str, str]:
     """Hand-edit article A's claims in five ways and truncate article B; returns claim ids."""
     path_a = _article_file(root, a)
 
     def edit(data: dict[str, Any]) -> None:
         table = data["claims"]
         by_id = {c["id"]: k for k, c in table.items()}
-        first, second, third = (table[by_id[c["id"]]] for c in claims[:3])
+        first, second, third = (table[by_id[c.id]] for c in claims[:3])
         first["start"] += 4  # offsets off: the quote still finds it
         first["end"] += 4
         second["start"] = str(second["start"])  # wrong type, fixable
@@ -100,7 +101,7 @@ def _damage(root: Path, a: str, b: str, claims: list[dict[str, Any]]) -> dict[st
     path_b = _article_file(root, b)
     raw = path_b.read_bytes()
     path_b.write_bytes(raw[: len(raw) // 2])  # truncated (its .bak holds the previous save)
-    return {"first": claims[0]["id"], "second": claims[1]["id"], "third": claims[2]["id"]}
+    return {"first": claims[0].id, "second": claims[1].id, "third": claims[2].id}
 
 
 def test_check_reports_every_problem_and_changes_nothing(
@@ -142,7 +143,7 @@ def test_repair_writes_a_fixed_copy_and_quarantines_the_rest(
     a, b, claims = _build(root)
     # one more save of B so that its .bak holds the claim too
     with Store(root) as store:
-        store.save_claim({**claims[3], "note": "second save"})
+        store.save_claim(msgspec.structs.replace(claims[3], note="second save"))
     ids = _damage(root, a, b, claims)
     before = _tree(root)
     out_dir = tmp_path / "fixed"
@@ -154,24 +155,24 @@ def test_repair_writes_a_fixed_copy_and_quarantines_the_rest(
     assert status == 0, check_out
     with Store(out_dir, readonly=True) as store:
         assert store.problems == []
-        got_a = {c["id"]: c for c in store.claims(a)}
+        got_a = {c.id: c for c in store.claims(a)}
         got_b = store.claims(b)
         text_a = store.text(a)
     first = got_a[ids["first"]]
-    assert (first["start"], first["end"]) == (claims[0]["start"], claims[0]["end"])
-    assert text_a[first["start"]:first["end"]] == claims[0]["quote"]
+    assert (first.start, first.end) == (claims[0].start, claims[0].end)
+    assert text_a[first.start:first.end] == claims[0].quote
     second = got_a[ids["second"]]
-    assert second["start"] == claims[1]["start"] and second["label"] == "[bold]rumour[/]"
+    assert second.start == claims[1].start and second.label == "[bold]rumour[/]"
     third = got_a[ids["third"]]
-    assert third["speaker"] == "" and third["tags"] == [] and third["verdict"] == "unverified"
-    assert list(third) == list(CLAIM_FIELDS)
-    assert [c["id"] for c in got_b] == [claims[3]["id"]]  # restored from the .bak
+    assert third.speaker == "" and third.tags == [] and third.verdict == "unverified"
+    assert list(third.to_record()) == list(CLAIM_FIELDS)
+    assert [c.id for c in got_b] == [claims[3].id]  # restored from the .bak
     quarantine = [json.loads(line) for line in
                   (out_dir / "quarantine.jsonl").read_text(encoding="utf-8").splitlines()]
     records = {q["record"] for q in quarantine}
     assert "claims/91" in records
     lost = got_a["lost"]  # its quote is nowhere: kept, visibly orphaned, never dropped
-    assert lost["status"] == "orphaned" and lost["quote"] == "words that are nowhere"
+    assert lost.status == "orphaned" and lost.quote == "words that are nowhere"
     assert any(q["content"] == ["not", "a", "record"] for q in quarantine)
     assert any(isinstance(q["content"], str) and q["reason"].startswith("unusable")
                for q in quarantine)  # the truncated file's bytes are kept
@@ -213,7 +214,7 @@ def test_corrupt_index_is_reported_and_rebuilt(
     assert status == 0 and "rebuilt from the article files" in out
     with Store(out_dir, readonly=True) as store:
         assert len(store.articles()) == 2
-        assert {c["id"] for c in store.claims(a)} == {c["id"] for c in claims[:3]}
+        assert {c.id for c in store.claims(a)} == {c.id for c in claims[:3]}
 
 
 def test_no_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

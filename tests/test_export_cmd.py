@@ -154,7 +154,7 @@ def _reimport(
 
 def _spans(root: Path) -> list[tuple[str, int, int, str]]:
     with Store(root, readonly=True) as store:
-        return sorted((a["id"], c["start"], c["end"], c["label"]) for a, c in store.iter_claims())
+        return sorted((a["id"], c.start, c.end, c.label) for a, c in store.iter_claims())
 
 
 def test_jsonl_round_trip_gives_the_same_claims(
@@ -218,7 +218,7 @@ def test_span_formats_round_trip(
     assert _spans(new) == _spans(store_dir)
     if fmt == "brat":  # brat also carries notes (line breaks become spaces)
         with Store(new, readonly=True) as store:
-            notes = sorted(c["note"] for _, c in store.iter_claims() if c["note"])
+            notes = sorted(c.note for _, c in store.iter_claims() if c.note)
         assert notes == ["crosses lines ␛[31m\ufffd"] * 2
 
 
@@ -401,7 +401,7 @@ def test_jsonl_import_reads_missing_articles_from_their_sources_and_reanchors(
     assert "2 claims re-anchored in changed text" in err
     assert "Kim has ramped up missile testing" in err  # the one that is gone, named
     with Store(new, readonly=True) as store:
-        found = {c["quote"]: (a["title"], c["start"]) for a, c in store.iter_claims()}
+        found = {c.quote: (a["title"], c.start) for a, c in store.iter_claims()}
     assert found == {
         quotes[0]: ("EU", changed.index(quotes[0])),
         quotes[1]: ("EU", changed.index(quotes[1])),
@@ -444,10 +444,10 @@ def test_jsonl_import_never_rewrites_a_stored_articles_text(
     assert "1 added" in err and "1 claim re-anchored" in err and "has no label" in err
     with Store(mine, readonly=True) as store:
         assert store.text(aid) == ours  # never rewritten by a claim file
-        claims = {c["quote"]: c for c in store.claims(aid)}
+        claims = {c.quote: c for c in store.claims(aid)}
         assert set(claims) == {own_quote, quote}
-        assert claims[quote]["start"] == ours.index(quote)
-        assert all(c["status"] == "anchored" for c in claims.values())
+        assert claims[quote].start == ours.index(quote)
+        assert all(c.status == "anchored" for c in claims.values())
 
 
 def test_jsonl_import_elsewhere_finds_a_relative_source_by_its_recorded_path(
@@ -481,4 +481,4 @@ def test_jsonl_import_elsewhere_finds_a_relative_source_by_its_recorded_path(
     assert run_cmd(import_cmd, str(out / "claims.jsonl"), "--db", "new") == 0
     assert "1 article read from their source files" in capsys.readouterr().err
     with Store(elsewhere / "new", readonly=True) as store:
-        assert [c["quote"] for _, c in store.iter_claims()] == [quote]
+        assert [c.quote for _, c in store.iter_claims()] == [quote]

@@ -42,15 +42,15 @@ def gold_store(tmp_path: Path) -> tuple[Path, Gold, dict[str, list[str]]]:
         def item(text: str) -> Any:
             return next(i for i in cur.open if TEXT[i.start:i.end] == text)
 
-        cur.take(item("Unemployment fell to 3%"), made["label_cy"]["id"])
-        cur.take(item("Prices doubled in a decade"), made["verdict_ana"]["id"])
+        cur.take(item("Unemployment fell to 3%"), made["label_cy"].id)
+        cur.take(item("Prices doubled in a decade"), made["verdict_ana"].id)
         cur.take_all(item("Crime is at its lowest level since 1990"))
-        cur.merge(item("Exports rose by a third"), made["speaker_cy"]["id"])
+        cur.merge(item("Exports rose by a third"), made["speaker_cy"].id)
         cur.reject(item("The bridge will be finished by 2030"), note="a forecast")
-        gold = [c for c in store.claims(aid) if c["annotator"] == "gold"]
+        gold = [c for c in store.claims(aid) if c.annotator == "gold"]
     assert len(gold) == 7
-    return (db, sorted((c["start"], c["end"], c["label"]) for c in gold),
-            {c["id"]: c["derived_from"] for c in gold})
+    return (db, sorted((c.start, c.end, c.label) for c in gold),
+            {c.id: c.derived_from for c in gold})
 
 
 def _export(db: Path, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -83,7 +83,7 @@ def test_jsonl(gold_store: Any, tmp_path: Path, capsys: pytest.CaptureFixture[st
     new = tmp_path / "new"  # and back: derived_from survives an import
     assert run_cmd(import_cmd, str(out), "--db", str(new)) == 0
     with Store(new, readonly=True) as store:
-        assert {c["id"]: c["derived_from"] for _, c in store.iter_claims()} == derived
+        assert {c.id: c.derived_from for _, c in store.iter_claims()} == derived
 
 
 def test_store(gold_store: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -94,9 +94,9 @@ def test_store(gold_store: Any, tmp_path: Path, capsys: pytest.CaptureFixture[st
     new = tmp_path / "new"
     assert run_cmd(import_cmd, str(out), "--db", str(new)) == 0
     with Store(new, readonly=True) as store:
-        got = {c["id"]: c for _, c in store.iter_claims()}
-    assert {k: c["derived_from"] for k, c in got.items()} == derived
-    assert sorted((c["start"], c["end"], c["label"]) for c in got.values()) == spans
+        got = {c.id: c for _, c in store.iter_claims()}
+    assert {k: c.derived_from for k, c in got.items()} == derived
+    assert sorted((c.start, c.end, c.label) for c in got.values()) == spans
 
 
 def test_store_dump_carries_the_decisions_to_the_annotators(
@@ -108,7 +108,7 @@ def test_store_dump_carries_the_decisions_to_the_annotators(
     with Store(db, readonly=True) as store:
         [aid] = [a["id"] for a in store.articles()]
         decisions = sorted(store.decisions(aid), key=lambda d: d["id"])
-        only_ben = next(c["id"] for c in store.claims(aid) if c["label"] == "prediction")
+        only_ben = next(c.id for c in store.claims(aid) if c.label == "prediction")
     ben = tmp_path / "ben"
     assert run_cmd(import_cmd, str(out), "--db", str(ben)) == 0
     assert "6 curation decisions added" in capsys.readouterr().err

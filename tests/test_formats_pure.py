@@ -6,8 +6,10 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
+import msgspec
 import pytest
 
 from reader.claims import make_claim
@@ -33,7 +35,7 @@ from reader.formats.base import (
 )
 from reader.formats.detect import detect_content, detect_path
 from reader.formats.tokens import tokenize
-from reader.records import CLAIM_FIELDS, Entity
+from reader.records import CLAIM_FIELDS, Claim, Entity
 from reader.text.sanitize import FORBIDDEN
 
 PEERS = Path(__file__).parent / "fixtures" / "peers"
@@ -48,12 +50,11 @@ ARTICLE = {
 }
 
 
-def _claim(start: int, end: int, label: str = "statistic", **extra: object) -> dict[str, object]:
+def _claim(start: int, end: int, label: str = "statistic", **extra: Any) -> Claim:
     claim = make_claim(
         article_id=str(ARTICLE["id"]), text=TEXT, start=start, end=end, label=label, annotator="ann"
     )
-    claim.update(extra)
-    return claim
+    return msgspec.structs.replace(claim, **extra)
 
 
 # -- JSON helpers ---------------------------------------------------------------------------------
@@ -116,7 +117,7 @@ def test_tokenize_splits_tokens_at_span_edges_and_covers_everything() -> None:
 def test_claim_line_has_every_field_in_order_and_validates() -> None:
     claim = _claim(30, 34, tags=["economy"], checkworthy=True)
     line = jsonl.claim_line(ARTICLE, claim)
-    assert list(line)[: len(CLAIM_FIELDS)] == list(claim)
+    assert list(line)[: len(CLAIM_FIELDS)] == list(claim.to_record()) == list(CLAIM_FIELDS)
     assert line["quote"] == TEXT[30:34] == "5.2%"
     assert line["selectors"][0] == {"type": "TextPositionSelector", "start": 30, "end": 34}
     assert line["selectors"][1]["exact"] == "5.2%"
@@ -133,7 +134,7 @@ def test_jsonl_parse_reads_back_what_write_wrote() -> None:
     parsed = jsonl.parse(out.getvalue())
     assert len(parsed.docs) == 1
     records = [s.record for s in parsed.docs[0].spans]
-    assert records == claims
+    assert records == [c.to_record() for c in claims]
 
 
 # -- prodigy --------------------------------------------------------------------------------------
@@ -291,9 +292,9 @@ def test_claimreview_fields() -> None:
         "headline": "Budget day",
     }
     assert obj["reviewRating"] == {"@type": "Rating", "alternateName": "mostly-true"}
-    assert obj["datePublished"] == str(claim["updated"])[:10]
+    assert obj["datePublished"] == str(claim.updated)[:10]
     assert obj["author"] == {"@type": "Organization", "name": "Desk", "url": "https://desk.example/"}
-    assert obj["url"] == f"https://desk.example/#claim-{claim['id']}"
+    assert obj["url"] == f"https://desk.example/#claim-{claim.id}"
     assert claimreview.missing_fields(obj) == []
     person = claimreview.review(article, _claim(0, 3, speaker="Jane Doe", speaker_confirmed=True),
                                 options)
@@ -303,8 +304,8 @@ def test_claimreview_fields() -> None:
 
 
 def test_csv_guards_formulas_and_terminal_controls() -> None:
-    claim = _claim(30, 34, note='=HYPERLINK("x")', speaker="@bob", tags=["a", "b"])
-    claim["quote"] = "-1 \x1b[2J"
+    claim = _claim(30, 34, note='=HYPERLINK("x")', speaker="@bob", tags=["a", "b"],
+                   quote="-1 \x1b[2J")
     out = io.StringIO()
     csv_format.write([(ARTICLE, claim)], out, terminal=True)
     rows = list(csv.reader(io.StringIO(out.getvalue())))
@@ -333,7 +334,7 @@ def test_store_dump_reads_back() -> None:
     parsed = store_dump.parse(out.getvalue())
     doc = parsed.docs[0]
     assert doc.text == TEXT and doc.article_id == ARTICLE["id"]
-    assert [s.record for s in doc.spans] == claims
+    assert [s.record for s in doc.spans] == [c.to_record() for c in claims]
     assert doc.corrections == [corr]
     with pytest.raises(FormatError):
         store_dump.parse('{"type": "reader-store", "version": 99}\n')

@@ -28,6 +28,7 @@ from reader.store import Store
 from reader.store.storage import LOW_LEVEL
 from reader.widgets.article_view import ArticleView
 from tests.apphelpers import SAMPLE, Heard, make_app, wait_for
+from tests.claimhelpers import claim_with
 
 SIZE = (120, 40)
 TRIALS = 100
@@ -71,11 +72,11 @@ async def test_tag_while_writes_fail_is_kept_and_retried(
         session = app.session
         article = app.articles[0]
         [claim] = session.claims(article)
-        assert claim["id"] in session.pending
+        assert claim.id in session.pending
         assert "UNSAVED: 1" in status_line(app)
         await wait_for(pilot, lambda: any("NOT saved" in m for m in heard.messages))
         view = app.screen.query_one(ArticleView)
-        assert [(o.start, o.end) for o in view.overlays] == [(claim["start"], claim["end"])]
+        assert [(o.start, o.end) for o in view.overlays] == [(claim.start, claim.end)]
         with Store(db, readonly=True) as store:
             assert store.claims(article.id) == []
         monkeypatch.undo()  # the disk has room again: the next retry saves it
@@ -83,7 +84,7 @@ async def test_tag_while_writes_fail_is_kept_and_retried(
         assert "UNSAVED" not in status_line(app)
         await wait_for(pilot, lambda: any("Saved 1 claim change" in m for m in heard.messages))
         with Store(db, readonly=True) as store:
-            assert [c["id"] for c in store.claims(article.id)] == [claim["id"]]
+            assert [c.id for c in store.claims(article.id)] == [claim.id]
     app.store.close()
 
 
@@ -367,7 +368,7 @@ async def test_source_deleted_while_open_keeps_the_loaded_text(tmp_path: Path) -
         assert view.text == original and app.articles[0].text == original
         await pilot.press("s", "1")
         [claim] = app.session.claims(app.articles[0])
-        assert claim["quote"] == "A second paragraph."
+        assert claim.quote == "A second paragraph."
     app.store.close()
 
 
@@ -446,10 +447,10 @@ async def test_quitting_with_unsaved_claims_asks_twice_and_rescues_them(
         await pilot.pause()
         [saved] = app.session.claims(article)
         monkeypatch.setattr(LOW_LEVEL, "write", failing(errno.ENOSPC))
-        app.session.update(article, saved["id"], verdict="false", note="checked")
+        app.session.update(article, saved.id, verdict="false", note="checked")
         await pilot.press(")", ")", "s", "2")  # a new claim, not saved
         await pilot.pause()
-        new = next(c for c in app.session.claims(article) if c["id"] != saved["id"])
+        new = next(c for c in app.session.claims(article) if c.id != saved.id)
         await pilot.press("ctrl+q")  # Textual's own quit key asks as well
         await pilot.pause()
         assert app.is_running
@@ -467,21 +468,21 @@ async def test_quitting_with_unsaved_claims_asks_twice_and_rescues_them(
         await pilot.pause()
     unsaved = dict(app.session.pending)
     app.store.close()
-    assert set(unsaved) == {saved["id"], new["id"]}
+    assert set(unsaved) == {saved.id, new.id}
     path = rescue_unsaved(app, unsaved)  # what `reader` does after the UI ends
     monkeypatch.undo()
     assert path is not None and path.parent == db  # the store's folder took it
     assert f"reader import {path}" in capsys.readouterr().err
     with Store(db, readonly=True) as store:
         [(stored)] = store.claims(article.id)
-        assert stored["verdict"] == "unverified"
+        assert stored.verdict == "unverified"
     (db / ".lock").unlink(missing_ok=True)
     assert import_cmd.run(_import_args(db, [path])) == 0
     assert "1 added" in (err := capsys.readouterr().err) and "1 updated" in err, err
     with Store(db, readonly=True) as store:
-        back = {c["id"]: c for c in store.claims(article.id)}
-    assert back[saved["id"]]["verdict"] == "false" and back[saved["id"]]["note"] == "checked"
-    assert back[new["id"]]["quote"] == new["quote"]
+        back = {c.id: c for c in store.claims(article.id)}
+    assert back[saved.id].verdict == "false" and back[saved.id].note == "checked"
+    assert back[new.id].quote == new.quote
     assert import_cmd.run(_import_args(db, [path])) == 0  # again: nothing changes
     assert "2 already present" in capsys.readouterr().err
 
@@ -491,8 +492,8 @@ def test_rescue_goes_to_the_first_folder_that_takes_it(tmp_path: Path) -> None:
 
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    claim = {"id": "c1", "article_id": "a1", "start": 0, "end": 4, "quote": "Text",
-             "label": "factual"}
+    claim = claim_with(id="c1", article_id="a1", start=0, end=4, quote="Text",
+                       label="factual")
     articles = {"a1": {"id": "a1", "title": "T", "source": "t.txt"}}
     path = write_rescue([claim], articles, [blocked, tmp_path / "second"])
     assert path is not None and path.parent == tmp_path / "second"
@@ -516,8 +517,8 @@ def test_rescue_with_no_writable_folder_prints_the_lines(
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     monkeypatch.setattr(reader.rescue, "rescue_folders", lambda root: [blocked, blocked])
-    claim = {"id": "c1", "article_id": "a1", "start": 0, "end": 4, "quote": "Text",
-             "label": "factual", "updated": "2026-11-28T08:00:00Z"}
+    claim = claim_with(id="c1", article_id="a1", start=0, end=4, quote="Text",
+                       label="factual", updated="2026-11-28T08:00:00Z")
     article = SimpleNamespace(id="a1", title="T", source="t.txt", url="", date="")
     app = SimpleNamespace(articles=[article], store=SimpleNamespace(root=blocked, readonly=False))
     assert rescue_unsaved(app, {"c1": ("a1", claim), "gone": ("a1", None)}) is None

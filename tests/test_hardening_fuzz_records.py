@@ -56,7 +56,7 @@ def record(good: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
 
 
 GOOD_CLAIM = make_claim(article_id=AID, text=TEXT, start=0, end=5, label="factual",
-                        annotator="a", tags=["t"])
+                        annotator="a", tags=["t"]).to_record()
 GOOD_CORRECTION = {"id": "c1", "action": "add", "start": 30, "end": 35, "text": TEXT[30:35],
                    "label": "DATE", "new_start": None, "new_end": None, "scope": "mention",
                    "created": "2026-01-01T00:00:00Z", "annotator": "a"}
@@ -153,8 +153,8 @@ def open_like_the_app(root: Path) -> Store:
             describe_correction(corr)
             correction_spans(corr, text)
         for claim in claims:
-            claim_at(claims, claim["start"])
-            str(claim["label"]) + ", ".join(claim["tags"]) + claim["speaker"] + claim["note"]
+            claim_at(claims, claim.start)
+            str(claim.label) + ", ".join(claim.tags) + claim.speaker + claim.note
         seen += [article, claims, corrections, entities]
     assert not _unsafe(seen), "a raw control character reached what the app draws"
     return store
@@ -273,7 +273,7 @@ def test_a_claim_of_a_newer_schema_makes_its_article_unreadable_and_db_check_say
     data = json.loads(path.read_text(encoding="utf-8"))
     claim = make_claim(article_id=aid, text=TEXT, start=0, end=5, label="factual",
                        annotator="p")
-    data["claims"] = {"1": {**claim, "schema": CLAIM_SCHEMA + 1}}
+    data["claims"] = {"1": {**claim.to_record(), "schema": CLAIM_SCHEMA + 1}}
     before = json.dumps(data)
     path.write_text(before, encoding="utf-8")
     store = open_like_the_app(db)

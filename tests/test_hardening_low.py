@@ -12,12 +12,13 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from reader.claims import make_claim
 from reader.formats import csv_format
 from reader.formats.detect import detect_path
-from reader.records import SourceArticle
+from reader.records import CLAIM_SCHEMA, Claim, SourceArticle
 from reader.store import Store
 
 BIG = ("word " * (5 * 2**20 // 5)).strip() + " end."  # a text past the 4 MiB sniffed first
@@ -52,8 +53,7 @@ def test_json_exports_never_carry_nan_or_infinity(tmp_path: Path, value: float) 
         aid = store.add_article(src).article["id"]
         claim = make_claim(article_id=aid, text=text, start=0, end=20, label="factual",
                            annotator="t")
-        claim["checkworthy"] = value
-        store.save_claim(claim)
+        store.save_claim(msgspec.structs.replace(claim, checkworthy=value))
     for fmt in ("store", "jsonl", "claimreview", "label-studio", "doccano", "prodigy"):
         extra = ["--all"] if fmt == "claimreview" else []  # unverified claims too
         result = subprocess.run([sys.executable, "-m", "reader", "export", "--db", str(db),
@@ -81,8 +81,9 @@ def test_csv_cells_a_spreadsheet_could_run_are_guarded(cell: str) -> None:
     """However a spreadsheet reads the file (comma, semicolon or tab separated, trimming
     white space or not, folding full-width forms), no field starts with a formula trigger."""
     article = {"id": "sha256:ab", "title": cell}
-    claim = {"quote": cell, "note": cell, "speaker": cell, "tags": [cell], "label": "factual",
-             "start": 0, "end": 3}
+    claim = Claim(id="c", article_id="sha256:ab", schema=CLAIM_SCHEMA, quote=cell, prefix="",
+                  suffix="", note=cell, speaker=cell, tags=[cell], label="factual", start=0,
+                  end=3, annotator="t", created="", updated="")
     out = io.StringIO()
     csv_format.write([(article, claim)], out)
     data = out.getvalue()

@@ -76,7 +76,7 @@ async def test_markup_in_text_title_claim_fields_is_literal(tmp_path: Path) -> N
         await pilot.pause()
         assert app.is_running
     with Store(db, readonly=True) as store:
-        labels = sorted(c["label"] for c in store.claims(aid))
+        labels = sorted(c.label for c in store.claims(aid))
     assert labels == sorted([LABEL, "[bold]tax[/]", "[@click=app.quit]q[/]"])
 
 

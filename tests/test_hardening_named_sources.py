@@ -77,7 +77,7 @@ def test_a_named_file_a_claim_anchors_in_is_read_and_named(tmp_path: Path) -> No
     assert "1 added" in result.stderr and str(source) in result.stderr, result.stderr
     with Store(work / "db", readonly=True) as store:
         [article] = store.articles()
-        assert [c["quote"] for c in store.claims(article["id"])] == ["taxes rose by 5 percent"]
+        assert [c.quote for c in store.claims(article["id"])] == ["taxes rose by 5 percent"]
 
 
 def test_symlinks_out_of_the_imported_folder_are_not_followed(tmp_path: Path) -> None:
@@ -138,9 +138,10 @@ def test_wrong_offsets_on_an_unchanged_article_are_not_called_changed_text(
         start = ARTICLE.index(quote)
         claim = make_claim(article_id=aid, text=ARTICLE, start=start, end=start + len(quote),
                            label="factual", annotator="t")
-        claim["start"] += 2 + n  # bogus offsets; quote, prefix and suffix as they were
-        claim["end"] += 2 + n
-        lines.append(json.dumps({**claim, "article": {"id": aid, "source": "a.txt"}}))
+        record = claim.to_record()
+        record["start"] += 2 + n  # bogus offsets; quote, prefix and suffix as they were
+        record["end"] += 2 + n
+        lines.append(json.dumps({**record, "article": {"id": aid, "source": "a.txt"}}))
     peer = tmp_path / "claims.jsonl"
     peer.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run("import", "--db", str(db), str(peer), cwd=tmp_path)

@@ -19,7 +19,7 @@ from reader.claims import make_claim
 from reader.commands import export_cmd, import_cmd
 from reader.formats.base import FormatError
 from reader.formats.importing import import_unit, read_units
-from reader.records import CLAIM_FIELDS, SourceArticle
+from reader.records import SourceArticle
 from reader.store import Store
 from reader.text.decode import normalize_newlines
 from reader.text.loading import load_paths
@@ -74,8 +74,8 @@ def test_save_load_export_import_round_trip(
                 store.save_claim(claim)
                 saved.append(claim)
         with Store(root / "a", readonly=True) as store:
-            loaded = {c["id"]: c for c in store.claims(aid_str)}
-        assert loaded == {c["id"]: c for c in saved}
+            loaded = {c.id: c for c in store.claims(aid_str)}
+        assert loaded == {c.id: c for c in saved}
         dump = root / "dump.jsonl"
         args = argparse.Namespace(format="store", out=str(dump), article=[], label=[],
                                   verdict=[], annotator=[], since=None, what="claims",
@@ -87,14 +87,14 @@ def test_save_load_export_import_round_trip(
         with Store(root / "b", readonly=True) as store:
             [doc] = store.articles()
             assert store.text(doc["id"]) == text
-            imported = {c["id"]: c for c in store.claims(doc["id"])}
+            imported = {c.id: c for c in store.claims(doc["id"])}
     # a span equal to another one (same offsets and label) is a duplicate, imported once
-    unique = {(c["start"], c["end"], c["label"]): c for c in reversed(saved)}
+    unique = {(c.start, c.end, c.label): c for c in reversed(saved)}
     assert len(imported) == len(unique)
     for claim in imported.values():
-        original = loaded[claim["id"]]
-        assert {k: claim[k] for k in CLAIM_FIELDS if k != "article_id"} == {
-            k: original[k] for k in CLAIM_FIELDS if k != "article_id"}
+        original = loaded[claim.id]
+        assert {k: v for k, v in claim.to_record().items() if k != "article_id"} == {
+            k: v for k, v in original.to_record().items() if k != "article_id"}
 
 
 WORDS = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "zeta", "theta", "iota"]
@@ -139,26 +139,26 @@ def test_edits_reanchor_to_the_exact_quote_or_orphan(
             claims.append(claim)
         result = store.add_article(SourceArticle(title="t", text=new, source="s.txt"))
         assert result.text_changed
-        moved = {c["id"]: c for c in store.claims(article_id)}
+        moved = {c.id: c for c in store.claims(article_id)}
     delta = inserted - cut
     for claim in claims:
-        after = moved[claim["id"]]
-        untouched = claim["end"] <= at or claim["start"] >= at + cut
-        if after["status"] == "orphaned":
-            assert not untouched or new.count(claim["quote"]) == 0 or at == claim["end"] \
-                or at == claim["start"], (claim["quote"], new)
+        after = moved[claim.id]
+        untouched = claim.end <= at or claim.start >= at + cut
+        if after.status == "orphaned":
+            assert not untouched or new.count(claim.quote) == 0 or at == claim.end \
+                or at == claim.start, (claim.quote, new)
             continue
-        got = new[after["start"]:after["end"]]
-        assert after["quote"] == got
-        if got != claim["quote"]:  # a fuzzy match only where the edit changed the quote
-            assert not untouched or inserted and at in (claim["start"], claim["end"])
-            mapped_start = claim["start"] if claim["start"] < at else claim["start"] + delta
-            assert after["start"] <= max(mapped_start, at) + len(claim["quote"]) + inserted
-            assert after["end"] >= min(mapped_start, at) - inserted
-        elif untouched and not (inserted and at in (claim["start"], claim["end"])):
-            expected = claim["start"] if claim["end"] <= at else claim["start"] + delta
-            occurrences = [i for i in range(len(new)) if new.startswith(claim["quote"], i)]
-            assert after["start"] == expected or len(occurrences) > 1
+        got = new[after.start:after.end]
+        assert after.quote == got
+        if got != claim.quote:  # a fuzzy match only where the edit changed the quote
+            assert not untouched or inserted and at in (claim.start, claim.end)
+            mapped_start = claim.start if claim.start < at else claim.start + delta
+            assert after.start <= max(mapped_start, at) + len(claim.quote) + inserted
+            assert after.end >= min(mapped_start, at) - inserted
+        elif untouched and not (inserted and at in (claim.start, claim.end)):
+            expected = claim.start if claim.end <= at else claim.start + delta
+            occurrences = [i for i in range(len(new)) if new.startswith(claim.quote, i)]
+            assert after.start == expected or len(occurrences) > 1
 
 
 def _mutations(data: bytes, rng: random.Random) -> list[bytes]:

@@ -69,7 +69,7 @@ def stored_files_unsafe(root: Path) -> list[str]:
 
 def hostile_claim(article_id: str, **over: Any) -> dict[str, Any]:
     claim = make_claim(article_id=article_id, text=TEXT, start=0, end=5, label="factual",
-                       annotator="a")
+                       annotator="a").to_record()
     claim.update({
         "id": f"id-{HOSTILE}", "tags": [f"tag{HOSTILE}", "plain"], "speaker": f"sp{HOSTILE}",
         "note": f"note{HOSTILE}", "annotator": f"an{HOSTILE}", "verdict": f"v{HOSTILE}",
@@ -139,7 +139,7 @@ def test_import_cleans_every_string_of_every_record(tmp_path: Path, kind: str) -
     with Store(db, readonly=True) as store:
         claims = [c for _, c in store.iter_claims()]
         assert len(claims) == (2 if kind == "jsonl" else 1)
-        assert claims[0]["tags"][0] == "tag" + "h\u241b]0;PWNED\u2407\u241b[2J\ufffd31m\ufffd\ufffd"
+        assert claims[0].tags[0] == "tag" + "h\u241b]0;PWNED\u2407\u241b[2J\ufffd31m\ufffd\ufffd"
         seen = [store.articles(), claims, store.corpus_corrections(),
                 store.corrections(aid)]
         assert unsafe_strings(seen) == []
@@ -517,7 +517,7 @@ def test_db_repair_on_strange_digits(tmp_path: Path, start: str) -> None:
     assert status == 0, printed + err
     with Store(out, readonly=True) as store:
         claims = store.claims(aid)
-    assert len(claims) == 1 and claims[0]["start"] == 0  # re-anchored by its quote
+    assert len(claims) == 1 and claims[0].start == 0  # re-anchored by its quote
 
 
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"),
@@ -556,7 +556,7 @@ def test_lone_surrogates_in_tags_and_ids_export_everywhere(tmp_path: Path, how: 
     if how == "import":
         path = tmp_path / "dump.jsonl"
         claim = {**make_claim(article_id=aid, text=TEXT, start=0, end=5, label="x",
-                              annotator="a"), **odd}
+                              annotator="a").to_record(), **odd}
         path.write_text(dump_lines([claim], []), encoding="utf-8")
         assert run(import_cmd, str(path), "--db", str(db))[0] == 0
     else:

@@ -46,10 +46,10 @@ def test_prodigy_file_imports_its_303_accepted_spans(
     ignored = 1 + next(i for i, t in enumerate(tasks) if t.get("answer") != "accept")
     assert f"skipped line {ignored}: task not accepted (answer 'ignore')" in err
     claims = all_claims(db)
-    got = sorted((c["quote"], c["start"], c["end"], c["label"]) for _, c in claims)
+    got = sorted((c.quote, c.start, c.end, c.label) for _, c in claims)
     assert got == expected
-    assert all(text[c["start"] : c["end"]] == c["quote"] for text, c in claims)
-    assert {c["annotator"] for _, c in claims} == {"tester"}
+    assert all(text[c.start : c.end] == c.quote for text, c in claims)
+    assert {c.annotator for _, c in claims} == {"tester"}
     with Store(db, readonly=True) as store:
         assert len(store.articles()) == 372
 
@@ -71,7 +71,7 @@ def test_label_studio_date_span_annotations_and_predictions(
         == 0
     )
     ((text, claim),) = all_claims(db)
-    assert (claim["start"], claim["end"], claim["label"], claim["quote"]) == (
+    assert (claim.start, claim.end, claim.label, claim.quote) == (
         343,
         354,
         "Date",
@@ -95,17 +95,17 @@ def test_brat_note_on_discworld_and_skips_reported(
         assert f"110-note_annotation.ann: skipped line {line}:" in err
     claims = all_claims(db)
     assert len(claims) == 4 + 14
-    disc = sorted((c["start"], c["note"]) for _, c in claims if c["quote"] == "Discworld")
+    disc = sorted((c.start, c.note) for _, c in claims if c.quote == "Discworld")
     assert disc == [(412, "Should fictional places be annotated?"), (643, "")]
-    google = [c for _, c in claims if c["quote"] == "Google" and c["label"] == "Organization"]
-    assert {c["start"] for c in google} >= {184, 507}
+    google = [c for _, c in claims if c.quote == "Google" and c.label == "Organization"]
+    assert {c.start for c in google} >= {184, 507}
 
 
 @pytest.mark.parametrize("which", ["040-text_span_annotation.ann", "040-text_span_annotation.txt"])
 def test_brat_pair_from_either_file(tmp_path: Path, which: str) -> None:
     db = tmp_path / "db"
     assert run_import(str(PEERS / "brat" / which), "--db", str(db)) == 0
-    got = sorted((c["quote"], c["label"]) for _, c in all_claims(db))
+    got = sorted((c.quote, c.label) for _, c in all_claims(db))
     assert got == [
         ("California", "GPE"),
         ("Google", "Organization"),
@@ -124,7 +124,7 @@ def test_doccano_entities_both_shapes(tmp_path: Path, capsys: pytest.CaptureFixt
     assert run_import(*map(str, files), "--db", str(db)) == 0
     err = capsys.readouterr().err
     assert "3 relations not imported" in err
-    got = sorted((c["quote"], c["start"], c["end"], c["label"]) for _, c in all_claims(db))
+    got = sorted((c.quote, c.start, c.end, c.label) for _, c in all_claims(db))
     assert got == sorted(
         [
             ("Google", 0, 6, "ORG"),
@@ -190,7 +190,7 @@ def test_mismatched_and_out_of_range_spans_are_skipped_with_lines(
     err = capsys.readouterr().err
     assert "skipped line 1: span 6-99 is outside the text (10 characters)" in err
     assert "skipped line 1: span text 'Hullo' does not match the text at 0-5 ('Hello')" in err
-    assert sorted(c["quote"] for _, c in all_claims(db)) == ["Alpha", "Gamma"]
+    assert sorted(c.quote for _, c in all_claims(db)) == ["Alpha", "Gamma"]
 
 
 def test_malformed_file_names_its_line_and_writes_nothing(
@@ -218,7 +218,7 @@ def test_crlf_text_offsets_are_mapped(tmp_path: Path) -> None:
     assert run_import(str(folder / "doc.ann"), "--db", str(db)) == 0
     ((stored, claim),) = all_claims(db)
     assert "\r" not in stored
-    assert claim["quote"] == "Queen" and stored[claim["start"] : claim["end"]] == "Queen"
+    assert claim.quote == "Queen" and stored[claim.start : claim.end] == "Queen"
 
 
 def test_refuses_a_store_another_reader_holds(

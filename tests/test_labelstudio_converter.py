@@ -94,7 +94,7 @@ def test_ids_are_stable_and_completed_by_names_the_annotator(
     new = tmp_path / "new"
     assert run_cmd(import_cmd, str(exported), "--db", str(new), "--annotator", "someone") == 0
     with Store(new, readonly=True) as store:
-        got = sorted((c["quote"], c["annotator"]) for _, c in store.iter_claims())
+        got = sorted((c.quote, c.annotator) for _, c in store.iter_claims())
     assert got == sorted((quote, annotator) for _, quote, _, annotator in CLAIMS)
 
 

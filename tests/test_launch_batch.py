@@ -57,7 +57,7 @@ def test_folder_enters_the_store_in_one_go_and_changes_reanchor(
         assert any("a002.txt" in n and "1 claim re-anchored" in n for n in again.workspace.notices)
         article = next(a for a in again.articles if a.source.endswith("a002.txt"))
         [moved] = again.store.claims(article.id)
-        assert article.text[moved["start"]:moved["end"]] == "It rained."
-        assert moved["start"] == claim["start"] + len("New lead paragraph.\n\n")
+        assert article.text[moved.start:moved.end] == "It rained."
+        assert moved.start == claim.start + len("New lead paragraph.\n\n")
     finally:
         again.store.close()

@@ -21,6 +21,7 @@ from reader.text.loading import load_paths
 from reader.text.pages import span_pages
 from reader.text.pdf import OCR_MESSAGE, PdfError, join_lines, parse_pdf
 from tests.apphelpers import make_app, wait_for
+from tests.claimhelpers import claim_with
 
 PDFS = Path(__file__).parent / "fixtures" / "pdf"
 REPORT = PDFS / "report.pdf"
@@ -119,8 +120,8 @@ def test_span_pages() -> None:
 def test_jsonl_line_carries_pages_as_fragment_selectors() -> None:
     article = {"id": "a", "title": "t", "source": "s", "url": "", "date": "",
                "meta": {"format": "pdf", "pages": [0, 100]}}
-    claim = {"id": "c", "article_id": "a", "start": 90, "end": 120, "quote": "x" * 30,
-             "prefix": "", "suffix": "", "label": "factual"}
+    claim = claim_with(id="c", article_id="a", start=90, end=120, quote="x" * 30,
+                       prefix="", suffix="", label="factual")
     line = claim_line(article, claim)
     assert line["selectors"][2:] == [
         {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3778",
@@ -154,8 +155,8 @@ async def test_claim_in_a_pdf_shows_and_exports_its_page(
     with Store(db, readonly=True) as store:
         [article] = store.articles()
         [claim] = store.claims(article["id"])
-    assert claim["quote"].startswith("Critics in the opposition")
-    assert "page" not in claim  # derived, never stored
+    assert claim.quote.startswith("Critics in the opposition")
+    assert "page" not in claim.to_record()  # derived, never stored
     assert export_cmd.run(export_cmd_args(db)) == 0
     [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
     jsonschema.validate(line, load_schema())

@@ -107,13 +107,13 @@ async def test_first_article_paints_while_a_large_corpus_enters_the_store(
             claim, saved = app.session.create(first, 0, 9, DEFAULT_LABELS[0], [])
             assert not saved
             app.session.retry_pending()
-            assert claim["id"] in app.session.pending
+            assert claim.id in app.session.pending
             gate.set()
             await wait_for(pilot, lambda: app.workspace.storing is None, timeout=60)
             assert "storing" not in str(status.render())
             assert all(a.in_store for a in app.articles)
             assert not app.session.pending
-            assert [c["id"] for c in app.store.claims(first.id)] == [claim["id"]]
+            assert [c.id for c in app.store.claims(first.id)] == [claim.id]
             assert len(app.store.articles()) == count
     finally:
         gate.set()

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from tinydb import TinyDB
 
 from reader.claims import make_claim
-from reader.records import Entity, SourceArticle, text_hash
+from reader.records import Claim, Entity, SourceArticle, text_hash
 from reader.store import Store, StoreWriteError
 from reader.store.articles import ArticleFiles
 from reader.store.storage import LOW_LEVEL, AtomicJSONStorage
@@ -26,7 +27,7 @@ def _src(text: str, source: str = "eu.txt", title: str = "EU and Korea") -> Sour
     return SourceArticle(title=title, text=text, source=source, url="https://example.org/a")
 
 
-def _claim(store: Store, article_id: str, quote: str, label: str = "factual") -> dict[str, Any]:
+def _claim(store: Store, article_id: str, quote: str, label: str = "factual") -> Claim:
     text = store.text(article_id)
     start = text.index(quote)
     return make_claim(
@@ -81,20 +82,20 @@ def test_save_load_delete_claims_in_order(store: Store, sample_text: str) -> Non
     outer = _claim(store, aid, "the European Union (EU) and South Korea")
     for claim in (later, inner, outer):
         store.save_claim(claim)
-    assert [c["id"] for c in store.claims(aid)] == [outer["id"], inner["id"], later["id"]]
+    assert [c.id for c in store.claims(aid)] == [outer.id, inner.id, later.id]
     assert store.article(aid)["claim_count"] == 3  # type: ignore[index]
 
-    edited = {**inner, "note": "checked", "verdict": "true"}
+    edited = msgspec.structs.replace(inner, note="checked", verdict="true")
     store.save_claim(edited)
     store.save_claim(edited)  # idempotent: a retry does not duplicate
     assert len(store.claims(aid)) == 3
-    assert store.delete_claim(aid, later["id"]) is True
-    assert store.delete_claim(aid, later["id"]) is False
+    assert store.delete_claim(aid, later.id) is True
+    assert store.delete_claim(aid, later.id) is False
     store.close()
 
     with Store(store.root) as again:
         claims = again.claims(aid)
-        assert [c["id"] for c in claims] == [outer["id"], inner["id"]]
+        assert [c.id for c in claims] == [outer.id, inner.id]
         assert claims[1] == edited
         assert again.article(aid)["claim_count"] == 2  # type: ignore[index]
         assert [a["claim_count"] for a in again.articles()] == [2]
@@ -116,9 +117,9 @@ def test_save_claim_rejects_invalid_or_unknown(store: Store, sample_text: str) -
     aid = store.add_article(_src(sample_text)).article["id"]
     claim = _claim(store, aid, SENTENCE)
     with pytest.raises(ValueError):
-        store.save_claim({**claim, "end": len(sample_text) + 5})
+        store.save_claim(msgspec.structs.replace(claim, end=len(sample_text) + 5))
     with pytest.raises(KeyError):
-        store.save_claim({**claim, "article_id": "sha256:nope"})
+        store.save_claim(msgspec.structs.replace(claim, article_id="sha256:nope"))
     assert store.claims(aid) == []
 
 
@@ -147,12 +148,12 @@ def test_add_article_rules(store: Store, sample_text: str) -> None:
     assert changed.article["id"] == aid  # the id stays the first text's hash
     assert changed.article["text_hash"] == text_hash(new_text) != aid
     assert store.text(aid) == new_text
-    by_id = {c["id"]: c for c in store.claims(aid)}
-    assert by_id[claim["id"]]["start"] == claim["start"] + len(lead)
-    assert by_id[doomed["id"]]["status"] == "orphaned"
+    by_id = {c.id: c for c in store.claims(aid)}
+    assert by_id[claim.id].start == claim.start + len(lead)
+    assert by_id[doomed.id].status == "orphaned"
     corr = store.corrections(aid)[0]
     assert new_text[corr["start"] : corr["end"]] == "Seoul" and corr["start"] == seoul + len(lead)
-    assert [c["status"] for _, c in store.iter_claims()].count("orphaned") == 1
+    assert [c.status for _, c in store.iter_claims()].count("orphaned") == 1
 
     # A third source with the *new* text is the same article too.
     assert store.add_article(_src(new_text, "third.txt")).article["id"] == aid
@@ -295,7 +296,7 @@ def test_iter_claims_streams_one_article_at_a_time(
     assert opened == [ids[0]] and {a["id"] for a, _ in first} == {ids[0]}
     rest = list(it)
     assert opened == ids and len(rest) == 8
-    assert [c["start"] for _, c in store.iter_claims([ids[1]])] == [0, 10, 20, 30]
+    assert [c.start for _, c in store.iter_claims([ids[1]])] == [0, 10, 20, 30]
 
 
 def test_transaction_commit_and_dedup(store: Store, sample_text: str) -> None:
@@ -310,14 +311,16 @@ def test_transaction_commit_and_dedup(store: Store, sample_text: str) -> None:
         c1 = make_claim(article_id=nid, text=text, start=0, end=5, label="factual", annotator="t")
         assert tx.add_claim(c1)
         assert not tx.add_claim(c1)  # same id
-        assert not tx.add_claim({**c1, "id": "other-id"})  # same article, span and label
-        assert tx.add_claim({**c1, "id": "other-label", "label": "opinion"})
+        # same article, span and label
+        assert not tx.add_claim(msgspec.structs.replace(c1, id="other-id"))
+        assert tx.add_claim(msgspec.structs.replace(c1, id="other-label", label="opinion"))
         assert not tx.add_claim(kept)  # already in the store
-        assert not tx.add_claim({**kept, "id": "fresh"})  # same span as a stored claim
+        # same span as a stored claim
+        assert not tx.add_claim(msgspec.structs.replace(kept, id="fresh"))
         assert tx.add_correction(nid, {"id": "k1", "start": 0, "end": 5, "text": "Seoul"})
         assert not tx.add_correction(nid, {"id": "k1", "start": 0, "end": 5, "text": "Seoul"})
         with pytest.raises(ValueError):
-            tx.add_claim({**c1, "id": "bad", "end": 999})
+            tx.add_claim(msgspec.structs.replace(c1, id="bad", end=999))
     assert (tx.articles_added, tx.claims_added, tx.claims_skipped_duplicates) == (1, 2, 4)
     assert tx.corrections_added == 1
     assert [a["id"] for a in store.articles()] == [existing, nid]
@@ -332,7 +335,7 @@ def test_transaction_failure_leaves_store_unchanged(store: Store, sample_text: s
     before = _files(store.root)
     with pytest.raises(RuntimeError), store.transaction() as tx:
         tx.add_article(_src("A brand new article.", "new.txt"))
-        tx.add_claim({**_claim(store, aid, "South Korea"), "label": "opinion"})
+        tx.add_claim(msgspec.structs.replace(_claim(store, aid, "South Korea"), label="opinion"))
         raise RuntimeError("import failed half-way")
     assert _files(store.root) == before
     assert [a["id"] for a in store.articles()] == [aid] and len(store.claims(aid)) == 1
@@ -353,7 +356,7 @@ def test_transaction_failing_at_commit(
     monkeypatch.setattr(LOW_LEVEL, "replace", no_index)
     with pytest.raises(StoreWriteError, match="disk is full"), store.transaction() as tx:
         tx.add_article(_src("Another article.", "new.txt"))
-        tx.add_claim({**_claim(store, aid, SENTENCE)})
+        tx.add_claim(_claim(store, aid, SENTENCE))
     monkeypatch.undo()
     assert (store.root / "index.json").read_bytes() == index_before
     assert [a["id"] for a in store.articles()] == [aid]
@@ -426,10 +429,10 @@ def test_transaction_replaces_an_older_version_only_when_asked(
     store: Store, sample_text: str
 ) -> None:
     aid = store.add_article(_src(sample_text)).article["id"]
-    kept = {**_claim(store, aid, SENTENCE), "updated": "2026-11-28T08:00:00Z"}
+    kept = msgspec.structs.replace(_claim(store, aid, SENTENCE), updated="2026-11-28T08:00:00Z")
     store.save_claim(kept)
-    later = {**kept, "verdict": "false", "updated": "2026-11-28T09:00:00Z"}
-    older = {**kept, "verdict": "true", "updated": "2026-11-28T07:00:00Z"}
+    later = msgspec.structs.replace(kept, verdict="false", updated="2026-11-28T09:00:00Z")
+    older = msgspec.structs.replace(kept, verdict="true", updated="2026-11-28T07:00:00Z")
     with store.transaction() as tx:
         assert not tx.add_claim(later)  # not asked: the stored one stays
         assert not tx.add_claim(older, replace_older=True)  # older: stays
@@ -437,7 +440,7 @@ def test_transaction_replaces_an_older_version_only_when_asked(
         assert tx.add_claim(later, replace_older=True)
     assert (tx.claims_added, tx.claims_updated) == (0, 1)
     [stored] = store.claims(aid)
-    assert stored["verdict"] == "false" and stored["updated"] == later["updated"]
+    assert stored.verdict == "false" and stored.updated == later.updated
 
 
 def test_records_under_keys_that_are_not_doc_ids_are_kept_and_the_file_still_saves(
@@ -454,10 +457,10 @@ def test_records_under_keys_that_are_not_doc_ids_are_kept_and_the_file_still_sav
     data["claims"] = {"abc": data["claims"]["1"], "01": {"note": "not a claim"}}
     path.write_text(json.dumps(data), "utf-8")
     with Store(store.root) as again:
-        assert [c["id"] for c in again.claims(aid)] == [first["id"]]
+        assert [c.id for c in again.claims(aid)] == [first.id]
         second = _claim(again, aid, "the European Union (EU)")
         again.save_claim(second)
-        assert {c["id"] for c in again.claims(aid)} == {first["id"], second["id"]}
+        assert {c.id for c in again.claims(aid)} == {first.id, second.id}
     saved = json.loads(path.read_text("utf-8"))["claims"]
     assert sorted(saved) == ["1", "2", "3"]
     assert {"note": "not a claim"} in saved.values()

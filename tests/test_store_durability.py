@@ -57,7 +57,7 @@ def test_sigkill_never_loses_an_acknowledged_claim(tmp_path: Path) -> None:
 
         store = Store(root)
         try:
-            stored = {c["id"] for _, c in store.iter_claims()}
+            stored = {c.id for _, c in store.iter_claims()}
             assert store.problems == [] and not store.readonly, store.readonly_reason
             missing = acked - stored
             assert not missing, f"trial {trial}: {len(missing)} acknowledged claims lost"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from reader.claims import make_claim
@@ -70,8 +71,8 @@ DAMAGE: list[Callable[[bytes], bytes]] = [_garbage, _truncated, _empty, _newer_s
 
 def _try_writes(store: Store, aid: str, claim: dict[str, Any], text: str) -> None:
     attempts: list[Callable[[], object]] = [
-        lambda: store.save_claim({**claim, "note": "changed"}),
-        lambda: store.delete_claim(aid, claim["id"]),
+        lambda: store.save_claim(msgspec.structs.replace(claim, note="changed")),
+        lambda: store.delete_claim(aid, claim.id),
         lambda: store.add_article(SourceArticle(title="n", text="New text.", source="n.txt")),
         lambda: store.update_article(aid, position=3),
         lambda: store.save_session(current="x"),
@@ -121,8 +122,8 @@ def test_damaged_article_file_is_reported_and_never_written(
         store.text(aid)
     assert list(store.iter_claims()) == []
     for attempt in (
-        lambda: store.save_claim({**claim, "note": "changed"}),
-        lambda: store.delete_claim(aid, claim["id"]),
+        lambda: store.save_claim(msgspec.structs.replace(claim, note="changed")),
+        lambda: store.delete_claim(aid, claim.id),
         lambda: store.save_correction(aid, {"id": "c"}),
         lambda: store.add_rejected(aid, {"x": 1}),
     ):
@@ -163,20 +164,20 @@ def test_invalid_records_are_reported_skipped_and_kept(tmp_path: Path, sample_te
     path = next((root / "articles").glob("*.json"))
     data = json.loads(path.read_text())
     bad = {
-        "90": {**claim, "id": "past-end", "start": 10, "end": len(sample_text) + 10},
-        "91": {**claim, "id": "wrong-type", "start": "10"},
+        "90": {**claim.to_record(), "id": "past-end", "start": 10, "end": len(sample_text) + 10},
+        "91": {**claim.to_record(), "id": "wrong-type", "start": "10"},
         "92": {"id": "missing-fields", "quote": "x"},
     }
     data["claims"].update(bad)
     path.write_text(json.dumps(data))
     with Store(root) as store:
-        assert [c["id"] for c in store.claims(aid)] == [claim["id"]]
+        assert [c.id for c in store.claims(aid)] == [claim.id]
         assert not store.readonly  # a valid file with bad records stays writable
         messages = " | ".join(p.message for p in store.problems)
         for rid in ("past-end", "wrong-type", "missing-fields"):
             assert rid in messages
         assert all(p.path == path for p in store.problems)
-        assert [c["id"] for _, c in store.iter_claims()] == [claim["id"]]
+        assert [c.id for _, c in store.iter_claims()] == [claim.id]
         text = store.text(aid)
         new = make_claim(article_id=aid, text=text, start=0, end=2, label="quote", annotator="t")
         store.save_claim(new)
@@ -187,7 +188,7 @@ def test_invalid_records_are_reported_skipped_and_kept(tmp_path: Path, sample_te
     by_id = {c["id"]: c for c in kept.values()}
     for rid, doc in bad.items():
         assert by_id[doc["id"]] == doc, rid
-    assert {claim["id"], new["id"]} <= set(by_id)
+    assert {claim.id, new.id} <= set(by_id)
 
 
 ERRORS = [errno.ENOSPC, errno.EROFS, errno.EACCES]
@@ -215,12 +216,12 @@ def test_write_errors_keep_the_old_file(
     assert str(path) in str(info.value) and "could not save" in info.value.message
     assert path.read_bytes() == before
     assert not [p for p in root.rglob("*.tmp")]
-    assert [c["id"] for c in store.claims(aid)] == [claim["id"]]  # memory matches the disk
+    assert [c.id for c in store.claims(aid)] == [claim.id]  # memory matches the disk
     monkeypatch.undo()
     store.save_claim(new)  # the caller's retry succeeds
     store.close()
     with Store(root) as again:
-        assert {c["id"] for c in again.claims(aid)} == {claim["id"], new["id"]}
+        assert {c.id for c in again.claims(aid)} == {claim.id, new.id}
 
 
 def test_index_write_error_keeps_index(

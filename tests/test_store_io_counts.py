@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from reader.claims import make_claim
@@ -67,7 +68,8 @@ def test_a_save_reads_the_article_file_at_most_once_and_writes_it_once(
             claim = make_claim(article_id=article["id"], text=text, start=number * 20,
                                end=number * 20 + 12, label="factual", annotator="t")
             store.save_claim(claim)
-            store.save_claim({**claim, "note": "edited"})  # an edit: replaced by id
+            # an edit: replaced by id
+            store.save_claim(msgspec.structs.replace(claim, note="edited"))
         assert counts.reads[file_name] == 0  # was 3 per save: each a copy of the whole file
         assert counts.writes[file_name] == 10
         assert len(store.claims(article["id"])) == 5

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from reader.cli import main as reader_main
@@ -213,9 +214,9 @@ def test_a_save_into_the_old_store_changes_only_the_saved_record(old_store: Path
     before = path.read_bytes()
     expected = json.loads(before)
     with Store(old_store) as store:
-        claim = next(c for c in store.claims(eu) if c["id"].endswith("000000000001"))
-        store.save_claim({**claim, "note": "Edited once more — ✓"})
-    key = next(k for k, c in expected["claims"].items() if c["id"] == claim["id"])
+        claim = next(c for c in store.claims(eu) if c.id.endswith("000000000001"))
+        store.save_claim(msgspec.structs.replace(claim, note="Edited once more — ✓"))
+    key = next(k for k, c in expected["claims"].items() if c["id"] == claim.id)
     # the saved record is the one the store gave: upgraded to this reader's schema (the
     # fields added since with their defaults), then edited
     expected["claims"][key] = upgrade_claim(

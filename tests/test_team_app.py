@@ -47,7 +47,7 @@ async def test_the_app_syncs_on_open_and_on_quit(pg_admin_url: str, tmp_path: Pa
         await wait_entities(pilot)
         await wait_for(pilot, lambda: "synced" in _status(app), timeout=30)
         claims = app.session.claims(app.articles[0])
-        assert [c["id"] for c in claims] == [theirs["id"]]
+        assert [c.id for c in claims] == [theirs.id]
         await pilot.press(")", ")", "s", "1")
         assert "1 change pending" in _status(app)
         await pilot.press("q")
@@ -55,7 +55,7 @@ async def test_the_app_syncs_on_open_and_on_quit(pg_admin_url: str, tmp_path: Pa
     assert reader("sync", "--server", team.as_role("ben"), "--db", str(ben),
                   cwd=tmp_path).returncode == 0
     with Store(ben, readonly=True) as store:
-        assert sorted(c["annotator"] for _, c in store.iter_claims()) == ["ana", "ben"]
+        assert sorted(c.annotator for _, c in store.iter_claims()) == ["ana", "ben"]
 
 
 async def test_offline_the_app_works_and_a_later_sync_sends_everything(
@@ -90,8 +90,9 @@ async def test_the_conflicts_list(tmp_path: Path, tiny_nlp) -> None:
     claim = make_claim(article_id=doc["id"], text=article.text, start=300, end=340,
                        label="factual", annotator="ana", note="my [b]version[/b]")
     state = SyncState(server="postgresql://ana@db/x", role="ana", conflicts=[
-        {"kind": "claim", "id": claim["id"], "article_id": doc["id"],
-         "reason": "changed later elsewhere", "local": claim, "at": "2026-12-06T06:00:00Z"}])
+        {"kind": "claim", "id": claim.id, "article_id": doc["id"],
+         "reason": "changed later elsewhere", "local": claim.to_record(),
+         "at": "2026-12-06T06:00:00Z"}])
     state.save(db)
     app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
     async with app.run_test(size=(120, 40)) as pilot:

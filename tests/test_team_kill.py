@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import msgspec
+
 from reader.claims import make_claim, touch
 from reader.store import Store
 from reader.text.loading import load_paths
@@ -23,7 +25,7 @@ def _edit(db: Path, annotator: str, rng: random.Random, text: str) -> None:
     """A few new, changed and deleted claims of one analyst."""
     with Store(db) as store:
         article_id = store.articles()[0]["id"]
-        mine = [c for c in store.claims(article_id) if c["annotator"] == annotator]
+        mine = [c for c in store.claims(article_id) if c.annotator == annotator]
         for _ in range(rng.randint(5, 40)):
             start = rng.randrange(0, len(text) - 60)
             store.save_claim(make_claim(article_id=article_id, text=text, start=start,
@@ -31,14 +33,14 @@ def _edit(db: Path, annotator: str, rng: random.Random, text: str) -> None:
                                         annotator=annotator))
         for claim in rng.sample(mine, min(len(mine), rng.randint(0, 10))):
             if rng.random() < 0.3:
-                store.delete_claim(article_id, claim["id"])
+                store.delete_claim(article_id, claim.id)
             else:
-                store.save_claim(touch({**claim, "note": f"edit {rng.random()}"}))
+                store.save_claim(touch(msgspec.structs.replace(claim, note=f"edit {rng.random()}")))
 
 
 def _claims(db: Path) -> list[tuple[str, str]]:
     with Store(db, readonly=True) as store:
-        return sorted((c["id"], c["updated"] + c["note"]) for _, c in store.iter_claims())
+        return sorted((c.id, c.updated + c.note) for _, c in store.iter_claims())
 
 
 def test_sigkill_during_sync_loses_nothing_and_doubles_nothing(pg_admin_url: str,

@@ -49,5 +49,5 @@ def test_three_analysts_push_at_once_and_pull_everything(pg_admin_url: str,
     for name in NAMES:
         with Store(tmp_path / name, readonly=True) as store:
             claims = [c for _, c in store.iter_claims()]
-        assert len(claims) == 3000 and len({c["id"] for c in claims}) == 3000
-        assert {c["annotator"] for c in claims} == set(NAMES)
+        assert len(claims) == 3000 and len({c.id for c in claims}) == 3000
+        assert {c.annotator for c in claims} == set(NAMES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import msgspec
 import psycopg
 import pytest
 
@@ -42,7 +43,7 @@ def store_with(db: Path, annotator: str, spans: list[tuple[int, int]], **fields:
 
 def claims(db: Path) -> list[dict]:
     with Store(db, readonly=True) as store:
-        return sorted((c for _, c in store.iter_claims()), key=lambda c: c["id"])
+        return sorted((c for _, c in store.iter_claims()), key=lambda c: c.id)
 
 
 def test_b_sees_as_claim_and_cannot_change_it(team: Team, tmp_path: Path) -> None:
@@ -55,22 +56,22 @@ def test_b_sees_as_claim_and_cannot_change_it(team: Team, tmp_path: Path) -> Non
     pulled = reader("sync", "--server", team.as_role("ben"), "--db", str(b), cwd=tmp_path)
     assert pulled.returncode == 0, pulled.stderr
     [theirs] = claims(b)
-    assert theirs == claims(a)[0] and theirs["annotator"] == "ana"
+    assert theirs == claims(a)[0] and theirs.annotator == "ana"
     # through the reader: ben edits ana's claim in his store; the server refuses, and the
     # server's version comes back, the local edit listed as a conflict
     with Store(b) as store:
-        store.save_claim(touch({**theirs, "annotator": "ben", "note": "mine now"}))
+        store.save_claim(touch(msgspec.structs.replace(theirs, annotator="ben", note="mine now")))
     refused = reader("sync", "--server", team.as_role("ben"), "--db", str(b), cwd=tmp_path)
     assert refused.returncode == 1
     assert "refused by the server: not yours to change" in refused.stderr
-    assert claims(b) == claims(a) and claims(a)[0]["note"] == ""
+    assert claims(b) == claims(a) and claims(a)[0].note == ""
     # a claim of ana's changed in ben's store is not pushed, and sync says so
     with Store(b) as store:
-        store.save_claim(touch({**theirs, "verdict": "false"}))
+        store.save_claim(touch(msgspec.structs.replace(theirs, verdict="false")))
     named = reader("sync", "--server", team.as_role("ben"), "--db", str(b), cwd=tmp_path)
     assert "not pushed: local claims under other names than ben: ana (1)" in named.stderr
     reader("sync", "--server", team.as_role("ana"), "--db", str(a), cwd=tmp_path)
-    assert claims(a)[0]["verdict"] == "unverified"
+    assert claims(a)[0].verdict == "unverified"
     # through raw SQL as role ben: 0 rows changed, inserts and deletes refused
     with psycopg.connect(team.as_role("ben"), autocommit=True) as conn:
         changed = conn.execute("UPDATE reader_records SET body = 'x', updated = '9999' "
@@ -86,7 +87,7 @@ def test_b_sees_as_claim_and_cannot_change_it(team: Team, tmp_path: Path) -> Non
                             "WHERE annotator = 'ana'").rowcount == 0
     with team.admin() as conn:
         [(body, owner)] = conn.execute("SELECT body, owner FROM reader_records").fetchall()
-    assert owner == "ana" and json.loads(body) == claims(a)[0]
+    assert owner == "ana" and json.loads(body) == claims(a)[0].to_record()
 
 
 def test_sync_is_incremental_and_idempotent(team: Team, tmp_path: Path) -> None:
@@ -101,9 +102,9 @@ def test_sync_is_incremental_and_idempotent(team: Team, tmp_path: Path) -> None:
     assert "pushed 0 articles, 0 records, 0 deletions; pulled 0 articles, 0 records" \
         in again.stderr
     # a deletion travels as a tombstone
-    mine = next(c for c in claims(a) if c["annotator"] == "ana")
+    mine = next(c for c in claims(a) if c.annotator == "ana")
     with Store(a) as store:
-        store.delete_claim(mine["article_id"], mine["id"])
+        store.delete_claim(mine.article_id, mine.id)
     gone = reader("sync", "--server", team.as_role("ana"), "--db", str(a), cwd=tmp_path)
     assert "1 deletion" in gone.stderr
     reader("sync", "--server", team.as_role("ben"), "--db", str(b), cwd=tmp_path)
@@ -121,14 +122,14 @@ def test_the_same_claim_edited_on_two_machines_later_wins(team: Team, tmp_path: 
     from datetime import UTC, datetime, timedelta
 
     with Store(laptop) as store:
-        store.save_claim(touch({**claim, "verdict": "true"}, datetime.now(UTC)))
+        store.save_claim(touch(msgspec.structs.replace(claim, verdict="true"), datetime.now(UTC)))
     with Store(desktop) as store:
-        store.save_claim(touch({**claim, "verdict": "false"},
+        store.save_claim(touch(msgspec.structs.replace(claim, verdict="false"),
                                datetime.now(UTC) + timedelta(minutes=5)))
     assert reader("sync", "--server", url, "--db", str(desktop), cwd=tmp_path).returncode == 0
     late = reader("sync", "--server", url, "--db", str(laptop), cwd=tmp_path)
     assert late.returncode == 1 and "conflict: claim" in late.stderr
-    assert claims(laptop)[0]["verdict"] == "false" == claims(desktop)[0]["verdict"]
+    assert claims(laptop)[0].verdict == "false" == claims(desktop)[0].verdict
     state = json.loads((laptop / "sync.json").read_text(encoding="utf-8"))
     [conflict] = state["state"]["1"]["conflicts"]
     assert conflict["local"]["verdict"] == "true"

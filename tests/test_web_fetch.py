@@ -246,8 +246,8 @@ def test_refresh_keeps_the_old_snapshot_and_reanchors_claims(
         assert "1 claim re-anchored, 0 orphaned" in changed.messages[0]
         new_text = store.text(changed.record["id"])
         (moved,) = store.claims(changed.record["id"])
-        assert new_text[moved["start"]:moved["end"]] == claim["quote"]
-        assert moved["start"] > claim["start"]
+        assert new_text[moved.start:moved.end] == claim.quote
+        assert moved.start > claim.start
         entries = snapshot_entries(changed.record)
         assert [e["content_hash"] for e in entries][0] == old_hash
         assert len(entries) == 2

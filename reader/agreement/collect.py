@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from reader.agreement.units import Unit
 from reader.blind import Blind
+from reader.records import Claim
 from reader.wording import plural
 
 
@@ -17,7 +18,7 @@ class StoreReader(Protocol):
     def articles(self) -> list[dict[str, Any]]: ...
     def iter_texts_and_claims(
         self, article_ids: Iterable[str]
-    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]], list[str]]]: ...
+    ) -> Iterator[tuple[dict[str, Any], str, list[Claim], list[str]]]: ...
 
 
 class NothingToCompare(Exception):
@@ -53,7 +54,7 @@ def collect(
     if articles and not docs:
         raise NothingToCompare(f"no article matches {', '.join(articles)}")
     marks: dict[str, set[str]] = {}
-    claims: dict[str, list[dict[str, Any]]] = {}
+    claims: dict[str, list[Claim]] = {}
     lengths: dict[str, int] = {}
     for doc, text, items, done in store.iter_texts_and_claims([str(d["id"]) for d in docs]):
         claims[str(doc["id"])] = items
@@ -68,7 +69,7 @@ def collect(
         marks = {str(d["id"]): marks[str(d["id"])] for d in docs}
     skip = set(leave_out)
     names = list(annotators) or sorted(
-        {str(c.get("annotator", "")) for items in claims.values() for c in items}
+        {c.annotator for items in claims.values() for c in items}
         | {a for ids in marks.values() for a in ids}
     )
     names = [n for n in names if n and n not in skip]
@@ -99,7 +100,7 @@ def collect(
                 continue
             result.units.append(unit)
     orphaned = sum(1 for d in chosen for c in claims[str(d["id"])]
-                   if c.get("status") == "orphaned" and c.get("annotator") in names)
+                   if c.status == "orphaned" and c.annotator in names)
     if orphaned:
         result.notes.append(f"{plural(orphaned, 'orphaned claim')} left out (their text is gone)")
     return result

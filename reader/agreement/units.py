@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+
+from reader.records import Claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,21 +31,20 @@ class Unit:
         return max(0, min(self.end, other.end) - max(self.start, other.start))
 
     @classmethod
-    def from_claim(cls, claim: Mapping[str, Any]) -> Unit | None:
-        """The unit of a stored claim record; None for an orphaned or empty span."""
-        start, end = claim.get("start"), claim.get("end")
-        if claim.get("status") == "orphaned" or not isinstance(start, int) \
-                or not isinstance(end, int) or end <= start:
+    def from_claim(cls, claim: Claim) -> Unit | None:
+        """The unit of a stored claim; None for an orphaned or empty span."""
+        start, end = claim.start, claim.end
+        if claim.status == "orphaned" or end <= start:
             return None
         return cls(
-            article_id=str(claim.get("article_id", "")),
-            annotator=str(claim.get("annotator", "")),
-            claim_id=str(claim.get("id", "")),
+            article_id=claim.article_id,
+            annotator=claim.annotator,
+            claim_id=claim.id,
             start=start,
             end=end,
-            label=str(claim.get("label", "")),
-            verdict=str(claim.get("verdict", "")),
-            speaker=str(claim.get("speaker", "")).strip(),
+            label=claim.label,
+            verdict=claim.verdict,
+            speaker=claim.speaker.strip(),
         )
 
 

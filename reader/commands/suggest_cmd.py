@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from reader.records import Suggestion
+from reader.records import Claim, Suggestion
 
 __all__ = ["add_arguments", "run"]
 
@@ -85,7 +85,7 @@ class _Stored:
     known: list[dict[str, Any]] = field(default_factory=list)
     by_hash: dict[str, str] = field(default_factory=dict)
     by_source: dict[str, str] = field(default_factory=dict)
-    claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    claims: dict[str, list[Claim]] = field(default_factory=dict)
     """Each stored article's whole claims (to re-anchor them in a changed text)."""
 
     def for_text(
@@ -99,23 +99,23 @@ class _Stored:
         article_id = self.by_hash.get(text_hash(text), "")
         if article_id:
             return article_id, self.known, [
-                (c["start"], c["end"]) for c in self.claims.get(article_id, [])
-                if c.get("status") != "orphaned"]
+                (c.start, c.end) for c in self.claims.get(article_id, [])
+                if c.status != "orphaned"]
         if source not in self.by_source:
             return "", self.known, []
         article_id = self.by_source[source]
-        from reader.store.anchoring import reanchor
+        from reader.store.anchoring import reanchor_claim
 
-        moved = {c["id"]: reanchor(c, text) for c in self.claims.get(article_id, [])}
+        moved = {c.id: reanchor_claim(c, text) for c in self.claims.get(article_id, [])}
         known = []
         for record in self.known:
-            claim = moved.get(record.get("id"))
+            claim = moved.get(record.get("id", ""))
             if claim is not None and record.get("article_id") == article_id:
-                anchored = claim.get("status") == "anchored"
-                record = dict(record, start=claim["start"] if anchored else -1,
-                              end=claim["end"] if anchored else -1)
+                anchored = claim.status == "anchored"
+                record = dict(record, start=claim.start if anchored else -1,
+                              end=claim.end if anchored else -1)
             known.append(record)
-        claimed = [(c["start"], c["end"]) for c in moved.values() if c["status"] == "anchored"]
+        claimed = [(c.start, c.end) for c in moved.values() if c.status == "anchored"]
         return article_id, known, claimed
 
 

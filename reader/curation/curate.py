@@ -14,9 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import msgspec
+
 from reader.claims import iso_now, quote_selectors
 from reader.curation.items import Item, find_items, make_item
 from reader.curation.settings import CurationSettings
+from reader.records import Claim
 from reader.wording import plural
 
 AUTOMATIC = ("agreed", "threshold")
@@ -37,11 +40,11 @@ WORDS = {
 class CurationStore(Protocol):
     """What curation needs of the store."""
 
-    def claims(self, article_id: str) -> list[dict[str, Any]]: ...
+    def claims(self, article_id: str) -> list[Claim]: ...
     def text(self, article_id: str) -> str: ...
     def done_marks(self, article_id: str) -> list[dict[str, Any]]: ...
     def decisions(self, article_id: str) -> list[dict[str, Any]]: ...
-    def curate(self, article_id: str, *, save: Iterable[dict[str, Any]] = (),
+    def curate(self, article_id: str, *, save: Iterable[Claim] = (),
                remove: Iterable[str] = (), decision: dict[str, Any] | None = None,
                drop: str | None = None, decisions: Iterable[dict[str, Any]] = ()) -> None: ...
 
@@ -84,7 +87,7 @@ class Curation:
     notes: list[str] = field(default_factory=list)
     text: str = ""
     """The article's text (read by `load`)."""
-    _claims: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    _claims: list[Claim] = field(default_factory=list, repr=False)
     _decisions: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     # -- reading --------------------------------------------------------------------------------
@@ -97,7 +100,7 @@ class Curation:
         if self.blind and self.adjudicator not in done:
             raise NothingToCurate(f"blind coding: {self.adjudicator} has not marked this "
                                   "article done yet (D)")
-        with_claims = {str(c.get("annotator", "")) for c in claims} - {gold, ""}
+        with_claims = {c.annotator for c in claims} - {gold, ""}
         names = with_claims | (done - {gold, self.adjudicator})
         self.notes = []
         if not self.every_annotator:
@@ -111,9 +114,9 @@ class Curation:
                 + ("" if self.every_annotator else " among those who marked it done"))
         self.annotators = sorted(names)
         decisions = self._decisions = self.store.decisions(self.article_id)
-        by_id = {str(c["id"]): c for c in claims}
+        by_id = {c.id: c for c in claims}
         covered = {cid for d in decisions for cid in d["claims"]}
-        pool = [c for c in claims if str(c["id"]) not in covered]
+        pool = [c for c in claims if c.id not in covered]
         self.open = [i for i in find_items(pool, self.annotators) if i.kinds]
         self.decided = []
         self.merged = 0
@@ -128,11 +131,11 @@ class Curation:
         self.decided.sort(key=lambda d: (d.item.start, d.item.end))
         return self
 
-    def agreeing(self) -> list[tuple[Item, dict[str, Any], str]]:
+    def agreeing(self) -> list[tuple[Item, Claim, str]]:
         """Items that merge on their own now (as `load` found the store): (item, the claim
         to merge, why)."""
         covered = {cid for d in self._decisions for cid in d["claims"]}
-        pool = [c for c in self._claims if str(c["id"]) not in covered]
+        pool = [c for c in self._claims if c.id not in covered]
         found = []
         for item in find_items(pool, self.annotators):
             if not item.kinds:
@@ -146,12 +149,12 @@ class Curation:
     def auto_merge(self) -> int:
         """Merge the agreeing items (and those the threshold rule decides) into the gold
         layer; returns how many merged."""
-        golds: list[dict[str, Any]] = []
+        golds: list[Claim] = []
         decisions: list[dict[str, Any]] = []
         for item, chosen, action in self.agreeing():
             gold = self._gold_from(chosen, item)
             golds.append(gold)
-            decisions.append(self._decision(item, action, [gold], [str(chosen["id"])]))
+            decisions.append(self._decision(item, action, [gold], [chosen.id]))
         if decisions:  # one write of the article's file for all of them
             self.store.curate(self.article_id, save=golds, decisions=decisions)
         self.load()
@@ -176,10 +179,10 @@ class Curation:
 
         Raises SameSpan when two versions share span and label: a layer holds one claim per
         span and label (an import would take the second for a duplicate)."""
-        spans = [(c["start"], c["end"], c.get("label")) for c in item.claims]
+        spans = [(c.start, c.end, c.label) for c in item.claims]
         if len(set(spans)) != len(spans):
             raise SameSpan("these versions share span and label: take one (t) or edit it (e)")
-        golds = [self._gold_from(c, item, derived=[str(c["id"])]) for c in item.claims]
+        golds = [self._gold_from(c, item, derived=[c.id]) for c in item.claims]
         self._decide(item, "both", golds, item.claim_ids, note)
         self.load()
 
@@ -193,8 +196,7 @@ class Curation:
     def edit(self, item: Item, claim_id: str, values: dict[str, Any], note: str = "") -> None:
         """`claim_id`'s version with the fields the claim form returned."""
         chosen = self._claim(item, claim_id)
-        gold = self._gold_from(chosen, item)
-        gold.update(values)
+        gold = msgspec.structs.replace(self._gold_from(chosen, item), **values)
         self._decide(item, "edit", [gold], [claim_id], note)
         self.load()
 
@@ -217,46 +219,43 @@ class Curation:
         self.load()
 
     # -- helpers ----------------------------------------------------------------------------------
-    def _claim(self, item: Item, claim_id: str) -> dict[str, Any]:
+    def _claim(self, item: Item, claim_id: str) -> Claim:
         for claim in item.claims:
-            if claim["id"] == claim_id:
+            if claim.id == claim_id:
                 return claim
         raise KeyError(claim_id)
 
-    def _gold_from(self, chosen: dict[str, Any], item: Item, *, derived: Sequence[str] = (),
-                   start: int | None = None, end: int | None = None) -> dict[str, Any]:
+    def _gold_from(self, chosen: Claim, item: Item, *, derived: Sequence[str] = (),
+                   start: int | None = None, end: int | None = None) -> Claim:
         """A gold claim: `chosen`'s version (re-spanned for a merge), derived from the
         item's claims."""
         stamp = iso_now()
-        gold = {**chosen, "id": str(uuid.uuid4()), "annotator": self.settings.gold,
-                "created": stamp, "updated": stamp, "status": "anchored",
-                "derived_from": list(derived) or item.claim_ids}
-        gold["entities"] = [dict(e) for e in chosen.get("entities") or []]
-        gold["tags"] = list(chosen.get("tags") or [])
-        gold["sources"] = [dict(s) for s in chosen.get("sources") or []]
-        if start is not None and end is not None and (start, end) != (gold["start"],
-                                                                      gold["end"]):
-            gold["start"], gold["end"] = start, end
-            gold["quote"], gold["prefix"], gold["suffix"] = quote_selectors(self.text, start,
-                                                                            end)
+        gold = msgspec.structs.replace(
+            chosen, id=str(uuid.uuid4()), annotator=self.settings.gold, created=stamp,
+            updated=stamp, status="anchored", derived_from=list(derived) or item.claim_ids,
+            entities=list(chosen.entities), tags=list(chosen.tags),
+            sources=list(chosen.sources))
+        if start is not None and end is not None and (start, end) != (gold.start, gold.end):
+            quote, prefix, suffix = quote_selectors(self.text, start, end)
             seen = set()
             entities = []
             for claim in item.claims:
-                for entity in claim.get("entities") or []:
-                    key = (entity.get("start"), entity.get("end"), entity.get("label"))
+                for entity in claim.entities:
+                    key = (entity.start, entity.end, entity.label)
                     if key not in seen:
                         seen.add(key)
-                        entities.append(dict(entity))
-            gold["entities"] = sorted(entities, key=lambda e: (e.get("start", 0),
-                                                               e.get("end", 0)))
+                        entities.append(entity)
+            gold = msgspec.structs.replace(
+                gold, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix,
+                entities=sorted(entities, key=lambda e: (e.start, e.end)))
         return gold
 
-    def _decide(self, item: Item, action: str, golds: list[dict[str, Any]],
+    def _decide(self, item: Item, action: str, golds: list[Claim],
                 chosen: list[str], note: str = "") -> None:
         decision = self._decision(item, action, golds, chosen, note)
         self.store.curate(self.article_id, save=golds, decision=decision)
 
-    def _decision(self, item: Item, action: str, golds: list[dict[str, Any]],
+    def _decision(self, item: Item, action: str, golds: list[Claim],
                   chosen: list[str], note: str = "") -> dict[str, Any]:
         return {
             "id": item.id,
@@ -264,7 +263,7 @@ class Curation:
             "action": action,
             "claims": item.claim_ids,
             "chosen": chosen,
-            "gold": [str(g["id"]) for g in golds],
+            "gold": [g.id for g in golds],
             "note": note,
             "adjudicator": self.adjudicator,
             "at": iso_now(),

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
 
 from reader.agreement.matching import group_matches, match_spans
 from reader.agreement.units import Unit, by_annotator
+from reader.records import Claim
 
 KINDS = ("span", "overlap", "label", "verdict", "speaker")
 
@@ -28,10 +28,10 @@ def item_id(claim_ids: Iterable[str]) -> str:
     return "item:" + hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
-def version(claim: Mapping[str, Any]) -> tuple[int, int, str, str, str]:
+def version(claim: Claim) -> tuple[int, int, str, str, str]:
     """What two annotators must share to agree on a claim: span, label, verdict, speaker."""
-    return (int(claim["start"]), int(claim["end"]), str(claim.get("label", "")),
-            str(claim.get("verdict", "")), str(claim.get("speaker", "")).strip().casefold())
+    return (claim.start, claim.end, claim.label, claim.verdict,
+            claim.speaker.strip().casefold())
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Item:
     article_id: str
     start: int
     end: int
-    claims: tuple[dict[str, Any], ...]
+    claims: tuple[Claim, ...]
     """The claims, ordered by annotator then start."""
     kinds: tuple[str, ...]
     """What they disagree on (empty: they agree)."""
@@ -52,12 +52,12 @@ class Item:
     @property
     def claim_ids(self) -> list[str]:
         """The ids of its claims."""
-        return [str(c["id"]) for c in self.claims]
+        return [c.id for c in self.claims]
 
-    def majority(self, threshold: int) -> dict[str, Any] | None:
+    def majority(self, threshold: int) -> Claim | None:
         """The claim whose version at least `threshold` annotators marked, when no other
         version was marked as often; None otherwise (or with two claims of one annotator)."""
-        if threshold < 1 or len({c.get("annotator") for c in self.claims}) != len(self.claims):
+        if threshold < 1 or len({c.annotator for c in self.claims}) != len(self.claims):
             return None
         counts = Counter(version(c) for c in self.claims)
         (best, count), *rest = counts.most_common()
@@ -66,41 +66,42 @@ class Item:
         return next(c for c in self.claims if version(c) == best)
 
 
-def make_item(claims: Sequence[dict[str, Any]], names: Sequence[str]) -> Item:
+def make_item(claims: Sequence[Claim], names: Sequence[str]) -> Item:
     """The item of these claims (already grouped) for the compared annotators `names`."""
     rank = {name: i for i, name in enumerate(names)}
-    ordered = sorted(claims, key=lambda c: (rank.get(str(c.get("annotator", "")), len(rank)),
-                                            c["start"], c["end"], str(c["id"])))
-    marked = [str(c.get("annotator", "")) for c in ordered]
+    ordered = sorted(claims, key=lambda c: (rank.get(c.annotator, len(rank)),
+                                            c.start, c.end, c.id))
+    marked = [c.annotator for c in ordered]
     kinds = []
     if set(marked) != set(names) or len(set(marked)) != len(marked):
         kinds.append("span")
-    if len({(c["start"], c["end"]) for c in ordered}) > 1:
+    if len({(c.start, c.end) for c in ordered}) > 1:
         kinds.append("overlap")
-    for kind, key in (("label", "label"), ("verdict", "verdict")):
-        if len({str(c.get(key, "")) for c in ordered}) > 1:
-            kinds.append(kind)
-    if len({str(c.get("speaker", "")).strip().casefold() for c in ordered}) > 1:
+    if len({c.label for c in ordered}) > 1:
+        kinds.append("label")
+    if len({c.verdict for c in ordered}) > 1:
+        kinds.append("verdict")
+    if len({c.speaker.strip().casefold() for c in ordered}) > 1:
         kinds.append("speaker")
     return Item(
-        id=item_id(str(c["id"]) for c in ordered),
-        article_id=str(ordered[0].get("article_id", "")) if ordered else "",
-        start=min((int(c["start"]) for c in ordered), default=0),
-        end=max((int(c["end"]) for c in ordered), default=0),
+        id=item_id(c.id for c in ordered),
+        article_id=ordered[0].article_id if ordered else "",
+        start=min((c.start for c in ordered), default=0),
+        end=max((c.end for c in ordered), default=0),
         claims=tuple(ordered),
         kinds=tuple(kinds),
         missing=tuple(n for n in names if n not in marked),
     )
 
 
-def find_items(claims: Iterable[dict[str, Any]], names: Sequence[str]) -> list[Item]:
+def find_items(claims: Iterable[Claim], names: Sequence[str]) -> list[Item]:
     """The items of the compared annotators' claims (orphaned ones left out), in text order:
     each pair of annotators matched one-to-one, matches joined into groups."""
     wanted = set(names)
-    records: dict[str, dict[str, Any]] = {}
+    records: dict[str, Claim] = {}
     units: list[Unit] = []
     for claim in claims:
-        if str(claim.get("annotator", "")) not in wanted:
+        if claim.annotator not in wanted:
             continue
         unit = Unit.from_claim(claim)
         if unit is None:

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from reader.config import Publisher
 from reader.formats.base import json_line
+from reader.records import Claim
 from reader.sources import citation
 
 __all__ = [
@@ -48,14 +49,10 @@ class ClaimReviewOptions:
 
 
 def _organisations(
-    article: Mapping[str, Any], claim: Mapping[str, Any], options: ClaimReviewOptions
+    article: Mapping[str, Any], claim: Claim, options: ClaimReviewOptions
 ) -> set[str]:
     """Names labelled ORG among the claim's entities and the article's (case-folded)."""
-    names = {
-        str(e.get("text") or "").strip().casefold()
-        for e in claim.get("entities") or []
-        if isinstance(e, Mapping) and e.get("label") == "ORG"
-    }
+    names = {e.text.strip().casefold() for e in claim.entities if e.label == "ORG"}
     if options.organisations_for is not None:
         names |= options.organisations_for(article)
     names.discard("")
@@ -64,7 +61,7 @@ def _organisations(
 
 def review(
     article: Mapping[str, Any],
-    claim: Mapping[str, Any],
+    claim: Claim,
     options: ClaimReviewOptions | None = None,
 ) -> dict[str, Any]:
     """The ClaimReview of one claim: the quote, who said it (when the analyst confirmed it),
@@ -77,14 +74,14 @@ def review(
     if article.get("date"):
         appearance["datePublished"] = str(article["date"])
     item: dict[str, Any] = {"@type": "Claim"}
-    speaker = str(claim.get("speaker") or "").strip()
-    if speaker and claim.get("speaker_confirmed") is True:
+    speaker = claim.speaker.strip()
+    if speaker and claim.speaker_confirmed is True:
         kind = "Organization" if speaker.casefold() in _organisations(
             article, claim, options) else "Person"
         item["author"] = {"@type": kind, "name": speaker}
     item["appearance"] = appearance
-    updated = str(claim.get("updated") or claim.get("created") or "")
-    claim_id = str(claim.get("id") or "")
+    updated = claim.updated or claim.created
+    claim_id = claim.id
     obj: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -95,19 +92,18 @@ def review(
         obj["url"] = publisher.review_url(claim_id, str(article.get("id") or ""))
     obj.update(
         {
-            "claimReviewed": str(claim.get("quote") or ""),
+            "claimReviewed": claim.quote,
             "itemReviewed": item,
-            "reviewRating": {"@type": "Rating", "alternateName": str(claim.get("verdict") or "")},
+            "reviewRating": {"@type": "Rating", "alternateName": claim.verdict},
             "datePublished": updated[:10],
         }
     )
     if publisher is not None:
         obj["author"] = {"@type": publisher.type, "name": publisher.name, "url": publisher.url}
-    if claim.get("note"):
-        obj["reviewBody"] = str(claim["note"])
-    sources = [s for s in claim.get("sources") or [] if isinstance(s, dict)]
-    if sources:
-        obj["citation"] = [citation(source) for source in sources]
+    if claim.note:
+        obj["reviewBody"] = claim.note
+    if claim.sources:
+        obj["citation"] = [citation(source) for source in claim.sources]
     return obj
 
 
@@ -128,7 +124,7 @@ def missing_fields(record: Mapping[str, Any]) -> list[str]:
 
 
 def write(
-    pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
+    pairs: Iterable[tuple[Mapping[str, Any], Claim]],
     out: TextIO,
     options: ClaimReviewOptions | None = None,
 ) -> int:
@@ -138,7 +134,7 @@ def write(
     options = options if options is not None else ClaimReviewOptions()
     count = 0
     for article, claim in pairs:
-        if not options.include_unverified and str(claim.get("verdict") or "") in ("", UNVERIFIED):
+        if not options.include_unverified and claim.verdict in ("", UNVERIFIED):
             options.left_out += 1
             continue
         record = review(article, claim, options)

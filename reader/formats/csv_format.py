@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from reader.records import Claim
 from reader.text.sanitize import sanitize
 
 __all__ = ["COLUMNS", "row", "safe_cell", "write"]
@@ -70,34 +71,33 @@ def safe_cell(value: object, terminal: bool = False) -> str:
     return text
 
 
-def row(article: Mapping[str, Any], claim: Mapping[str, Any], terminal: bool = False) -> list[str]:
+def row(article: Mapping[str, Any], claim: Claim, terminal: bool = False) -> list[str]:
     """The CSV cells of one claim, in `COLUMNS` order."""
     values: dict[str, object] = {
-        "quote": claim.get("quote"),
-        "label": claim.get("label"),
-        "verdict": claim.get("verdict"),
-        "speaker": claim.get("speaker"),
-        "speaker_confirmed": claim.get("speaker_confirmed") is True,
-        "checkworthy": claim.get("checkworthy"),
-        "note": claim.get("note"),
-        "tags": "; ".join(str(t) for t in claim.get("tags") or []),
+        "quote": claim.quote,
+        "label": claim.label,
+        "verdict": claim.verdict,
+        "speaker": claim.speaker,
+        "speaker_confirmed": claim.speaker_confirmed is True,
+        "checkworthy": claim.checkworthy,
+        "note": claim.note,
+        "tags": "; ".join(claim.tags),
         "sources": "; ".join(
-            f"{s.get('url') or s.get('article_id')} ({s.get('role')}, {s.get('stance')})"
-            for s in claim.get("sources") or [] if isinstance(s, dict)),
+            f"{s.url or s.article_id} ({s.role}, {s.stance})" for s in claim.sources),
         "article_title": article.get("title"),
-        "article_id": article.get("id") or claim.get("article_id"),
-        "start": claim.get("start"),
-        "end": claim.get("end"),
-        "status": claim.get("status"),
-        "annotator": claim.get("annotator"),
-        "updated": claim.get("updated"),
-        "derived_from": "; ".join(str(i) for i in claim.get("derived_from") or []),
+        "article_id": article.get("id") or claim.article_id,
+        "start": claim.start,
+        "end": claim.end,
+        "status": claim.status,
+        "annotator": claim.annotator,
+        "updated": claim.updated,
+        "derived_from": "; ".join(claim.derived_from),
     }
     return [safe_cell(values[name], terminal) for name in COLUMNS]
 
 
 def write(
-    pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
+    pairs: Iterable[tuple[Mapping[str, Any], Claim]],
     out: TextIO,
     terminal: bool = False,
 ) -> int:

@@ -12,9 +12,12 @@ from typing import Any
 
 
 def _export(request: Mapping[str, Any]) -> dict[str, Any]:
+    import msgspec
+
     from reader.blind import Blind, BlindStore
     from reader.formats import export_article
     from reader.formats.unsaved import UnsavedOverlay
+    from reader.records import Claim
     from reader.store.store import Store
 
     try:
@@ -22,7 +25,7 @@ def _export(request: Mapping[str, Any]) -> dict[str, Any]:
     except Exception as error:  # noqa: BLE001 - any failure is one line for the user
         return {"error": f"cannot open the store: {error}"}
     try:
-        unsaved = request.get("unsaved") or {}
+        unsaved = msgspec.convert(request.get("unsaved") or {}, dict[str, list[Claim]])
         notes: list[str] = []
         article = request.get("article")
         seen: Any = UnsavedOverlay(store, unsaved)

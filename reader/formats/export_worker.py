@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reader.blind import Blind
+    from reader.records import Claim
 
 __all__ = ["ExportOutcome", "ExportRequest", "export_folder", "export_in_child"]
 
@@ -46,7 +47,7 @@ def export_in_child(
     root: Path,
     folder: Path,
     request: ExportRequest,
-    unsaved: Mapping[str, list[dict[str, Any]]],
+    unsaved: Mapping[str, list[Claim]],
     blind: Blind | None = None,
 ) -> ExportOutcome:
     """Run the export in a fresh interpreter and wait for it (call from a worker thread).
@@ -60,7 +61,8 @@ def export_in_child(
         "article": request.article_id,
         "format": request.fmt,
         "include_unverified": request.include_unverified,
-        "unsaved": dict(unsaved),
+        "unsaved": {key: [claim.to_record() for claim in claims]  # JSON to the child
+                    for key, claims in unsaved.items()},
     }, ensure_ascii=False)
     try:
         done = subprocess.run(

@@ -23,7 +23,7 @@ import reader.formats.prodigy as prodigy
 import reader.formats.spacy_docbin as spacy_docbin
 import reader.formats.store_dump as store_dump
 from reader.formats.base import EXPORT_FORMATS, ExportSpan, article_file_stem, json_line
-from reader.records import Entity
+from reader.records import Claim, Entity
 from reader.safe_io import atomic_write, check_target, replace_folder, write_new
 
 __all__ = [
@@ -58,7 +58,7 @@ EXTENSIONS: dict[str, str] = {
 """The file name ending each format is written with (brat is a folder)."""
 
 Warn = Callable[[str], None]
-Pair = tuple[dict[str, Any], dict[str, Any]]
+Pair = tuple[dict[str, Any], Claim]
 
 
 class StoreLike(Protocol):
@@ -66,7 +66,7 @@ class StoreLike(Protocol):
 
     def articles(self) -> list[dict[str, Any]]: ...
     def text(self, article_id: str) -> str: ...
-    def claims(self, article_id: str) -> list[dict[str, Any]]: ...
+    def claims(self, article_id: str) -> list[Claim]: ...
     def corrections(self, article_id: str) -> list[dict[str, Any]]: ...
     def done_marks(self, article_id: str) -> list[dict[str, Any]]: ...
     def decisions(self, article_id: str) -> list[dict[str, Any]]: ...
@@ -90,15 +90,15 @@ class ClaimFilter:
     since: str = ""
     """ISO date or time: claims updated on or after it."""
 
-    def match(self, claim: Mapping[str, Any]) -> bool:
+    def match(self, claim: Claim) -> bool:
         """Whether a claim passes every filter given."""
-        if self.labels and claim.get("label") not in self.labels:
+        if self.labels and claim.label not in self.labels:
             return False
-        if self.verdicts and claim.get("verdict") not in self.verdicts:
+        if self.verdicts and claim.verdict not in self.verdicts:
             return False
-        if self.annotators and claim.get("annotator") not in self.annotators:
+        if self.annotators and claim.annotator not in self.annotators:
             return False
-        return not (self.since and str(claim.get("updated") or "")[: len(self.since)] < self.since)
+        return not (self.since and claim.updated[: len(self.since)] < self.since)
 
     def selected_ids(self, store: StoreLike) -> list[str] | None:
         """The article ids to read (None: all), resolving short id prefixes."""
@@ -176,18 +176,11 @@ def _claims(store: StoreLike, flt: ClaimFilter) -> Iterator[Pair]:
             yield article, claim
 
 
-def _claim_spans(claims: Iterable[Mapping[str, Any]]) -> list[ExportSpan]:
+def _claim_spans(claims: Iterable[Claim]) -> list[ExportSpan]:
     return [
-        ExportSpan(
-            int(c["start"]),
-            int(c["end"]),
-            str(c.get("label") or ""),
-            str(c.get("note") or ""),
-            str(c.get("id") or ""),
-            str(c.get("annotator") or ""),
-        )
+        ExportSpan(c.start, c.end, c.label, c.note, c.id, c.annotator)
         for c in claims
-        if c.get("status", "anchored") == "anchored"
+        if c.status == "anchored"
     ]
 
 

@@ -20,7 +20,7 @@ import reader.formats.jsonl as jsonl
 import reader.formats.labelstudio as labelstudio
 import reader.formats.prodigy as prodigy
 import reader.formats.store_dump as store_dump
-from reader.claims import iso_now, make_claim, quote_selectors
+from reader.claims import claim_of, iso_now, make_claim, quote_selectors
 from reader.clean import clean_claim, clean_tree
 from reader.formats.base import (
     MAX_BYTES,
@@ -35,6 +35,7 @@ from reader.formats.detect import IMPORT_FORMATS, detect_path
 from reader.records import (
     CLAIM_FIELDS,
     CLAIM_SCHEMA,
+    Claim,
     Correction,
     SourceArticle,
     claim_defaults,
@@ -135,7 +136,7 @@ class TransactionLike(Protocol):
     def add_article(self, src: SourceArticle) -> Any: ...
     claims_updated: int
 
-    def add_claim(self, claim: dict[str, Any], *, replace_older: bool = False) -> bool: ...
+    def add_claim(self, claim: Claim, *, replace_older: bool = False) -> bool: ...
     def claim_count(self, article_id: str) -> int: ...
     def add_correction(self, article_id: str, corr: dict[str, Any]) -> bool: ...
     def add_done(self, article_id: str, annotator: str, at: str) -> bool: ...
@@ -599,8 +600,10 @@ def _import_span(
 
 def _whole_claim(
     record: Mapping[str, Any], article_id: str, text: str, start: int, end: int, ctx: _Context
-) -> dict[str, Any]:
-    """A claim record from our own formats, kept as it was; missing fields get defaults."""
+) -> Claim:
+    """A claim from a record of our own formats, kept as it was; missing fields get
+    defaults. The format edge: the record is cleaned, then typed (ValueError saying what is
+    wrong with it)."""
     claim: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "schema": 1,  # a record that names no schema is of the first one
@@ -617,7 +620,7 @@ def _whole_claim(
     for name in ("prefix", "suffix"):
         claim.setdefault(name, "")
     # every string of the record (id, tags, entities too) cleaned where it enters
-    return clean_claim({name: claim[name] for name in CLAIM_FIELDS})
+    return claim_of(clean_claim({name: claim[name] for name in CLAIM_FIELDS}))
 
 
 def _entity_correction(

@@ -7,7 +7,9 @@ generated from the record class by `claim_schema.py`.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -19,10 +21,11 @@ from reader.formats.base import (
     json_line,
     json_objects,
 )
-from reader.records import CLAIM_FIELDS, claim_defaults
-from reader.text.pages import span_pages
+from reader.records import CLAIM_FIELDS, Claim
+from reader.text.pages import page_starts
 
-__all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "claim_line", "load_schema", "parse", "write"]
+__all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "ArticlePart", "claim_line", "load_schema", "parse",
+           "write"]
 
 ARTICLE_FIELDS: tuple[str, ...] = ("id", "title", "source", "url", "date")
 """The article fields each claim line carries under `"article"`."""
@@ -34,51 +37,67 @@ PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
 """W3C FragmentSelector `conformsTo` for PDF fragments (`page=N`)."""
 
 
-_DEFAULTS: dict[str, Any] = {"schema": 1, "start": 0, "end": 0, **claim_defaults()}
-"""What a line says for a field its claim lacks: the record class's defaults (any other field:
-"")."""
-
-
 def load_schema() -> dict[str, Any]:
     """The shipped JSON Schema of one exported line."""
     schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return schema
 
 
-def claim_line(article: Mapping[str, Any], claim: Mapping[str, Any]) -> dict[str, Any]:
-    """One export line: the claim's fields in `CLAIM_FIELDS` order, `article`, `selectors`."""
-    record: dict[str, Any] = {}
-    for name in CLAIM_FIELDS:
-        value = claim.get(name)
-        if value is None and name != "checkworthy":
-            value = _DEFAULTS.get(name, "")
-        record[name] = list(value) if isinstance(value, list | tuple) else value
-    record["article"] = {name: str(article.get(name) or "") for name in ARTICLE_FIELDS}
-    meta = article.get("meta")
-    if isinstance(meta, Mapping) and isinstance(meta.get("path"), str) and meta["path"]:
-        record["article"]["path"] = meta["path"]  # the source file, absolute
+@dataclass(frozen=True)
+class ArticlePart:
+    """What every line of one article's claims says of it, worked out once per article:
+    the `article` object and the page starts of an article from a PDF (`meta["pages"]`)."""
+
+    fields: dict[str, str]
+    pages: list[int]
+
+    @classmethod
+    def of(cls, article: Mapping[str, Any]) -> ArticlePart:
+        """The part of `article` (an index record, or the few fields a rescue knows)."""
+        fields = {name: str(article.get(name) or "") for name in ARTICLE_FIELDS}
+        meta = article.get("meta")
+        meta = meta if isinstance(meta, Mapping) else None
+        if meta is not None and isinstance(meta.get("path"), str) and meta["path"]:
+            fields["path"] = meta["path"]  # the source file, absolute
+        return cls(fields, page_starts(meta))
+
+
+def claim_line(article: Mapping[str, Any], claim: Claim,
+               part: ArticlePart | None = None) -> dict[str, Any]:
+    """One export line: the claim's fields in `CLAIM_FIELDS` order (its stored record, built
+    in C), `article`, `selectors`. `part`: `ArticlePart.of(article)`, when the caller
+    keeps it for the article's other claims."""
+    part = part if part is not None else ArticlePart.of(article)
+    record = claim.to_record()
+    record["article"] = dict(part.fields)
+    start, end = claim.start, claim.end
     record["selectors"] = [
-        {"type": "TextPositionSelector", "start": record["start"], "end": record["end"]},
+        {"type": "TextPositionSelector", "start": start, "end": end},
         {
             "type": "TextQuoteSelector",
-            "exact": record["quote"],
-            "prefix": record["prefix"],
-            "suffix": record["suffix"],
+            "exact": claim.quote,
+            "prefix": claim.prefix,
+            "suffix": claim.suffix,
         },
     ]
-    pages = span_pages(meta if isinstance(meta, Mapping) else None, record["start"],
-                       record["end"])
-    if pages is not None:  # an article from a PDF: the pages, derived (RFC 3778 fragments)
+    if part.pages:  # an article from a PDF: the pages, derived (RFC 3778 fragments)
+        pages = {max(1, bisect_right(part.pages, max(0, offset)))  # `page_at`, inline
+                 for offset in (start, max(start, end - 1))}
         record["selectors"] += [{"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT,
-                                 "value": f"page={page}"} for page in sorted(set(pages))]
+                                 "value": f"page={page}"} for page in sorted(pages)]
     return record
 
 
-def write(pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]], out: TextIO) -> int:
-    """Write one line per (article, claim) as it comes; return how many were written."""
+def write(pairs: Iterable[tuple[Mapping[str, Any], Claim]], out: TextIO) -> int:
+    """Write one line per (article, claim) as it comes; return how many were written. The
+    article's part of a line is worked out once for its claims (they come grouped)."""
     count = 0
+    last: Mapping[str, Any] | None = None
+    part: ArticlePart | None = None
     for article, claim in pairs:
-        out.write(json_line(claim_line(article, claim)) + "\n")
+        if article is not last or part is None:
+            last, part = article, ArticlePart.of(article)
+        out.write(json_line(claim_line(article, claim, part)) + "\n")
         count += 1
     return count
 

@@ -25,7 +25,7 @@ from reader.formats.base import (
     json_objects,
     str_field,
 )
-from reader.records import CLAIM_FIELDS
+from reader.records import CLAIM_FIELDS, Claim
 
 __all__ = ["ARTICLE_FIELDS", "HEADER", "VERSION", "article_record", "parse", "write"]
 
@@ -45,8 +45,8 @@ ARTICLE_FIELDS: tuple[str, ...] = (
 """The index fields a dump keeps (the store's bookkeeping fields are rebuilt on import)."""
 
 Records = Iterable[Mapping[str, Any]]
-DumpItem = (tuple[Mapping[str, Any], str, Records, Records, Records]
-            | tuple[Mapping[str, Any], str, Records, Records, Records, Records])
+DumpItem = (tuple[Mapping[str, Any], str, Iterable[Claim], Records, Records]
+            | tuple[Mapping[str, Any], str, Iterable[Claim], Records, Records, Records])
 """(article, text, claims, corrections, done marks[, curation decisions]) of one article."""
 
 
@@ -69,7 +69,7 @@ def write(items: Iterable[DumpItem], out: TextIO) -> int:
         decisions: Records = item[5] if len(item) > 5 else ()
         out.write(json_line(article_record(article, text)) + "\n")
         for claim in claims:
-            out.write(json_line({"type": "claim", **claim}) + "\n")
+            out.write(json_line({"type": "claim", **claim.to_record()}) + "\n")
             count += 1
         for correction in corrections:
             record = {"type": "correction", "article_id": article.get("id"), **correction}

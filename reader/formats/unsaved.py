@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from reader.records import Claim
+
 __all__ = ["UnsavedOverlay"]
 
 
@@ -16,21 +18,21 @@ class UnsavedOverlay:
     `claims_by_article`, that list (the session's claims of it) instead of the stored ones;
     everything else is the store's."""
 
-    def __init__(self, store: Any, claims_by_article: Mapping[str, list[dict[str, Any]]]) -> None:
+    def __init__(self, store: Any, claims_by_article: Mapping[str, list[Claim]]) -> None:
         self._store = store
         self._claims = {key: list(value) for key, value in claims_by_article.items()}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
-    def claims(self, article_id: str) -> list[dict[str, Any]]:
+    def claims(self, article_id: str) -> list[Claim]:
         """The session's claims of the article when it has unsaved changes, else the store's."""
         found = self._claims.get(article_id)
         return list(found) if found is not None else list(self._store.claims(article_id))
 
     def iter_claims(
         self, article_ids: Iterable[str] | None = None
-    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    ) -> Iterator[tuple[dict[str, Any], Claim]]:
         """(article, claim) in the store's article order, as `Store.iter_claims`."""
         ids = ([d["id"] for d in self._store.articles()] if article_ids is None
                else list(article_ids))
@@ -46,7 +48,7 @@ class UnsavedOverlay:
 
     def iter_texts_and_claims(
         self, article_ids: Iterable[str]
-    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]], list[str]]]:
+    ) -> Iterator[tuple[dict[str, Any], str, list[Claim], list[str]]]:
         """As `Store.iter_texts_and_claims`, with the session's claims where it has them."""
         for doc, text, claims, done in self._store.iter_texts_and_claims(article_ids):
             found = self._claims.get(str(doc["id"]))

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from reader.records import Claim
+
 __all__ = ["KNOWN_FIELDS", "KNOWN_LIMIT", "KnownClaim", "KnownClaims", "known_record",
            "most_recent"]
 
@@ -42,11 +44,12 @@ NUMBER_RUN_WORDS = 6
 """...or this many with a number among them ("unemployment fell to 3 percent in 2023")."""
 
 
-def known_record(claim: Mapping[str, Any], title: str) -> dict[str, Any]:
+def known_record(claim: Claim, title: str) -> dict[str, Any]:
     """What the suggester needs of a stored claim (`KNOWN_FIELDS`, the article's `title`
-    given), plus `updated` to pick the most recent by."""
-    record = {name: claim.get(name) for name in KNOWN_FIELDS if name != "title"}
-    return {**record, "title": title, "updated": claim.get("updated") or ""}
+    given), plus `updated` to pick the most recent by: a JSON object, what the worker's pipe
+    carries."""
+    record = {name: getattr(claim, name) for name in KNOWN_FIELDS if name != "title"}
+    return {**record, "title": title, "updated": claim.updated}
 
 
 def most_recent(records: Iterable[dict[str, Any]],

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, ListItem, ListView, Select, Static, TextArea
 
+from reader.records import ClaimSource
 from reader.sources import ROLES, STANCES, describe, make_source
 from reader.text.sanitize import clean_line, sanitize
 from reader.wording import shorten
@@ -38,11 +39,11 @@ class ClaimFormData:
     speaker_confirmed: bool = False
     """Whether the analyst confirmed `speaker`; a guessed one is marked in the form."""
     speakers: list[str] = field(default_factory=list)
-    checkworthy: bool | None = None
+    checkworthy: bool | int | float | None = None
     note: str = ""
     tags: list[str] = field(default_factory=list)
-    sources: list[dict[str, str]] = field(default_factory=list)
-    open_source: dict[str, str] | None = None
+    sources: list[ClaimSource] = field(default_factory=list)
+    open_source: ClaimSource | None = None
     """Set when the analyst pressed enter on a source: save, then open it as an article."""
 
     def values(self) -> dict[str, Any]:
@@ -56,7 +57,7 @@ class ClaimFormData:
             "checkworthy": self.checkworthy,
             "note": self.note,
             "tags": self.tags,
-            "sources": [dict(source) for source in self.sources],
+            "sources": list(self.sources),
         }
 
 
@@ -178,11 +179,11 @@ class ClaimForm(ModalScreen[ClaimFormData | None]):
         self.dismiss(None)
 
 
-def _source_item(source: dict[str, str]) -> ListItem:
+def _source_item(source: ClaimSource) -> ListItem:
     return ListItem(Label(Text(describe(source))))
 
 
-def _checkworthy_value(value: bool | None) -> str:
+def _checkworthy_value(value: bool | int | float | None) -> str:
     if value is None:
         return "unset"
     return "true" if value else "false"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from reader.blind import BlindStore
 from reader.corpus_stats import CorpusItem, CorpusStats, SearchHit, corpus_stats, search_corpus
 from reader.corpus_stats import sparkline as make_sparkline
-from reader.records import VERDICTS, Entity
+from reader.records import VERDICTS, Claim, Entity
 from reader.session import OpenArticle, open_article_from_record
 from reader.text.sanitize import clean_line
 from reader.text.segment import paragraph_number
@@ -63,7 +63,7 @@ class CorpusArticle:
     """One article as the corpus view sees it."""
 
     article: OpenArticle
-    claims: list[dict[str, Any]]
+    claims: list[Claim]
     entities: list[Entity]
     processed: bool = True
     """Its entities were computed (this session or cached); False: not yet, none counted."""
@@ -107,8 +107,8 @@ def label_verdict_table(articles: Iterable[CorpusArticle]) -> dict[str, Counter[
     table: dict[str, Counter[str]] = {}
     for entry in articles:
         for claim in entry.claims:
-            label = str(claim.get("label") or "other")
-            verdict = str(claim.get("verdict") or "unverified")
+            label = claim.label or "other"
+            verdict = claim.verdict or "unverified"
             table.setdefault(label, Counter())[verdict] += 1
     return table
 
@@ -130,19 +130,19 @@ def entity_mentions(articles: Iterable[CorpusArticle], surface: str,
 
 
 def speaker_claims(articles: Iterable[CorpusArticle],
-                   speaker: str) -> list[tuple[CorpusArticle, dict[str, Any]]]:
+                   speaker: str) -> list[tuple[CorpusArticle, Claim]]:
     """Every claim by a speaker (case and spacing ignored), in corpus and text order."""
     wanted = _normal(speaker).casefold()
     return [
         (entry, claim)
         for entry in articles
         for claim in entry.claims
-        if _normal(str(claim.get("speaker") or "")).casefold() == wanted
+        if _normal(claim.speaker).casefold() == wanted
     ]
 
 
 def collect_corpus(workspace: Workspace, open_articles: Sequence[OpenArticle],
-                   memory_claims: dict[str, list[dict[str, Any]]],
+                   memory_claims: dict[str, list[Claim]],
                    progress: Callable[[int, int], None] | None = None) -> CorpusData:
     """Every article in the store (and open ones not stored), with claims and entities.
 
@@ -177,8 +177,8 @@ def _loader(store: Store, article_id: str) -> Callable[[], str]:
 
 
 def _entry(workspace: Workspace, article: OpenArticle,
-           memory_claims: dict[str, list[dict[str, Any]]],
-           claims_of: Callable[[str], list[dict[str, Any]]]) -> CorpusArticle:
+           memory_claims: dict[str, list[Claim]],
+           claims_of: Callable[[str], list[Claim]]) -> CorpusArticle:
     from reader.records import text_hash
 
     try:
@@ -200,7 +200,7 @@ def _entry(workspace: Workspace, article: OpenArticle,
         entities = workspace.displayed_entities(article, list(model or []))
     except (KeyError, OSError):
         entities = list(model or [])
-    return CorpusArticle(article, [dict(c) for c in claims], entities,
+    return CorpusArticle(article, list(claims), entities,
                          processed=model is not None)
 
 
@@ -312,14 +312,14 @@ class CorpusScreen(Screen["Target | None"]):
         title = f"Corpus · store: {workspace.store_label}"
         self.query_one("#corpus-title", Static).update(Text(clean_line(title), style="bold"))
         self.query_one("#corpus-search", Input).focus()
-        memory = {a.id: [dict(c) for c in workspace.session.claims(a)]
+        memory = {a.id: list(workspace.session.claims(a))
                   for a in workspace.articles if not a.in_store}
         self._compute(list(workspace.articles), memory)
 
     # -- computing -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="corpus")
     def _compute(self, articles: list[OpenArticle],
-                 memory: dict[str, list[dict[str, Any]]]) -> None:
+                 memory: dict[str, list[Claim]]) -> None:
         app = self.app
 
         def progress(done: int, total: int) -> None:
@@ -440,10 +440,10 @@ class CorpusScreen(Screen["Target | None"]):
         item = self.data.stats.speakers[index]
         rows = []
         for entry, claim in speaker_claims(self.data.articles, item.speaker):
-            what = f"{claim.get('label') or 'other'} · {claim.get('verdict') or 'unverified'}"
-            rows.append((Target(entry.article.id, int(claim.get("start") or 0)),
+            what = f"{claim.label or 'other'} · {claim.verdict or 'unverified'}"
+            rows.append((Target(entry.article.id, claim.start),
                          _cell(_short(entry.article.title, 28)), _cell(what),
-                         _cell(str(claim.get("quote") or ""))))
+                         _cell(claim.quote)))
         self.results_kind = "speaker"
         self._fill_results(f"{plural(len(rows), 'claim')} by {_short(item.speaker, 40)} "
                            "— enter: go there", rows)

@@ -228,9 +228,9 @@ class CurationScreen(Screen[CurationResult]):
         item = _item(row)
         for claim in item.claims:
             versions.add_row(*(Text(clean_line(str(v))) for v in (
-                claim.get("annotator", ""), f"{claim['start']}-{claim['end']}",
-                claim.get("label", ""), claim.get("verdict", ""), claim.get("speaker", ""),
-                shorten(clean_line(str(claim.get("quote", ""))), 40))))
+                claim.annotator, f"{claim.start}-{claim.end}",
+                claim.label, claim.verdict, claim.speaker,
+                shorten(clean_line(claim.quote), 40))))
         if item.claims:
             self.version = min(self.version, len(item.claims) - 1)
             versions.move_cursor(row=self.version)
@@ -273,7 +273,7 @@ class CurationScreen(Screen[CurationResult]):
         return None
 
     def _chosen(self, item: Item) -> str:
-        return str(item.claims[min(self.version, len(item.claims) - 1)]["id"])
+        return item.claims[min(self.version, len(item.claims) - 1)].id
 
     def _decide(self, item: Item, what: str, step: Any) -> None:
         note = self.pending_notes.pop(item.id, "")
@@ -332,22 +332,21 @@ class CurationScreen(Screen[CurationResult]):
         if item is None:
             return
         chosen = item.claims[min(self.version, len(item.claims) - 1)]
-        speakers = sorted({str(c.get("speaker") or "") for c in item.claims} - {""})
+        speakers = sorted({c.speaker for c in item.claims} - {""})
         data = ClaimFormData(
-            quote=str(chosen.get("quote", "")), label=str(chosen.get("label", "")),
-            labels=self.labels, verdict=str(chosen.get("verdict", "unverified")),
-            verdicts=self.verdicts, speaker=str(chosen.get("speaker") or ""),
-            speaker_confirmed=chosen.get("speaker_confirmed") is True, speakers=speakers,
-            checkworthy=chosen.get("checkworthy"), note=str(chosen.get("note") or ""),
-            tags=[str(t) for t in chosen.get("tags") or []],
-            sources=[dict(s) for s in chosen.get("sources") or [] if isinstance(s, dict)])
+            quote=chosen.quote, label=chosen.label,
+            labels=self.labels, verdict=chosen.verdict,
+            verdicts=self.verdicts, speaker=chosen.speaker,
+            speaker_confirmed=chosen.speaker_confirmed, speakers=speakers,
+            checkworthy=chosen.checkworthy, note=chosen.note,
+            tags=list(chosen.tags), sources=list(chosen.sources))
 
         def done(result: ClaimFormData | None) -> None:
             if result is None:
                 return
             values = result.values()
             self._decide(item, "Edited version taken into gold.",
-                         lambda note: self.curation.edit(item, str(chosen["id"]), values,
+                         lambda note: self.curation.edit(item, chosen.id, values,
                                                          note))
 
         self.app.push_screen(ClaimForm(data, "Gold claim (edit, then ctrl+s takes it)"), done)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
+import msgspec
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from reader import messages
 from reader.keys import bindings_for
-from reader.records import Entity, Suggestion
+from reader.records import Claim, ClaimSource, Entity, Suggestion
 from reader.screens.claim_form import ClaimForm, ClaimFormData
 from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
@@ -577,10 +578,9 @@ class MainScreen(Screen[None]):
         panel.sync(self.workspace.suggestions.get(self.article.id), self.visible_claims())
         claims, marks = self._layers()
         overlays = [
-            Overlay(c["start"], c["end"], "claim", str(c.get("label", "")), c["id"],
-                    marks.get(str(c.get("annotator", "")), ""))
+            Overlay(c.start, c.end, "claim", c.label, c.id, marks.get(c.annotator, ""))
             for c in claims
-            if c.get("status") != "orphaned"
+            if c.status != "orphaned"
         ]
         overlays.extend(panel.overlays())
         self.view.set_overlays(overlays)
@@ -606,7 +606,7 @@ class MainScreen(Screen[None]):
             return {}
 
     # -- several analysts: layers, blind coding, done marks -----------------------------------
-    def _layers(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    def _layers(self) -> tuple[list[Claim], dict[str, str]]:
         """The claims shown (mine, and each colleague's layer unless hidden, or kept back by
         blind coding until I mark the article done) and the marks of colleagues' layers; the
         Annotators tab is refreshed with the same figures."""
@@ -619,7 +619,7 @@ class MainScreen(Screen[None]):
         blind = ws.blind.hides_others(done)
         counts: dict[str, int] = {}
         for claim in claims:
-            name = str(claim.get("annotator", ""))
+            name = claim.annotator
             counts[name] = counts.get(name, 0) + 1
         article = self.article
         from reader.layers import article_layers
@@ -639,9 +639,9 @@ class MainScreen(Screen[None]):
         self.query_one(EntitiesTree).show_layers(  # their entity layers: shown, never applied
             [(n, marks[n], [i for i in entity_layers if i.annotator == n])
              for n in others if n in shown])
-        return [c for c in claims if str(c.get("annotator", "")) in shown], marks
+        return [c for c in claims if c.annotator in shown], marks
 
-    def visible_claims(self) -> list[dict[str, Any]]:
+    def visible_claims(self) -> list[Claim]:
         """The article's claims blind coding lets me see (the done marks `_layers` read)."""
         ws = self.workspace
         claims = ws.session.claims(self.article)
@@ -746,7 +746,7 @@ class MainScreen(Screen[None]):
     def _entities_here(self) -> list[Entity]:
         return list(self.view.entities)
 
-    def _create(self, start: int, end: int, label: str, **fields: Any) -> dict[str, Any]:
+    def _create(self, start: int, end: int, label: str, **fields: Any) -> Claim:
         ws = self.workspace
         article = self.article
         if "speaker_confirmed" not in fields:  # a quick tag or an accepted suggestion: the
@@ -760,7 +760,7 @@ class MainScreen(Screen[None]):
         claim, saved = ws.session.create(article, start, end, label, self._entities_here(),
                                           **fields)
         self.view.clear_selection()
-        self._saved_note(saved, f"Claim tagged {label}: “{shorten(claim['quote'], 50)}”")
+        self._saved_note(saved, f"Claim tagged {label}: “{shorten(claim.quote, 50)}”")
         return claim
 
     @on(messages.OpenSearch)
@@ -775,7 +775,7 @@ class MainScreen(Screen[None]):
             return
         self._create(event.start, event.end, label)
 
-    def _form_data(self, claim: dict[str, Any] | None, start: int, end: int) -> ClaimFormData:
+    def _form_data(self, claim: Claim | None, start: int, end: int) -> ClaimFormData:
         ws = self.workspace
         article = self.article
         taxonomy = ws.taxonomy
@@ -792,18 +792,18 @@ class MainScreen(Screen[None]):
                 speakers=speakers,
             )
         return ClaimFormData(
-            quote=str(claim.get("quote", "")),
-            label=str(claim.get("label", "")),
+            quote=claim.quote,
+            label=claim.label,
             labels=taxonomy.names,
-            verdict=str(claim.get("verdict", "unverified")),
+            verdict=claim.verdict,
             verdicts=taxonomy.verdicts,
-            speaker=str(claim.get("speaker") or ""),
-            speaker_confirmed=claim.get("speaker_confirmed") is True,
+            speaker=claim.speaker,
+            speaker_confirmed=claim.speaker_confirmed,
             speakers=speakers,
-            checkworthy=claim.get("checkworthy"),
-            note=str(claim.get("note") or ""),
-            tags=[str(t) for t in claim.get("tags") or []],
-            sources=[dict(s) for s in claim.get("sources") or [] if isinstance(s, dict)],
+            checkworthy=claim.checkworthy,
+            note=claim.note,
+            tags=list(claim.tags),
+            sources=list(claim.sources),
         )
 
     @on(messages.NewClaim)
@@ -814,7 +814,7 @@ class MainScreen(Screen[None]):
             if data is not None:
                 claim = self._create(start, end, data.label, **{
                     k: v for k, v in data.values().items() if k != "label"})
-                self._after_form(self.article, claim["id"], data)
+                self._after_form(self.article, claim.id, data)
             self.view.focus()
 
         self.app.push_screen(ClaimForm(self._form_data(None, start, end), "New claim"), done)
@@ -840,25 +840,25 @@ class MainScreen(Screen[None]):
     def _after_form(self, article: OpenArticle, claim_id: str, data: ClaimFormData) -> None:
         """Fetch the claim's web sources not fetched yet; open the source enter was pressed on."""
         if any(needs_fetch(s) for s in data.sources):
-            self._fetch_sources(article, claim_id, [dict(s) for s in data.sources])
+            self._fetch_sources(article, claim_id, list(data.sources))
         source = data.open_source
         if source is None:
             return
-        stored = source.get("article_id") or ""
+        stored = source.article_id
         index = next((i for i, a in enumerate(self.workspace.articles) if a.id == stored), None)
         if index is not None:
             self.open_article(index)
         elif stored and self.workspace.store.article(stored) is not None:
             self._show_fetched(self.workspace.store.article(stored) or {}, [])
         elif is_web(source):
-            self.notify(f"Fetching {clean_line(source['url'])}…", markup=False, timeout=3)
-            self._fetch_url(source["url"])
+            self.notify(f"Fetching {clean_line(source.url)}…", markup=False, timeout=3)
+            self._fetch_url(source.url)
         else:
             self.notify("That source is not in the store.", markup=False, severity="warning")
 
     @work(thread=True, exit_on_error=False, group="sources")
     def _fetch_sources(self, article: OpenArticle, claim_id: str,
-                       sources: list[dict[str, str]]) -> None:
+                       sources: list[ClaimSource]) -> None:
         """Fetch and store each web source (its snapshot too); offline, it stays recorded and
         is fetched the next time the claim is saved."""
         from reader.claims import iso_now
@@ -868,11 +868,11 @@ class MainScreen(Screen[None]):
 
         ws = self.workspace
         fetched = 0
-        for source in sources:
+        for number, source in enumerate(sources):
             if not needs_fetch(source):
                 continue
             try:
-                done = open_url(ws.store, source["url"], load_web_settings(ws.store.root))
+                done = open_url(ws.store, source.url, load_web_settings(ws.store.root))
             except (WebError, ConfigError) as error:
                 self.app.call_from_thread(
                     self.notify, clean_line(f"source not fetched, kept to fetch later: {error}"),
@@ -880,30 +880,30 @@ class MainScreen(Screen[None]):
                 continue
             record = done.record
             web = (record.get("meta") or {}).get("web") or {}
-            source.update(article_id=str(record["id"]),
-                          title=source.get("title") or clean_line(str(record.get("title", ""))),
-                          snapshot=str(web.get("content_hash", "")), fetched=iso_now())
+            sources[number] = msgspec.structs.replace(
+                source, article_id=str(record["id"]),
+                title=source.title or clean_line(str(record.get("title", ""))),
+                snapshot=str(web.get("content_hash", "")), fetched=iso_now())
             fetched += 1
         if fetched:
             self.app.call_from_thread(self._sources_fetched, article, claim_id, sources, fetched)
 
     def _sources_fetched(self, article: OpenArticle, claim_id: str,
-                         sources: list[dict[str, str]], fetched: int) -> None:
+                         sources: list[ClaimSource], fetched: int) -> None:
         claim = self.workspace.session.find(article, claim_id)
         if claim is None:
             return
         # keep sources the analyst added meanwhile; fill in the ones just fetched
-        by_url = {s["url"]: s for s in sources if s.get("fetched")}
-        merged = [by_url.get(s.get("url", ""), s) if needs_fetch(s) else s
-                  for s in claim.get("sources") or []]
+        by_url = {s.url: s for s in sources if s.fetched}
+        merged = [by_url.get(s.url, s) if needs_fetch(s) else s for s in claim.sources]
         saved = self.workspace.session.update(article, claim_id, sources=merged)
         self._saved_note(saved, f"{plural(fetched, 'source')} fetched and stored.")
 
-    def _may_change(self, record: dict[str, Any]) -> bool:
+    def _may_change(self, record: Claim) -> bool:
         """Whether the analyst may change a claim; says why not (it is a colleague's)."""
         if self.workspace.session.owns(record):
             return True
-        owner = clean_line(str(record.get("annotator", ""))) or "another annotator"
+        owner = clean_line(record.annotator) or "another annotator"
         self.notify(f"This claim is {owner}'s: you can read it, not change it.",
                     severity="warning", markup=False)
         return False
@@ -923,7 +923,7 @@ class MainScreen(Screen[None]):
         record = self.workspace.session.find(self.article, event.claim_id)
         if record is not None:
             self.post_message(messages.CopyText(citation(self.article, record),
-                                                str(record.get("quote", ""))))
+                                                record.quote))
 
     @on(messages.ShowClaim)
     def _show_claim(self, event: messages.ShowClaim) -> None:
@@ -936,11 +936,11 @@ class MainScreen(Screen[None]):
         record = self.workspace.session.find(self.article, event.claim_id)
         if record is None:
             return
-        if record.get("status") == "orphaned":
+        if record.status == "orphaned":
             self.notify("This claim is orphaned: its quote is not in the current text.",
                         markup=False, timeout=4)
             return
-        self.view.move_to(record["start"], center=True)
+        self.view.move_to(record.start, center=True)
         self.view.focus()
 
     def action_undo(self) -> None:
@@ -1029,7 +1029,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="export")
     def _run_export(self, request: ExportRequest, root: Path, folder: Path,
-                    unsaved: dict[str, list[dict[str, Any]]], notes: list[str]) -> None:
+                    unsaved: dict[str, list[Claim]], notes: list[str]) -> None:
         """The export runs in a child process (the spaCy formats import spaCy, which this
         process never does), as blind coding lets me see the claims; the path or the error
         is shown when it ends."""

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from reader.claims import quote_selectors
-from reader.records import CONTEXT_CHARS
+from reader.records import CONTEXT_CHARS, Claim
 
 MAX_CANDIDATES = 10_000
 """Exact occurrences scored at most (a very common short quote is cut off here)."""
 
 
 def reanchor(claim: dict[str, Any], new_text: str, *, threshold: float = 85) -> dict[str, Any]:
-    """A copy of `claim` anchored in `new_text`, or marked `orphaned` where it cannot be."""
+    """A copy of a claim record (a stored dict, possibly one `db repair` is mending) anchored
+    in `new_text`, or marked `orphaned` where it cannot be."""
     quote = claim.get("quote", "")
     start, end = claim.get("start", 0), claim.get("end", 0)
     if not isinstance(quote, str) or not quote:
@@ -317,3 +320,10 @@ def _context_fit(stored: str, found: str, ratio: Any) -> float:
         return 1.0  # both at an end of the text: as sure as context gets
     weight = min(1.0, len(stored) / CONTEXT_EVIDENCE)
     return weight * float(ratio(stored, found)) / 100
+
+
+def reanchor_claim(claim: Claim, new_text: str, *, threshold: float = 85) -> Claim:
+    """`reanchor` for a typed claim: a new `Claim`, anchored in `new_text` or orphaned."""
+    moved: Claim = msgspec.convert(reanchor(claim.to_record(), new_text, threshold=threshold),
+                                   Claim)
+    return moved

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reader.claims import validate_claim
-from reader.records import upgrade_claim
+from reader.claims import read_claim
+from reader.records import Claim
 from reader.store.errors import StoreFileError
 from reader.store.storage import Tables, copy_tree
 from reader.store.tables import FileDB
@@ -75,8 +75,8 @@ def valid_done(doc: object) -> bool:
     return isinstance(doc, dict) and all(isinstance(doc.get(k), str) for k in ("annotator", "at"))
 
 
-def _sort_key(claim: dict[str, Any]) -> tuple[int, int]:
-    return (claim["start"], -claim["end"])
+def _sort_key(claim: Claim) -> tuple[int, int]:
+    return (claim.start, -claim.end)
 
 
 class ArticleFiles:
@@ -156,21 +156,19 @@ class ArticleFiles:
         self._texts[doc["id"]] = (digest, text)
         return text
 
-    def valid_claims(self, doc: dict[str, Any], db: FileDB, *,
-                     copy: bool = True) -> list[dict[str, Any]]:
-        """The file's valid claims (upgraded to this schema), by (start, -end); each invalid
-        one reported and skipped. Copies, unless `copy=False` (a file read once and
-        dropped: nobody else holds its records)."""
+    def valid_claims(self, doc: dict[str, Any], db: FileDB) -> list[Claim]:
+        """The file's valid claims as `Claim`s (upgraded to this schema), by (start, -end);
+        each invalid record reported and skipped. The store's edge: the records stay in the
+        file's tables, the claims handed out are new objects."""
         text_len = len(self.text(doc, db))
-        good: list[dict[str, Any]] = []
-        for doc_id, claim in (db.data() or {}).get("claims", {}).items():
-            problems = validate_claim(claim, text_len)
-            if problems:
-                label = claim.get("id", f"#{doc_id}") if isinstance(claim, dict) else f"#{doc_id}"
-                self._problem(self.path(doc), f"claim {label!r}: {'; '.join(problems)}; skipped")
+        good: list[Claim] = []
+        for doc_id, record in (db.data() or {}).get("claims", {}).items():
+            claim = read_claim(record, text_len)
+            if isinstance(claim, list):
+                label = record.get("id", f"#{doc_id}") if isinstance(record, dict) else f"#{doc_id}"
+                self._problem(self.path(doc), f"claim {label!r}: {'; '.join(claim)}; skipped")
             else:
-                # an older record gets the newer fields
-                good.append(upgrade_claim(copy_tree(claim) if copy else claim))
+                good.append(claim)
         good.sort(key=_sort_key)
         return good
 
@@ -178,7 +176,7 @@ class ArticleFiles:
         """How many valid claims the file holds (nothing copied)."""
         text_len = len(self.text(doc, db))
         claims = (db.data() or {}).get("claims", {}).values()
-        return sum(1 for claim in claims if not validate_claim(claim, text_len))
+        return sum(1 for claim in claims if not isinstance(read_claim(claim, text_len), list))
 
     def forget(self, name: str) -> None:
         """Close a file (it was replaced)."""

@@ -18,9 +18,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from reader.claims import validate_claim
+from reader.claims import record_problems, validate_claim
 from reader.clean import correction_problems, decision_problems
-from reader.records import Entity, SourceArticle, text_hash
+from reader.records import Claim, Entity, SourceArticle, text_hash
 from reader.store.articles import (
     ARTICLES_DIR,
     FILE_RE,
@@ -168,7 +168,7 @@ class Store:
             db = self.files.usable(doc, keep=False)
             if db is None:
                 continue
-            count = len(self.files.valid_claims(doc, db, copy=False))
+            count = self.files.count_valid(doc, db)
             if doc.get("claim_count") != count:
                 self.index.set_count(doc["id"], count)
 
@@ -328,8 +328,9 @@ class Store:
 
     # -- claims -------------------------------------------------------------------------------
 
-    def claims(self, article_id: str) -> list[dict[str, Any]]:
-        """The article's valid claims (orphaned ones too), by (start, -end); [] if unreadable."""
+    def claims(self, article_id: str) -> list[Claim]:
+        """The article's valid claims (orphaned ones too), by (start, -end); [] if unreadable.
+        New `Claim` objects at each call: the stored records never leave the store."""
         with self.mutex:
             doc = self.index.doc(article_id)
             if doc is None:
@@ -344,7 +345,7 @@ class Store:
 
     def iter_claims(
         self, article_ids: Iterable[str] | None = None
-    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    ) -> Iterator[tuple[dict[str, Any], Claim]]:
         """(article, claim) for every valid claim, one article file in memory at a time."""
         ids = [d["id"] for d in self.articles()] if article_ids is None else list(article_ids)
         for article_id in ids:
@@ -353,13 +354,13 @@ class Store:
                 if doc is None:
                     continue
                 db = self.files.usable(doc, keep=False)
-                claims = [] if db is None else self.files.valid_claims(doc, db, copy=False)
+                claims = [] if db is None else self.files.valid_claims(doc, db)
             for claim in claims:
                 yield doc, claim
 
     def iter_texts_and_claims(
         self, article_ids: Iterable[str]
-    ) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]], list[str]]]:
+    ) -> Iterator[tuple[dict[str, Any], str, list[Claim], list[str]]]:
         """(article, text, valid claims, annotators who marked it done) per readable article:
         one read of each file, nothing kept (for whole-store passes such as agreement)."""
         for article_id in article_ids:
@@ -371,7 +372,7 @@ class Store:
                 if db is None:
                     continue
                 text = self.files.text(doc, db)
-                claims = self.files.valid_claims(doc, db, copy=False)
+                claims = self.files.valid_claims(doc, db)
                 done = sorted({d["annotator"] for d in (db.data() or {}).get("done", {}).values()
                                if valid_done(d)})
             yield doc, text, claims, done
@@ -392,19 +393,21 @@ class Store:
         self._articles_written = True
         return result
 
-    def save_claim(self, claim: dict[str, Any]) -> None:
+    def save_claim(self, claim: Claim) -> None:
         """Insert or replace a claim by id; durable on return (one read of the article file at
-        most, one write). Raises StoreWriteError."""
-        article_id = claim.get("article_id")
+        most, one write). The stored record is `claim.to_record()`, checked like one read
+        back. Raises ValueError for an invalid claim, StoreWriteError."""
+        article_id = claim.article_id
         if not isinstance(article_id, str):
             raise ValueError("claim has no article_id")
+        record = claim.to_record()
         with self.mutex:
             self.check_writable(self.root / ARTICLES_DIR)
             doc, db = self._require_writable(article_id)
-            problems = validate_claim(claim, len(self.files.text(doc, db)))
+            problems = record_problems(record, len(self.files.text(doc, db)))
             if problems:
-                raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
-            self._modify(article_id, lambda d: upsert_by_id(d.table("claims"), claim))
+                raise ValueError(f"claim {claim.id!r}: " + "; ".join(problems))
+            self._modify(article_id, lambda d: upsert_by_id(d.table("claims"), record))
             self.index.set_count(article_id, self.files.count_valid(doc, db))
 
     def delete_claim(self, article_id: str, claim_id: str) -> bool:
@@ -471,14 +474,14 @@ class Store:
         """The article's curation decisions (see `reader.curation`)."""
         return self._records(article_id, CURATION)
 
-    def curate(self, article_id: str, *, save: Iterable[dict[str, Any]] = (),
+    def curate(self, article_id: str, *, save: Iterable[Claim] = (),
                remove: Iterable[str] = (), decision: dict[str, Any] | None = None,
                drop: str | None = None, decisions: Iterable[dict[str, Any]] = ()) -> None:
         """One curation step in one write of the article's file: gold claims saved (each
         validated like `save_claim`) and removed, a decision (or several: `decisions`) stored,
         each replacing the one with its id, or one `drop`ped. Raises ValueError for a claim or
         decision that is not valid."""
-        saved = list(save)
+        saved = [claim.to_record() for claim in save]
         removed = list(remove)
         stored = [*([] if decision is None else [decision]), *decisions]
         for record in stored:

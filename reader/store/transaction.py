@@ -23,9 +23,9 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Table
 
-from reader.claims import iso_now, validate_claim
+from reader.claims import iso_now, record_problems, validate_claim
 from reader.clean import clean_correction, clean_tree, correction_problems, decision_problems
-from reader.records import ARTICLE_SCHEMA, SourceArticle
+from reader.records import ARTICLE_SCHEMA, Claim, SourceArticle
 from reader.store.anchoring import reanchor
 from reader.store.articles import (
     ARTICLES_DIR,
@@ -203,7 +203,7 @@ class Transaction:
         for claim in pending.raw("claims").values():
             if isinstance(claim, dict) and isinstance(claim.get("id"), str):
                 pending.ids.add(claim["id"])
-            if not validate_claim(claim, len(pending.text)):
+            if not record_problems(claim, len(pending.text)):
                 pending.spans.add(span_key(claim))
         for corr in pending.raw("corrections").values():
             if isinstance(corr, dict) and isinstance(corr.get("id"), str):
@@ -323,29 +323,30 @@ class Transaction:
         """Claims the article holds in this transaction (stored and added)."""
         return len(self._load(article_id).ids)
 
-    def add_claim(self, claim: dict[str, Any], *, replace_older: bool = False) -> bool:
+    def add_claim(self, claim: Claim, *, replace_older: bool = False) -> bool:
         """Add a claim; False (and counted) if it is already there by id or by span and label.
 
         With `replace_older`, a claim whose id is stored with an older `updated` replaces it
         (an edit made elsewhere, or rescued after a failed save): True, counted in
-        `claims_updated`."""
-        article_id = claim.get("article_id")
+        `claims_updated`. The stored record is `claim.to_record()`."""
+        record = claim.to_record()
+        article_id = claim.article_id
         if not isinstance(article_id, str):
             raise ValueError("claim has no article_id")
         pending = self._load(article_id)
-        problems = validate_claim(claim, len(pending.text))
+        problems = record_problems(record, len(pending.text))
         if problems:
-            raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
-        span = span_key(claim)
-        if replace_older and claim["id"] in pending.ids and self._newer(pending, claim):
+            raise ValueError(f"claim {claim.id!r}: " + "; ".join(problems))
+        span = span_key(record)
+        if replace_older and claim.id in pending.ids and self._newer(pending, record):
             return True
-        if claim["id"] in pending.ids or span in pending.spans:
+        if claim.id in pending.ids or span in pending.spans:
             self.claims_skipped_duplicates += 1
             return False
         # the id is not in the table (checked above): a new record, inserted at the commit
         # with the others (no search for it, no table rebuild per claim)
-        pending.staged.append(copy_tree(claim))
-        pending.ids.add(claim["id"])
+        pending.staged.append(record)
+        pending.ids.add(claim.id)
         pending.spans.add(span)
         pending.changed = True
         self.claims_added += 1
@@ -395,16 +396,17 @@ class Transaction:
         self._pending[article_id].changed = True
         return True
 
-    def put_claim(self, claim: dict[str, Any]) -> bool:
+    def put_claim(self, record: Claim) -> bool:
         """Store `claim` as it is, replacing the stored one with its id (a record whose
         authority is elsewhere: a colleague's claim pulled from the team server). False if
         the same record is already there. Raises ValueError for an invalid claim."""
-        pending = self._load(str(claim.get("article_id")))
-        problems = validate_claim(claim, len(pending.text))
+        claim = record.to_record()
+        pending = self._load(record.article_id)
+        problems = record_problems(claim, len(pending.text))
         if problems:
-            raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
+            raise ValueError(f"claim {record.id!r}: " + "; ".join(problems))
         if claim["id"] not in pending.ids:  # new: staged like add_claim's (an insert per
-            pending.staged.append(copy_tree(claim))  # claim was quadratic on a large pull)
+            pending.staged.append(claim)  # claim was quadratic on a large pull)
             pending.ids.add(claim["id"])
             pending.spans.add(span_key(claim))
             pending.changed = True
@@ -414,7 +416,7 @@ class Transaction:
         if stored is not None and stored == claim:
             return False
         if stored is None:
-            table.insert(copy_tree(claim))
+            table.insert(claim)
         else:
             table.update(replace_with(claim), doc_ids=[stored.doc_id])  # type: ignore[union-attr]
         pending.ids.add(claim["id"])
@@ -544,7 +546,7 @@ class Transaction:
                 pending.doc["claim_count"] = sum(
                     1
                     for c in tables.get("claims", {}).values()
-                    if not validate_claim(c, len(pending.text))
+                    if not record_problems(c, len(pending.text))
                 )
             _sync_files(written)
             store.commit_articles(

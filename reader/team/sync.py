@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.claims import iso_now
-from reader.records import SourceArticle
+from reader.claims import claim_of, iso_now
+from reader.records import Claim, SourceArticle
 from reader.store import Store
 from reader.store.storage import fingerprint
 from reader.team.connect import identity, redact
@@ -125,12 +125,12 @@ def local_records(store: Store, role: str, adjudicator: bool,
     for doc, text, claims, done in _iter(store, ids):
         articles.append({**doc, "text": text})
         for claim in claims:
-            annotator = str(claim.get("annotator", ""))
+            annotator = claim.annotator
             if not _own(annotator, role, adjudicator):
                 report.not_pushed[annotator] += 1
                 continue
-            item = Local("claim", annotator, str(claim["id"]), str(doc["id"]),
-                         str(claim.get("updated", "")), dict(claim))
+            item = Local("claim", annotator, claim.id, str(doc["id"]), claim.updated,
+                         claim.to_record())  # the server's row: the stored JSON object
             records[item.key] = item
         for mark in done:
             if mark["annotator"] == role:
@@ -158,7 +158,7 @@ def local_records(store: Store, role: str, adjudicator: bool,
 
 
 def _iter(store: Store, ids: list[str]) -> Iterator[tuple[dict[str, Any], str,
-                                                        list[dict[str, Any]],
+                                                        list[Claim],
                                                         list[dict[str, Any]]]]:
     for doc, text, claims, annotators in store.iter_texts_and_claims(ids):
         marks = store.done_marks(str(doc["id"])) if annotators else []
@@ -439,7 +439,7 @@ def _apply(tx: Any, kind: str, record_id: str, article_id: str, annotator: str,
             if body is None:
                 tx.remove_claim(article_id, record_id)
             else:
-                tx.put_claim(body)
+                tx.put_claim(claim_of(body))  # a server row: typed here
         elif kind == "done":
             if body is None:
                 tx.remove_done(article_id, annotator)

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from reader import messages
 from reader.keys import bindings_for
+from reader.records import Claim
 from reader.text.sanitize import clean_line
 from reader.widgets.styles import claim_colour, label_style
 from reader.wording import plural, shorten
@@ -27,10 +28,10 @@ def quote_start(quote: str, cells: int = QUOTE_CELLS) -> str:
     return shorten(clean_line(quote), cells)
 
 
-def _speaker_cell(claim: dict[str, Any]) -> Text:
+def _speaker_cell(claim: Claim) -> Text:
     """The speaker; a guessed one (not confirmed in the claim form) is marked `?` and dim."""
-    speaker = clean_line(str(claim.get("speaker") or ""))
-    if not speaker or claim.get("speaker_confirmed") is True:
+    speaker = clean_line(claim.speaker)
+    if not speaker or claim.speaker_confirmed is True:
         return Text(speaker)
     return Text.assemble((speaker, "dim italic"), ("?", "bold"), (" guessed", "dim"))
 
@@ -86,7 +87,7 @@ class ClaimsPanel(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self._claims: list[dict[str, Any]] = []
+        self._claims: list[Claim] = []
         self._marks: dict[str, str] = {}
         self._gold: dict[str, str] = {}
         self.colours: dict[str, str] = {}
@@ -110,7 +111,7 @@ class ClaimsPanel(Vertical):
     def _theme_changed(self, _theme: object) -> None:
         self.call_after_refresh(self._refill)
 
-    def show(self, claims: list[dict[str, Any]], marks: dict[str, str] | None = None,
+    def show(self, claims: list[Claim], marks: dict[str, str] | None = None,
              gold: dict[str, str] | None = None) -> None:
         """Show these claims (in text order); `marks` names colleagues' claims by their mark
         and name; `gold` says, by claim id, what the adjudication made of each."""
@@ -134,9 +135,9 @@ class ClaimsPanel(Vertical):
         event.stop()
         self._refill()
 
-    def _matches(self, claim: dict[str, Any], words: list[str]) -> bool:
-        label = str(claim.get("label", "")).lower()
-        verdict = str(claim.get("verdict", "")).lower()
+    def _matches(self, claim: Claim, words: list[str]) -> bool:
+        label = claim.label.lower()
+        verdict = claim.verdict.lower()
         return all(word in label or word in verdict for word in words)
 
     def _refill(self) -> None:
@@ -151,12 +152,12 @@ class ClaimsPanel(Vertical):
         for claim in self._claims:
             if words and not self._matches(claim, words):
                 continue
-            target = orphans if claim.get("status") == "orphaned" else table
+            target = orphans if claim.status == "orphaned" else table
             if target is orphans:
                 orphaned += 1
             else:
                 shown += 1
-            target.add_row(*self._cells(claim), key=claim["id"])
+            target.add_row(*self._cells(claim), key=claim.id)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
             self._show_gold(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
@@ -171,21 +172,21 @@ class ClaimsPanel(Vertical):
         if orphaned:
             summary += f" · {orphaned} orphaned"
         guessed = sum(1 for c in self._claims
-                      if c.get("speaker") and c.get("speaker_confirmed") is not True)
+                      if c.speaker and c.speaker_confirmed is not True)
         if guessed:  # the speaker column may be off the narrow panel: say it here too
             summary += f" · {plural(guessed, 'speaker')} guessed"
         self.query_one("#claims-count", Static).update(Text(summary))
 
-    def _cells(self, claim: dict[str, Any]) -> tuple[Text, Text, Text, Text]:
-        label = clean_line(str(claim.get("label", "")))
+    def _cells(self, claim: Claim) -> tuple[Text, Text, Text, Text]:
+        label = clean_line(claim.label)
         colour = claim_colour(label, self.colours)
-        annotator = str(claim.get("annotator", ""))
+        annotator = claim.annotator
         mark = self._marks.get(annotator)
         return (
             Text.assemble((label, label_style(colour, self._ground)),
                           (f" {mark}·{clean_line(annotator)}" if mark else "", "italic")),
-            Text(quote_start(str(claim.get("quote", "")))),
-            Text(clean_line(str(claim.get("verdict", "")))),
+            Text(quote_start(claim.quote)),
+            Text(clean_line(claim.verdict)),
             _speaker_cell(claim),
         )
 

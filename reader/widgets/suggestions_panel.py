@@ -3,8 +3,6 @@ Prodigy (`a` accept, `x` reject, `space` skip, `backspace` back)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -12,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from reader import messages
 from reader.keys import bindings_for
-from reader.records import Suggestion
+from reader.records import Claim, Suggestion
 from reader.text.sanitize import clean_line
 from reader.widgets.article_view import Overlay
 from reader.widgets.claims_panel import quote_start
@@ -58,7 +56,7 @@ class SuggestionsPanel(Vertical):
         self.position = 0
         self._fill(items, status)
 
-    def sync(self, known: list[Suggestion] | None, claims: list[dict[str, Any]], *,
+    def sync(self, known: list[Suggestion] | None, claims: list[Claim], *,
              force: bool = False) -> None:
         """Show the article's suggestions (`known`, as computed) that none of its `claims`
         covers: a claim made (or undone) since they were computed hides (or brings back) the
@@ -66,8 +64,7 @@ class SuggestionsPanel(Vertical):
         were shown)."""
         if known is None or self.computing:
             return
-        covered = _merged([(c["start"], c["end"]) for c in claims
-                           if c.get("status") != "orphaned"])
+        covered = _merged([(c.start, c.end) for c in claims if c.status != "orphaned"])
         visible = [i for i in known if not _overlaps(covered, i.start, i.end)]
         if visible == self.items and not force:
             return

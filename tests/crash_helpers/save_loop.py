@@ -12,8 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+import msgspec  # noqa: E402
+
 from reader.claims import make_claim  # noqa: E402
-from reader.records import SourceArticle  # noqa: E402
+from reader.records import Claim, SourceArticle  # noqa: E402
 from reader.store.store import Store  # noqa: E402
 
 
@@ -32,14 +34,14 @@ def main() -> None:
     out = sys.stdout
     out.write("ready\n")
     out.flush()
-    saved: list[dict[str, object]] = []
+    saved: list[Claim] = []
     while True:
         article_id = rng.choice(ids)
         body = store.text(article_id)
         roll = rng.random()
         if roll < 0.1 and saved:
-            claim = dict(rng.choice(saved))  # re-save an acknowledged claim (replace by id)
-            claim["note"] = f"edited {rng.random()}"
+            claim = msgspec.structs.replace(  # re-save an acknowledged claim (replace by id)
+                rng.choice(saved), note=f"edited {rng.random()}")
         elif roll < 0.12:
             store.update_article(article_id, position=rng.randrange(len(body)))
             continue
@@ -55,7 +57,7 @@ def main() -> None:
             )
         store.save_claim(claim)
         saved.append(claim)
-        out.write(f"{claim['id']}\n")
+        out.write(f"{claim.id}\n")
         out.flush()
 
 
