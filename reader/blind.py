@@ -13,6 +13,8 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from reader.records import StoredArticle
+
 __all__ = ["Blind", "BlindStore"]
 
 Claim = TypeVar("Claim", bound=Mapping[str, Any])
@@ -65,12 +67,12 @@ class BlindStore:
 
     def iter_claims(
         self, article_ids: Iterable[str] | None = None
-    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    ) -> Iterator[tuple[StoredArticle, dict[str, Any]]]:
         """(article, claim) for every claim I may see, one article file read at a time."""
         if not self.blind.on:
             yield from self.store.iter_claims(article_ids)
             return
-        ids = ([str(d["id"]) for d in self.store.articles()] if article_ids is None
+        ids = ([d.id for d in self.store.articles()] if article_ids is None
                else list(article_ids))
         for doc, _text, claims, done in self.store.iter_texts_and_claims(ids):
             for claim in self.blind.visible(claims, done):

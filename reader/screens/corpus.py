@@ -155,9 +155,9 @@ def collect_corpus(workspace: Workspace, open_articles: Sequence[OpenArticle],
     opened = {a.id: a for a in open_articles}
     articles: list[OpenArticle] = []
     for record in store.articles():
-        article = opened.pop(record["id"], None)
+        article = opened.pop(record.id, None)
         if article is None:
-            article = open_article_from_record(record, _loader(store, record["id"]))
+            article = open_article_from_record(record, _loader(store, record.id))
         articles.append(article)
     articles.extend(opened.values())
     entries: list[CorpusArticle] = []

@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from reader import messages
 from reader.keys import bindings_for
-from reader.records import Entity, Suggestion
+from reader.records import Entity, StoredArticle, Suggestion
 from reader.screens.claim_form import ClaimForm, ClaimFormData
 from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
@@ -848,8 +848,8 @@ class MainScreen(Screen[None]):
         index = next((i for i, a in enumerate(self.workspace.articles) if a.id == stored), None)
         if index is not None:
             self.open_article(index)
-        elif stored and self.workspace.store.article(stored) is not None:
-            self._show_fetched(self.workspace.store.article(stored) or {}, [])
+        elif stored and (record := self.workspace.store.article(stored)) is not None:
+            self._show_fetched(record, [])
         elif is_web(source):
             self.notify(f"Fetching {clean_line(source['url'])}…", markup=False, timeout=3)
             self._fetch_url(source["url"])
@@ -879,9 +879,9 @@ class MainScreen(Screen[None]):
                     markup=False, severity="warning", timeout=8)
                 continue
             record = done.record
-            web = (record.get("meta") or {}).get("web") or {}
-            source.update(article_id=str(record["id"]),
-                          title=source.get("title") or clean_line(str(record.get("title", ""))),
+            web = (record.meta or {}).get("web") or {}
+            source.update(article_id=record.id,
+                          title=source.get("title") or clean_line(record.title or ""),
                           snapshot=str(web.get("content_hash", "")), fetched=iso_now())
             fetched += 1
         if fetched:
@@ -1081,7 +1081,7 @@ class MainScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show_fetched, done.record, done.messages)
 
-    def _show_fetched(self, record: dict[str, Any], messages: list[str]) -> None:
+    def _show_fetched(self, record: StoredArticle, messages: list[str]) -> None:
         index = self.workspace.open_record(record)
         for line in messages:
             self.notify(line, markup=False, timeout=6)
