@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from reader.formats.base import safe_json
 from reader.records import text_hash
 from reader.store.articles import decode_text, encode_text
 from reader.store.storage import decode_json, encode
@@ -61,3 +62,16 @@ def test_a_long_text_packs_and_unpacks_whole_with_a_lone_surrogate() -> None:
     assert decode_text(record) == text
     # and a file written by the store reads back through the fast decoder unchanged
     assert decode_json(encode({"article": {"1": record}})) == {"article": {"1": record}}
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ('{"a": "plain"}', '{"a": "plain"}'),
+    ('{"a": "del \x7f here"}', '{"a": "del \\u007f here"}'),
+    ('{"a": "c1 \x85 nel"}', '{"a": "c1 \\u0085 nel"}'),
+    ('{"a": "bidi \u202e x"}', '{"a": "bidi \\u202e x"}'),
+    ('{"a": "sep \u2028 x"}', '{"a": "sep \\u2028 x"}'),
+    ('{"a": "“curly” 中文"}', '{"a": "“curly” 中文"}'),
+])
+def test_safe_json_escapes_what_a_terminal_would_obey_ascii_or_not(
+        text: str, written: str) -> None:
+    assert safe_json(text) == written
