@@ -164,7 +164,7 @@ def _build_store(path: Path, claims: int) -> None:
                         source=f"bench-corpus.jsonl#{number + 1}",
                         external_id=item["id"],
                     )
-                    article_id = str(tx.add_article(src).article["id"])
+                    article_id = str(tx.add_article(src).article.id)
                     for k, (start, end) in enumerate(_claim_spans(src.text, claims)):
                         tx.add_claim(
                             make_claim(

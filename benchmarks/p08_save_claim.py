@@ -34,13 +34,13 @@ def run() -> list[Row]:
         store = Store(copy_store(source, tmp / "store"))
         try:
             articles = store.articles()
-            total = sum(int(a.get("claim_count") or 0) for a in articles)
+            total = sum((a.claim_count or 0) for a in articles)
             times: list[float] = []
             for number in range(SAVES):
                 doc = rng.choice(articles)
-                text = store.text(doc["id"])
+                text = store.text(doc.id)
                 start = rng.randrange(0, len(text) - 60)
-                claim = make_claim(article_id=doc["id"], text=text, start=start,
+                claim = make_claim(article_id=doc.id, text=text, start=start,
                                    end=start + rng.randint(10, 50), label="factual",
                                    annotator="bench", note=f"bench save {number}")
                 t0 = time.perf_counter()

@@ -24,7 +24,7 @@ def run() -> list[Row]:
     store = Store(source, readonly=True)
     try:
         first = store.articles()[0]
-        text = store.text(first["id"])
+        text = store.text(first.id)
     finally:
         store.close()
     pattern = first_words_pattern(text)

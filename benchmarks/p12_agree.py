@@ -43,7 +43,7 @@ def agree_store() -> Path:
                 for number, item in enumerate(articles[first : first + 50], start=first):
                     src = SourceArticle(title=item["title"], text=item["text"],
                                         source=f"bench-agree.jsonl#{number + 1}")
-                    article_id = str(tx.add_article(src).article["id"])
+                    article_id = str(tx.add_article(src).article.id)
                     rng = random.Random(number)
                     base = _claim_spans(src.text, per_article // len(ANNOTATORS) + 4)
                     want = per_article + (1 if number < TOTAL % len(articles) else 0)
@@ -63,7 +63,7 @@ def agree_store() -> Path:
             say(f"  store {path.name}: {min(first + 50, len(articles))}/{len(articles)} articles")
         for doc in store.articles():
             for annotator in ANNOTATORS:
-                store.set_done(str(doc["id"]), annotator, "2026-12-06T00:00:00Z")
+                store.set_done(str(doc.id), annotator, "2026-12-06T00:00:00Z")
     finally:
         store.close()
     say(f"  {made} claims")

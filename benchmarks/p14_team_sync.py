@@ -44,7 +44,7 @@ def _store(path: Path, name: str, articles: list[dict[str, str]], per_article: i
         for number, item in enumerate(articles):
             src = SourceArticle(title=item["title"], text=item["text"],
                                 source=f"bench-team.jsonl#{number + 1}")
-            article_id = str(tx.add_article(src).article["id"])
+            article_id = str(tx.add_article(src).article.id)
             for start, end in _claim_spans(src.text, per_article):
                 tx.add_claim(make_claim(article_id=article_id, text=src.text, start=start,
                                         end=end, label="factual", annotator=name))

@@ -28,7 +28,7 @@ def run() -> list[Row]:
         db = Path(tmp) / "db"
         with Store(db) as store, store.transaction() as tx:
             src = SourceArticle(title="crowded", text=text, source="crowded.txt")
-            aid = str(tx.add_article(src).article["id"])
+            aid = str(tx.add_article(src).article.id)
             position = 0
             for i in range(GROUPS):
                 start = text.index("growth", position)

@@ -30,7 +30,7 @@ def main() -> None:
 
     started = time.perf_counter()
     with Store(claims_store(), readonly=True) as store:
-        records = [known_record(c, str(d.get("title", ""))) for d, c in store.iter_claims()]
+        records = [known_record(c, d.title or "") for d, c in store.iter_claims()]
     read = time.perf_counter() - started
     kept = most_recent(records)
     print(f"read {len(records):,} stored claims: {read:.2f} s; the {len(kept):,} kept are "

@@ -198,7 +198,7 @@ class ReaderApp(App[None]):
                     f"claim(s) re-anchored, {result.orphaned} orphaned (see the Claims tab)",
                     markup=False, severity="warning", timeout=8,
                 )
-            self.workspace.session.article_stored(article, result.article)
+            self.workspace.session.article_stored(article, result.article.claim_count or 0)
         self.workspace.session.retry_pending()
         self._articles_stored()
 

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from reader.records import Claim
+from reader.records import Claim, StoredArticle
 
 __all__ = ["Blind", "BlindStore"]
 
@@ -65,12 +65,12 @@ class BlindStore:
 
     def iter_claims(
         self, article_ids: Iterable[str] | None = None
-    ) -> Iterator[tuple[dict[str, Any], Claim]]:
+    ) -> Iterator[tuple[StoredArticle, Claim]]:
         """(article, claim) for every claim I may see, one article file read at a time."""
         if not self.blind.on:
             yield from self.store.iter_claims(article_ids)
             return
-        ids = ([str(d["id"]) for d in self.store.articles()] if article_ids is None
+        ids = ([d.id for d in self.store.articles()] if article_ids is None
                else list(article_ids))
         for doc, _text, claims, done in self.store.iter_texts_and_claims(ids):
             for claim in self.blind.visible(claims, done):

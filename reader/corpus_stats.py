@@ -1,7 +1,7 @@
 """Figures for the corpus view across all articles: entities, speakers, claims, search.
 
-Pure functions over `(article dict, claims list, entities list, text)` items; no store, no
-spaCy, no Textual. Article dicts need an `id` (or `article_id`) and may have `title`/`source`.
+Pure functions over `(ArticleRef, claims list, entities list, text)` items; no store, no
+spaCy, no Textual.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from reader.records import VERDICTS, Claim, Entity
 from reader.text.segment import Sentences
 
 __all__ = [
     "ArticleCount",
+    "ArticleRef",
     "CorpusItem",
     "CorpusStats",
     "EntityCount",
@@ -27,8 +27,22 @@ __all__ = [
     "sparkline",
 ]
 
-CorpusItem = tuple[dict[str, Any], Sequence[Claim], Sequence[Entity], str]
-"""One article: its record, its claims, its (corrected) entities, its text."""
+@dataclass(frozen=True)
+class ArticleRef:
+    """What the figures name an article by: its id, and its title or else its source."""
+
+    id: str
+    title: str = ""
+    source: str = ""
+
+    @property
+    def name(self) -> str:
+        """The title, else the source, else the id."""
+        return self.title or self.source or self.id
+
+
+CorpusItem = tuple[ArticleRef, Sequence[Claim], Sequence[Entity], str]
+"""One article: who it is, its claims, its (corrected) entities, its text."""
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 """Sparkline characters, lowest to highest."""
@@ -91,14 +105,6 @@ class SearchHit:
     matches: tuple[tuple[int, int], ...]
 
 
-def _article_id(article: dict[str, Any]) -> str:
-    return str(article.get("id") or article.get("article_id") or "")
-
-
-def _title(article: dict[str, Any]) -> str:
-    return str(article.get("title") or article.get("source") or _article_id(article))
-
-
 def _normal(text: str) -> str:
     """Whitespace collapsed, for counting the same string across line breaks."""
     return " ".join(text.split())
@@ -113,7 +119,7 @@ def corpus_stats(items: Iterable[CorpusItem], top: int = 50) -> CorpusStats:
     speaker_names: dict[str, str] = {}
     for article, claims, entities, text in items:
         stats.articles += 1
-        article_id = _article_id(article)
+        article_id = article.id
         for entity in entities:
             key = (_normal(entity.text_in(text)), entity.label)
             if not key[0]:
@@ -130,7 +136,7 @@ def corpus_stats(items: Iterable[CorpusItem], top: int = 50) -> CorpusStats:
                 folded = speaker.casefold()
                 speaker_names.setdefault(folded, speaker)
                 speakers[folded][verdict] += 1
-        stats.per_article.append(ArticleCount(article_id, _title(article), len(claims)))
+        stats.per_article.append(ArticleCount(article_id, article.name, len(claims)))
     ranked = sorted(mentions.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     stats.entities = [
         EntityCount(text, label, count, len(in_articles[(text, label)]))
@@ -171,7 +177,7 @@ def search_corpus(items: Iterable[CorpusItem], query: str, limit: int = 1000) ->
             grouped.setdefault((start, end), []).append((m.start(), m.end()))
         for (start, end), matches in grouped.items():
             end = max(end, matches[-1][1])
-            hits.append(SearchHit(_article_id(article), _title(article), start, end,
+            hits.append(SearchHit(article.id, article.name, start, end,
                                   text[start:end], tuple(matches)))
             if len(hits) >= limit:
                 return hits

@@ -1,11 +1,11 @@
 """Analyst corrections to the model's named entities, kept apart from the model's output.
 
-A correction is typed here (`reader.records.Correction`) and a plain dict where it is stored
-(the store keeps a list of them per article; corpus-wide rules are passed in alongside):
-`make_correction` returns the record, `apply_corrections` and `find_anchor` take records or
-typed corrections and convert at their door. `apply_corrections` lays them over whatever the
-model produced, so they survive re-running NER: each one is anchored by offsets *and* surface
-text.
+A correction is typed (`reader.records.Correction`) everywhere past the store, which converts
+its stored dicts at its edge (`Store.corrections`, `save_correction`...): `make_correction`
+returns one, `apply_corrections` and `find_anchor` take them (or stored records, converted at
+their door: the colleagues' layers read pulled records). `apply_corrections` lays them over
+whatever the model produced, so they survive re-running NER: each one is anchored by offsets
+*and* surface text.
 
 Record fields:
 
@@ -69,8 +69,8 @@ def make_correction(
     annotator: str = "",
     created: str | None = None,
     correction_id: str | None = None,
-) -> dict[str, Any]:
-    """A validated correction record for the span `start:end` of the article `text`.
+) -> Correction:
+    """A validated correction of the span `start:end` of the article `text`.
 
     `text` is the whole article text; the record keeps only the span's surface text.
     """
@@ -104,7 +104,7 @@ def make_correction(
         scope=scope,
         created=created or datetime.now(UTC).isoformat(timespec="milliseconds"),
         annotator=annotator,
-    ).to_record()
+    )
 
 
 def typed(correction: Correction | Mapping[str, Any]) -> Correction | None:
@@ -118,11 +118,9 @@ def typed(correction: Correction | Mapping[str, Any]) -> Correction | None:
         return None
 
 
-def remove_correction(
-    corrections: list[dict[str, Any]], correction_id: str
-) -> list[dict[str, Any]]:
+def remove_correction(corrections: list[Correction], correction_id: str) -> list[Correction]:
     """The corrections without the one with `correction_id` (undo of a rule is one step)."""
-    return [c for c in corrections if c.get("id") != correction_id]
+    return [c for c in corrections if c.id != correction_id]
 
 
 def rule_matches(text: str, surface: str) -> list[tuple[int, int]]:

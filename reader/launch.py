@@ -59,18 +59,18 @@ def articles_from_sources(
     for index, src in enumerate(sources):
         if store.readonly:
             record = store.find_by_source(src.source)
-            in_store = record is not None and record.get("text_hash") == src.text_hash
-            article_id = record["id"] if record is not None else src.text_hash
+            in_store = record is not None and record.text_hash == src.text_hash
+            article_id = record.id if record is not None else src.text_hash
             if record is not None and not in_store:
                 notices.append(f"{src.source}: the text changed since it was stored; "
                                "read-only, so claims are not re-anchored")
             article = open_article_from_source(src, article_id, in_store)
             if record is not None:
-                article.position = int(record.get("position") or 0)
+                article.position = record.position or 0
         else:
             result = stored.get(index)
             known = store.find_by_source(src.source) if result is None else None
-            if known is not None and known.get("text_hash") == src.text_hash:
+            if known is not None and known.text_hash == src.text_hash:
                 result = AddResult(article=known, created=False)
             elif result is None:
                 try:
@@ -88,7 +88,7 @@ def articles_from_sources(
                     f"{plural(result.reanchored, 'claim')} re-anchored, "
                     f"{result.orphaned} orphaned (see the Claims tab)"
                 )
-            article = open_article_from_record(record, _record_loader(store, record["id"]),
+            article = open_article_from_record(record, _record_loader(store, record.id),
                                                text=src.text)
         if article.id in seen:
             continue
@@ -108,22 +108,22 @@ def _open_for_later(
 
     records = [store.find_by_source(src.source) for src in sources]
     waiting = sum(1 for r, s in zip(records, sources, strict=True)
-                  if r is None or r.get("text_hash") != s.text_hash)
+                  if r is None or r.text_hash != s.text_hash)
     if waiting < BACKGROUND_MIN:
         return None
     opened: list[OpenArticle] = []
     seen: set[str] = set()
     for src, record in zip(sources, records, strict=True):
-        if record is not None and record.get("text_hash") == src.text_hash:
-            article = open_article_from_record(record, _record_loader(store, record["id"]),
+        if record is not None and record.text_hash == src.text_hash:
+            article = open_article_from_record(record, _record_loader(store, record.id),
                                                text=src.text)
             entry = None
         else:
             same = store.find_by_text(src.text_hash) if record is None else record
-            article_id = str(same["id"]) if same is not None else src.text_hash
+            article_id = same.id if same is not None else src.text_hash
             article = open_article_from_source(src, article_id, False)
             if record is not None:
-                article.position = int(record.get("position") or 0)
+                article.position = record.position or 0
             entry = article
         fresh = article.id not in seen
         seen.add(article.id)
@@ -137,13 +137,13 @@ def _open_for_later(
 def _first_article(store: Store, src: SourceArticle) -> OpenArticle:
     """The first article of a large corpus, opened before the rest is even loaded."""
     record = store.find_by_source(src.source)
-    if record is not None and record.get("text_hash") == src.text_hash:
-        return open_article_from_record(record, _record_loader(store, record["id"]),
+    if record is not None and record.text_hash == src.text_hash:
+        return open_article_from_record(record, _record_loader(store, record.id),
                                         text=src.text)
     same = store.find_by_text(src.text_hash) if record is None else record
-    article = open_article_from_source(src, str(same["id"]) if same else src.text_hash, False)
+    article = open_article_from_source(src, same.id if same else src.text_hash, False)
     if record is not None:
-        article.position = int(record.get("position") or 0)
+        article.position = record.position or 0
     return article
 
 
@@ -162,7 +162,7 @@ def _add_new_in_one_commit(
     new = [
         index for index, src in enumerate(sources)
         if (record := store.find_by_source(src.source)) is None
-        or record.get("text_hash") != src.text_hash
+        or record.text_hash != src.text_hash
     ]
     if len(new) < BATCH_MIN:
         return {}
@@ -175,13 +175,15 @@ def _add_new_in_one_commit(
         notices.append(f"{plural(len(new), 'file')} could not be stored at once ({error}); "
                        "trying one by one")
         return {}
+    for result in results.values():  # the records as committed (their file, order, count)
+        result.article = store.article(result.article.id) or result.article
     return results
 
 
 def articles_from_store(store: Store) -> tuple[list[OpenArticle], int]:
     """The articles the user had open, and the one on screen (all stored ones if none)."""
     session = store.session()
-    records = {record["id"]: record for record in store.articles()}
+    records = {record.id: record for record in store.articles()}
     ids = [i for i in session.get("open") or [] if i in records] or list(records)
     articles = [open_article_from_record(records[i], _record_loader(store, i)) for i in ids]
     current = session.get("current")
@@ -350,7 +352,7 @@ def open_urls(store: Store, urls: list[str], *, refresh: bool,
             _say(f"{url}: {line}")
             notices.append(f"{url}: {line}")
         record = done.record
-        opened.append(open_article_from_record(record, _record_loader(store, record["id"])))
+        opened.append(open_article_from_record(record, _record_loader(store, record.id)))
     return opened
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.corrections import find_anchor, rule_matches
+from reader.records import TeamRecord
 from reader.text.sanitize import clean_line
 from reader.wording import shorten
 
@@ -70,19 +71,19 @@ def spans(kind: str, body: dict[str, Any], text: str) -> tuple[tuple[int, int], 
     return tuple(rule_matches(text, str(body.get("text") or "")))
 
 
-def layer_items(records: list[dict[str, Any]], text: str) -> list[LayerItem]:
+def layer_items(records: list[TeamRecord], text: str) -> list[LayerItem]:
     """Colleagues' records (`Store.team_records` and `Store.team_rules`) as layer items, by
     annotator, then the order of their first place in the text."""
     items = []
     for record in records:
-        kind, body = str(record["kind"]), record["body"]
+        kind, body = record.kind, record.body
         try:
             where = spans(kind, body, text)
         except (KeyError, TypeError, ValueError):
             where = ()
         if kind == "rule" and not where:
             continue  # a corpus rule with nothing to act on in this article
-        items.append(LayerItem(str(record["annotator"]), kind, describe(kind, body, text),
+        items.append(LayerItem(record.annotator, kind, describe(kind, body, text),
                                where))
     return sorted(items, key=lambda i: (i.annotator, i.spans[0] if i.spans else (-1, -1),
                                         i.description))
@@ -93,7 +94,7 @@ def article_layers(store: Any, article_id: str | None, text: str) -> list[LayerI
     store, which only corpus rules reach). An unreadable store gives none."""
     from reader.store import StoreError
 
-    records: list[dict[str, Any]] = []
+    records: list[TeamRecord] = []
     try:
         records += store.team_rules()
         if article_id is not None:

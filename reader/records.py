@@ -1,4 +1,5 @@
-"""Plain records shared by every layer: entities, loaded articles, the claim schema.
+"""Plain records shared by every layer: entities, loaded and stored articles, the claim
+schema, corrections, suggestions, colleagues' pulled records.
 
 No Textual, no spaCy, no TinyDB here: everything may import this module.
 """
@@ -13,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, cast
 
 import msgspec
-from msgspec import Meta
+from msgspec import UNSET, Meta, UnsetType
+
+from reader.text.utf8 import utf8_bytes
 
 CLAIM_SCHEMA = 4
 """Version of the claim record; a store file with a newer schema is never overwritten.
@@ -286,7 +289,8 @@ class Correction(msgspec.Struct, kw_only=True):
     from re-anchoring, imports and sync, and are written only when set."""
 
     id: str
-    action: str | None
+    action: str | None = None
+    """None: the record has none (the store keeps it; it does nothing)."""
     start: int
     end: int
     label: str | None = None
@@ -313,6 +317,29 @@ class Correction(msgspec.Struct, kw_only=True):
     def from_record(cls, record: object) -> Correction:
         """The correction a stored record describes (unknown keys ignored); raises
         `msgspec.ValidationError`."""
+        return msgspec.convert(record, cls)
+
+
+class TeamRecord(msgspec.Struct, kw_only=True, frozen=True):
+    """A colleague's record pulled from the team server (`Store.team_records`, `team_rules`):
+    `kind` correction, rejected (a suggestion they rejected) or rule (a corpus-wide
+    correction), whose `annotator`, its `id`, and its `body` as they wrote it (kept verbatim:
+    shown in their layer, never applied). A Struct like `Correction`: converted at the store's
+    edge from the records `reader.store.store.team_problem` accepts."""
+
+    kind: Literal["correction", "rejected", "rule"]
+    annotator: str
+    id: str
+    body: dict[str, Any]
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored record (`kind`, `annotator`, `id`, `body`)."""
+        record: dict[str, Any] = msgspec.to_builtins(self)
+        return record
+
+    @classmethod
+    def from_record(cls, record: object) -> TeamRecord:
+        """The record a stored dict describes; raises `msgspec.ValidationError`."""
         return msgspec.convert(record, cls)
 
 
@@ -390,6 +417,56 @@ class SourceArticle:
         return text_hash(self.text)
 
 
+class StoredArticle(msgspec.Struct, kw_only=True, frozen=True):
+    """An article as the store's index records it (`index.json`, table `articles`): what
+    `Store.articles()`, `article()`, `find_by_source()`, `find_by_text()`, `update_article()`
+    and `AddResult.article` return. `text_hash` is the sha256 of its current text (the `id`
+    is the hash of its first text); `file` its file under `articles/`; `order` when it entered.
+
+    A msgspec Struct, like `Claim`: a store opens with up to 100,000 index records, and msgspec
+    converts the stored dict in C, checks the types the index keeps (the same ones
+    `reader.clean.index_problems` demands: a record it accepts always converts) and writes the
+    fields back in order. Frozen: a snapshot of the record; `Store.update_article` changes it.
+    The fields a record may lack (older stores; `reader.clean.INDEX_OPTIONAL`) default to
+    `UNSET` (falsy: `article.title or article.source`), so `to_record` leaves out exactly what
+    the stored record lacked. The store never writes the index from this class: it changes the
+    stored dict field by field, so a key this class does not know (a newer reader's) stays on
+    disk where it was."""
+
+    id: str
+    title: str | UnsetType = UNSET
+    source: str
+    url: str | UnsetType = UNSET
+    date: str | UnsetType = UNSET
+    external_id: str | UnsetType = UNSET
+    meta: dict[str, Any] | UnsetType = UNSET
+    text_hash: str
+    file: str
+    position: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    word_count: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    entity_count: Annotated[int, Meta(ge=0)] | None | UnsetType = UNSET
+    claim_count: Annotated[int, Meta(ge=0)] | None | UnsetType = UNSET
+    added: str | UnsetType = UNSET
+    order: int
+
+    @property
+    def name(self) -> str:
+        """What the article is called: its title, else its source, else its id."""
+        return self.title or self.source or self.id
+
+    def to_record(self) -> dict[str, Any]:
+        """The index record: the fields in order, those the stored record lacked left out
+        (a copy: changing it changes nothing here)."""
+        record: dict[str, Any] = msgspec.to_builtins(self)
+        return record
+
+    @classmethod
+    def from_record(cls, record: object) -> StoredArticle:
+        """The article an index record describes (unknown keys ignored; `meta` shared with
+        `record`: give a copy); raises `msgspec.ValidationError`."""
+        return msgspec.convert(record, cls)
+
+
 def entity_from(item: Any) -> Entity:
     """An entity from `[start, end, label]` or `[start, end, label, model_label]` (the
     worker's replies, the entity cache); raises ValueError/TypeError on anything else."""
@@ -409,4 +486,4 @@ def entity_row(entity: Entity) -> list[Any]:
 
 def text_hash(text: str) -> str:
     """`sha256:<hex>` of the UTF-8 text."""
-    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return "sha256:" + hashlib.sha256(utf8_bytes(text)).hexdigest()

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
+from msgspec import UNSET
 
 from reader.claims import iso_now, make_claim, touch
-from reader.records import Claim, Entity, SourceArticle
+from reader.records import Claim, Correction, Entity, SourceArticle, StoredArticle
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.store import Store
 
@@ -111,8 +112,9 @@ class DoneChange:
         return "marking the article done" if self.after else "marking the article not done"
 
 
-CorrectionRecord = tuple[bool, dict[str, Any]]
-"""An entity correction and whether it is a corpus rule (else the article's own)."""
+CorrectionRecord = tuple[bool, Correction | dict[str, Any]]
+"""An entity correction and whether it is a corpus rule (else the article's own). Typed; once
+removed, the stored record the store gave back (an undo puts it back exactly as it was)."""
 
 
 @dataclass
@@ -177,12 +179,12 @@ class ReaderSession:
         claims.sort(key=lambda c: (c.start, -c.end))
         return claims
 
-    def article_stored(self, article: OpenArticle, record: dict[str, Any]) -> None:
+    def article_stored(self, article: OpenArticle, claim_count: int) -> None:
         """An article opened from its file has entered the store: from now on its claims
         are read from and saved to it (those made meanwhile are kept, and saved by
-        `retry_pending`)."""
+        `retry_pending`); `claim_count`: what the store holds."""
         article.in_store = True
-        article.stored_claims = int(record.get("claim_count") or 0)
+        article.stored_claims = claim_count
         made = self._claims.pop(article.id, None)
         if made is None:
             return
@@ -327,12 +329,13 @@ class ReaderSession:
         """Remove, then add; each one done is appended to `removed` / `added`. Removing one
         that is already gone, or adding one already there, is harmless (a retried undo)."""
         for corpus, corr in remove:
+            corr_id = corr.id if isinstance(corr, Correction) else str(corr["id"])
             if corpus:
-                self.store.delete_corpus_correction(str(corr["id"]))
+                gone = self.store.delete_corpus_correction(corr_id)
             else:
-                self.store.delete_correction(article_id, str(corr["id"]))
+                gone = self.store.delete_correction(article_id, corr_id)
             if removed is not None:
-                removed.append((corpus, corr))
+                removed.append((corpus, corr if gone is None else gone))
         for corpus, corr in add:
             if corpus:
                 self.store.save_corpus_correction(corr)
@@ -447,24 +450,22 @@ class ReaderSession:
 
 
 def open_article_from_record(
-    record: dict[str, Any], loader: Callable[[], str], text: str | None = None
+    record: StoredArticle, loader: Callable[[], str], text: str | None = None
 ) -> OpenArticle:
     """An open article from a store index record; its text is read when first needed."""
-    words = record.get("word_count")
-    entities = record.get("entity_count")
     return OpenArticle(
-        id=record["id"],
-        title=record.get("title") or record.get("source") or record["id"],
+        id=record.id,
+        title=record.name,
         loaded_text=text,
         loader=loader,
-        stored_words=words if isinstance(words, int) else None,
-        stored_claims=int(record.get("claim_count") or 0),
-        stored_entities=entities if isinstance(entities, int) else None,
-        source=record.get("source", ""),
-        url=record.get("url", ""),
-        date=record.get("date", ""),
-        meta=dict(record.get("meta") or {}),
-        position=int(record.get("position") or 0),
+        stored_words=None if record.word_count is UNSET else record.word_count,
+        stored_claims=record.claim_count or 0,
+        stored_entities=None if record.entity_count is UNSET else record.entity_count,
+        source=record.source,
+        url=record.url or "",
+        date=record.date or "",
+        meta=dict(record.meta or {}),
+        position=record.position or 0,
     )
 
 

@@ -50,6 +50,8 @@ def store_in_batches(
         except (StoreError, OSError) as error:
             return f"{total - done} article(s) could not be stored ({error}); they stay open"
         done += len(batch)
+        for result in results:  # the records as committed (their file, order, claim count)
+            result.article = store.article(result.article.id) or result.article
         stored(base, results)
         progress(done, total)
         size *= 2

@@ -16,7 +16,7 @@ from typing import Any
 
 from reader.blind import Blind, BlindStore
 from reader.config import Taxonomy
-from reader.records import Claim, Entity, SourceArticle, Suggestion
+from reader.records import Claim, Entity, SourceArticle, StoredArticle, Suggestion
 from reader.session import OpenArticle, ReaderSession, open_article_from_record
 from reader.speakers import suggest_speaker
 from reader.store.errors import StoreError, StoreWriteError
@@ -176,11 +176,11 @@ class Workspace:
         record = self.store.article(article_id)
         return None if record is None else self.open_record(record)
 
-    def open_record(self, record: dict[str, Any]) -> int:
+    def open_record(self, record: StoredArticle) -> int:
         """Open a stored article's record (unless it is open); its index."""
-        index = self.index_of(record["id"])
+        index = self.index_of(record.id)
         if index is None:
-            article_id = record["id"]
+            article_id = record.id
             store = self.store
             self.articles.append(open_article_from_record(
                 record, lambda: store.text(article_id)))
@@ -194,7 +194,7 @@ class Workspace:
         for index, article in enumerate(articles):
             if article.id == shown.id:
                 if article.in_store and not shown.in_store:
-                    self.session.article_stored(shown, {"claim_count": article.stored_claims})
+                    self.session.article_stored(shown, article.stored_claims)
                 articles[index] = shown
                 later[:] = [(shown if a is article else a, src) for a, src in later]
                 break
@@ -461,8 +461,8 @@ class Workspace:
             stored: dict[str, list[dict[str, Any]]] = {}
             with contextlib.suppress(StoreError, OSError):
                 for doc, claim in BlindStore(self.store, blind).iter_claims():
-                    record = known_record(claim, str(doc.get("title", "")))
-                    stored.setdefault(doc["id"], []).append(record)
+                    record = known_record(claim, doc.title or "")
+                    stored.setdefault(doc.id, []).append(record)
             self._stored_known = stored
         by_article = dict(self._stored_known)
         open_articles = {a.id: a for a in self.articles}

@@ -47,7 +47,7 @@ def three_coders(db: Path, *, done: tuple[str, ...] = ANNOTATORS,
         path.write_text(TEXT, encoding="utf-8")
     with Store(db) as store:
         aid = store.add_article(SourceArticle(title="Three coders", text=TEXT,
-                                              source=str(path or "three.txt"))).article["id"]
+                                              source=str(path or "three.txt"))).article.id
         growth = "Growth hit 5.2% in 2023"
         for who in ANNOTATORS:
             made[f"agree_{who}"] = claim(aid, who, growth, speaker="the minister")

@@ -68,10 +68,10 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         with Store(tmp / name) as store:
             doc = store.add_article(article).article
             for start, end, label, verdict in spans:
-                store.save_claim(make_claim(article_id=doc["id"], text=article.text, start=start,
+                store.save_claim(make_claim(article_id=doc.id, text=article.text, start=start,
                                             end=end, label=label, verdict=verdict,
                                             annotator=name))
-            store.set_done(doc["id"], name, "2026-12-06T05:00:00Z")
+            store.set_done(doc.id, name, "2026-12-06T05:00:00Z")
         # ana and ben send whole-store dumps (done marks travel with them); cy sends jsonl
         fmt = "jsonl" if name == "cy" else "store"
         exported = reader("export", "--db", str(tmp / name), "--format", fmt,
@@ -85,7 +85,7 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         if fmt == "store":
             assert "1 done mark added" in imported.stderr
     with Store(tmp / "team") as store:
-        article_id = store.articles()[0]["id"]
+        article_id = store.articles()[0].id
         assert len(store.claims(article_id)) == 14
         assert {m["annotator"] for m in store.done_marks(article_id)} == {"ana", "ben"}
         store.set_done(article_id, "cy", "2026-12-06T05:00:00Z")
@@ -101,27 +101,27 @@ def test_agree_json_equals_the_reference_packages(merged: tuple[Path, str]) -> N
     pairs = {tuple(p["annotators"]): p for p in report["pairs"]}
     for (a, b), matches in MATCHES.items():
         pair = pairs[(a, b)]
-        exact = sum(1 for x, y in matches if coding(a, x)[:2] == coding(b, y)[:2])  # type: ignore[index]
+        exact = sum(1 for x, y in matches if coding(a, x)[:2] == coding(b, y)[:2])  # type: ignore[union-attr]
         total = len(CODINGS[a]) + len(CODINGS[b])
         assert pair["span_f1_exact"] == pytest.approx(2 * exact / total)
         assert pair["span_f1_overlap"] == pytest.approx(2 * len(matches) / total)
-        labels_a = [coding(a, x)[2] for x, _ in matches]  # type: ignore[index]
-        labels_b = [coding(b, y)[2] for _, y in matches]  # type: ignore[index]
+        labels_a = [coding(a, x)[2] for x, _ in matches]  # type: ignore[union-attr]
+        labels_b = [coding(b, y)[2] for _, y in matches]  # type: ignore[union-attr]
         kappa = cohen_kappa_score(labels_a, labels_b)
         assert pair["label_cohen_kappa"] == (None if np.isnan(kappa) else pytest.approx(kappa))
-        rows = [[SCALE.index(v) if (v := coding(n, s)[3]) in SCALE else np.nan  # type: ignore[index]
+        rows = [[SCALE.index(v) if (v := coding(n, s)[3]) in SCALE else np.nan  # type: ignore[union-attr]
                  for s in column] for n, column in ((a, [x for x, _ in matches]),
                                                     (b, [y for _, y in matches]))]
         alpha = krippendorff.alpha(reliability_data=np.array(rows, dtype=float),
                                    level_of_measurement="ordinal",
                                    value_domain=list(range(len(SCALE))))
         assert pair["verdict_alpha_ordinal"] == pytest.approx(alpha)
-    full = [[coding(n, s)[2] for n, s in zip(CODINGS, g, strict=True)]  # type: ignore[index]
+    full = [[coding(n, s)[2] for n, s in zip(CODINGS, g, strict=True)]  # type: ignore[union-attr]
             for g in GROUPS if None not in g]
     table, _ = aggregate_raters(np.array([[hash(x) % 1000 for x in item] for item in full]))
     assert report["label_fleiss_kappa"] == pytest.approx(sm_fleiss(table, method="fleiss"))
     labels = sorted({c[2] for spans in CODINGS.values() for c in spans})
-    nominal = [[np.nan if s is None else labels.index(coding(n, s)[2])  # type: ignore[index]
+    nominal = [[np.nan if s is None else labels.index(coding(n, s)[2])  # type: ignore[union-attr]
                 for s in column] for n, column in zip(CODINGS, zip(*GROUPS, strict=True),
                                                       strict=True)]
     assert report["label_alpha_nominal"] == pytest.approx(
@@ -181,9 +181,9 @@ def test_agree_writes_nothing_and_needs_two_annotators_with_done_articles(
     with Store(tmp_path / "s") as store:
         doc = store.add_article(article).article
         for name in ("ana", "ben"):
-            store.save_claim(make_claim(article_id=doc["id"], text=article.text, start=0, end=9,
+            store.save_claim(make_claim(article_id=doc.id, text=article.text, start=0, end=9,
                                         label="factual", annotator=name))
-        store.set_done(doc["id"], "ana", "2026-12-06T05:00:00Z")
+        store.set_done(doc.id, "ana", "2026-12-06T05:00:00Z")
     none = reader("agree", "--db", str(tmp_path / "s"), cwd=tmp_path)
     assert none.returncode == 2 and none.stderr.count("\n") == 1
     assert "no article was marked done by all of ana, ben" in none.stderr
@@ -215,7 +215,7 @@ def test_db_check_names_a_broken_done_mark(tmp_path: Path) -> None:
     article = load_paths([SAMPLE]).articles[0]
     with Store(tmp_path / "s") as store:
         doc = store.add_article(article).article
-        store.set_done(doc["id"], "ana", "2026-12-06T05:00:00Z")
+        store.set_done(doc.id, "ana", "2026-12-06T05:00:00Z")
     path = next((tmp_path / "s" / "articles").glob("*.json"))
     data = json.loads(path.read_text(encoding="utf-8"))
     data["done"]["1"]["at"] = 5
@@ -224,7 +224,7 @@ def test_db_check_names_a_broken_done_mark(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "done mark without string 'annotator' and 'at'" in result.stdout + result.stderr
     with Store(tmp_path / "s", readonly=True) as store:
-        assert store.done_marks(doc["id"]) == []
+        assert store.done_marks(doc.id) == []
 
 
 def test_the_readme_example_is_what_reader_agree_prints(merged: tuple[Path, str]) -> None:

@@ -23,11 +23,11 @@ def three_coders(db: Path) -> str:
         doc = store.add_article(article).article
         for name, spans in CODINGS.items():
             for start, end, label, verdict in spans:
-                store.save_claim(make_claim(article_id=doc["id"], text=article.text,
+                store.save_claim(make_claim(article_id=doc.id, text=article.text,
                                             start=start, end=end, label=label, verdict=verdict,
                                             annotator=name))
-            store.set_done(doc["id"], name, "2026-12-06T05:00:00Z")
-    return str(doc["id"])
+            store.set_done(doc.id, name, "2026-12-06T05:00:00Z")
+    return str(doc.id)
 
 
 async def test_agreement_screen_shows_the_figures_and_jumps(tmp_path: Path, tiny_nlp) -> None:

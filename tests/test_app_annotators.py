@@ -18,7 +18,7 @@ async def test_a_colleagues_claim_cannot_be_edited_or_deleted(tmp_path: Path, ti
     article = load_paths([SAMPLE]).articles[0]
     with Store(db) as store:
         doc = store.add_article(article).article
-        theirs = make_claim(article_id=doc["id"], text=article.text, start=0, end=40,
+        theirs = make_claim(article_id=doc.id, text=article.text, start=0, end=40,
                             label="factual", annotator="[b]ben[/b]")
         store.save_claim(theirs)
     app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
@@ -40,7 +40,7 @@ async def test_a_colleagues_claim_cannot_be_edited_or_deleted(tmp_path: Path, ti
         await pilot.press("d")
         assert [c.id for c in app.session.claims(app.articles[0])] == [theirs.id]
     with Store(db, readonly=True) as store:
-        assert [c.id for c in store.claims(doc["id"])] == [theirs.id]
+        assert [c.id for c in store.claims(doc.id)] == [theirs.id]
 
 
 async def test_a_synced_store_takes_the_servers_name_for_new_claims(tmp_path: Path,
@@ -63,9 +63,9 @@ def _two_coders(db: Path) -> tuple[dict, dict]:
     article = load_paths([SAMPLE]).articles[0]
     with Store(db) as store:
         doc = store.add_article(article).article
-        mine = make_claim(article_id=doc["id"], text=article.text, start=0, end=40,
+        mine = make_claim(article_id=doc.id, text=article.text, start=0, end=40,
                           label="factual", annotator="ana")
-        theirs = make_claim(article_id=doc["id"], text=article.text, start=100, end=150,
+        theirs = make_claim(article_id=doc.id, text=article.text, start=100, end=150,
                             label="opinion", annotator="ben")
         store.save_claim(mine)
         store.save_claim(theirs)

@@ -39,11 +39,11 @@ def two_coders(db: Path, blind: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     with Store(db) as store:
         doc = store.add_article(article).article
         for name, (start, end, label, speaker) in (("ana", MINE), ("ben", THEIRS)):
-            claim = make_claim(article_id=doc["id"], text=article.text, start=start, end=end,
+            claim = make_claim(article_id=doc.id, text=article.text, start=start, end=end,
                                label=label, annotator=name, speaker=speaker, verdict="false")
             store.save_claim(claim)
             claims.append(claim)
-        store.set_done(doc["id"], "ben", "2026-12-06T05:00:00Z")
+        store.set_done(doc.id, "ben", "2026-12-06T05:00:00Z")
     if blind:
         (db / "reader.toml").write_text("blind = true\n", encoding="utf-8")
     return claims[0], claims[1]
@@ -117,12 +117,12 @@ async def test_known_claim_hints_leave_out_what_blind_coding_hides(
         for path in (other, done_there):
             article = load_paths([path]).articles[0]
             doc = store.add_article(article).article
-            claim = make_claim(article_id=doc["id"], text=article.text, start=11, end=60,
+            claim = make_claim(article_id=doc.id, text=article.text, start=11, end=60,
                                label="factual", annotator="ben")
             store.save_claim(claim)
             stored[path.name] = claim.id
             if path is done_there:
-                store.set_done(doc["id"], "ana", "2026-12-06T05:00:00Z")
+                store.set_done(doc.id, "ana", "2026-12-06T05:00:00Z")
     app = make_app(db, [SAMPLE], tiny_nlp, annotator="ana")
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)

@@ -35,7 +35,7 @@ async def test_tag_third_sentence_survives_reopen(tmp_path: Path, tiny_nlp) -> N
         await pilot.press("q")
     with Store(db, readonly=True) as store:
         [article] = store.articles()
-        [claim] = store.claims(article["id"])
+        [claim] = store.claims(article.id)
     text = SAMPLE.read_text(encoding="utf-8")
     assert claim.quote == THIRD
     assert text[claim.start:claim.end] == THIRD
@@ -131,7 +131,7 @@ async def test_claim_form_saves_fields_and_edit_delete_undo(tmp_path: Path, tiny
         await pilot.press("q")
     with Store(db, readonly=True) as store:
         [article] = store.articles()
-        [stored] = store.claims(article["id"])
+        [stored] = store.claims(article.id)
         assert stored.verdict == "mostly-true" and stored.tags == ["UN", "law"]
 
 

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from textual.widgets import Select
 
 from reader.commands import export_cmd
@@ -126,11 +127,11 @@ async def test_corrections_survive_rerunning_ner_and_export(tmp_path: Path, tiny
         await pilot.press("q")
     with Store(db, readonly=True) as store:
         [article] = store.articles()
-        records = store.corrections(article["id"])
-    assert sorted(r["action"] for r in records) == ["add", "delete", "rebound", "relabel"]
-    assert all(r["scope"] == "mention" and r["annotator"] == "tester" for r in records)
+        records = store.corrections(article.id)
+    assert sorted(str(r.action) for r in records) == ["add", "delete", "rebound", "relabel"]
+    assert all(r.scope == "mention" and r.annotator == "tester" for r in records)
     # the model's output is untouched: the cache keeps what NER found
-    assert Entity(*span("Seoul"), "GPE") in app.workspace.entities[article["id"]]
+    assert Entity(*span("Seoul"), "GPE") in app.workspace.entities[article.id]
 
     shutil.rmtree(db / "cache")  # no cached entities: NER runs again on reopening
     again = make_app(db, (), tiny_nlp)
@@ -140,7 +141,7 @@ async def test_corrections_survive_rerunning_ner_and_export(tmp_path: Path, tiny
         for (start, end), label in expected_after_four().items():
             found = entity_at(again, start, end)
             assert (found.label if found else None) == label, TEXT[start:end]
-        assert Entity(*span("Seoul"), "GPE") in again.workspace.entities[article["id"]]
+        assert Entity(*span("Seoul"), "GPE") in again.workspace.entities[article.id]
 
     out = tmp_path / "gold.jsonl"
     assert export(db, "prodigy", out) == 0
@@ -183,7 +184,7 @@ async def test_apply_to_all_mentions_is_one_rule_undone_in_one_step(
         assert entity_at(app, *span("Josep Borrell")) is not None
         article_id = app.articles[0].id
         [rule] = app.store.corrections(article_id)
-        assert rule["scope"] == "article" and rule["text"] == "Borrell"
+        assert rule.scope == "article" and rule.text == "Borrell"
         # the form on another mention lists the rule; ctrl+u reverts every mention at once
         view_of(app).move_to(span("noted Borrell")[0] + len("noted "))
         form = await open_form(pilot)
@@ -263,7 +264,7 @@ async def test_corpus_rule_applies_in_every_article_and_reverts_in_one_step(
         await apply(pilot, form, label="NORP", scope="corpus")
         assert {e.label for e in borrells(app)} == {"NORP"}
         [rule] = app.store.corpus_corrections()
-        assert rule["scope"] == "corpus" and rule["text"] == "Borrell"
+        assert rule.scope == "corpus" and rule.text == "Borrell"
         assert all(app.store.corrections(a.id) == [] for a in app.articles)
         app.screen.open_article(4)  # the note: "Borrell met Cho Tae-yul in Seoul..."
         note = span_in(NOTE, "Borrell")
@@ -309,12 +310,13 @@ def test_store_corpus_rules_persist_and_delete(tmp_path: Path) -> None:
     with Store(tmp_path / "db") as store:
         assert store.corpus_corrections() == []
         store.save_corpus_correction(rule)
-        store.save_corpus_correction({**rule, "label": "LOC"})  # replaced by id
+        store.save_corpus_correction(msgspec.structs.replace(rule, label="LOC"))  # by id
     with Store(tmp_path / "db", readonly=True) as store:
-        assert store.corpus_corrections() == [{**rule, "label": "LOC"}]
+        assert store.corpus_corrections() == [msgspec.structs.replace(rule, label="LOC")]
     with Store(tmp_path / "db") as store:
-        assert store.delete_corpus_correction(rule["id"]) is True
-        assert store.delete_corpus_correction(rule["id"]) is False
+        removed = store.delete_corpus_correction(rule.id)
+        assert removed == {**rule.to_record(), "label": "LOC"}
+        assert store.delete_corpus_correction(rule.id) is None
         assert store.corpus_corrections() == []
 
 

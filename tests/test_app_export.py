@@ -108,7 +108,7 @@ def test_every_export_format_from_the_app_keeps_spacy_out_and_has_unsaved_claims
     exported = _jsonl_export(db)
     with Store(db, readonly=True) as store:
         [article] = store.articles()
-        stored = [c.id for c in store.claims(article["id"])]
+        stored = [c.id for c in store.claims(article.id)]
     assert len(stored) == 1  # the second claim never reached the store...
     assert len(exported) == 2 and stored[0] in [c["id"] for c in exported]  # ...yet exported
 
@@ -212,11 +212,11 @@ def test_the_child_export_lays_unsaved_claims_over_the_stored_ones(tmp_path: Pat
     db = tmp_path / "db"
     text = "One claim here. Another claim there. A third one."
     with Store(db) as store:
-        aid = store.add_article(SourceArticle(title="a", text=text, source="a.txt")).article["id"]
+        aid = store.add_article(SourceArticle(title="a", text=text, source="a.txt")).article.id
         other = store.add_article(SourceArticle(title="b", text="Other text.", source="b.txt"))
         kept, gone = (make_claim(article_id=aid, text=text, start=s, end=e, label="factual",
                                  annotator="t") for s, e in ((0, 15), (16, 36)))
-        elsewhere = make_claim(article_id=other.article["id"], text="Other text.", start=0,
+        elsewhere = make_claim(article_id=other.article.id, text="Other text.", start=0,
                                end=11, label="quote", annotator="t")
         for claim in (kept, gone, elsewhere):
             store.save_claim(claim)

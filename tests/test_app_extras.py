@@ -125,8 +125,8 @@ async def test_review_mode_accept_reject_skip_back(tmp_path: Path, tiny_nlp) -> 
         await pilot.press("q")
     with Store(db, readonly=True) as store:
         [stored] = store.articles()
-        assert [r["start"] for r in store.rejected(stored["id"])] == [second.start]
-        assert len(store.claims(stored["id"])) == 1
+        assert [r["start"] for r in store.rejected(stored.id)] == [second.start]
+        assert len(store.claims(stored.id)) == 1
 
 
 def test_taxonomy_from_reader_toml(tmp_path: Path) -> None:

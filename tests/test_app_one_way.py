@@ -137,7 +137,7 @@ def test_the_session_tells_each_change_to_its_listeners(tmp_path: Path) -> None:
     text = "The minister said that prices rose by 4 % last year."
     with Store(tmp_path / "db") as store:
         article_id = store.add_article(
-            SourceArticle(title="t", text=text, source="t.txt")).article["id"]
+            SourceArticle(title="t", text=text, source="t.txt")).article.id
         article = OpenArticle(id=article_id, title="t", loaded_text=text, source="t.txt")
         session = ReaderSession(store, "tester")
         told: list[str] = []

@@ -72,7 +72,7 @@ async def test_quick_tag_is_guessed_until_the_form_confirms_it(tmp_path: Path, t
         await pilot.press("q")
     with Store(db, readonly=True) as store:
         [article] = store.articles()
-        [stored] = store.claims(article["id"])
+        [stored] = store.claims(article.id)
     assert stored.speaker_confirmed is True
 
 

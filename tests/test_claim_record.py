@@ -91,7 +91,7 @@ def test_old_records_upgrade_and_validate() -> None:
 def test_a_store_of_schema_1_loads_with_the_default(tmp_path: Path) -> None:
     root = tmp_path / "db"
     with Store(root) as store:
-        aid = store.add_article(SourceArticle(title="B", text=TEXT, source="b.txt")).article["id"]
+        aid = store.add_article(SourceArticle(title="B", text=TEXT, source="b.txt")).article.id
     path = next((root / "articles").glob("*.json"))
     data = json.loads(path.read_text("utf-8"))
     data["claims"] = {"1": _schema_1_claim(aid)}
@@ -110,7 +110,7 @@ def test_jsonl_lines_of_schema_1_import_as_unconfirmed_and_newer_ones_are_refuse
     root = tmp_path / "db"
     with Store(root) as store:
         aid = store.add_article(
-            SourceArticle(title="B", text=TEXT, source=str(tmp_path / "b.txt"))).article["id"]
+            SourceArticle(title="B", text=TEXT, source=str(tmp_path / "b.txt"))).article.id
     old = _schema_1_claim(aid)
     old["article"] = {"id": aid, "title": "B", "source": str(tmp_path / "b.txt"), "url": "",
                       "date": ""}

@@ -43,7 +43,7 @@ def _store_with_claims(root: Path, paths: list[Path]) -> int:
     count = 0
     with Store(root) as store, store.transaction() as tx:
         for article in loaded:
-            aid = tx.add_article(article).article["id"]
+            aid = tx.add_article(article).article.id
             if article.source.endswith(("#1", "#4")):
                 continue  # corpus lines without claims
             words = article.text.split(" ")
@@ -98,7 +98,7 @@ def test_export_import_export_gives_the_same_claims(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "8 added" in done.stderr and "0 skipped" in done.stderr, done.stderr
     with Store(tmp_path / "moved", readonly=True) as store:
-        placed = {c.quote: (a["source"], store.text(a["id"])) for a, c in store.iter_claims()}
+        placed = {c.quote: (a.source, store.text(a.id)) for a, c in store.iter_claims()}
     for quote, (source, text) in placed.items():
         assert quote in text
         if "#" in source:

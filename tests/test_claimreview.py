@@ -77,9 +77,9 @@ def db(tmp_path: Path) -> Path:
     root = tmp_path / "db"
     with Store(root) as store, store.transaction() as tx:
         aid = tx.add_article(SourceArticle(title="Desk", text=TEXT, source="a.txt",
-                                           url="https://news.example/a")).article["id"]
+                                           url="https://news.example/a")).article.id
         bid = tx.add_article(SourceArticle(title="Rain", text=SECOND, source="b.txt")
-                             ).article["id"]
+                             ).article.id
         eu = TEXT.index("The European Union")
         tx.add_claim(_claim(aid, TEXT, "The European Union said exports rose 4% in March",
                             entities=[Entity(eu, eu + 18, "ORG")], speaker="The European Union",
@@ -143,7 +143,7 @@ def test_only_unverified_claims_says_how_many_were_left_out(
     assert "1 claim left out as unverified (use --all)" in err
     with Store(db) as store:
         for article in store.articles():
-            for claim in store.claims(article["id"]):
+            for claim in store.claims(article.id):
                 store.save_claim(msgspec.structs.replace(claim, verdict="unverified"))
     status, records, err = _export(db, capsys)
     assert records == [] and "4 claims left out as unverified (use --all)" in err

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from reader.corpus_stats import (
+    ArticleRef,
     corpus_stats,
     search_corpus,
     sparkline,
@@ -47,9 +48,9 @@ def items(sample_text: str) -> list:
     ]
     cocoa_claims = [{"label": "statistic", "verdict": "false", "speaker": "Comissaria Smith"}]
     return [
-        ({"id": "a1", "title": "EU and Korea"}, sample_claims, sample_entities, sample_text),
-        ({"id": "a2", "source": "cocoa.txt"}, cocoa_claims, cocoa_entities, cocoa),
-        ({"id": "a3", "title": "Empty"}, [], [], ""),
+        (ArticleRef("a1", title="EU and Korea"), sample_claims, sample_entities, sample_text),
+        (ArticleRef("a2", source="cocoa.txt"), cocoa_claims, cocoa_entities, cocoa),
+        (ArticleRef("a3", title="Empty"), [], [], ""),
     ]
 
 

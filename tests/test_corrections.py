@@ -66,9 +66,9 @@ def test_make_correction_validates(sample_text: str) -> None:
     with pytest.raises(CorrectionError):
         make_correction("rebound", 0, 5, sample_text, label="ORG")  # no new bounds
     c = make_correction("add", 0, 2, sample_text, label="X", scope="article", annotator="ann")
-    assert c["text"] == "In" and c["scope"] == "article" and c["annotator"] == "ann"
-    assert set(c) == {"id", "action", "start", "end", "label", "new_start", "new_end", "text",
-                      "scope", "created", "annotator"}
+    assert c.text == "In" and c.scope == "article" and c.annotator == "ann"
+    assert set(c.to_record()) == {"id", "action", "start", "end", "label", "new_start",
+                                  "new_end", "text", "scope", "created", "annotator"}
 
 
 def test_relabel_one_mention(sample_text: str, model_entities: list[Entity]) -> None:
@@ -124,7 +124,7 @@ def test_apply_to_all_and_undo(sample_text: str, model_entities: list[Entity]) -
     assert not inconsistent_labels(result, sample_text)
     # Josep Borrell entities untouched (occurrence inside a larger entity)
     assert ent(sample_text, "Josep Borrell", "PERSON") in result
-    undone = apply_corrections(model_entities, remove_correction([rule], rule["id"]), sample_text)
+    undone = apply_corrections(model_entities, remove_correction([rule], rule.id), sample_text)
     assert undone == sorted(model_entities)
 
 
@@ -175,7 +175,7 @@ def test_survives_rerun_with_different_entities(sample_text: str,
 def test_orphan_and_moved_anchor(sample_text: str) -> None:
     c = make_correction("add", *_span(sample_text, "Seoul"), sample_text, label="GPE")
     moved = "Intro line.\n" + sample_text
-    assert find_anchor(c, moved) == (c["start"] + 12, c["end"] + 12)
+    assert find_anchor(c, moved) == (c.start + 12, c.end + 12)
     assert find_anchor(c, sample_text.replace("Seoul", "Busan")) is None
     assert apply_corrections([], [c], sample_text.replace("Seoul", "Busan")) == []
 
@@ -209,7 +209,7 @@ def borrell_session(tmp_path: Path) -> Any:
 
     store = Store(tmp_path / "db")
     aid = store.add_article(
-        SourceArticle(title="t", text=BORRELL_TEXT, source="t.txt")).article["id"]
+        SourceArticle(title="t", text=BORRELL_TEXT, source="t.txt")).article.id
     article = OpenArticle(id=aid, title="t", loaded_text=BORRELL_TEXT, source="t.txt")
     yield store, article, ReaderSession(store, "tester")
     store.close()
@@ -282,8 +282,10 @@ def test_corrections_are_typed_at_the_modules_door_and_stored_as_before() -> Non
     from reader.records import Correction
 
     text = "Borrell met Cho in Seoul."
-    record = make_correction("relabel", 0, 7, text, label="PERSON", annotator="a",
-                             created="2026-01-01T00:00:00.000+00:00", correction_id="c1")
+    made = make_correction("relabel", 0, 7, text, label="PERSON", annotator="a",
+                           created="2026-01-01T00:00:00.000+00:00", correction_id="c1")
+    assert isinstance(made, Correction)
+    record = made.to_record()
     assert list(record) == ["id", "action", "start", "end", "label", "new_start", "new_end",
                             "text", "scope", "created", "annotator"]
     assert record["new_start"] is None and record["scope"] == "mention"

@@ -36,8 +36,8 @@ def _claim(aid: str, text: str, quote: str, label: str = "factual") -> dict[str,
 
 def _build(root: Path) -> tuple[str, str, list[dict[str, Any]]]:
     with Store(root) as store:
-        a = store.add_article(SourceArticle(title="A", text=TEXT_A, source="a.txt")).article["id"]
-        b = store.add_article(SourceArticle(title="B", text=TEXT_B, source="b.txt")).article["id"]
+        a = store.add_article(SourceArticle(title="A", text=TEXT_A, source="a.txt")).article.id
+        b = store.add_article(SourceArticle(title="B", text=TEXT_B, source="b.txt")).article.id
         claims = [
             _claim(a, TEXT_A, "the budget would rise by 4 percent next year"),
             _claim(a, TEXT_A, "inflation alone was running at 6 percent", "statistic"),
@@ -196,7 +196,7 @@ def test_repair_refuses_an_existing_out_and_names_default(
     [copy] = list(tmp_path.glob("db.repaired-*"))
     assert "0 quarantined" in out and not (copy / "quarantine.jsonl").exists()
     with Store(copy, readonly=True) as store:
-        assert sum(len(store.claims(d["id"])) for d in store.articles()) == 4
+        assert sum(len(store.claims(d.id)) for d in store.articles()) == 4
 
 
 def test_corrupt_index_is_reported_and_rebuilt(

@@ -37,10 +37,10 @@ def test_the_readmes_agree_example_is_what_the_commands_print(tmp_path: Path) ->
         with Store(tmp_path / f"{name}-store") as store:
             doc = store.add_article(article).article
             for start, end, label, verdict in spans:
-                store.save_claim(make_claim(article_id=doc["id"], text=article.text,
+                store.save_claim(make_claim(article_id=doc.id, text=article.text,
                                             start=start, end=end, label=label, verdict=verdict,
                                             annotator=name))
-            store.set_done(doc["id"], name, "2026-12-06T05:00:00Z")
+            store.set_done(doc.id, name, "2026-12-06T05:00:00Z")
     steps = worked_example()
     assert [words[:2] for words, _ in steps][-1] == ["reader", "agree"]
     for words, shown in steps:

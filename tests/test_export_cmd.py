@@ -73,7 +73,7 @@ def store_dir(tmp_path: Path) -> Path:
                     title=title, text=text, source=source, url="https://example.org/" + title[:2]
                 )
             )
-            for claim in _claims_for(added.article["id"], text):
+            for claim in _claims_for(added.article.id, text):
                 assert tx.add_claim(claim)
     return root
 
@@ -130,7 +130,7 @@ def test_filters(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
         c["annotator"] for c in jsonl_claims(export_text(store_dir, capsys, "--annotator", "bob"))
     } == {"bob"}
     with Store(store_dir, readonly=True) as store:
-        first = store.articles()[0]["id"]
+        first = store.articles()[0].id
     only = jsonl_claims(export_text(store_dir, capsys, "--article", first.split(":")[1][:10]))
     assert {c["article_id"] for c in only} == {first}
     assert jsonl_claims(export_text(store_dir, capsys, "--since", "2999-01-01")) == []
@@ -154,7 +154,7 @@ def _reimport(
 
 def _spans(root: Path) -> list[tuple[str, int, int, str]]:
     with Store(root, readonly=True) as store:
-        return sorted((a["id"], c.start, c.end, c.label) for a, c in store.iter_claims())
+        return sorted((a.id, c.start, c.end, c.label) for a, c in store.iter_claims())
 
 
 def test_jsonl_round_trip_gives_the_same_claims(
@@ -168,10 +168,10 @@ def test_jsonl_round_trip_gives_the_same_claims(
         for article in old.articles():  # jsonl carries no text: the articles come first
             tx.add_article(
                 SourceArticle(
-                    title=article["title"],
-                    text=old.text(article["id"]),
-                    source=article["source"],
-                    url=article["url"],
+                    title=article.title,
+                    text=old.text(article.id),
+                    source=article.source,
+                    url=article.url,
                 )
             )
     assert run_cmd(import_cmd, str(out), "--db", str(new)) == 0
@@ -258,10 +258,10 @@ def test_gold_entities_export_uses_corrections(
 
     with Store(store_dir) as store:
         article = store.articles()[1]
-        text = store.text(article["id"])
+        text = store.text(article.id)
         start = text.index("Unemployment")
         corr = make_correction("add", start, start + 12, text, label="TOPIC", annotator="t")
-        store.save_correction(article["id"], corr)
+        store.save_correction(article.id, corr)
     tasks = jsonl_claims(
         export_text(
             store_dir,
@@ -271,7 +271,7 @@ def test_gold_entities_export_uses_corrections(
             "--what",
             "entities",
             "--article",
-            article["id"],
+            article.id,
         )
     )
     assert [(s["start"], s["end"], s["label"]) for s in tasks[0]["spans"]] == [
@@ -309,7 +309,7 @@ def test_unreadable_article_file_is_named_and_exit_2(
     store_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with Store(store_dir, readonly=True) as store:
-        broken = store_dir / "articles" / store.articles()[0]["file"]
+        broken = store_dir / "articles" / store.articles()[0].file
     broken.write_text("{not json", encoding="utf-8")
     assert run_cmd(export_cmd, "--db", str(store_dir)) == 2
     captured = capsys.readouterr()
@@ -321,7 +321,7 @@ def test_export_article_for_ctrl_e(store_dir: Path) -> None:
     with Store(store_dir) as store:
         article = store.articles()[1]
         for fmt in EXPORT_FORMATS:
-            path = export_article(store, article["id"], fmt, None)
+            path = export_article(store, article.id, fmt, None)
             assert path.parent == store_dir / "exports"
             assert path.exists()
         jsonl_path = next((store_dir / "exports").glob("*.jsonl"))
@@ -334,12 +334,12 @@ def test_export_piped_to_head_exits_quietly(store_dir: Path, tmp_path: Path) -> 
     # Enough data that the writer is still writing when `head` goes away.
     with Store(store_dir) as store, store.transaction() as tx:
         article = store.articles()[0]
-        text = store.text(article["id"])
+        text = store.text(article.id)
         for i in range(3000):
             start = i % (len(text) - 20)
             tx.add_claim(
                 make_claim(
-                    article_id=article["id"],
+                    article_id=article.id,
                     text=text,
                     start=start,
                     end=start + 10,
@@ -380,11 +380,11 @@ def test_jsonl_import_reads_missing_articles_from_their_sources_and_reanchors(
         aid = tx.add_article(SourceArticle(title="EU", text=text, source=str(article)))
         for quote in quotes:
             start = text.index(quote)
-            tx.add_claim(make_claim(article_id=aid.article["id"], text=text, start=start,
+            tx.add_claim(make_claim(article_id=aid.article.id, text=text, start=start,
                                     end=start + len(quote), label="statistic", annotator="t"))
         start = SECOND.index("Unemployment fell to 3%")
         budget = tx.add_article(SourceArticle(title="Budget", text=SECOND, source="budget.txt"))
-        tx.add_claim(make_claim(article_id=budget.article["id"], text=SECOND, start=start,
+        tx.add_claim(make_claim(article_id=budget.article.id, text=SECOND, start=start,
                                 end=start + 23, label="statistic", annotator="t"))
     out = tmp_path / "out"
     out.mkdir()
@@ -401,7 +401,7 @@ def test_jsonl_import_reads_missing_articles_from_their_sources_and_reanchors(
     assert "2 claims re-anchored in changed text" in err
     assert "Kim has ramped up missile testing" in err  # the one that is gone, named
     with Store(new, readonly=True) as store:
-        found = {c.quote: (a["title"], c.start) for a, c in store.iter_claims()}
+        found = {c.quote: (a.title, c.start) for a, c in store.iter_claims()}
     assert found == {
         quotes[0]: ("EU", changed.index(quotes[0])),
         quotes[1]: ("EU", changed.index(quotes[1])),
@@ -423,12 +423,12 @@ def test_jsonl_import_never_rewrites_a_stored_articles_text(
     mine, other = tmp_path / "mine", tmp_path / "other"
     Path(source).write_text(theirs, encoding="utf-8")  # the file on disk has their text now
     with Store(mine) as store:
-        aid = store.add_article(SourceArticle(title="EU", text=ours, source=source)).article["id"]
+        aid = store.add_article(SourceArticle(title="EU", text=ours, source=source)).article.id
         start = ours.index(own_quote)
         store.save_claim(make_claim(article_id=aid, text=ours, start=start,
                                     end=start + len(own_quote), label="factual", annotator="me"))
     with Store(other) as store:
-        bid = store.add_article(SourceArticle(title="EU", text=theirs, source=source)).article["id"]
+        bid = store.add_article(SourceArticle(title="EU", text=theirs, source=source)).article.id
         start = theirs.index(quote)
         store.save_claim(make_claim(article_id=bid, text=theirs, start=start,
                                     end=start + len(quote), label="statistic", annotator="you"))
@@ -465,7 +465,7 @@ def test_jsonl_import_elsewhere_finds_a_relative_source_by_its_recorded_path(
     assert article.source == "a.txt"
     quote = "Kim has ramped up missile testing"
     with Store(work / "db") as store:
-        aid = store.add_article(article).article["id"]
+        aid = store.add_article(article).article.id
         start = article.text.index(quote)
         store.save_claim(make_claim(article_id=aid, text=article.text, start=start,
                                     end=start + len(quote), label="factual", annotator="t"))

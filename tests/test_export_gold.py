@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from reader.commands import export_cmd, import_cmd
-from reader.curation.curate import Curation, adjudications
+from reader.curation.curate import Curation
+from reader.curation.notes import adjudications
 from reader.formats import EXPORT_FORMATS
 from reader.formats.jsonl import load_schema
 from reader.store.store import Store
@@ -106,7 +107,7 @@ def test_store_dump_carries_the_decisions_to_the_annotators(
     db, _, _ = gold_store
     _, out = _export(db, "store", tmp_path, capsys)
     with Store(db, readonly=True) as store:
-        [aid] = [a["id"] for a in store.articles()]
+        [aid] = [a.id for a in store.articles()]
         decisions = sorted(store.decisions(aid), key=lambda d: d["id"])
         only_ben = next(c.id for c in store.claims(aid) if c.label == "prediction")
     ben = tmp_path / "ben"

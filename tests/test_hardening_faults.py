@@ -194,8 +194,8 @@ def test_sigkill_during_imports_is_all_or_nothing(tmp_path: Path) -> None:
             assert store.problems == [] and not store.readonly, store.readonly_reason
             counts = {}
             for doc in store.articles():
-                text = store.text(doc["id"])
-                counts[text.split()[0]] = len(store.claims(doc["id"]))
+                text = store.text(doc.id)
+                counts[text.split()[0]] = len(store.claims(doc.id))
         for first_word, count in counts.items():
             assert count == expected[first_word], f"trial {trial}: {first_word} has {count}"
         for index in acked:
@@ -291,7 +291,7 @@ async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
         store.add_article(SourceArticle(title="second", text="Exports rose 12 percent in 2023.\n",
                                         source=str(tmp_path / "second.txt")))
     with Store(db) as store:  # where the reader was, and the entities counted
-        damaged_id = next(a["id"] for a in store.articles() if a["title"] == "t")
+        damaged_id = next(a.id for a in store.articles() if a.title == "t")
         store.update_article(damaged_id, position=231, entity_count=109)
     raw = article_file.read_bytes()
     article_file.write_bytes(raw[: len(raw) - 40])  # truncated by a crash or a bad copy
@@ -320,7 +320,7 @@ async def test_corrupt_article_file_is_read_only_alone_and_stays_untouched(
     with Store(db, readonly=True) as store:  # its index record is not overwritten either
         record = store.article(damaged_id)
         assert record is not None
-        assert (record["position"], record["entity_count"]) == (231, 109)
+        assert (record.position, record.entity_count) == (231, 109)
 
 
 async def test_import_while_the_ui_is_open_refuses(tmp_path: Path) -> None:
@@ -345,7 +345,7 @@ async def test_import_while_the_ui_is_open_refuses(tmp_path: Path) -> None:
     app.store.close()
     with Store(db, readonly=True) as store:
         [doc] = store.articles()
-        assert len(store.claims(doc["id"])) == 1
+        assert len(store.claims(doc.id)) == 1
 
 
 # --- the source file changes while it is open ---------------------------------------------------
@@ -411,7 +411,7 @@ async def test_records_that_are_not_objects_are_skipped_and_kept(tmp_path: Path)
     async with app.run_test(size=SIZE, notifications=True, message_hook=heard) as pilot:
         await pilot.pause()
         assert not app.store.readonly, app.store.readonly_reason
-        aid = app.store.articles()[0]["id"]
+        aid = app.store.articles()[0].id
         assert app.store.rejected(aid) == []
         problems = " | ".join(f"{p.path.name}: {p.message}" for p in app.store.problems)
         for table in ("claim '#50'", "corrections #50", "rejected #50", "article '#50'"):

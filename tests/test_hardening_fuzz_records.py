@@ -140,14 +140,14 @@ def open_like_the_app(root: Path) -> Store:
     seen: list[Any] = [store.articles(), rules, store.session()]
     for article in store.articles():
         try:
-            text = store.text(article["id"])
+            text = store.text(article.id)
         except StoreFileError:  # the app says FILE UNREADABLE and why (a newer schema, say)
-            assert article["id"] in store.unreadable
+            assert article.id in store.unreadable
             assert store.problems, "an unusable article file is reported"
             continue
-        claims = store.claims(article["id"])
-        corrections = [*rules, *store.corrections(article["id"])]
-        cached = store.cached_entities(article["text_hash"], "m", "1") or []
+        claims = store.claims(article.id)
+        corrections = [*rules, *store.corrections(article.id)]
+        cached = store.cached_entities(article.text_hash, "m", "1") or []
         entities = apply_corrections(cached, corrections, text)
         for corr in corrections:
             describe_correction(corr)
@@ -228,9 +228,9 @@ def test_fuzz_store_files_open_and_db_check_agrees(files: dict[str, Any]) -> Non
         db = Path(tmp) / "db"
         with Store(db) as store:
             aid = store.add_article(SourceArticle(title="T", text=TEXT, source="a.txt")
-                                    ).article["id"]
+                                    ).article.id
             store.put_cached_entities(text_hash(TEXT), "m", "1", [])
-            name = store.article(aid)["file"]  # type: ignore[index]
+            name = store.article(aid).file  # type: ignore[union-attr]
         path = db / "articles" / name
         data = json.loads(path.read_text(encoding="utf-8"))
         data["claims"] = {str(i): {**c, "article_id": aid} if isinstance(c, dict) else c
@@ -267,8 +267,8 @@ def test_a_claim_of_a_newer_schema_makes_its_article_unreadable_and_db_check_say
     db = tmp_path / "db"
     with Store(db) as store:
         aid = store.add_article(SourceArticle(title="T", text=TEXT, source="a.txt")
-                                ).article["id"]
-        name = store.article(aid)["file"]  # type: ignore[index]
+                                ).article.id
+        name = store.article(aid).file  # type: ignore[union-attr]
     path = db / "articles" / name
     data = json.loads(path.read_text(encoding="utf-8"))
     claim = make_claim(article_id=aid, text=TEXT, start=0, end=5, label="factual",

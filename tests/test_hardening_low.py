@@ -50,7 +50,7 @@ def test_json_exports_never_carry_nan_or_infinity(tmp_path: Path, value: float) 
     text = "The minister said taxes rose by 5 percent in 2023."
     with Store(db) as store:
         src = SourceArticle(title="t", text=text, source="t.txt", meta={"score": value})
-        aid = store.add_article(src).article["id"]
+        aid = store.add_article(src).article.id
         claim = make_claim(article_id=aid, text=text, start=0, end=20, label="factual",
                            annotator="t")
         store.save_claim(msgspec.structs.replace(claim, checkworthy=value))

@@ -35,7 +35,7 @@ async def test_markup_in_text_title_claim_fields_is_literal(tmp_path: Path) -> N
         '[[labels]]\nname = "[@click=app.quit]q[/]"\nkey = "2"\n', encoding="utf-8")
     with Store(db) as store:
         src = SourceArticle(title=TITLE, text=BODY, source=str(tmp_path / "[bold]f[/].txt"))
-        aid = store.add_article(src).article["id"]
+        aid = store.add_article(src).article.id
         start = BODY.index("[link=")
         claim = make_claim(article_id=aid, text=BODY, start=start, end=BODY.index(" closer"),
                            label=LABEL, annotator="[bold]me[/]", speaker=SPEAKER, note=NOTE,

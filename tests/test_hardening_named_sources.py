@@ -77,7 +77,7 @@ def test_a_named_file_a_claim_anchors_in_is_read_and_named(tmp_path: Path) -> No
     assert "1 added" in result.stderr and str(source) in result.stderr, result.stderr
     with Store(work / "db", readonly=True) as store:
         [article] = store.articles()
-        assert [c.quote for c in store.claims(article["id"])] == ["taxes rose by 5 percent"]
+        assert [c.quote for c in store.claims(article.id)] == ["taxes rose by 5 percent"]
 
 
 def test_symlinks_out_of_the_imported_folder_are_not_followed(tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_wrong_offsets_on_an_unchanged_article_are_not_called_changed_text(
     db = tmp_path / "db"
     with Store(db) as store:
         aid = store.add_article(SourceArticle(title="t", text=ARTICLE, source="a.txt")
-                                ).article["id"]
+                                ).article.id
     quotes = ["taxes rose", "Unemployment fell", "3 percent"]
     lines = []
     for n, quote in enumerate(quotes):

@@ -66,7 +66,7 @@ def test_save_load_export_import_round_trip(
         saved = []
         with Store(root / "a") as store:
             aid = store.add_article(SourceArticle(title="t", text=text, source="s.txt"))
-            aid_str = aid.article["id"]
+            aid_str = aid.article.id
             for start, end, label in spans:
                 claim = make_claim(article_id=aid_str, text=text, start=start, end=end,
                                    label=label, annotator="p", note=sanitize(note),
@@ -86,8 +86,8 @@ def test_save_load_export_import_round_trip(
         assert _quiet(import_cmd.run, back) == 0
         with Store(root / "b", readonly=True) as store:
             [doc] = store.articles()
-            assert store.text(doc["id"]) == text
-            imported = {c.id: c for c in store.claims(doc["id"])}
+            assert store.text(doc.id) == text
+            imported = {c.id: c for c in store.claims(doc.id)}
     # a span equal to another one (same offsets and label) is a duplicate, imported once
     unique = {(c.start, c.end, c.label): c for c in reversed(saved)}
     assert len(imported) == len(unique)
@@ -130,7 +130,7 @@ def test_edits_reanchor_to_the_exact_quote_or_orphan(
         return
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp)) as store:
         aid = store.add_article(SourceArticle(title="t", text=text, source="s.txt"))
-        article_id = aid.article["id"]
+        article_id = aid.article.id
         claims = []
         for start, end in spans:
             claim = make_claim(article_id=article_id, text=text, start=start, end=end,

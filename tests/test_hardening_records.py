@@ -157,11 +157,11 @@ def _edit(path: Path, change: Any) -> None:
 
 def _stored(db: Path) -> tuple[str, Path]:
     with Store(db) as store:
-        aid = store.add_article(SourceArticle(title="t", text=TEXT, source="a.txt")).article["id"]
+        aid = store.add_article(SourceArticle(title="t", text=TEXT, source="a.txt")).article.id
         store.save_claim(make_claim(article_id=aid, text=TEXT, start=0, end=5, label="factual",
                                     annotator="a"))
         store.put_cached_entities(text_hash(TEXT), "m", "1", [])
-        file = store.article(aid)["file"]  # type: ignore[index]
+        file = store.article(aid).file  # type: ignore[union-attr]
     return aid, db / "articles" / file
 
 
@@ -293,7 +293,7 @@ async def test_malformed_records_in_the_store_neither_crash_nor_pass_db_check(
         await pilot.pause()
         await pilot.press("escape")
         skipped = [p.message for p in app.store.problems]
-        assert [a["id"] for a in app.store.articles()] == [aid]
+        assert [a.id for a in app.store.articles()] == [aid]
     app.store.close()
     assert sum("corrections #" in m for m in skipped) == 2 * len(BAD_CORRECTIONS), skipped
     assert sum("article 'bad-" in m for m in skipped) == len(BAD_INDEX_FIELDS), skipped
@@ -321,7 +321,7 @@ async def test_malformed_records_in_the_store_neither_crash_nor_pass_db_check(
     assert status == 0, out + err
     with Store(out_dir, readonly=True) as repaired:
         assert len(repaired.articles()) == 1 + len(BAD_INDEX_FIELDS)  # fields reset, kept
-        assert [r["id"] for r in repaired.corpus_corrections()] == ["rule"]  # rules kept too
+        assert [r.id for r in repaired.corpus_corrections()] == ["rule"]  # rules kept too
         assert repaired.problems == []
 
 
@@ -444,7 +444,7 @@ async def test_a_bad_corpus_line_never_stops_the_good_ones_in_the_app(tmp_path: 
     app = make_app(tmp_path / "db", [corpus], nlp=tiny_nlp)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert {a["external_id"] for a in app.store.articles()} == {"good1", "good2"}
+        assert {a.external_id for a in app.store.articles()} == {"good1", "good2"}
     app.store.close()
 
 
@@ -460,7 +460,7 @@ def test_a_bad_corpus_line_never_stops_the_good_ones_in_ingest(tmp_path: Path,
     assert "corpus.jsonl:2: bad JSON" in err and "corpus.jsonl:3: bad JSON" in err, err
     assert "corpus.jsonl:4: bad JSON" in err, err
     with Store(tmp_path / "db", readonly=True) as store:
-        assert {a["external_id"] for a in store.articles()} == {"good1", "good2"}
+        assert {a.external_id for a in store.articles()} == {"good1", "good2"}
 
 
 def test_a_bad_corpus_line_never_stops_the_good_ones_in_suggest(tmp_path: Path) -> None:

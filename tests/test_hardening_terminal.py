@@ -132,7 +132,7 @@ def test_exports_to_a_terminal_are_clean(tmp_path: Path) -> None:
     text = f"Intro. {HOSTILE} end."
     with Store(root) as store:
         src = SourceArticle(title=f"T {OSC_TITLE}", text=text, source=f"x{CLEAR}.txt")
-        aid = store.add_article(src).article["id"]
+        aid = store.add_article(src).article.id
         claim = make_claim(article_id=aid, text=text, start=7, end=7 + len(HOSTILE),
                            label=f"lab{CLEAR}", annotator=f"a{OSC_TITLE}", note=f"n {OSC8}",
                            speaker=f"s{C1_CSI}", tags=[f"t{OSC52}"], speaker_confirmed=True,

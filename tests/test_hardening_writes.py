@@ -40,7 +40,7 @@ def make_store(root: Path) -> tuple[str, Path]:
     """A store with one article and one claim: (article id, its article file)."""
     with Store(root) as store:
         aid = store.add_article(SourceArticle(title="Taxes", text=TEXT, source="t.txt")
-                                ).article["id"]
+                                ).article.id
         store.save_claim(make_claim(article_id=aid, text=TEXT, start=0, end=50,
                                     label="factual", annotator="t"))
     [article_file] = sorted((root / "articles").glob("*.json"))

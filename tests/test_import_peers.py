@@ -24,7 +24,7 @@ def run_import(*argv: str) -> int:
 def all_claims(root: Path) -> list[tuple[str, dict]]:
     """(article text, claim) for every claim in the store."""
     with Store(root, readonly=True) as store:
-        return [(store.text(a["id"]), c) for a, c in store.iter_claims()]
+        return [(store.text(a.id), c) for a, c in store.iter_claims()]
 
 
 def test_prodigy_file_imports_its_303_accepted_spans(
@@ -149,9 +149,9 @@ def test_import_as_entities_makes_gold_corrections(
     assert "4 added" in capsys.readouterr().err
     with Store(db, readonly=True) as store:
         (article,) = store.articles()
-        corrections = store.corrections(article["id"])
-        assert store.claims(article["id"]) == []
-    assert {(c["action"], c["start"], c["end"], c["label"], c["source"]) for c in corrections} == {
+        corrections = store.corrections(article.id)
+        assert store.claims(article.id) == []
+    assert {(c.action, c.start, c.end, c.label, c.source) for c in corrections} == {
         ("add", 0, 6, "ORG", "import"),
         ("add", 22, 39, "DATE", "import"),
         ("add", 44, 54, "PERSON", "import"),

@@ -61,7 +61,7 @@ def test_ingest_caches_entities_then_skips_them(
         assert Entity(0, 13, "PERSON") in first
         assert store.cached_entities(text_hash(TEXTS[0]), name, "9.9") is None
         # the Articles tab's counts: the model's entities of each article
-        counts = {a["text_hash"]: a["entity_count"] for a in store.articles()}
+        counts = {a.text_hash: a.entity_count for a in store.articles()}
         assert counts == {text_hash(t): len(tiny_nlp(t).ents) for t in TEXTS}
 
     assert ingest_cmd.run(args) == 0
@@ -71,10 +71,10 @@ def test_ingest_caches_entities_then_skips_them(
     # a count lost (an older store said 0 for "not counted") is put right from the cache
     with Store(db) as store:
         first = store.articles()[0]
-        store.update_article(first["id"], entity_count=None)
+        store.update_article(first.id, entity_count=None)
     assert ingest_cmd.run(args) == 0
     with Store(db, readonly=True) as store:
-        assert store.article(first["id"])["entity_count"] == first["entity_count"]  # type: ignore[index]
+        assert store.article(first.id).entity_count == first.entity_count  # type: ignore[union-attr]
 
 
 def test_nothing_loaded_exits_2(tmp_path: Path, tiny_model_path: Path, capsys) -> None:

@@ -55,7 +55,7 @@ def exported(tmp_path: Path) -> Path:
     root = tmp_path / "db"
     with Store(root) as store, store.transaction() as tx:
         ids = {title: tx.add_article(SourceArticle(title=title, text=text, source=title)
-                                     ).article["id"] for title, text in TEXTS.items()}
+                                     ).article.id for title, text in TEXTS.items()}
         for title, quote, label, annotator in CLAIMS:
             text = TEXTS[title]
             start = text.index(quote)

@@ -97,7 +97,7 @@ async def test_french_article_gets_normalised_entities_from_fr_core_news_sm(
         assert service.ready_info()["model"] == "fr_core_news_sm"
         await pilot.press("q")
     with Store(db, readonly=True) as store:
-        languages = {r["source"]: r["meta"].get("language") for r in store.articles()}
+        languages = {r.source: r.meta.get("language") for r in store.articles()}
         cached = store.cached_entities(text_hash(article.text), "fr_core_news_sm", "3.8.0")
     # recorded once detected; the English article was never opened, so never detected
     assert languages == {str(LANGS / "fr.txt"): "fr", str(LANGS / "en.txt"): None}
@@ -151,7 +151,7 @@ def test_language_is_detected_once_per_article_and_recorded(tmp_path: Path) -> N
     finally:
         app.store.close()
     with Store(db, readonly=True) as store:
-        assert {r["meta"]["language"] for r in store.articles()} == {"zh", "en"}
+        assert {r.meta["language"] for r in store.articles()} == {"zh", "en"}
 
 
 def test_command_line_starts_workers_before_knowing_the_pipeline(tmp_path: Path) -> None:

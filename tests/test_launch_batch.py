@@ -41,10 +41,10 @@ def test_folder_enters_the_store_in_one_go_and_changes_reanchor(
     with Store(db) as store:
         records = store.articles()
         assert len(records) == 12
-        third = next(r for r in records if r["source"].endswith("a002.txt"))
-        text = store.text(third["id"])
+        third = next(r for r in records if r.source.endswith("a002.txt"))
+        text = store.text(third.id)
         start = text.index("It rained.")
-        claim = make_claim(article_id=third["id"], text=text, start=start,
+        claim = make_claim(article_id=third.id, text=text, start=start,
                            end=start + len("It rained."), label="factual", annotator="t")
         store.save_claim(claim)
     changed = folder / "a002.txt"

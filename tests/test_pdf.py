@@ -154,7 +154,7 @@ async def test_claim_in_a_pdf_shows_and_exports_its_page(
         await pilot.press("q")
     with Store(db, readonly=True) as store:
         [article] = store.articles()
-        [claim] = store.claims(article["id"])
+        [claim] = store.claims(article.id)
     assert claim.quote.startswith("Critics in the opposition")
     assert "page" not in claim.to_record()  # derived, never stored
     assert export_cmd.run(export_cmd_args(db)) == 0

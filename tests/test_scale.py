@@ -222,7 +222,7 @@ def test_import_refuses_an_article_over_the_file_limit(tmp_path: Path, fmt: str)
     refused = [line for line in err.splitlines() if "the limit is 32 MiB" in line]
     assert len(refused) == 1 and "not imported" in refused[0], err
     with Store(tmp_path / "db", readonly=True) as store:
-        texts = [store.text(a["id"]) for a in store.articles()]
+        texts = [store.text(a.id) for a in store.articles()]
     assert texts == [small]  # the small article came in; the large one is not stored
 
 
@@ -249,7 +249,7 @@ def test_import_holds_claims_per_article_to_the_limit(tmp_path: Path) -> None:
     assert len(refused) == 1 and "40 claim(s) not imported" in refused[0], err
     with Store(db, readonly=True) as store:
         [article] = store.articles()
-        assert len(store.claims(article["id"])) == MAX_CLAIMS_PER_ARTICLE
+        assert len(store.claims(article.id)) == MAX_CLAIMS_PER_ARTICLE
 
 
 async def test_a_large_corpus_file_opens_with_its_first_line_while_the_rest_loads(
@@ -335,4 +335,4 @@ async def test_switching_articles_in_a_large_corpus_does_not_rewrite_the_index_e
         app.store.close()
     with Store(db, readonly=True) as store:
         assert store.session()["current"] == last
-        assert sum(1 for a in store.articles() if a["position"]) >= 19
+        assert sum(1 for a in store.articles() if a.position) >= 19

@@ -18,7 +18,7 @@ def test_annotators_tab_with_blind_coding(snap_compare: Any, in_tmp: Path,  # no
 
     three_coders(in_tmp / "store")
     with Store(in_tmp / "store") as store:
-        store.set_done(store.articles()[0]["id"], "ana", None)  # not done by me yet
+        store.set_done(store.articles()[0].id, "ana", None)  # not done by me yet
     (in_tmp / "store" / "reader.toml").write_text("blind = true\n", encoding="utf-8")
     app = make_app("store", [SAMPLE], tiny_nlp, annotator="ana")
 

@@ -54,36 +54,36 @@ def test_new_store_layout_and_article_record(store: Store, sample_text: str) -> 
     result = store.add_article(_src(sample_text))
     assert result.created and not result.text_changed
     doc = result.article
-    assert doc["id"] == text_hash(sample_text) == doc["text_hash"]
-    assert doc["file"] == f"{article_key(doc['id'])}.json"
-    assert len(article_key(doc["id"])) == 32
-    assert doc["word_count"] == len(sample_text.split())
-    fields = (doc["position"], doc["claim_count"], doc["entity_count"], doc["order"])
+    assert doc.id == text_hash(sample_text) == doc.text_hash
+    assert doc.file == f"{article_key(doc.id)}.json"
+    assert len(article_key(doc.id)) == 32
+    assert doc.word_count == len(sample_text.split())
+    fields = (doc.position, doc.claim_count, doc.entity_count, doc.order)
     assert fields == (0, 0, None, 0)
-    assert doc["title"] == "EU and Korea" and doc["url"] == "https://example.org/a"
+    assert doc.title == "EU and Korea" and doc.url == "https://example.org/a"
     root = store.root
     assert (root / "index.json").is_file() and (root / ".lock").exists()
-    assert (root / "articles" / doc["file"]).is_file()
+    assert (root / "articles" / doc.file).is_file()
     # The files are plain TinyDB databases.
-    db = TinyDB(root / "articles" / doc["file"], storage=AtomicJSONStorage, readonly=True)
+    db = TinyDB(root / "articles" / doc.file, storage=AtomicJSONStorage, readonly=True)
     record = db.table("article").all()[0]
     assert record["text"] == sample_text and record["schema"] == 1
     index = TinyDB(root / "index.json", storage=AtomicJSONStorage, readonly=True)
-    assert [d["id"] for d in index.table("articles").all()] == [doc["id"]]
-    assert store.text(doc["id"]) == sample_text
-    assert store.articles() == [doc] and store.article(doc["id"]) == doc
+    assert [d["id"] for d in index.table("articles").all()] == [doc.id]
+    assert store.text(doc.id) == sample_text
+    assert store.articles() == [doc] and store.article(doc.id) == doc
     assert store.find_by_source("eu.txt") == doc and store.find_by_source("x") is None
 
 
 def test_save_load_delete_claims_in_order(store: Store, sample_text: str) -> None:
-    aid = store.add_article(_src(sample_text)).article["id"]
+    aid = store.add_article(_src(sample_text)).article.id
     later = _claim(store, aid, SENTENCE)
     inner = _claim(store, aid, "the European Union (EU)")
     outer = _claim(store, aid, "the European Union (EU) and South Korea")
     for claim in (later, inner, outer):
         store.save_claim(claim)
     assert [c.id for c in store.claims(aid)] == [outer.id, inner.id, later.id]
-    assert store.article(aid)["claim_count"] == 3  # type: ignore[index]
+    assert store.article(aid).claim_count == 3  # type: ignore[union-attr]
 
     edited = msgspec.structs.replace(inner, note="checked", verdict="true")
     store.save_claim(edited)
@@ -97,24 +97,24 @@ def test_save_load_delete_claims_in_order(store: Store, sample_text: str) -> Non
         claims = again.claims(aid)
         assert [c.id for c in claims] == [outer.id, inner.id]
         assert claims[1] == edited
-        assert again.article(aid)["claim_count"] == 2  # type: ignore[index]
-        assert [a["claim_count"] for a in again.articles()] == [2]
+        assert again.article(aid).claim_count == 2  # type: ignore[union-attr]
+        assert [a.claim_count for a in again.articles()] == [2]
 
 
 def test_save_claim_rewrites_only_that_article(store: Store, sample_text: str) -> None:
-    a = store.add_article(_src(sample_text)).article["id"]
-    b = store.add_article(_src("Other text about Seoul.", "b.txt")).article["id"]
+    a = store.add_article(_src(sample_text)).article.id
+    b = store.add_article(_src("Other text about Seoul.", "b.txt")).article.id
     before = _files(store.root)
     store.save_claim(_claim(store, a, SENTENCE))
     after = _files(store.root)
     changed = {k for k in after if before.get(k) != after[k]}
-    file_a = f"articles/{store.article(a)['file']}"  # type: ignore[index]
+    file_a = f"articles/{store.article(a).file}"  # type: ignore[union-attr]
     assert changed == {file_a, file_a + ".bak"}
     assert store.claims(b) == []
 
 
 def test_save_claim_rejects_invalid_or_unknown(store: Store, sample_text: str) -> None:
-    aid = store.add_article(_src(sample_text)).article["id"]
+    aid = store.add_article(_src(sample_text)).article.id
     claim = _claim(store, aid, SENTENCE)
     with pytest.raises(ValueError):
         store.save_claim(msgspec.structs.replace(claim, end=len(sample_text) + 5))
@@ -125,7 +125,7 @@ def test_save_claim_rejects_invalid_or_unknown(store: Store, sample_text: str) -
 
 def test_add_article_rules(store: Store, sample_text: str) -> None:
     first = store.add_article(_src(sample_text))
-    aid = first.article["id"]
+    aid = first.article.id
     claim = _claim(store, aid, SENTENCE)
     doomed = _claim(store, aid, "Kim Jong Un is using the Russia-Ukraine war")
     store.save_claim(claim)
@@ -135,57 +135,57 @@ def test_add_article_rules(store: Store, sample_text: str) -> None:
                                 "end": seoul + 5, "text": "Seoul"})
 
     same = store.add_article(_src(sample_text))
-    assert (same.created, same.text_changed, same.article["id"]) == (False, False, aid)
+    assert (same.created, same.text_changed, same.article.id) == (False, False, aid)
 
     other_source = store.add_article(_src(sample_text, "copy.txt"))
-    assert (other_source.created, other_source.article["id"]) == (False, aid)
+    assert (other_source.created, other_source.article.id) == (False, aid)
 
     lead = "Update: corrected version.\n"
     new_text = lead + sample_text.replace("Kim Jong Un is using the Russia-Ukraine war", "")
     changed = store.add_article(_src(new_text))
     assert changed.text_changed and not changed.created
     assert (changed.reanchored, changed.orphaned) == (1, 1)
-    assert changed.article["id"] == aid  # the id stays the first text's hash
-    assert changed.article["text_hash"] == text_hash(new_text) != aid
+    assert changed.article.id == aid  # the id stays the first text's hash
+    assert changed.article.text_hash == text_hash(new_text) != aid
     assert store.text(aid) == new_text
     by_id = {c.id: c for c in store.claims(aid)}
     assert by_id[claim.id].start == claim.start + len(lead)
     assert by_id[doomed.id].status == "orphaned"
     corr = store.corrections(aid)[0]
-    assert new_text[corr["start"] : corr["end"]] == "Seoul" and corr["start"] == seoul + len(lead)
+    assert new_text[corr.start : corr.end] == "Seoul" and corr.start == seoul + len(lead)
     assert [c.status for _, c in store.iter_claims()].count("orphaned") == 1
 
     # A third source with the *new* text is the same article too.
-    assert store.add_article(_src(new_text, "third.txt")).article["id"] == aid
+    assert store.add_article(_src(new_text, "third.txt")).article.id == aid
     assert len(store.articles()) == 1
     # The replaced article file is gone; only the current one (and its backup) remain.
     names = sorted(p.name for p in (store.root / "articles").iterdir())
-    assert names == [store.article(aid)["file"]]  # type: ignore[index]
+    assert names == [store.article(aid).file]  # type: ignore[union-attr]
 
 
 def test_articles_keep_order_and_update(store: Store, sample_text: str) -> None:
     ids = [
-        store.add_article(_src(f"Text {n}. " + sample_text, f"{n}.txt")).article["id"]
+        store.add_article(_src(f"Text {n}. " + sample_text, f"{n}.txt")).article.id
         for n in range(4)
     ]
-    assert [a["id"] for a in store.articles()] == ids
-    assert [a["order"] for a in store.articles()] == [0, 1, 2, 3]
+    assert [a.id for a in store.articles()] == ids
+    assert [a.order for a in store.articles()] == [0, 1, 2, 3]
     doc = store.update_article(ids[2], position=120, entity_count=7, title="New title")
-    assert (doc["position"], doc["entity_count"], doc["title"]) == (120, 7, "New title")
+    assert (doc.position, doc.entity_count, doc.title) == (120, 7, "New title")
     with pytest.raises(ValueError):
         store.update_article(ids[2], file="../../etc/passwd")
     with pytest.raises(KeyError):
         store.update_article("sha256:none", position=1)
     store.close()
     with Store(store.root) as again:
-        assert again.article(ids[2])["position"] == 120  # type: ignore[index]
-        assert [a["id"] for a in again.articles()] == ids
+        assert again.article(ids[2]).position == 120  # type: ignore[union-attr]
+        assert [a.id for a in again.articles()] == ids
 
 
 def test_long_text_is_compressed(store: Store) -> None:
     text = ("Seoul and Brussels agreed on a partnership. " * 3000)[: TEXT_Z_LIMIT + 500]
-    aid = store.add_article(_src(text, "long.txt")).article["id"]
-    raw = json.loads((store.root / "articles" / store.article(aid)["file"]).read_text())  # type: ignore[index]
+    aid = store.add_article(_src(text, "long.txt")).article.id
+    raw = json.loads((store.root / "articles" / store.article(aid).file).read_text())  # type: ignore[union-attr]
     record = raw["article"]["1"]
     assert "text_z" in record and "text" not in record
     store.close()
@@ -195,20 +195,22 @@ def test_long_text_is_compressed(store: Store) -> None:
 
 def test_unicode_and_surrogates_round_trip(store: Store) -> None:
     text = "Zelenskyy “quoted” — naïve 😀 and a lone \udcff surrogate."
-    aid = store.add_article(_src(text, "u.txt")).article["id"]
+    aid = store.add_article(_src(text, "u.txt")).article.id
     store.close()
     with Store(store.root) as again:  # read back cleaned, one character for one
         assert again.text(aid) == text.replace("\udcff", "\ufffd")
 
 
 def test_corrections_and_rejected(store: Store, sample_text: str) -> None:
-    aid = store.add_article(_src(sample_text)).article["id"]
+    aid = store.add_article(_src(sample_text)).article.id
     corr = {"id": "c1", "start": 0, "end": 2, "text": "In", "label": "O", "action": "remove"}
     store.save_correction(aid, corr)
     store.save_correction(aid, {**corr, "label": "ORG"})
-    assert store.corrections(aid) == [{**corr, "label": "ORG"}]
-    assert store.delete_correction(aid, "c1") is True
-    assert store.delete_correction(aid, "c1") is False
+    assert store.correction_records(aid) == [{**corr, "label": "ORG"}]  # kept as given
+    [typed] = store.corrections(aid)
+    assert (typed.id, typed.action, typed.label, typed.scope) == ("c1", "remove", "ORG", "mention")
+    assert store.delete_correction(aid, "c1") == {**corr, "label": "ORG"}  # for an undo
+    assert store.delete_correction(aid, "c1") is None
     item = {"start": 5, "end": 9, "label": "factual"}
     store.add_rejected(aid, item)
     store.add_rejected(aid, item)
@@ -269,7 +271,7 @@ def test_iter_claims_streams_one_article_at_a_time(
     ids = []
     with store.transaction() as tx:
         for n in range(3):
-            aid = tx.add_article(_src(f"Part {n}. " + sample_text, f"{n}.txt")).article["id"]
+            aid = tx.add_article(_src(f"Part {n}. " + sample_text, f"{n}.txt")).article.id
             ids.append(aid)
             text = f"Part {n}. " + sample_text
             for k in range(4):
@@ -293,20 +295,20 @@ def test_iter_claims_streams_one_article_at_a_time(
     monkeypatch.setattr(store.files, "usable", spy)
     it = store.iter_claims()
     first = [next(it) for _ in range(4)]
-    assert opened == [ids[0]] and {a["id"] for a, _ in first} == {ids[0]}
+    assert opened == [ids[0]] and {a.id for a, _ in first} == {ids[0]}
     rest = list(it)
     assert opened == ids and len(rest) == 8
     assert [c.start for _, c in store.iter_claims([ids[1]])] == [0, 10, 20, 30]
 
 
 def test_transaction_commit_and_dedup(store: Store, sample_text: str) -> None:
-    existing = store.add_article(_src(sample_text)).article["id"]
+    existing = store.add_article(_src(sample_text)).article.id
     kept = _claim(store, existing, SENTENCE)
     store.save_claim(kept)
     with store.transaction() as tx:
         new = tx.add_article(_src("Seoul hosted the Strategic Dialogue.", "n.txt"))
         assert new.created
-        nid = new.article["id"]
+        nid = new.article.id
         text = "Seoul hosted the Strategic Dialogue."
         c1 = make_claim(article_id=nid, text=text, start=0, end=5, label="factual", annotator="t")
         assert tx.add_claim(c1)
@@ -323,14 +325,14 @@ def test_transaction_commit_and_dedup(store: Store, sample_text: str) -> None:
             tx.add_claim(msgspec.structs.replace(c1, id="bad", end=999))
     assert (tx.articles_added, tx.claims_added, tx.claims_skipped_duplicates) == (1, 2, 4)
     assert tx.corrections_added == 1
-    assert [a["id"] for a in store.articles()] == [existing, nid]
-    assert store.article(nid)["claim_count"] == 2  # type: ignore[index]
+    assert [a.id for a in store.articles()] == [existing, nid]
+    assert store.article(nid).claim_count == 2  # type: ignore[union-attr]
     assert len(store.claims(nid)) == 2 and len(store.claims(existing)) == 1
     assert len(store.corrections(nid)) == 1
 
 
 def test_transaction_failure_leaves_store_unchanged(store: Store, sample_text: str) -> None:
-    aid = store.add_article(_src(sample_text)).article["id"]
+    aid = store.add_article(_src(sample_text)).article.id
     store.save_claim(_claim(store, aid, SENTENCE))
     before = _files(store.root)
     with pytest.raises(RuntimeError), store.transaction() as tx:
@@ -338,13 +340,13 @@ def test_transaction_failure_leaves_store_unchanged(store: Store, sample_text: s
         tx.add_claim(msgspec.structs.replace(_claim(store, aid, "South Korea"), label="opinion"))
         raise RuntimeError("import failed half-way")
     assert _files(store.root) == before
-    assert [a["id"] for a in store.articles()] == [aid] and len(store.claims(aid)) == 1
+    assert [a.id for a in store.articles()] == [aid] and len(store.claims(aid)) == 1
 
 
 def test_transaction_failing_at_commit(
     store: Store, sample_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    aid = store.add_article(_src(sample_text)).article["id"]
+    aid = store.add_article(_src(sample_text)).article.id
     index_before = (store.root / "index.json").read_bytes()
     real_replace = LOW_LEVEL.replace
 
@@ -359,17 +361,17 @@ def test_transaction_failing_at_commit(
         tx.add_claim(_claim(store, aid, SENTENCE))
     monkeypatch.undo()
     assert (store.root / "index.json").read_bytes() == index_before
-    assert [a["id"] for a in store.articles()] == [aid]
+    assert [a.id for a in store.articles()] == [aid]
     assert store.claims(aid) == []
     listed = sorted(p.name for p in (store.root / "articles").iterdir())
-    assert listed == [store.article(aid)["file"]]  # type: ignore[index]
+    assert listed == [store.article(aid).file]  # type: ignore[union-attr]
 
 
 def test_writer_open_cleans_crash_leftovers(tmp_path: Path, sample_text: str) -> None:
     root = tmp_path / "db"
     with Store(root) as store:
-        aid = store.add_article(_src(sample_text)).article["id"]
-        live = store.article(aid)["file"]  # type: ignore[index]
+        aid = store.add_article(_src(sample_text)).article.id
+        live = store.article(aid).file  # type: ignore[union-attr]
     arts = root / "articles"
     stray = arts / f"{article_key(aid)}.0123abcd.json"  # a failed import's new generation
     stray.write_text("{}")
@@ -399,8 +401,8 @@ def test_claim_counts_are_right_after_a_crash(
     article files written after its index, and only those."""
     import shutil
 
-    first = store.add_article(_src(sample_text)).article["id"]
-    second = store.add_article(_src(sample_text + "\nMore.", source="b.txt")).article["id"]
+    first = store.add_article(_src(sample_text)).article.id
+    second = store.add_article(_src(sample_text + "\nMore.", source="b.txt")).article.id
     store.save_session(current=first)  # the index is written: both counts 0 on disk
     store.save_claim(_claim(store, first, SENTENCE))
     store.save_claim(_claim(store, first, "the European Union (EU)"))
@@ -419,7 +421,7 @@ def test_claim_counts_are_right_after_a_crash(
     monkeypatch.setattr(ArticleFiles, "usable", counting)
     with Store(crashed) as again:
         assert read == [first]  # only the file written after the index
-        counts = {a["id"]: a["claim_count"] for a in again.articles()}
+        counts = {a.id: a.claim_count for a in again.articles()}
         assert counts == {first: 2, second: 0}
     on_disk = json.loads((crashed / "index.json").read_text())
     assert sorted(d["claim_count"] for d in on_disk["articles"].values()) == [0, 2]
@@ -428,7 +430,7 @@ def test_claim_counts_are_right_after_a_crash(
 def test_transaction_replaces_an_older_version_only_when_asked(
     store: Store, sample_text: str
 ) -> None:
-    aid = store.add_article(_src(sample_text)).article["id"]
+    aid = store.add_article(_src(sample_text)).article.id
     kept = msgspec.structs.replace(_claim(store, aid, SENTENCE), updated="2026-11-28T08:00:00Z")
     store.save_claim(kept)
     later = msgspec.structs.replace(kept, verdict="false", updated="2026-11-28T09:00:00Z")
@@ -448,10 +450,10 @@ def test_records_under_keys_that_are_not_doc_ids_are_kept_and_the_file_still_sav
 ) -> None:
     """A file edited by hand or by another tool may key records `"abc"` or `"01"`: TinyDB
     cannot write such a table, so they get free numbers at load; nothing is lost."""
-    aid = store.add_article(_src(sample_text)).article["id"]
+    aid = store.add_article(_src(sample_text)).article.id
     first = _claim(store, aid, SENTENCE)
     store.save_claim(first)
-    path = store.root / "articles" / store.article(aid)["file"]  # type: ignore[index]
+    path = store.root / "articles" / store.article(aid).file  # type: ignore[union-attr]
     store.close()
     data = json.loads(path.read_text("utf-8"))
     data["claims"] = {"abc": data["claims"]["1"], "01": {"note": "not a claim"}}

@@ -62,7 +62,7 @@ def test_sigkill_never_loses_an_acknowledged_claim(tmp_path: Path) -> None:
             missing = acked - stored
             assert not missing, f"trial {trial}: {len(missing)} acknowledged claims lost"
             assert not list(root.rglob("*.tmp")), "temp files left after a writer open"
-            assert sum(a["claim_count"] for a in store.articles()) <= len(stored)
+            assert sum(a.claim_count for a in store.articles()) <= len(stored)
         finally:
             store.close()
     assert kills_after_saves > TRIALS // 2
@@ -87,7 +87,7 @@ def test_second_process_gets_a_read_only_store(tmp_path: Path) -> None:
         assert store.readonly
         assert f"pid {child.pid}" in store.readonly_reason
         assert "read-only" in store.readonly_reason
-        assert [a["id"] for a in store.articles()] == [aid]  # reading still works
+        assert [a.id for a in store.articles()] == [aid]  # reading still works
         text = store.text(aid)
         claim = make_claim(article_id=aid, text=text, start=0, end=5, label="x", annotator="t")
         with pytest.raises(StoreWriteError):
@@ -117,7 +117,7 @@ def test_read_only_open_creates_nothing(tmp_path: Path, sample_text: str) -> Non
     root = tmp_path / "db"
     with Store(root) as store:
         src = SourceArticle(title="t", text=sample_text, source="s")
-        aid = store.add_article(src).article["id"]
+        aid = store.add_article(src).article.id
     (root / ".lock").unlink()
     before = _tree(root)
     with Store(root, readonly=True) as store:

@@ -24,7 +24,7 @@ SENTENCE = (
 
 def _make_store(root: Path, text: str) -> tuple[str, dict[str, Any]]:
     with Store(root) as store:
-        aid = store.add_article(SourceArticle(title="t", text=text, source="eu.txt")).article["id"]
+        aid = store.add_article(SourceArticle(title="t", text=text, source="eu.txt")).article.id
         start = text.index(SENTENCE)
         claim = make_claim(
             article_id=aid,
@@ -114,7 +114,7 @@ def test_damaged_article_file_is_reported_and_never_written(
     path.write_bytes(damage(path.read_bytes()))
     before = path.read_bytes()
     store = Store(root)
-    assert [a["id"] for a in store.articles()] == [aid]  # the index is fine
+    assert [a.id for a in store.articles()] == [aid]  # the index is fine
     assert store.claims(aid) == []
     assert not store.readonly and store.unreadable == {aid}  # that article alone
     assert [p.path for p in store.problems] == [path]
@@ -131,7 +131,7 @@ def test_damaged_article_file_is_reported_and_never_written(
             attempt()
     # the rest of the store goes on: a new article, its claims, the session
     other = store.add_article(SourceArticle(title="n", text="New text here.", source="n.txt"))
-    new_id = other.article["id"]
+    new_id = other.article.id
     store.save_claim(make_claim(article_id=new_id, text="New text here.", start=0, end=3,
                                 label="factual", annotator="t"))
     store.save_session(current=new_id)
@@ -183,7 +183,7 @@ def test_invalid_records_are_reported_skipped_and_kept(tmp_path: Path, sample_te
         store.save_claim(new)
         # Re-anchoring after a text change leaves invalid records alone as well.
         store.add_article(SourceArticle(title="t", text="Lead.\n" + text, source="eu.txt"))
-        path = root / "articles" / store.article(aid)["file"]  # type: ignore[index]
+        path = root / "articles" / store.article(aid).file  # type: ignore[union-attr]
     kept = json.loads(path.read_text())["claims"]
     by_id = {c["id"]: c for c in kept.values()}
     for rid, doc in bad.items():
@@ -202,7 +202,7 @@ def test_write_errors_keep_the_old_file(
     root = tmp_path / "db"
     aid, claim = _make_store(root, sample_text)
     store = Store(root)
-    path = root / "articles" / store.article(aid)["file"]  # type: ignore[index]
+    path = root / "articles" / store.article(aid).file  # type: ignore[union-attr]
     before = path.read_bytes()
 
     def fail(*args: object) -> None:
@@ -240,8 +240,8 @@ def test_index_write_error_keeps_index(
         with pytest.raises(StoreWriteError, match="disk is full"):
             store.update_article(aid, position=42)
         assert index.read_bytes() == before
-        assert store.article(aid)["position"] == 0  # type: ignore[index]
+        assert store.article(aid).position == 0  # type: ignore[union-attr]
         monkeypatch.undo()
         store.update_article(aid, position=42)
     with Store(root) as again:
-        assert again.article(aid)["position"] == 42  # type: ignore[index]
+        assert again.article(aid).position == 42  # type: ignore[union-attr]

@@ -61,24 +61,24 @@ def test_a_save_reads_the_article_file_at_most_once_and_writes_it_once(
         other = store.add_article(_article(tmp_path, "other", "Another text. " * 40)).article
     counts = Counts(monkeypatch)
     with Store(tmp_path / "db") as store:
-        text = store.text(article["id"])  # the article on screen: its file is read here
-        file_name = article["file"]
+        text = store.text(article.id)  # the article on screen: its file is read here
+        file_name = article.file
         counts.start()
         for number in range(5):
-            claim = make_claim(article_id=article["id"], text=text, start=number * 20,
+            claim = make_claim(article_id=article.id, text=text, start=number * 20,
                                end=number * 20 + 12, label="factual", annotator="t")
             store.save_claim(claim)
             # an edit: replaced by id
             store.save_claim(msgspec.structs.replace(claim, note="edited"))
         assert counts.reads[file_name] == 0  # was 3 per save: each a copy of the whole file
         assert counts.writes[file_name] == 10
-        assert len(store.claims(article["id"])) == 5
+        assert len(store.claims(article.id)) == 5
         # a save of an article not read yet reads its file once
-        other_text = store.text(other["id"])
-        store.save_claim(make_claim(article_id=other["id"], text=other_text, start=0, end=7,
+        other_text = store.text(other.id)
+        store.save_claim(make_claim(article_id=other.id, text=other_text, start=0, end=7,
                                     label="factual", annotator="t"))
-        assert counts.reads[other["file"]] == 1
-        assert counts.writes[other["file"]] == 1
+        assert counts.reads[other.file] == 1
+        assert counts.writes[other.file] == 1
         assert counts.writes["index.json"] == 0  # counts reach the index later (lazily)
     stored = json.loads((tmp_path / "db" / "articles" / file_name).read_text("utf-8"))
     assert sorted(c["note"] for c in stored["claims"].values()) == ["edited"] * 5
@@ -109,5 +109,5 @@ async def test_an_article_switch_writes_the_index_once(
             assert counts.writes["index.json"] == number
         session = app.store.session()
         stored = app.store.articles()
-    assert session["current"] == stored[2]["id"]
-    assert stored[0]["position"] > 0 and stored[1]["position"] > 0
+    assert session["current"] == stored[2].id
+    assert stored[0].position and stored[1].position

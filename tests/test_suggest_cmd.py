@@ -28,7 +28,7 @@ def store_with_claim(db: Path, path: Path, quote: str = TROOPS, **fields: Any) -
 
     [article] = load_paths([str(path)]).articles
     with Store(db) as store:
-        aid = str(store.add_article(article).article["id"])
+        aid = str(store.add_article(article).article.id)
         start = article.text.index(quote)
         store.save_claim(make_claim(article_id=aid, text=article.text, start=start,
                                     end=start + len(quote), label="statistic", annotator="t",

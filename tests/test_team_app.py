@@ -32,7 +32,7 @@ async def test_the_app_syncs_on_open_and_on_quit(pg_admin_url: str, tmp_path: Pa
     ben = tmp_path / "ben"
     with Store(ben) as store:
         doc = store.add_article(article).article
-        theirs = make_claim(article_id=doc["id"], text=article.text, start=100, end=150,
+        theirs = make_claim(article_id=doc.id, text=article.text, start=100, end=150,
                             label="factual", annotator="ben")
         store.save_claim(theirs)
     assert reader("sync", "--server", team.as_role("ben"), "--db", str(ben),
@@ -87,10 +87,10 @@ async def test_the_conflicts_list(tmp_path: Path, tiny_nlp) -> None:
     article = load_paths([SAMPLE]).articles[0]
     with Store(db) as store:
         doc = store.add_article(article).article
-    claim = make_claim(article_id=doc["id"], text=article.text, start=300, end=340,
+    claim = make_claim(article_id=doc.id, text=article.text, start=300, end=340,
                        label="factual", annotator="ana", note="my [b]version[/b]")
     state = SyncState(server="postgresql://ana@db/x", role="ana", conflicts=[
-        {"kind": "claim", "id": claim.id, "article_id": doc["id"],
+        {"kind": "claim", "id": claim.id, "article_id": doc.id,
          "reason": "changed later elsewhere", "local": claim.to_record(),
          "at": "2026-12-06T06:00:00Z"}])
     state.save(db)

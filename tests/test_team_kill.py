@@ -24,7 +24,7 @@ SAMPLE = Path(__file__).parent.parent / "reader" / "data" / "eu-korea-joint-stat
 def _edit(db: Path, annotator: str, rng: random.Random, text: str) -> None:
     """A few new, changed and deleted claims of one analyst."""
     with Store(db) as store:
-        article_id = store.articles()[0]["id"]
+        article_id = store.articles()[0].id
         mine = [c for c in store.claims(article_id) if c.annotator == annotator]
         for _ in range(rng.randint(5, 40)):
             start = rng.randrange(0, len(text) - 60)

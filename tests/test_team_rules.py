@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import msgspec
 import psycopg
 import pytest
 
 from reader.corrections import make_correction
+from reader.records import Correction, TeamRecord
 from reader.store import Store
 from reader.team.schema import MIGRATIONS
 from tests.teamhelpers import Team, reader
@@ -27,7 +29,7 @@ def team(pg_admin_url: str, tmp_path: Path) -> Team:
     return team
 
 
-def _rule(label: str = "ORG") -> dict:
+def _rule(label: str = "ORG") -> Correction:
     text = SAMPLE.read_text(encoding="utf-8")
     start = text.index("Josep Borrell")
     return make_correction("relabel", start, start + len("Josep Borrell"), text, label=label,
@@ -50,32 +52,32 @@ def test_corpus_rules_sync_per_annotator_and_stay_apart(team: Team, tmp_path: Pa
     with team.admin() as conn:
         [(annotator, owner, body)] = conn.execute(
             "SELECT annotator, owner, body FROM reader_rules").fetchall()
-    assert (annotator, owner, json.loads(body)) == ("ana", "ana", rule)
+    assert (annotator, owner, json.loads(body)) == ("ana", "ana", rule.to_record())
     # ben: ana's rule is her layer, never one of his rules
     store_with(b, "ben", [])
     _sync(team, "ben", b, tmp_path)
     with Store(b, readonly=True) as store:
         assert store.corpus_corrections() == []
-        assert store.team_rules() == [{"kind": "rule", "annotator": "ana", "id": rule["id"],
-                                       "body": rule}]
+        assert store.team_rules() == [TeamRecord(kind="rule", annotator="ana", id=rule.id,
+                                                 body=rule.to_record())]
     # ana's other machine (the same role): her own rule, applied there
     store_with(a2, "ana", [])
     _sync(team, "ana", a2, tmp_path)
     with Store(a2, readonly=True) as store:
         assert store.corpus_corrections() == [rule] and store.team_rules() == []
     # ana changes the rule on one machine, later deletes it: both reach ben's layer
-    changed = {**_rule("PERSON"), "id": rule["id"], "created": rule["created"]}
+    changed = msgspec.structs.replace(_rule("PERSON"), id=rule.id, created=rule.created)
     with Store(a) as store:
         store.save_corpus_correction(changed)
     _sync(team, "ana", a, tmp_path)
     _sync(team, "ben", b, tmp_path)
     _sync(team, "ana", a2, tmp_path)
     with Store(b, readonly=True) as store:
-        assert [r["body"]["label"] for r in store.team_rules()] == ["PERSON"]
+        assert [r.body["label"] for r in store.team_rules()] == ["PERSON"]
     with Store(a2, readonly=True) as store:
         assert store.corpus_corrections() == [changed]
     with Store(a) as store:
-        store.delete_corpus_correction(rule["id"])
+        store.delete_corpus_correction(rule.id)
     assert "1 deletion" in _sync(team, "ana", a, tmp_path)
     _sync(team, "ben", b, tmp_path)
     _sync(team, "ana", a2, tmp_path)
@@ -111,7 +113,7 @@ def test_b_cannot_change_as_rule_through_raw_sql(team: Team, tmp_path: Path) -> 
         rows = conn.execute("SELECT annotator, owner, body FROM reader_rules "
                             "ORDER BY annotator").fetchall()
     assert [(r[0], r[1]) for r in rows] == [("ana", "ana"), ("ben", "ben")]
-    assert json.loads(rows[0][2]) == rule
+    assert json.loads(rows[0][2]) == rule.to_record()
 
 
 def test_a_version_1_server_is_migrated(pg_admin_url: str, tmp_path: Path) -> None:
@@ -142,11 +144,11 @@ def test_db_repair_keeps_colleagues_rules(tmp_path: Path) -> None:
     store_with(db, "ben", [])
     rule = _rule()
     with Store(db) as store:
-        assert store.put_team_rules([("ana", rule["id"], rule)]) == 1
+        assert store.put_team_rules([("ana", rule.id, rule.to_record())]) == 1
     done = reader("db", "repair", "--db", str(db), "--out", str(tmp_path / "fixed"),
                   cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     with Store(tmp_path / "fixed", readonly=True) as store:
-        assert store.team_rules() == [{"kind": "rule", "annotator": "ana", "id": rule["id"],
-                                       "body": rule}]
+        assert store.team_rules() == [TeamRecord(kind="rule", annotator="ana", id=rule.id,
+                                                 body=rule.to_record())]
         assert store.corpus_corrections() == []

@@ -26,7 +26,7 @@ def test_three_analysts_push_at_once_and_pull_everything(pg_admin_url: str,
         assert reader("server", "add-analyst", name, "--server", team.url,
                       cwd=tmp_path).returncode == 0
         with Store(tmp_path / name) as store, store.transaction() as tx:
-            article_id = tx.add_article(article).article["id"]
+            article_id = tx.add_article(article).article.id
             for k in range(1000):
                 start = (k * 7 + number) % (len(article.text) - 40)
                 tx.add_claim(make_claim(article_id=article_id, text=article.text, start=start,

@@ -36,9 +36,9 @@ def store_with(db: Path, annotator: str, spans: list[tuple[int, int]], **fields:
     with Store(db) as store:
         doc = store.add_article(article).article
         for start, end in spans:
-            store.save_claim(make_claim(article_id=doc["id"], text=article.text, start=start,
+            store.save_claim(make_claim(article_id=doc.id, text=article.text, start=start,
                                         end=end, label="factual", annotator=annotator, **fields))
-    return str(doc["id"])
+    return str(doc.id)
 
 
 def claims(db: Path) -> list[dict]:
@@ -141,7 +141,7 @@ def test_hostile_values_round_trip_byte_for_byte(team: Team, tmp_path: Path) -> 
     store_with(a, "ana", [(100, 150)], note=hostile + "x" * 1_000_000, speaker=hostile)
     with Store(a) as store:
         doc = store.articles()[0]
-        store.update_article(doc["id"], title=hostile)
+        store.update_article(doc.id, title=hostile)
     assert reader("sync", "--server", team.as_role("ana"), "--db", str(a),
                   cwd=tmp_path).returncode == 0
     b.mkdir()
@@ -152,8 +152,8 @@ def test_hostile_values_round_trip_byte_for_byte(team: Team, tmp_path: Path) -> 
     assert claims(b) == claims(a)
     with Store(b, readonly=True) as store:
         [doc] = store.articles()
-        assert doc["title"] == hostile
-        assert store.text(doc["id"]) == SAMPLE.read_text(encoding="utf-8")
+        assert doc.title == hostile
+        assert store.text(doc.id) == SAMPLE.read_text(encoding="utf-8")
 
 
 def test_passwords_are_never_written_and_offline_is_one_line(team: Team, tmp_path: Path) -> None:
@@ -209,7 +209,7 @@ def test_corrections_and_rejections_sync_as_layers_never_applied(team: Team,
 
     def team_table(db: Path) -> list[dict]:
         with Store(db, readonly=True) as store:
-            name = store.article(article_id)["file"]  # type: ignore[index]
+            name = store.article(article_id).file  # type: ignore[union-attr]
         tables = json.loads((db / "articles" / name).read_text(encoding="utf-8"))
         return sorted(tables.get("team", {}).values(), key=lambda r: r["kind"])
 
@@ -218,10 +218,10 @@ def test_corrections_and_rejections_sync_as_layers_never_applied(team: Team,
     layer = team_table(b)
     assert [(r["kind"], r["annotator"]) for r in layer] == [("correction", "ana"),
                                                             ("rejected", "ana")]
-    assert layer[0]["body"] == corr
+    assert layer[0]["body"] == corr.to_record()
     # ana takes the correction back: a tombstone removes it from ben's layer
     with Store(a) as store:
-        store.delete_correction(article_id, corr["id"])
+        store.delete_correction(article_id, corr.id)
     gone = reader("sync", "--server", team.as_role("ana"), "--db", str(a), cwd=tmp_path)
     assert "1 deletion" in gone.stderr
     reader("sync", "--server", team.as_role("ben"), "--db", str(b), cwd=tmp_path)

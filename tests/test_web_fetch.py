@@ -126,8 +126,8 @@ def test_redirect_chain_is_recorded_and_both_urls_find_the_article(
     ]
     assert article.url == server.url("/article")
     with Store(db, readonly=True) as store:
-        assert find_web_article(store, given)["id"] == article.id
-        assert find_web_article(store, server.url("/article#top"))["id"] == article.id
+        assert find_web_article(store, given).id == article.id
+        assert find_web_article(store, server.url("/article#top")).id == article.id
     (by_final,) = open_in_app(db, server.url("/article"))
     assert by_final.id == article.id
     assert server.hits["/article"] == 1 and len(snapshot_files(db)) == 1
@@ -229,13 +229,13 @@ def test_refresh_keeps_the_old_snapshot_and_reanchors_claims(
     server.pages["/story"] = _page(*PARAS)
     with Store(db) as store:
         first = open_url(store, url, WebSettings())
-        text = store.text(first.record["id"])
+        text = store.text(first.record.id)
         start = text.index("They agreed")
-        claim = make_claim(article_id=first.record["id"], text=text, start=start,
+        claim = make_claim(article_id=first.record.id, text=text, start=start,
                            end=start + len("They agreed a security and defence partnership"),
                            label="factual", annotator="tester")
         store.save_claim(claim)
-        old_hash = first.record["meta"]["web"]["content_hash"]
+        old_hash = first.record.meta["web"]["content_hash"]
         # unchanged page
         same = open_url(store, url, WebSettings(), refresh=True)
         assert same.messages[0].startswith("the page has not changed since ")
@@ -244,8 +244,8 @@ def test_refresh_keeps_the_old_snapshot_and_reanchors_claims(
         changed = open_url(store, url, WebSettings(), refresh=True)
         assert changed.messages[0].startswith("the page changed since ")
         assert "1 claim re-anchored, 0 orphaned" in changed.messages[0]
-        new_text = store.text(changed.record["id"])
-        (moved,) = store.claims(changed.record["id"])
+        new_text = store.text(changed.record.id)
+        (moved,) = store.claims(changed.record.id)
         assert new_text[moved.start:moved.end] == claim.quote
         assert moved.start > claim.start
         entries = snapshot_entries(changed.record)
@@ -347,7 +347,7 @@ def test_refresh_of_a_vanished_page_keeps_what_was_stored(tmp_path: Path, server
         f"reader: {url}: HTTP 404 Not Found"]
     with Store(db, readonly=True) as store:
         record = find_web_article(store, url)
-        assert record is not None and record["id"] == stored.id
+        assert record is not None and record.id == stored.id
         assert len(snapshot_entries(record)) == 1
         assert store.text(stored.id).startswith(PARAS[0])
     assert len(snapshot_files(db)) == 1

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
+from msgspec import UNSET
+
 from reader.nlp.models import ModelError, default_model, model_key
 from reader.nlp.protocol import BATCH_CHARS
 from reader.nlp.service import NerJob, NerService
@@ -345,9 +347,9 @@ def record_entity_counts(store: Store, by_digest: dict[str, int]) -> None:
     if not by_digest:
         return
     changes = {
-        doc["id"]: {"entity_count": by_digest[doc["text_hash"]]}
+        doc.id: {"entity_count": by_digest[doc.text_hash]}
         for doc in store.articles()
-        if doc["text_hash"] in by_digest and doc.get("entity_count") != by_digest[doc["text_hash"]]
+        if doc.text_hash in by_digest and doc.entity_count != by_digest[doc.text_hash]
     }
     store.update_articles(changes)
 
@@ -362,7 +364,8 @@ class EntityCounts:
         self.store = store
         self.ids: dict[str, list[tuple[str, object]]] = {}
         for doc in store.articles():
-            self.ids.setdefault(doc["text_hash"], []).append((doc["id"], doc.get("entity_count")))
+            self.ids.setdefault(doc.text_hash, []).append(
+                (doc.id, None if doc.entity_count is UNSET else doc.entity_count))
         self.pending: dict[str, int] = {}
         self.written_at = time.monotonic()
         self.cost = 0.0

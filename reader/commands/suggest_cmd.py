@@ -134,11 +134,11 @@ def _stored_claims(db: str, err: TextIO) -> _Stored | None:
             stored = _Stored()
             records = []
             for doc, claim in store.iter_claims():
-                records.append(known_record(claim, str(doc.get("title", ""))))
-                stored.claims.setdefault(doc["id"], []).append(claim)
+                records.append(known_record(claim, doc.title or ""))
+                stored.claims.setdefault(doc.id, []).append(claim)
             stored.known = most_recent(records)
-            stored.by_hash = {doc["text_hash"]: doc["id"] for doc in store.articles()}
-            stored.by_source = {doc["source"]: doc["id"] for doc in store.articles()}
+            stored.by_hash = {doc.text_hash: doc.id for doc in store.articles()}
+            stored.by_source = {doc.source: doc.id for doc in store.articles()}
             for problem in store.problems:
                 print(f"reader suggest: {problem.path}: {problem.message}", file=err)
     except (StoreError, OSError) as exc:

@@ -64,7 +64,7 @@ def export_article(
         found = store.article(article_id)
         if found is None:
             raise KeyError(article_id)
-        article = found
+        article = found.to_record()  # what the file is named after
         flt = ClaimFilter(article_ids=(article_id,))
     folder = Path(out_dir) if out_dir is not None else export_folder(store)
     folder.mkdir(parents=True, exist_ok=True)

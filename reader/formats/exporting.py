@@ -23,7 +23,7 @@ import reader.formats.prodigy as prodigy
 import reader.formats.spacy_docbin as spacy_docbin
 import reader.formats.store_dump as store_dump
 from reader.formats.base import EXPORT_FORMATS, ExportSpan, article_file_stem, json_line
-from reader.records import Claim, Entity
+from reader.records import Claim, Correction, Entity, StoredArticle
 from reader.safe_io import atomic_write, check_target, replace_folder, write_new
 
 __all__ = [
@@ -58,24 +58,27 @@ EXTENSIONS: dict[str, str] = {
 """The file name ending each format is written with (brat is a folder)."""
 
 Warn = Callable[[str], None]
-Pair = tuple[dict[str, Any], Claim]
+Pair = tuple[StoredArticle, Claim]
+RecordPair = tuple[dict[str, Any], Claim]
+"""(article, claim) as the claim formats take them: the article as its index record."""
 
 
 class StoreLike(Protocol):
     """What exporting needs of a `Store`."""
 
-    def articles(self) -> list[dict[str, Any]]: ...
+    def articles(self) -> list[StoredArticle]: ...
     def text(self, article_id: str) -> str: ...
     def claims(self, article_id: str) -> list[Claim]: ...
-    def corrections(self, article_id: str) -> list[dict[str, Any]]: ...
+    def corrections(self, article_id: str) -> list[Correction]: ...
+    def correction_records(self, article_id: str) -> list[dict[str, Any]]: ...
     def done_marks(self, article_id: str) -> list[dict[str, Any]]: ...
     def decisions(self, article_id: str) -> list[dict[str, Any]]: ...
-    def corpus_corrections(self) -> list[dict[str, Any]]: ...
+    def corpus_corrections(self) -> list[Correction]: ...
     def iter_claims(self, article_ids: Iterable[str] | None = None) -> Iterator[Pair]: ...
     def cached_entities(self, digest: str, model: str, version: str) -> list[Entity] | None: ...
 
 
-EntitySource = Callable[[Mapping[str, Any]], list[Entity]]
+EntitySource = Callable[[StoredArticle], list[Entity]]
 """The final (corrected) entities of an article."""
 
 
@@ -104,7 +107,7 @@ class ClaimFilter:
         """The article ids to read (None: all), resolving short id prefixes."""
         if not self.article_ids:
             return None
-        ids = [a["id"] for a in store.articles()]
+        ids = [a.id for a in store.articles()]
         chosen: list[str] = []
         for wanted in self.article_ids:
             for ident in ids:
@@ -134,14 +137,14 @@ def store_entities(
         except ModelError:
             key = None
 
-    corpus_rules: list[dict[str, Any]] = list(store.corpus_corrections())
+    corpus_rules: list[Correction] = list(store.corpus_corrections())
 
-    def entities_for(article: Mapping[str, Any]) -> list[Entity]:
-        ident = str(article["id"])
+    def entities_for(article: StoredArticle) -> list[Entity]:
+        ident = article.id
         text = store.text(ident)
         base: list[Entity] | None = None
         if key is not None:
-            base = store.cached_entities(str(article.get("text_hash") or ""), key[0], key[1])
+            base = store.cached_entities(article.text_hash, key[0], key[1])
         if base is None:
             base = []
             if warn is not None:
@@ -154,7 +157,8 @@ def store_entities(
 def organisations(store: StoreLike, entities_for: EntitySource) -> Callable[
         [Mapping[str, Any]], set[str]]:
     """Case-folded names labelled ORG in an article's final entities (the last article's
-    names are kept: claims come grouped by article)."""
+    names are kept: claims come grouped by article). ClaimReview asks it with the article's
+    index record (the format's side)."""
     last: dict[str, set[str]] = {}
 
     def names(article: Mapping[str, Any]) -> set[str]:
@@ -162,7 +166,7 @@ def organisations(store: StoreLike, entities_for: EntitySource) -> Callable[
         if ident not in last:
             last.clear()
             text = store.text(ident)
-            found = entities_for(article)
+            found = entities_for(StoredArticle.from_record(article))
             last[ident] = {e.text_in(text).strip().casefold() for e in found if e.label == "ORG"}
         return last[ident]
 
@@ -174,6 +178,16 @@ def _claims(store: StoreLike, flt: ClaimFilter) -> Iterator[Pair]:
     for article, claim in store.iter_claims(ids):
         if flt.match(claim):
             yield article, claim
+
+
+def _records(pairs: Iterable[Pair]) -> Iterator[RecordPair]:
+    """The format edge of the claim formats: each article as its index record, converted
+    once per article (its claims come together)."""
+    last: tuple[StoredArticle | None, dict[str, Any]] = (None, {})
+    for article, claim in pairs:
+        if last[0] is not article:
+            last = (article, article.to_record())
+        yield last[1], claim
 
 
 def _claim_spans(claims: Iterable[Claim]) -> list[ExportSpan]:
@@ -193,28 +207,30 @@ def _per_article(
     flt: ClaimFilter,
     what: str,
     entities_for: EntitySource | None,
-) -> Iterator[tuple[dict[str, Any], str, list[ExportSpan]]]:
+) -> Iterator[tuple[StoredArticle, str, list[ExportSpan]]]:
     """(article, text, spans) per article: its filtered claims, or its entities."""
     if what == "entities":
         if entities_for is None:
             raise ValueError("entity export needs an entity source")
         ids = flt.selected_ids(store)
         for article in store.articles():
-            if ids is not None and article["id"] not in ids:
+            if ids is not None and article.id not in ids:
                 continue
-            yield article, store.text(article["id"]), _entity_spans(entities_for(article))
+            yield article, store.text(article.id), _entity_spans(entities_for(article))
         return
-    for _, group in itertools.groupby(_claims(store, flt), key=lambda pair: pair[0]["id"]):
+    for _, group in itertools.groupby(_claims(store, flt), key=lambda pair: pair[0].id):
         pairs = list(group)
         article = pairs[0][0]
-        yield article, store.text(article["id"]), _claim_spans(c for _, c in pairs)
+        yield article, store.text(article.id), _claim_spans(c for _, c in pairs)
 
 
-def _meta(article: Mapping[str, Any]) -> dict[str, Any]:
+def _meta(article: StoredArticle) -> dict[str, Any]:
+    """The per-article formats' `meta`: title, source, url and date when set, and the id."""
+    record = article.to_record()
     meta: dict[str, Any] = {
-        k: article.get(k) for k in ("title", "source", "url", "date") if article.get(k)
+        k: record.get(k) for k in ("title", "source", "url", "date") if record.get(k)
     }
-    meta["article_id"] = article.get("id")
+    meta["article_id"] = article.id
     return meta
 
 
@@ -248,11 +264,11 @@ def export(
     if stream is None:
         raise ValueError("no output stream")
     if fmt == "jsonl":
-        return jsonl.write(_claims(store, flt), stream)
+        return jsonl.write(_records(_claims(store, flt)), stream)
     if fmt == "claimreview":
-        return claimreview.write(_claims(store, flt), stream, review)
+        return claimreview.write(_records(_claims(store, flt)), stream, review)
     if fmt == "csv":
-        return csv_format.write(_claims(store, flt), stream, terminal=terminal)
+        return csv_format.write(_records(_claims(store, flt)), stream, terminal=terminal)
     if fmt == "store":
         return store_dump.write(_dump_items(store, flt), stream)
     items = _per_article(store, flt, what, entities_for)
@@ -294,17 +310,19 @@ def _dump_items(store: StoreLike, flt: ClaimFilter) -> Iterator[store_dump.DumpI
     ids = flt.selected_ids(store)
     filtered = flt.labels or flt.verdicts or flt.annotators or flt.since
     for article in store.articles():
-        if ids is not None and article["id"] not in ids:
+        if ids is not None and article.id not in ids:
             continue
-        claims = [c for c in store.claims(article["id"]) if flt.match(c)]
+        claims = [c for c in store.claims(article.id) if flt.match(c)]
         if filtered and not claims:
             continue
-        yield (article, store.text(article["id"]), claims, store.corrections(article["id"]),
-               store.done_marks(article["id"]), store.decisions(article["id"]))
+        # the dump is a backup: each correction verbatim, as the store holds it
+        yield (article.to_record(), store.text(article.id), claims,
+               store.correction_records(article.id), store.done_marks(article.id),
+               store.decisions(article.id))
 
 
 def _export_brat(
-    target: Path, items: Iterable[tuple[dict[str, Any], str, list[ExportSpan]]]
+    target: Path, items: Iterable[tuple[StoredArticle, str, list[ExportSpan]]]
 ) -> int:
     """The brat folder is built beside `target` and renamed into place whole: an existing
     non-empty folder, a symlink or a file at `target` is refused, never written into."""
@@ -313,7 +331,7 @@ def _export_brat(
         count = 0
         used: set[str] = set()
         for article, text, spans in items:
-            stem = article_file_stem(article)
+            stem = article_file_stem(article.to_record())
             while stem in used:
                 stem += "_"
             used.add(stem)
@@ -338,14 +356,15 @@ def _export_spacy(
         if what == "entities":  # every chosen article, with its claims as well
             ids = flt.selected_ids(store)
             for article in store.articles():
-                if ids is not None and article["id"] not in ids:
+                if ids is not None and article.id not in ids:
                     continue
-                claims = [c for c in store.claims(article["id"]) if flt.match(c)]
+                claims = [c for c in store.claims(article.id) if flt.match(c)]
                 entities = entities_for(article) if entities_for is not None else []
-                yield article, store.text(article["id"]), _claim_spans(claims), entities
+                yield (article.to_record(), store.text(article.id), _claim_spans(claims),
+                       entities)
             return
         for article, text, spans in _per_article(store, flt, "claims", None):
             entities = entities_for(article) if entities_for is not None else []
-            yield article, text, spans, entities
+            yield article.to_record(), text, spans, entities
 
     return spacy_docbin.write(items(), path, warn)

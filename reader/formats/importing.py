@@ -38,6 +38,7 @@ from reader.records import (
     Claim,
     Correction,
     SourceArticle,
+    StoredArticle,
     claim_defaults,
     claim_schema_of,
     upgrade_claim,
@@ -146,8 +147,8 @@ class TransactionLike(Protocol):
 class StoreLike(Protocol):
     """What importing needs of a `Store`."""
 
-    def article(self, article_id: str) -> dict[str, Any] | None: ...
-    def find_by_source(self, source: str) -> dict[str, Any] | None: ...
+    def article(self, article_id: str) -> StoredArticle | None: ...
+    def find_by_source(self, source: str) -> StoredArticle | None: ...
     def text(self, article_id: str) -> str: ...
 
 
@@ -316,10 +317,10 @@ def _import_doc(ctx: _Context, doc: ImportDoc) -> None:
             meta=clean_tree(dict(doc.meta)),
         )
         existing = ctx.store.find_by_source(src.source) if src.source else None
-        if existing is not None and existing.get("text_hash") != src.text_hash:
+        if existing is not None and existing.text_hash != src.text_hash:
             src.source = f"{src.source}@{src.text_hash.split(':')[-1][:12]}"  # never rewrite it
         result = ctx.tx.add_article(src)
-        article_id = str(result.article["id"])
+        article_id = result.article.id
         report.articles += 1
         report.articles_added += int(bool(result.created))
     counted = bool(doc.spans) and not ctx.as_entities
@@ -447,8 +448,8 @@ def _named_article(ctx: _Context, doc: ImportDoc) -> tuple[str, str] | None:
             ctx.report.articles += 1  # is found by its hash, not changed
             ctx.report.articles_added += int(bool(result.created))
             ctx.report.from_source += 1
-            return str(result.article["id"]), src.text
-    article_id = str(article["id"])
+            return result.article.id, src.text
+    article_id = article.id
     return article_id, ctx.store.text(article_id)
 
 

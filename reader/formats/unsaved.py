@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from reader.records import Claim
+from reader.records import Claim, StoredArticle
 
 __all__ = ["UnsavedOverlay"]
 
@@ -32,9 +32,9 @@ class UnsavedOverlay:
 
     def iter_claims(
         self, article_ids: Iterable[str] | None = None
-    ) -> Iterator[tuple[dict[str, Any], Claim]]:
+    ) -> Iterator[tuple[StoredArticle, Claim]]:
         """(article, claim) in the store's article order, as `Store.iter_claims`."""
-        ids = ([d["id"] for d in self._store.articles()] if article_ids is None
+        ids = ([d.id for d in self._store.articles()] if article_ids is None
                else list(article_ids))
         for article_id in ids:
             found = self._claims.get(article_id)
@@ -48,8 +48,8 @@ class UnsavedOverlay:
 
     def iter_texts_and_claims(
         self, article_ids: Iterable[str]
-    ) -> Iterator[tuple[dict[str, Any], str, list[Claim], list[str]]]:
+    ) -> Iterator[tuple[StoredArticle, str, list[Claim], list[str]]]:
         """As `Store.iter_texts_and_claims`, with the session's claims where it has them."""
         for doc, text, claims, done in self._store.iter_texts_and_claims(article_ids):
-            found = self._claims.get(str(doc["id"]))
+            found = self._claims.get(doc.id)
             yield doc, text, list(found) if found is not None else claims, done

@@ -24,7 +24,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from reader.blind import BlindStore
-from reader.corpus_stats import CorpusItem, CorpusStats, SearchHit, corpus_stats, search_corpus
+from reader.corpus_stats import (
+    ArticleRef,
+    CorpusItem,
+    CorpusStats,
+    SearchHit,
+    corpus_stats,
+    search_corpus,
+)
 from reader.corpus_stats import sparkline as make_sparkline
 from reader.records import VERDICTS, Claim, Entity
 from reader.session import OpenArticle, open_article_from_record
@@ -71,9 +78,8 @@ class CorpusArticle:
     @property
     def item(self) -> CorpusItem:
         """The `corpus_stats` item for this article."""
-        record = {"id": self.article.id, "title": self.article.title,
-                  "source": self.article.source}
-        return record, self.claims, self.entities, self.article.text
+        ref = ArticleRef(self.article.id, self.article.title, self.article.source)
+        return ref, self.claims, self.entities, self.article.text
 
 
 @dataclass
@@ -155,9 +161,9 @@ def collect_corpus(workspace: Workspace, open_articles: Sequence[OpenArticle],
     opened = {a.id: a for a in open_articles}
     articles: list[OpenArticle] = []
     for record in store.articles():
-        article = opened.pop(record["id"], None)
+        article = opened.pop(record.id, None)
         if article is None:
-            article = open_article_from_record(record, _loader(store, record["id"]))
+            article = open_article_from_record(record, _loader(store, record.id))
         articles.append(article)
     articles.extend(opened.values())
     entries: list[CorpusArticle] = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,7 +29,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
 from reader.corrections import CorrectionError, find_anchor, make_correction, rule_matches
-from reader.records import Entity
+from reader.records import Correction, Entity
 from reader.store.errors import StoreError
 from reader.text.sanitize import clean_line
 from reader.wording import plural, shorten
@@ -110,20 +110,17 @@ def label_choices(seen: Iterable[str]) -> list[str]:
     return [*SPACY_LABELS, *extra]
 
 
-def correction_spans(corr: dict[str, Any], text: str) -> list[tuple[int, int]]:
+def correction_spans(corr: Correction, text: str) -> list[tuple[int, int]]:
     """The spans of `text` a correction acts on (the old span and, for a rebound, the new)."""
-    try:
-        start, end = int(corr["start"]), int(corr["end"])
-        shift_start = int(corr["new_start"]) - start if corr.get("new_start") is not None else 0
-        shift_end = int(corr["new_end"]) - end if corr.get("new_end") is not None else 0
-    except (KeyError, TypeError, ValueError):
-        return []
-    rebound = corr.get("action") == "rebound"
-    if corr.get("scope", "mention") == "mention":
-        anchor = find_anchor(corr, text) if isinstance(corr.get("text"), str) else None
+    start, end = corr.start, corr.end
+    shift_start = corr.new_start - start if corr.new_start is not None else 0
+    shift_end = corr.new_end - end if corr.new_end is not None else 0
+    rebound = corr.action == "rebound"
+    if (corr.scope or "mention") == "mention":
+        anchor = find_anchor(corr, text)
         found = [anchor] if anchor is not None else []
     else:
-        found = rule_matches(text, str(corr.get("text") or ""))
+        found = rule_matches(text, corr.text)
     spans: list[tuple[int, int]] = []
     for s, e in found:
         spans.append((s, e))
@@ -133,8 +130,8 @@ def correction_spans(corr: dict[str, Any], text: str) -> list[tuple[int, int]]:
 
 
 def corrections_affecting(
-    corrections: Iterable[dict[str, Any]], text: str, start: int, end: int
-) -> list[dict[str, Any]]:
+    corrections: Iterable[Correction], text: str, start: int, end: int
+) -> list[Correction]:
     """The corrections acting on any span that overlaps `start:end`."""
     return [
         corr
@@ -143,12 +140,12 @@ def corrections_affecting(
     ]
 
 
-def describe_correction(corr: dict[str, Any]) -> str:
+def describe_correction(corr: Correction) -> str:
     """One plain line: what a correction does and where."""
-    action = clean_line(str(corr.get("action") or "?"))
-    surface = shorten(clean_line(str(corr.get("text") or "")), 40)
-    label = clean_line(str(corr.get("label") or ""))
-    scope = SCOPE_NAMES.get(str(corr.get("scope") or "mention"), "?")
+    action = clean_line(corr.action or "?")
+    surface = shorten(clean_line(corr.text), 40)
+    label = clean_line(corr.label or "")
+    scope = SCOPE_NAMES.get(corr.scope or "mention", "?")
     what = {
         "relabel": f"relabel “{surface}” as {label}",
         "delete": f"delete “{surface}”",
@@ -252,7 +249,7 @@ class EntityTarget:
     entity: Entity | None
     selection: tuple[int, int] | None
     spot: tuple[int, int]
-    affecting: list[tuple[bool, dict[str, Any]]]
+    affecting: list[tuple[bool, Correction]]
     """(is a corpus rule, record) for each correction acting on the spot."""
 
 
@@ -315,7 +312,7 @@ def entity_form_for(
         raise NoEntityForm("Move onto an entity, or select a span (v, s) to add one, then m.")
     seen = [e.label for e in shown]
     seen += [e.label for e in workspace.entities.get(article.id, [])]
-    seen += [str(c.get("label")) for c in [*article_corrections, *corpus_rules]]
+    seen += [str(c.label) for c in [*article_corrections, *corpus_rules]]
     surface = text[spot[0]:spot[1]] if (entity is not None or selection is not None) else ""
     data = EntityFormData(
         text=surface,
@@ -349,7 +346,7 @@ def apply_result(session: ReaderSession, article: OpenArticle, target: EntityTar
 
 
 def _make(target: EntityTarget, result: EntityFormResult, text: str,
-          annotator: str) -> dict[str, Any]:
+          annotator: str) -> Correction:
     entity, selection = target.entity, target.selection
     action = result.action
     if action == "add":

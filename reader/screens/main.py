@@ -21,9 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from reader import messages
 from reader.keys import bindings_for
-from reader.records import Claim, ClaimSource, Entity, Suggestion
-from reader.screens.claim_form import ClaimForm, ClaimFormData
-from reader.screens.help import HelpScreen
+from reader.records import Claim, ClaimSource, Entity, StoredArticle, Suggestion
 from reader.session import OpenArticle
 from reader.sources import is_web, needs_fetch
 from reader.speakers import resolve_speaker
@@ -41,6 +39,7 @@ from reader.workspace import Workspace, citation
 
 if TYPE_CHECKING:
     from reader.formats.export_worker import ExportOutcome, ExportRequest
+    from reader.screens.claim_form import ClaimFormData
 
 RETRY_SECONDS = 5.0
 SOURCE_CHECK_SECONDS = 3.0
@@ -440,6 +439,8 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Every key."""
+        from reader.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.workspace.taxonomy.names))
 
     def action_quit(self) -> None:
@@ -596,14 +597,17 @@ class MainScreen(Screen[None]):
 
     def _adjudications(self) -> dict[str, str]:
         """What curation made of each claim here, with the adjudicator's note."""
-        from reader.curation.curate import adjudications
-
         if not self.article.in_store:
             return {}
         try:
-            return adjudications(self.workspace.store.decisions(self.article.id))
+            decisions = self.workspace.store.decisions(self.article.id)
         except (KeyError, StoreError):
             return {}
+        if not decisions:
+            return {}
+        from reader.curation.notes import adjudications
+
+        return adjudications(decisions)
 
     # -- several analysts: layers, blind coding, done marks -----------------------------------
     def _layers(self) -> tuple[list[Claim], dict[str, str]]:
@@ -776,6 +780,8 @@ class MainScreen(Screen[None]):
         self._create(event.start, event.end, label)
 
     def _form_data(self, claim: Claim | None, start: int, end: int) -> ClaimFormData:
+        from reader.screens.claim_form import ClaimFormData  # a form is not needed to paint
+
         ws = self.workspace
         article = self.article
         taxonomy = ws.taxonomy
@@ -817,6 +823,8 @@ class MainScreen(Screen[None]):
                 self._after_form(self.article, claim.id, data)
             self.view.focus()
 
+        from reader.screens.claim_form import ClaimForm
+
         self.app.push_screen(ClaimForm(self._form_data(None, start, end), "New claim"), done)
 
     @on(messages.EditClaim)
@@ -834,6 +842,8 @@ class MainScreen(Screen[None]):
                 self._saved_note(saved, "Claim updated.")
                 self._after_form(article, claim, data)
 
+        from reader.screens.claim_form import ClaimForm
+
         self.app.push_screen(ClaimForm(self._form_data(record, 0, 0), "Edit claim"), done)
 
     # -- sources (evidence) ------------------------------------------------------------------
@@ -848,8 +858,8 @@ class MainScreen(Screen[None]):
         index = next((i for i, a in enumerate(self.workspace.articles) if a.id == stored), None)
         if index is not None:
             self.open_article(index)
-        elif stored and self.workspace.store.article(stored) is not None:
-            self._show_fetched(self.workspace.store.article(stored) or {}, [])
+        elif stored and (record := self.workspace.store.article(stored)) is not None:
+            self._show_fetched(record, [])
         elif is_web(source):
             self.notify(f"Fetching {clean_line(source.url)}…", markup=False, timeout=3)
             self._fetch_url(source.url)
@@ -879,10 +889,9 @@ class MainScreen(Screen[None]):
                     markup=False, severity="warning", timeout=8)
                 continue
             record = done.record
-            web = (record.get("meta") or {}).get("web") or {}
+            web = (record.meta or {}).get("web") or {}
             sources[number] = msgspec.structs.replace(
-                source, article_id=str(record["id"]),
-                title=source.title or clean_line(str(record.get("title", ""))),
+                source, article_id=record.id, title=source.title or clean_line(record.title or ""),
                 snapshot=str(web.get("content_hash", "")), fetched=iso_now())
             fetched += 1
         if fetched:
@@ -1081,7 +1090,7 @@ class MainScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show_fetched, done.record, done.messages)
 
-    def _show_fetched(self, record: dict[str, Any], messages: list[str]) -> None:
+    def _show_fetched(self, record: StoredArticle, messages: list[str]) -> None:
         index = self.workspace.open_record(record)
         for line in messages:
             self.notify(line, markup=False, timeout=6)

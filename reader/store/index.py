@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from reader.clean import correction_problems, decision_problems, index_problems
+from reader.records import StoredArticle
 from reader.store.errors import StoreError, StoreFileError
 from reader.store.storage import Tables, copy_tree
 from reader.store.tables import RECORD, FileDB, remove_by_id, upsert_by_id
@@ -117,6 +120,21 @@ class StoreIndex:
         if article_id in self.counts:
             doc["claim_count"] = self.counts[article_id]
         return doc
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        """The article's index record as the typed record (with its latest claim count), or
+        None: converted straight from the stored dict, only a nested `meta` copied."""
+        doc_id = self._docs.get(article_id)
+        if doc_id is None:
+            return None
+        raw = self._raw("articles")[doc_id]
+        article = StoredArticle.from_record(raw)
+        changes: dict[str, Any] = {}
+        if article.meta and any(isinstance(v, dict | list) for v in article.meta.values()):
+            changes["meta"] = copy_tree(article.meta)
+        if article_id in self.counts:
+            changes["claim_count"] = self.counts[article_id]
+        return msgspec.structs.replace(article, **changes) if changes else article
 
     def by_source(self, source: str) -> str | None:
         """The id of the article first loaded from `source`."""
@@ -233,13 +251,16 @@ class StoreIndex:
         """Insert or replace a corpus rule by its `id` (one index write)."""
         self.write(lambda: upsert_by_id(self.file.table(CORPUS_CORRECTIONS), corr))
 
-    def delete_rule(self, corr_id: str) -> bool:
-        """Remove a corpus rule; False (nothing written) if there was none with that id."""
-        if not any(isinstance(c, dict) and c.get("id") == corr_id
-                   for c in self._raw(CORPUS_CORRECTIONS).values()):
-            return False
+    def delete_rule(self, corr_id: str) -> dict[str, Any] | None:
+        """Remove a corpus rule: a copy of the record removed; None (nothing written) if there
+        was none with that id."""
+        found = next((c for c in self._raw(CORPUS_CORRECTIONS).values()
+                      if isinstance(c, dict) and c.get("id") == corr_id), None)
+        if found is None:
+            return None
+        record: dict[str, Any] = copy_tree(found)
         self.write(lambda: remove_by_id(self.file.table(CORPUS_CORRECTIONS), corr_id))
-        return True
+        return record
 
     def put_team_rules(self, changes: list[tuple[str, str, dict[str, Any] | None]]) -> int:
         """Keep (or, with body None, forget) colleagues' corpus rules, (annotator, id, body)

@@ -20,7 +20,15 @@ from typing import Any
 
 from reader.claims import record_problems, validate_claim
 from reader.clean import correction_problems, decision_problems
-from reader.records import Claim, Entity, SourceArticle, text_hash
+from reader.records import (
+    Claim,
+    Correction,
+    Entity,
+    SourceArticle,
+    StoredArticle,
+    TeamRecord,
+    text_hash,
+)
 from reader.store.articles import (
     ARTICLES_DIR,
     FILE_RE,
@@ -236,25 +244,46 @@ class Store:
 
     # -- articles -------------------------------------------------------------------------------
 
-    def articles(self) -> list[dict[str, Any]]:
+    def articles(self) -> list[StoredArticle]:
         """Every (valid) article record, in index order."""
         with self.mutex:
-            docs = [d for d in (self.index.doc(i) for i in self.index.ids()) if d is not None]
-        return sorted(docs, key=lambda d: d["order"])
+            docs = [d for d in (self.index.article(i) for i in self.index.ids()) if d is not None]
+        return sorted(docs, key=lambda d: d.order)
 
-    def article(self, article_id: str) -> dict[str, Any] | None:
+    def article(self, article_id: str) -> StoredArticle | None:
         """The index record of an article, or None."""
+        with self.mutex:
+            return self.index.article(article_id)
+
+    def find_by_source(self, source: str) -> StoredArticle | None:
+        """The article first loaded from `source`, or None."""
+        with self.mutex:
+            article_id = self.index.by_source(source)
+            return None if article_id is None else self.index.article(article_id)
+
+    def find_by_text(self, digest: str) -> StoredArticle | None:
+        """The article whose id or text hash is `digest`, or None."""
+        with self.mutex:
+            article_id = self.index.by_hash(digest)
+            return None if article_id is None else self.index.article(article_id)
+
+    # The stored dicts themselves, for a transaction (it changes and writes them back whole,
+    # keys it does not know included): the index's side of the store edge.
+
+    def article_record(self, article_id: str) -> dict[str, Any] | None:
+        """A copy of the article's stored index record, or None."""
         with self.mutex:
             return self.index.doc(article_id)
 
-    def find_by_source(self, source: str) -> dict[str, Any] | None:
-        """The article first loaded from `source`, or None."""
+    def record_by_source(self, source: str) -> dict[str, Any] | None:
+        """A copy of the stored index record of the article first loaded from `source`."""
         with self.mutex:
             article_id = self.index.by_source(source)
             return None if article_id is None else self.index.doc(article_id)
 
-    def find_by_text(self, digest: str) -> dict[str, Any] | None:
-        """The article whose id or text hash is `digest`, or None."""
+    def record_by_text(self, digest: str) -> dict[str, Any] | None:
+        """A copy of the stored index record of the article whose id or text hash is
+        `digest`."""
         with self.mutex:
             article_id = self.index.by_hash(digest)
             return None if article_id is None else self.index.doc(article_id)
@@ -264,12 +293,12 @@ class Store:
         with self.transaction() as tx:
             result = tx.add_article(src)
         with self.mutex:
-            committed = self.index.doc(result.article["id"])
+            committed = self.index.article(result.article.id)
         if committed is not None:
             result.article = committed
         return result
 
-    def update_article(self, article_id: str, **fields: Any) -> dict[str, Any]:
+    def update_article(self, article_id: str, **fields: Any) -> StoredArticle:
         """Change index fields of an article (position, counts, title...); returns the record."""
         if article_id not in self.index:
             raise KeyError(article_id)
@@ -345,28 +374,30 @@ class Store:
 
     def iter_claims(
         self, article_ids: Iterable[str] | None = None
-    ) -> Iterator[tuple[dict[str, Any], Claim]]:
+    ) -> Iterator[tuple[StoredArticle, Claim]]:
         """(article, claim) for every valid claim, one article file in memory at a time."""
-        ids = [d["id"] for d in self.articles()] if article_ids is None else list(article_ids)
+        ids = [d.id for d in self.articles()] if article_ids is None else list(article_ids)
         for article_id in ids:
             with self.mutex:
                 doc = self.index.doc(article_id)
-                if doc is None:
+                article = self.index.article(article_id)
+                if doc is None or article is None:
                     continue
                 db = self.files.usable(doc, keep=False)
                 claims = [] if db is None else self.files.valid_claims(doc, db)
             for claim in claims:
-                yield doc, claim
+                yield article, claim
 
     def iter_texts_and_claims(
         self, article_ids: Iterable[str]
-    ) -> Iterator[tuple[dict[str, Any], str, list[Claim], list[str]]]:
+    ) -> Iterator[tuple[StoredArticle, str, list[Claim], list[str]]]:
         """(article, text, valid claims, annotators who marked it done) per readable article:
         one read of each file, nothing kept (for whole-store passes such as agreement)."""
         for article_id in article_ids:
             with self.mutex:
                 doc = self.index.doc(article_id)
-                if doc is None:
+                article = self.index.article(article_id)
+                if doc is None or article is None:
                     continue
                 db = self.files.usable(doc, keep=False)
                 if db is None:
@@ -375,7 +406,7 @@ class Store:
                 claims = self.files.valid_claims(doc, db)
                 done = sorted({d["annotator"] for d in (db.data() or {}).get("done", {}).values()
                                if valid_done(d)})
-            yield doc, text, claims, done
+            yield article, text, claims, done
 
     def _modify(self, article_id: str, change: Callable[[FileDB], object]) -> object:
         """Apply `change(db)` (TinyDB table operations, held in memory) to an article file and
@@ -512,24 +543,46 @@ class Store:
             self._modify(article_id, change)
             self.index.set_count(article_id, self.files.count_valid(doc, db))
 
-    def corrections(self, article_id: str) -> list[dict[str, Any]]:
+    # Corrections cross the store edge typed (`Correction`): read, converted from the stored
+    # records (`record_problem` has already refused any the class would not take); written,
+    # `Correction.to_record`. The stored dicts themselves (`correction_records`, and what a
+    # delete returns) are for what must carry them verbatim, keys this reader does not know
+    # and key order included: the store dump, the team server, an undone revert.
+
+    def corrections(self, article_id: str) -> list[Correction]:
         """The article's entity corrections."""
+        return [Correction.from_record(r) for r in self._records(article_id, "corrections")]
+
+    def correction_records(self, article_id: str) -> list[dict[str, Any]]:
+        """The article's entity corrections as stored (copies)."""
         return self._records(article_id, "corrections")
 
-    def save_correction(self, article_id: str, corr: dict[str, Any]) -> None:
-        """Insert or replace an entity correction by its `id`; durable on return."""
-        if not isinstance(corr.get("id"), str):
-            raise ValueError("correction has no id")
+    def save_correction(self, article_id: str,
+                        corr: Correction | Mapping[str, Any]) -> None:
+        """Insert or replace an entity correction by its `id`; durable on return. A mapping
+        (a stored record given back: an undo, a colleague's pulled record) is kept as it is."""
+        record = _correction_record(corr)
         with self.mutex:
             self.check_writable(self.root / ARTICLES_DIR)
-            self._modify(article_id, lambda d: upsert_by_id(d.table("corrections"), corr))
+            self._modify(article_id, lambda d: upsert_by_id(d.table("corrections"), record))
 
-    def delete_correction(self, article_id: str, corr_id: str) -> bool:
-        """Remove an entity correction; False if there was none with that id."""
+    def delete_correction(self, article_id: str, corr_id: str) -> dict[str, Any] | None:
+        """Remove an entity correction: the stored record removed (for an undo to put back
+        exactly), or None if there was none with that id."""
         with self.mutex:
             self.check_writable(self.root / ARTICLES_DIR)
-            return bool(self._modify(
-                article_id, lambda d: remove_by_id(d.table("corrections"), corr_id)))
+            gone: list[dict[str, Any]] = []
+
+            def remove(d: FileDB) -> bool:
+                table = d.table("corrections")
+                found = table.get(RECORD.id == corr_id)
+                if found is None:
+                    return False
+                gone.append(copy_tree(dict(found)))  # type: ignore[arg-type]
+                return bool(remove_by_id(table, corr_id))
+
+            self._modify(article_id, remove)
+            return gone[0] if gone else None
 
     def rejected(self, article_id: str) -> list[dict[str, Any]]:
         """The article's rejected suggestions."""
@@ -550,8 +603,12 @@ class Store:
 
     # -- corpus-wide entity correction rules (table "corrections" of index.json) ---------------
 
-    def corpus_corrections(self) -> list[dict[str, Any]]:
+    def corpus_corrections(self) -> list[Correction]:
         """Entity correction rules that apply to every article (scope `corpus`)."""
+        return [Correction.from_record(r) for r in self.corpus_correction_records()]
+
+    def corpus_correction_records(self) -> list[dict[str, Any]]:
+        """The corpus rules as stored (copies)."""
         with self.mutex:
             good = []
             for doc_id, corr in self.index.records(CORPUS_CORRECTIONS):
@@ -564,36 +621,38 @@ class Store:
                     good.append(copy_tree(corr))
             return good
 
-    def save_corpus_correction(self, corr: dict[str, Any]) -> None:
-        """Insert or replace a corpus rule by its `id`; durable on return (one index write)."""
-        if not isinstance(corr.get("id"), str):
-            raise ValueError("correction has no id")
+    def save_corpus_correction(self, corr: Correction | Mapping[str, Any]) -> None:
+        """Insert or replace a corpus rule by its `id`; durable on return (one index write).
+        A mapping (a stored record given back) is kept as it is."""
+        record = _correction_record(corr)
         with self.mutex:
             self.check_writable(self.root / INDEX_NAME)
-            self.index.save_rule(corr)
+            self.index.save_rule(record)
             self._articles_written = False
 
-    def delete_corpus_correction(self, corr_id: str) -> bool:
-        """Remove a corpus rule; False if there was none with that id."""
+    def delete_corpus_correction(self, corr_id: str) -> dict[str, Any] | None:
+        """Remove a corpus rule: the stored record removed, or None if there was none with
+        that id."""
         with self.mutex:
             self.check_writable(self.root / INDEX_NAME)
             removed = self.index.delete_rule(corr_id)
-            if removed:
+            if removed is not None:
                 self._articles_written = False
             return removed
 
     # -- colleagues' records pulled from the team server (their layers, never applied) ----------
 
-    def team_records(self, article_id: str) -> list[dict[str, Any]]:
-        """Colleagues' corrections and rejections of the article (its `team` table):
-        `{"kind", "annotator", "id", "body"}`; a record that is not one is skipped."""
-        return [r for r in self._records(article_id, "team") if not team_problem(r)]
+    def team_records(self, article_id: str) -> list[TeamRecord]:
+        """Colleagues' corrections and rejections of the article (its `team` table); a record
+        that is not one is skipped."""
+        return [TeamRecord.from_record(r) for r in self._records(article_id, "team")
+                if not team_problem(r)]
 
-    def team_rules(self) -> list[dict[str, Any]]:
-        """Colleagues' corpus-wide rules: `{"kind": "rule", "annotator", "id", "body"}`."""
+    def team_rules(self) -> list[TeamRecord]:
+        """Colleagues' corpus-wide rules (kind `rule`)."""
         with self.mutex:
-            return [copy_tree(r) for _, r in self.index.records(TEAM_RULES)
-                    if not team_problem(r)]
+            return [TeamRecord.from_record(copy_tree(r))
+                    for _, r in self.index.records(TEAM_RULES) if not team_problem(r)]
 
     def put_team_rules(self, changes: list[tuple[str, str, dict[str, Any] | None]]) -> int:
         """Keep (or, with body None, forget) colleagues' corpus rules, given as (annotator,
@@ -605,7 +664,7 @@ class Store:
                 self._articles_written = False
             return changed
 
-    def all_corrections(self, article_id: str) -> list[dict[str, Any]]:
+    def all_corrections(self, article_id: str) -> list[Correction]:
         """Corpus rules and the article's own corrections: everything to lay over its entities."""
         return [*self.corpus_corrections(), *self.corrections(article_id)]
 
@@ -657,6 +716,14 @@ class Store:
         article files are written. Only for articles nobody else writes meanwhile (the app
         keeps those out of the store's other writers until they are committed)."""
         return TransactionContext(self, shared=shared)
+
+
+def _correction_record(corr: Correction | Mapping[str, Any]) -> dict[str, Any]:
+    """The record to store for a correction (a mapping: a copy of it, as it is)."""
+    record = corr.to_record() if isinstance(corr, Correction) else copy_tree(dict(corr))
+    if not isinstance(record.get("id"), str):
+        raise ValueError("correction has no id")
+    return record
 
 
 def _upsert_many(table: Any, records: list[dict[str, Any]]) -> None:

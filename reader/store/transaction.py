@@ -25,7 +25,7 @@ from tinydb.table import Table
 
 from reader.claims import iso_now, record_problems, validate_claim
 from reader.clean import clean_correction, clean_tree, correction_problems, decision_problems
-from reader.records import ARTICLE_SCHEMA, Claim, SourceArticle
+from reader.records import ARTICLE_SCHEMA, Claim, SourceArticle, StoredArticle
 from reader.store.anchoring import reanchor
 from reader.store.articles import (
     ARTICLES_DIR,
@@ -65,10 +65,10 @@ class Store(Protocol):
     mutex: threading.RLock
     files: ArticleFiles
 
-    def article(self, article_id: str) -> dict[str, Any] | None: ...
+    def article_record(self, article_id: str) -> dict[str, Any] | None: ...
     def article_tables_copy(self, doc: dict[str, Any]) -> Tables | None: ...
-    def find_by_source(self, source: str) -> dict[str, Any] | None: ...
-    def find_by_text(self, digest: str) -> dict[str, Any] | None: ...
+    def record_by_source(self, source: str) -> dict[str, Any] | None: ...
+    def record_by_text(self, digest: str) -> dict[str, Any] | None: ...
     def check_writable(self, path: Path) -> None: ...
     def referenced_files(self) -> set[str]: ...
     def commit_articles(self, written: Path | None, *, new: list[dict[str, Any]],
@@ -83,7 +83,10 @@ SYNCFS_MIN = 16
 class AddResult:
     """What `add_article` did."""
 
-    article: dict[str, Any]
+    article: StoredArticle
+    """The article's index record (of a new or changed article inside a transaction: as the
+    commit will write it, but `file` and `order` are set only then; `Store.add_article` gives
+    the committed record)."""
     created: bool
     text_changed: bool = False
     reanchored: int = 0
@@ -171,7 +174,7 @@ class Transaction:
             if pending.db is None:
                 self._fill(pending)
             return pending
-        doc = self._store.article(article_id)
+        doc = self._store.article_record(article_id)
         if doc is None:
             raise ValueError(f"no article {article_id!r} in the store or this import")
         pending = _Pending(doc=doc)
@@ -213,29 +216,29 @@ class Transaction:
         article_id = self._by_source.get(clean_line(source))  # sources are kept clean
         if article_id is not None:
             return self._pending[article_id].doc
-        return self._store.find_by_source(source)
+        return self._store.record_by_source(source)
 
     def _lookup_hash(self, digest: str) -> dict[str, Any] | None:
         article_id = self._by_hash.get(digest)
         if article_id is not None:
             return self._pending[article_id].doc
-        return self._store.find_by_text(digest)
+        return self._store.record_by_text(digest)
 
     def add_article(self, src: SourceArticle) -> AddResult:
         """Add `src` (or find it: same source, or same text under another source).
 
         `result.article` of a new or changed article is the record the commit will write (its
-        `file` and `order` are set when the transaction commits).
+        `file` and `order` are set when the transaction commits), typed.
         """
         digest = src.text_hash
         doc = self._lookup_source(src.source)
         if doc is not None:
             if doc["text_hash"] == digest:
-                return AddResult(article=copy_tree(doc), created=False)
+                return AddResult(article=StoredArticle.from_record(copy_tree(doc)), created=False)
             return self._change_text(doc["id"], src, digest)
         doc = self._lookup_hash(digest)
         if doc is not None:
-            return AddResult(article=copy_tree(doc), created=False)
+            return AddResult(article=StoredArticle.from_record(copy_tree(doc)), created=False)
         return self._new_article(src, digest)
 
     def _change_text(self, article_id: str, src: SourceArticle, digest: str) -> AddResult:
@@ -286,7 +289,7 @@ class Transaction:
         pending.changed = True
         self._by_hash.setdefault(digest, article_id)
         return AddResult(
-            article=pending.doc,
+            article=StoredArticle.from_record(copy_tree(pending.doc)),
             created=False,
             text_changed=True,
             reanchored=moved["reanchored"],
@@ -317,7 +320,7 @@ class Transaction:
         pending = _Pending(doc=doc, db=_memory_db(tables), new=True, changed=True, text=src.text)
         self._register(digest, pending)
         self.articles_added += 1
-        return AddResult(article=doc, created=True)
+        return AddResult(article=StoredArticle.from_record(copy_tree(doc)), created=True)
 
     def claim_count(self, article_id: str) -> int:
         """Claims the article holds in this transaction (stored and added)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.claims import claim_of, iso_now
-from reader.records import Claim, SourceArticle
+from reader.records import Claim, SourceArticle, StoredArticle
 from reader.store import Store
 from reader.store.storage import fingerprint
 from reader.team.connect import identity, redact
@@ -121,47 +121,47 @@ def local_records(store: Store, role: str, adjudicator: bool,
     """The store's own records by key, and every article (index record plus text)."""
     records: dict[str, Local] = {}
     articles = []
-    ids = [str(d["id"]) for d in store.articles()]
+    ids = [d.id for d in store.articles()]
     for doc, text, claims, done in _iter(store, ids):
-        articles.append({**doc, "text": text})
+        articles.append({**doc.to_record(), "text": text})  # the server's article row
         for claim in claims:
             annotator = claim.annotator
             if not _own(annotator, role, adjudicator):
                 report.not_pushed[annotator] += 1
                 continue
-            item = Local("claim", annotator, claim.id, str(doc["id"]), claim.updated,
+            item = Local("claim", annotator, claim.id, doc.id, claim.updated,
                          claim.to_record())  # the server's row: the stored JSON object
             records[item.key] = item
         for mark in done:
             if mark["annotator"] == role:
-                body = {"article_id": doc["id"], "annotator": role, "at": mark["at"]}
-                item = Local("done", role, str(doc["id"]), str(doc["id"]), mark["at"], body)
+                body = {"article_id": doc.id, "annotator": role, "at": mark["at"]}
+                item = Local("done", role, doc.id, doc.id, mark["at"], body)
                 records[item.key] = item
         # my entity corrections and rejected suggestions (everything local is mine: others'
         # arrive in the article's `team` table and are never applied)
-        for corr in store.corrections(str(doc["id"])):
+        for corr in store.correction_records(doc.id):  # verbatim: the server's body
             if isinstance(corr.get("id"), str):
-                item = Local("correction", role, corr["id"], str(doc["id"]),
+                item = Local("correction", role, corr["id"], doc.id,
                              str(corr.get("updated") or corr.get("created") or ""), dict(corr))
                 records[item.key] = item
-        for rejected in store.rejected(str(doc["id"])):
-            item = Local("rejected", role, fingerprint(rejected), str(doc["id"]),
+        for rejected in store.rejected(doc.id):
+            item = Local("rejected", role, fingerprint(rejected), doc.id,
                          str(rejected.get("at") or rejected.get("created") or ""),
                          dict(rejected))
             records[item.key] = item
     # my corpus-wide entity rules (others' arrive in the index's team_rules table)
-    for rule in store.corpus_corrections():
+    for rule in store.corpus_correction_records():
         item = Local("rule", role, str(rule["id"]), "",
                      str(rule.get("updated") or rule.get("created") or ""), dict(rule))
         records[item.key] = item
     return records, articles
 
 
-def _iter(store: Store, ids: list[str]) -> Iterator[tuple[dict[str, Any], str,
+def _iter(store: Store, ids: list[str]) -> Iterator[tuple[StoredArticle, str,
                                                         list[Claim],
                                                         list[dict[str, Any]]]]:
     for doc, text, claims, annotators in store.iter_texts_and_claims(ids):
-        marks = store.done_marks(str(doc["id"])) if annotators else []
+        marks = store.done_marks(doc.id) if annotators else []
         yield doc, text, claims, marks
 
 
@@ -463,7 +463,7 @@ def _pull(conn: Any, store: Store, state: SyncState, role: str, adjudicator: boo
           say: Callable[[str], None]) -> None:
     import psycopg
 
-    local_ids = {str(d["id"]) for d in store.articles()}
+    local_ids = {d.id for d in store.articles()}
     fresh = sorted(local_ids - set(state.articles))
     watermark = state.watermark or "0"
     conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ

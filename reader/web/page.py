@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reader.records import SourceArticle
+from reader.records import SourceArticle, StoredArticle
 from reader.store.errors import StoreError
 from reader.store.store import Store
 from reader.text.decode import TextError, decode_bytes, normalize_newlines
@@ -34,12 +34,12 @@ class WebError(Exception):
 class WebResult:
     """An opened URL: the store record, and what happened, in lines for the user."""
 
-    record: dict[str, Any]
+    record: StoredArticle
     fetched: bool
     messages: list[str] = field(default_factory=list)
 
 
-def find_web_article(store: Store, url: str) -> dict[str, Any] | None:
+def find_web_article(store: Store, url: str) -> StoredArticle | None:
     """The stored article that `url` (the one given, the final one, or any earlier one; the
     fragment does not matter) was opened as, or None."""
     try:
@@ -50,15 +50,15 @@ def find_web_article(store: Store, url: str) -> dict[str, Any] | None:
     if record is not None:
         return record
     for record in store.articles():
-        web = (record.get("meta") or {}).get("web")
+        web = (record.meta or {}).get("web")
         if isinstance(web, dict) and key in (web.get("urls") or []):
             return record
     return None
 
 
-def snapshot_entries(record: dict[str, Any]) -> list[dict[str, Any]]:
+def snapshot_entries(record: StoredArticle) -> list[dict[str, Any]]:
     """Every snapshot of a web article, oldest first (the current one last)."""
-    web = (record.get("meta") or {}).get("web")
+    web = (record.meta or {}).get("web")
     if not isinstance(web, dict):
         return []
     history = [h for h in web.get("history") or [] if isinstance(h, dict)]
@@ -96,7 +96,7 @@ def open_url(
     return _store(store, page, src, known)
 
 
-def _article(page: Fetched, known: dict[str, Any] | None) -> SourceArticle:
+def _article(page: Fetched, known: StoredArticle | None) -> SourceArticle:
     """The extracted article (raises WebError: nothing is stored yet)."""
     from reader.text.html import HtmlError, extract_html
 
@@ -122,7 +122,7 @@ def _article(page: Fetched, known: dict[str, Any] | None) -> SourceArticle:
     return SourceArticle(
         title=title,
         text=text,
-        source=known["source"] if known is not None else page.url,
+        source=known.source if known is not None else page.url,
         url=clean_line(page.final_url),
         date=clean_line(found.date),
         meta=meta,
@@ -143,8 +143,8 @@ def _entry(page: Fetched, digest: str) -> dict[str, Any]:
     }
 
 
-def _web_of(record: dict[str, Any] | None) -> dict[str, Any]:
-    web = (record.get("meta") or {}).get("web") if record is not None else None
+def _web_of(record: StoredArticle | None) -> dict[str, Any]:
+    web = (record.meta or {}).get("web") if record is not None else None
     return dict(web) if isinstance(web, dict) else {}
 
 
@@ -163,7 +163,7 @@ def _merged(old_web: dict[str, Any], entry: dict[str, Any], page: Fetched) -> di
 
 
 def _store(store: Store, page: Fetched, src: SourceArticle,
-           known: dict[str, Any] | None) -> WebResult:
+           known: StoredArticle | None) -> WebResult:
     try:
         digest, new_file = write_snapshot(store.root, page.body)
     except (OSError, SnapshotError) as error:
@@ -180,13 +180,12 @@ def _store(store: Store, page: Fetched, src: SourceArticle,
         if not result.created and not result.text_changed:
             # the same text: this page again (its bytes or only the fetch changed), or
             # another page or file with the same text: keep that record's snapshots too
-            meta = dict(record.get("meta") or {})
+            meta = dict(record.meta or {})
             if known is not None:
                 meta.update(src.meta)
             else:
                 meta["web"] = _merged(_web_of(record), entry, page)
-            record = store.update_article(record["id"], meta=meta,
-                                          url=record.get("url") or src.url)
+            record = store.update_article(record.id, meta=meta, url=record.url or src.url)
     except (StoreError, OSError) as error:
         if new_file:
             remove_snapshot(store.root, digest)

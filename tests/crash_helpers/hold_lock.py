@@ -22,7 +22,7 @@ def main() -> None:
             sys.exit(f"store is read-only: {store.readonly_reason}")
         text = sample.read_text(encoding="utf-8")
         article = store.add_article(SourceArticle(title="sample", text=text, source="s.txt"))
-        sys.stdout.write(f"locked {article.article['id']}\n")
+        sys.stdout.write(f"locked {article.article.id}\n")
         sys.stdout.flush()
         sys.stdin.read()
 

@@ -30,7 +30,7 @@ def main() -> None:
     ids = []
     for n in range(2):
         src = SourceArticle(title=f"sample {n}", text=f"Copy {n}.\n{text}", source=f"s{n}.txt")
-        ids.append(store.add_article(src).article["id"])
+        ids.append(store.add_article(src).article.id)
     out = sys.stdout
     out.write("ready\n")
     out.flush()
