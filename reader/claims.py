@@ -307,7 +307,7 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
     return problems
 
 
-_REQUIRED: dict[object, frozenset[str]] = {
+_REQUIRED: dict[int, frozenset[str]] = {
     schema: frozenset(fields_of_schema(schema)) for schema in range(1, CLAIM_SCHEMA + 1)}
 """The keys a stored record of each schema has (`validate_claim` reports each one missing)."""
 
@@ -324,7 +324,8 @@ def read_claim(record: object, text_len: int) -> Claim | list[str]:
     Keys the record class does not know are not kept (no export writes them).
     """
     if type(record) is dict:
-        required = _REQUIRED.get(record.get("schema"))
+        schema = record.get("schema")
+        required = _REQUIRED.get(schema) if type(schema) is int else None
         if required is not None and record.keys() >= required:
             try:
                 claim = _to_claim(record)
