@@ -12,6 +12,7 @@ from reader.corpus_stats import (
     sparkline,
 )
 from reader.records import Entity
+from tests.claimhelpers import claim_with
 
 FIXTURES = Path(__file__).parent / "fixtures" / "suggest"
 
@@ -41,12 +42,12 @@ def items(sample_text: str) -> list:
                        + spans_of(sample_text, "Josep Borrell", "PERSON"))
     cocoa_entities = spans_of(cocoa, "Bahia", "GPE") + spans_of(cocoa, "Comissaria Smith", "ORG")
     sample_claims = [
-        {"label": "quote", "verdict": "true", "speaker": "Borrell", "start": 1434, "end": 1460},
-        {"label": "statistic", "verdict": "mostly-true", "speaker": "The U.S. government"},
-        {"label": "quote", "verdict": "unverified", "speaker": "borrell"},
-        {"label": "statistic", "verdict": "", "speaker": ""},
+        claim_with(label="quote", verdict="true", speaker="Borrell", start=1434, end=1460),
+        claim_with(label="statistic", verdict="mostly-true", speaker="The U.S. government"),
+        claim_with(label="quote", verdict="unverified", speaker="borrell"),
+        claim_with(label="statistic", verdict="", speaker=""),
     ]
-    cocoa_claims = [{"label": "statistic", "verdict": "false", "speaker": "Comissaria Smith"}]
+    cocoa_claims = [claim_with(label="statistic", verdict="false", speaker="Comissaria Smith")]
     return [
         (ArticleRef("a1", title="EU and Korea"), sample_claims, sample_entities, sample_text),
         (ArticleRef("a2", source="cocoa.txt"), cocoa_claims, cocoa_entities, cocoa),
