@@ -341,6 +341,31 @@ def read_claim(record: object, text_len: int) -> Claim | list[str]:
     return validate_claim(record, text_len) or ["not a claim record"]
 
 
+_to_claims = functools.partial(msgspec.convert, type=list[Claim])
+
+
+def read_claims(records: list[Any], text_len: int) -> list[Claim | list[str]]:
+    """`read_claim` of each record, the whole list converted in one call when every record
+    converts (the usual case: an article file's claims); then only the checks types cannot
+    say run per record, and a record that fails one gets `read_claim`'s answer."""
+    try:
+        claims = _to_claims(records)
+    except msgspec.ValidationError:
+        return [read_claim(record, text_len) for record in records]
+    found: list[Claim | list[str]] = []
+    for record, claim in zip(records, claims, strict=True):
+        if type(record) is dict and record.keys() >= _REQUIRED[claim.schema] and (
+                claim.start < claim.end) and (
+                claim.end <= text_len or claim.status == "orphaned") and (
+                not claim.sources or not source_problems(record["sources"])):
+            if claim.schema != CLAIM_SCHEMA:
+                claim = msgspec.structs.replace(claim, schema=CLAIM_SCHEMA)
+            found.append(claim)
+        else:
+            found.append(read_claim(record, text_len))
+    return found
+
+
 def record_problems(record: object, text_len: int) -> list[str]:
     """`validate_claim`'s answer, the fast way for a valid record (`read_claim`). What the
     store checks before it writes a record (a `Claim` is not checked when it is made: its

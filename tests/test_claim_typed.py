@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.claims import make_claim, read_claim, validate_claim
+from reader.claims import make_claim, read_claim, read_claims, validate_claim
 from reader.records import CLAIM_FIELDS, CLAIM_SCHEMA, Claim, ClaimEntity, SourceArticle
 from reader.sources import make_source
 from reader.store.store import Store
@@ -124,6 +124,14 @@ def test_the_fast_path_and_validate_claim_always_agree(record: Any) -> None:
     problems = validate_claim(record, len(TEXT))
     found = read_claim(record, len(TEXT))
     assert (found if isinstance(found, list) else []) == problems
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([*ACCEPTED.values(), *REFUSED.values()])
+                | st.fixed_dictionaries({}, optional={k: field_value(v) for k, v in GOOD.items()}),
+                max_size=6))
+def test_a_whole_table_read_at_once_is_each_record_read_alone(records: list[Any]) -> None:
+    assert read_claims(records, len(TEXT)) == [read_claim(r, len(TEXT)) for r in records]
 
 
 def _store_with_record(root: Path, record: dict[str, Any]) -> str:

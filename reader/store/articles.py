@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reader.claims import read_claim
+from reader.claims import read_claims
 from reader.records import Claim
 from reader.store.errors import StoreFileError
 from reader.store.storage import Tables, copy_tree
@@ -166,8 +166,9 @@ class ArticleFiles:
         file's tables, the claims handed out are new objects."""
         text_len = len(self.text(doc, db))
         good: list[Claim] = []
-        for doc_id, record in (db.data() or {}).get("claims", {}).items():
-            claim = read_claim(record, text_len)
+        table = (db.data() or {}).get("claims", {})
+        for (doc_id, record), claim in zip(
+                table.items(), read_claims(list(table.values()), text_len), strict=True):
             if isinstance(claim, list):
                 label = record.get("id", f"#{doc_id}") if isinstance(record, dict) else f"#{doc_id}"
                 self._problem(self.path(doc), f"claim {label!r}: {'; '.join(claim)}; skipped")
@@ -179,8 +180,8 @@ class ArticleFiles:
     def count_valid(self, doc: dict[str, Any], db: FileDB) -> int:
         """How many valid claims the file holds (nothing copied)."""
         text_len = len(self.text(doc, db))
-        claims = (db.data() or {}).get("claims", {}).values()
-        return sum(1 for claim in claims if not isinstance(read_claim(claim, text_len), list))
+        claims = list((db.data() or {}).get("claims", {}).values())
+        return sum(1 for claim in read_claims(claims, text_len) if not isinstance(claim, list))
 
     def forget(self, name: str) -> None:
         """Close a file (it was replaced)."""
