@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reader.nlp.known_claims import KnownClaims, known_record
+from tests.claimhelpers import claim_with
 
 SENTENCE = ("Intelligence from the U.S., South Korea, and Ukraine estimates that North Korea has "
             "sent around 10,000 to 12,000 troops to Russia.")
@@ -50,8 +51,9 @@ def test_a_claims_own_sentence_is_not_a_repeat_of_it() -> None:
 
 
 def test_known_record_keeps_what_the_suggester_needs() -> None:
-    stored = {**claim(QUOTE), "id": "c-1", "note": "private", "tags": ["x"],
-              "updated": "2026-11-28T08:00:00Z"}
+    stored = claim_with(id="c-1", quote=QUOTE, label="statistic", verdict="false",
+                        article_id="a1", start=0, end=len(QUOTE), note="private", tags=["x"],
+                        updated="2026-11-28T08:00:00Z")
     record = known_record(stored, "The title")
     assert record == {"id": "c-1", "quote": QUOTE, "label": "statistic", "verdict": "false",
                       "article_id": "a1", "start": 0, "end": len(QUOTE), "title": "The title",
@@ -77,8 +79,8 @@ def test_a_known_claim_describes_itself_for_a_note() -> None:
 def test_most_recent_keeps_the_latest_changed_claims() -> None:
     from reader.nlp.known_claims import most_recent
 
-    records = [known_record({**claim(QUOTE), "id": f"c{i}",
-                             "updated": f"2026-11-{10 + i:02d}T00:00:00Z"}, "T")
+    records = [known_record(claim_with(quote=QUOTE, id=f"c{i}",
+                                       updated=f"2026-11-{10 + i:02d}T00:00:00Z"), "T")
                for i in range(5)]
     kept = most_recent(records, limit=2)
     assert [r["id"] for r in kept] == ["c4", "c3"]
