@@ -281,7 +281,6 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         notices.append(problem)
     # what the store found wrong while opening and loading; the main screen tells the rest
     notices.extend(f"{problem.path}: {problem.message}" for problem in store.problems)
-    from reader.app import ReaderApp
 
     workspace = Workspace(
         store=store,
@@ -314,6 +313,9 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
             service = start_ner_early(store, first, pipeline, early_ner)
             if service is not None:
                 workspace.services[pipeline] = service
+    # Textual only now: the workers above got their pipeline's name first (they wait for it)
+    from reader.app import ReaderApp
+
     return ReaderApp(workspace)
 
 
