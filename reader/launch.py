@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import signal
 import sys
 from pathlib import Path
@@ -366,6 +367,10 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
     unsaved: dict[str, tuple[str, dict[str, Any] | None]] = {}
     status = 0
     try:
+        # what the launch made (modules, store, workspace, app) lives as long as the app:
+        # frozen, full collections stop walking it (one was a 50 ms pause in the frame that
+        # shows the first entities)
+        gc.freeze()
         app.run()
         # a crash inside the app (Textual sets 1) or SIGTERM/SIGHUP (128 + the signal)
         status = app.return_code or 0
