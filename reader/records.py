@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal, NamedTuple, cast
 import msgspec
 from msgspec import Meta
 
+from reader.text.utf8 import utf8_bytes
+
 CLAIM_SCHEMA = 4
 """Version of the claim record; a store file with a newer schema is never overwritten.
 
@@ -382,4 +384,4 @@ def entity_row(entity: Entity) -> list[Any]:
 
 def text_hash(text: str) -> str:
     """`sha256:<hex>` of the UTF-8 text."""
-    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return "sha256:" + hashlib.sha256(utf8_bytes(text)).hexdigest()

@@ -9,8 +9,9 @@ import pytest
 
 from reader.claims import validate_claim
 from reader.config import ConfigError
-from reader.curation.curate import Curation, NothingToCurate, SameSpan, adjudications
+from reader.curation.curate import Curation, NothingToCurate, SameSpan
 from reader.curation.items import find_items
+from reader.curation.notes import adjudications
 from reader.curation.settings import CurationSettings, load_curation_settings
 from reader.store.store import Store
 from tests.curationhelpers import ANNOTATORS, TEXT, claim, span, three_coders

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from reader.commands import export_cmd, import_cmd
-from reader.curation.curate import Curation, adjudications
+from reader.curation.curate import Curation
+from reader.curation.notes import adjudications
 from reader.formats import EXPORT_FORMATS
 from reader.formats.jsonl import load_schema
 from reader.store.store import Store

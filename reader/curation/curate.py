@@ -16,22 +16,8 @@ from typing import Any, Protocol
 
 from reader.claims import iso_now, quote_selectors
 from reader.curation.items import Item, find_items, make_item
+from reader.curation.notes import AUTOMATIC
 from reader.curation.settings import CurationSettings
-from reader.wording import plural
-
-AUTOMATIC = ("agreed", "threshold")
-"""Decisions the merge makes on its own."""
-
-WORDS = {
-    "agreed": "merged (all agreed)",
-    "threshold": "merged by the threshold rule",
-    "take": "taken",
-    "both": "taken (every version)",
-    "merge": "spans merged",
-    "edit": "taken, edited",
-    "reject": "rejected",
-}
-"""How each decision reads for a claim whose version went into the gold layer."""
 
 
 class CurationStore(Protocol):
@@ -269,33 +255,3 @@ class Curation:
             "adjudicator": self.adjudicator,
             "at": iso_now(),
         }
-
-
-def adjudications(decisions: Iterable[dict[str, Any]]) -> dict[str, str]:
-    """What the adjudication says to each annotator, by the id of their claim: "gold: taken
-    by ed; note: …" (the note is untrusted text: shown as plain text only)."""
-    lines: dict[str, str] = {}
-    for decision in decisions:
-        action = str(decision.get("action", ""))
-        chosen = set(decision.get("chosen") or [])
-        who = str(decision.get("adjudicator", ""))
-        note = str(decision.get("note", "")).strip()
-        for claim_id in decision.get("claims") or []:
-            if action == "reject":
-                words = WORDS["reject"]
-            elif claim_id in chosen or action in ("agreed", "both"):
-                words = WORDS.get(action, action)
-            else:
-                words = "another version taken" + (" (merged)" if action == "merge" else "")
-            line = f"gold: {words}" + (f" by {who}" if action not in AUTOMATIC and who else "")
-            if note:
-                line += f"; note: {note}"
-            lines[str(claim_id)] = line
-        for gold_id in decision.get("gold") or []:  # the gold claim says where it came from
-            line = (f"gold claim: {WORDS.get(action, action)}"
-                    + (f" by {who}" if action not in AUTOMATIC and who else "")
-                    + f", from {plural(len(decision.get('claims') or []), 'claim')}")
-            if note:
-                line += f"; note: {note}"
-            lines[str(gold_id)] = line
-    return lines

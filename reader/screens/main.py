@@ -21,8 +21,6 @@ from textual.worker import Worker, WorkerState
 from reader import messages
 from reader.keys import bindings_for
 from reader.records import Entity, Suggestion
-from reader.screens.claim_form import ClaimForm, ClaimFormData
-from reader.screens.help import HelpScreen
 from reader.session import OpenArticle
 from reader.sources import is_web, needs_fetch
 from reader.speakers import resolve_speaker
@@ -40,6 +38,7 @@ from reader.workspace import Workspace, citation
 
 if TYPE_CHECKING:
     from reader.formats.export_worker import ExportOutcome, ExportRequest
+    from reader.screens.claim_form import ClaimFormData
 
 RETRY_SECONDS = 5.0
 SOURCE_CHECK_SECONDS = 3.0
@@ -439,6 +438,8 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Every key."""
+        from reader.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.workspace.taxonomy.names))
 
     def action_quit(self) -> None:
@@ -596,14 +597,17 @@ class MainScreen(Screen[None]):
 
     def _adjudications(self) -> dict[str, str]:
         """What curation made of each claim here, with the adjudicator's note."""
-        from reader.curation.curate import adjudications
-
         if not self.article.in_store:
             return {}
         try:
-            return adjudications(self.workspace.store.decisions(self.article.id))
+            decisions = self.workspace.store.decisions(self.article.id)
         except (KeyError, StoreError):
             return {}
+        if not decisions:
+            return {}
+        from reader.curation.notes import adjudications
+
+        return adjudications(decisions)
 
     # -- several analysts: layers, blind coding, done marks -----------------------------------
     def _layers(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -776,6 +780,8 @@ class MainScreen(Screen[None]):
         self._create(event.start, event.end, label)
 
     def _form_data(self, claim: dict[str, Any] | None, start: int, end: int) -> ClaimFormData:
+        from reader.screens.claim_form import ClaimFormData  # a form is not needed to paint
+
         ws = self.workspace
         article = self.article
         taxonomy = ws.taxonomy
@@ -817,6 +823,8 @@ class MainScreen(Screen[None]):
                 self._after_form(self.article, claim["id"], data)
             self.view.focus()
 
+        from reader.screens.claim_form import ClaimForm
+
         self.app.push_screen(ClaimForm(self._form_data(None, start, end), "New claim"), done)
 
     @on(messages.EditClaim)
@@ -833,6 +841,8 @@ class MainScreen(Screen[None]):
                 saved = ws.session.update(article, claim, **data.values())
                 self._saved_note(saved, "Claim updated.")
                 self._after_form(article, claim, data)
+
+        from reader.screens.claim_form import ClaimForm
 
         self.app.push_screen(ClaimForm(self._form_data(record, 0, 0), "Edit claim"), done)
 

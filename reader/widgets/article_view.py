@@ -98,6 +98,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._match_starts: list[int] = []
         self.sentences = Sentences("")
         self._layout: WrapLayout | None = None
+        self._center_on_layout = False
+        """A text loaded before the view had a size: centre its cursor once it has one."""
         self._styles: ViewStyles | None = None
 
     # -- content ---------------------------------------------------------------------------
@@ -116,8 +118,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._anchor = None
         self.cursor = max(0, min(cursor, max(0, len(text) - 1)))
         self._layout = None
-        self._relayout()
-        self._ensure_cursor_visible(center=True)
+        self._center_on_layout = True
+        if self.size.width:  # laid out already: wrap now (else at the first size it gets)
+            self._relayout()
+            self._ensure_cursor_visible(center=True)
+            self._center_on_layout = False
         self.refresh()
 
     def set_entities(self, entities: Iterable[Entity]) -> None:
@@ -145,7 +150,14 @@ class ArticleView(ScrollView, can_focus=True):
     @property
     def text_width(self) -> int:
         """Cells available for text on each line."""
-        return max(10, self.scrollable_content_region.width - MARGIN - 1)
+        region = self.scrollable_content_region
+        width = region.width
+        if (not self.show_vertical_scrollbar and self.styles.overflow_y == "auto"
+                and len(self.text) > width * region.height):
+            # more lines than fit, whatever the wrap: the scrollbar is about to take its
+            # column, so wrap once at the narrower width rather than twice
+            width -= self.styles.scrollbar_size_vertical
+        return max(10, width - MARGIN - 1)
 
     @property
     def wrap(self) -> WrapLayout:
@@ -170,9 +182,13 @@ class ArticleView(ScrollView, can_focus=True):
         self.virtual_size = Size(self.text_width + MARGIN, self._layout.height)
 
     def on_resize(self) -> None:
-        """Re-wrap at the new width and keep the cursor in view."""
-        self._relayout()
-        self._ensure_cursor_visible()
+        """Re-wrap at a new width and keep the cursor in view (centred after a load that came
+        before the first size). A change of height alone keeps the wrap: a 1 MB text takes
+        0.1 s to wrap."""
+        if self._layout is None or self._layout.width != self.text_width:
+            self._relayout()
+        self._ensure_cursor_visible(center=self._center_on_layout)
+        self._center_on_layout = False
         self.refresh()
 
     @property
@@ -260,15 +276,17 @@ class ArticleView(ScrollView, can_focus=True):
     def _ensure_cursor_visible(self, center: bool = False) -> None:
         if self._layout is None:
             return
+        # force: right after the first wrap the scrollbar is not shown yet, and Textual
+        # refuses to scroll a view without one (the position is clamped to the text either way)
         line = self._layout.line_of(self.cursor)
         height = max(1, self.scrollable_content_region.height)
         top = int(self.scroll_y)
         if center and not (top <= line < top + height):
-            self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
+            self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True, force=True)
         elif line < top:
-            self.scroll_to(y=line, animate=False, immediate=True)
+            self.scroll_to(y=line, animate=False, immediate=True, force=True)
         elif line >= top + height:
-            self.scroll_to(y=line - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=line - height + 1, animate=False, immediate=True, force=True)
 
     def _cell_of(self, offset: int) -> int:
         line = self.wrap.line_of(offset)
