@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "_work"
 BIN = ROOT / ".venv" / "bin"
+if not (BIN / "reader").exists():  # a git worktree without its own venv: this interpreter's
+    BIN = Path(sys.executable).parent  # (run with PYTHONPATH=<the worktree>)
 PYTHON = str(BIN / "python") if (BIN / "python").exists() else sys.executable
 READER = str(BIN / "reader")
 SAMPLE = ROOT / "reader" / "data" / "eu-korea-joint-statement.txt"
