@@ -123,16 +123,14 @@ def prestart_ner(args: argparse.Namespace) -> Any:
     them to its NER service, or ends them when the article on screen has cached entities.
     Without `--model` they import spaCy and wait until the launch knows the first article's
     language (`EarlyWorkers.load`), so no pipeline loads in vain; the language detector
-    loads meanwhile. Imports only what starting a process needs (no spaCy)."""
-    from reader.nlp.models import model_installed
-
+    loads meanwhile, on a thread started once the workers are: its imports hold the GIL and
+    delayed the spawn by 30-80 ms. Imports only what starting a process needs (no spaCy)."""
     name = args.model
-    if name and not model_installed(name):
-        return None
-    if not name:  # the first article's language decides the pipeline
-        from reader.nlp.language import warm_up
+    if name:
+        from reader.nlp.models import model_installed
 
-        warm_up()
+        if not model_installed(name):
+            return None
     size = 0
     for path in args.paths:
         if "://" in path:
@@ -145,4 +143,9 @@ def prestart_ner(args: argparse.Namespace) -> Any:
             size += info.st_size
     from reader.nlp.spawn import processes_for, start_early
 
-    return start_early(name, processes_for(size))
+    early = start_early(name, processes_for(size))
+    if not name:  # the first article's language decides the pipeline
+        from reader.nlp.language import warm_up
+
+        warm_up()
+    return early

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import signal
 import sys
 from pathlib import Path
@@ -283,7 +284,6 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
         notices.append(problem)
     # what the store found wrong while opening and loading; the main screen tells the rest
     notices.extend(f"{problem.path}: {problem.message}" for problem in store.problems)
-    from reader.app import ReaderApp
 
     workspace = Workspace(
         store=store,
@@ -316,6 +316,9 @@ def build_app(args: argparse.Namespace, ner_factory: Any = None, early_ner: Any 
             service = start_ner_early(store, first, pipeline, early_ner)
             if service is not None:
                 workspace.services[pipeline] = service
+    # Textual only now: the workers above got their pipeline's name first (they wait for it)
+    from reader.app import ReaderApp
+
     return ReaderApp(workspace)
 
 
@@ -366,6 +369,10 @@ def launch(args: argparse.Namespace, early_ner: Any = None) -> int:
     unsaved: dict[str, tuple[str, Claim | None]] = {}
     status = 0
     try:
+        # what the launch made (modules, store, workspace, app) lives as long as the app:
+        # frozen, full collections stop walking it (one was a 50 ms pause in the frame that
+        # shows the first entities)
+        gc.freeze()
         app.run()
         # a crash inside the app (Textual sets 1) or SIGTERM/SIGHUP (128 + the signal)
         status = app.return_code or 0

@@ -158,6 +158,22 @@ def test_model_that_fails_to_load_in_the_worker(tmp_path: Path) -> None:
         svc.close()
 
 
+def test_a_worker_that_dies_says_its_last_error_line(tmp_path: Path, tiny_model_path: Path
+                                                    ) -> None:
+    """The worker's standard error is kept (a memory file) and its last line told."""
+    interpreter = tmp_path / "python"
+    interpreter.write_text("#!/bin/sh\necho 'first line' >&2\n"
+                           "echo 'ImportError: no spaCy here' >&2\nexit 3\n", encoding="utf-8")
+    interpreter.chmod(0o755)
+    svc = NerService(str(tiny_model_path), python=str(interpreter), nice=False)
+    try:
+        assert not svc.wait_ready(30)
+        assert svc.status == ("no model: NER worker exited (status 3): "
+                              "ImportError: no spaCy here")
+    finally:
+        svc.close()
+
+
 def test_close_ends_the_workers_and_fails_pending_jobs(tiny_model_path: Path) -> None:
     svc = NerService(str(tiny_model_path), processes=2, nice=False)
     pids = svc.pids

@@ -134,3 +134,59 @@ def test_broken_pipeline_folder_reports_error(tmp_path: Path) -> None:
     finally:
         pipe.proc.kill()
         pipe.proc.wait()
+
+
+def test_no_collection_while_loading_then_what_was_loaded_is_frozen() -> None:
+    """spaCy's import and the model load make objects that live as long as the worker: the
+    collector stays off meanwhile (even when srsly enables it again, as it does while reading
+    a model), then they are frozen, and the thresholds come back."""
+    import gc
+
+    from reader.nlp.worker import no_collection_while_loading
+
+    before = gc.get_threshold()
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    frozen = gc.get_freeze_count()
+    gc.callbacks.append(seen)
+    try:
+        with no_collection_while_loading():
+            gc.disable()
+            gc.enable()  # what srsly does around msgpack reads
+            kept = []
+            for _ in range(20_000):  # far over the usual 700-object threshold
+                node: list[Any] = []
+                node.append(node)
+                kept.append(node)
+            assert gc.get_threshold()[0] == 0
+        assert collections == []
+        assert gc.get_threshold() == before
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()
+
+
+def test_the_worker_loads_without_collections_and_serves_with_the_model_frozen(
+    tiny_model_path: Path,
+) -> None:
+    code = (
+        "import gc, sys\n"
+        "from reader.nlp import worker\n"
+        "status = worker.main(sys.argv[1:])\n"
+        "print(gc.get_freeze_count() > 1000, gc.get_threshold() == (700, 10, 10), status)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "--model", str(tiny_model_path), "--no-nice",
+         "--no-death-signal"],
+        input=json.dumps({"op": protocol.OP_PING, "job": 1}) + "\n",
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert json.loads(lines[1]) == {"job": 1, "pong": True}
+    assert lines[-1] == "True True 0"

@@ -1,18 +1,18 @@
 """Starting NER worker processes with as little imported as possible, so the command line can
 start them first of all (spaCy's import and model load are the slowest step of a launch).
-`NerService` adopts what this started; no spaCy import here."""
+`NerService` adopts what this started; no spaCy import here.
+
+Everything imported before the spawn delays the whole NER path, so this module stays off
+`dataclasses`, `pathlib`, `json` and `tempfile` (14 ms of imports before the spawn, against
+10 ms for `subprocess`, which it needs); `tests/test_launch_early.py` checks."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO
 
 from reader.nlp import protocol
@@ -32,7 +32,7 @@ def processes_for(text_length: int) -> int:
 def worker_env() -> dict[str, str]:
     """The environment for a worker: ours, with this checkout importable."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent.parent)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
     current = env.get("PYTHONPATH")
     env["PYTHONPATH"] = root if not current else root + os.pathsep + current
     return env
@@ -58,17 +58,28 @@ def worker_argv(
     return argv
 
 
-@dataclass
 class Spawned:
     """A started worker: the process and the file its standard error goes to."""
 
-    popen: subprocess.Popen[str]
-    stderr: IO[bytes]
+    def __init__(self, popen: subprocess.Popen[str], stderr: IO[bytes]) -> None:
+        self.popen = popen
+        self.stderr = stderr
+
+
+def stderr_file() -> IO[bytes]:
+    """An anonymous file for a worker's standard error (read back for the last line of an
+    error): a memory file where the system has them, else a temporary file."""
+    if hasattr(os, "memfd_create"):
+        with contextlib.suppress(OSError):
+            return open(os.memfd_create("reader-ner-stderr"), "w+b")  # noqa: SIM115
+    import tempfile
+
+    return tempfile.TemporaryFile()  # noqa: SIM115 - owned by the service
 
 
 def spawn(argv: list[str]) -> Spawned:
     """Start one worker (a fresh interpreter: never a fork of the UI process)."""
-    stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - owned by the service
+    stderr = stderr_file()
     try:
         popen = subprocess.Popen(
             argv,
@@ -88,17 +99,19 @@ def spawn(argv: list[str]) -> Spawned:
     return Spawned(popen, stderr)
 
 
-@dataclass
 class EarlyWorkers:
     """Workers started before anything else; `NerService(..., adopt=early)` takes them over,
     `close()` ends them when they turn out not to be needed."""
 
-    model: str | None
-    """None until `load(model)` names it (started before the language was known)."""
-    workers: list[Spawned] = field(default_factory=list)
+    def __init__(self, model: str | None, workers: list[Spawned] | None = None) -> None:
+        self.model = model
+        """None until `load(model)` names it (started before the language was known)."""
+        self.workers: list[Spawned] = workers if workers is not None else []
 
     def load(self, model: str) -> None:
         """Tell workers started without a model which pipeline to load."""
+        import json
+
         if self.model is not None:
             return
         self.model = model

@@ -380,9 +380,9 @@ class Store:
         for article_id in ids:
             with self.mutex:
                 doc = self.index.doc(article_id)
-                article = self.index.article(article_id)
-                if doc is None or article is None:
+                if doc is None:
                     continue
+                article = StoredArticle.from_record(doc)  # doc is a copy: nothing shared
                 db = self.files.usable(doc, keep=False)
                 claims = [] if db is None else self.files.valid_claims(doc, db)
             for claim in claims:
@@ -396,9 +396,9 @@ class Store:
         for article_id in article_ids:
             with self.mutex:
                 doc = self.index.doc(article_id)
-                article = self.index.article(article_id)
-                if doc is None or article is None:
+                if doc is None:
                     continue
+                article = StoredArticle.from_record(doc)  # doc is a copy: nothing shared
                 db = self.files.usable(doc, keep=False)
                 if db is None:
                     continue
