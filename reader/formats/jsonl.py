@@ -88,17 +88,28 @@ def claim_line(article: Mapping[str, Any], claim: Claim,
     return record
 
 
+WRITE_LINES = 256
+"""Lines joined into one write (a write per line was 0.24 s of a 100,000-claim export)."""
+
+
 def write(pairs: Iterable[tuple[Mapping[str, Any], Claim]], out: TextIO) -> int:
-    """Write one line per (article, claim) as it comes; return how many were written. The
-    article's part of a line is worked out once for its claims (they come grouped)."""
+    """Write one line per (article, claim) as it comes (`WRITE_LINES` at a time); return how
+    many were written. The article's part of a line is worked out once for its claims (they
+    come grouped)."""
     count = 0
     last: Mapping[str, Any] | None = None
     part: ArticlePart | None = None
+    lines: list[str] = []
     for article, claim in pairs:
         if article is not last or part is None:
             last, part = article, ArticlePart.of(article)
-        out.write(json_line(claim_line(article, claim, part)) + "\n")
+        lines.append(json_line(claim_line(article, claim, part)))
         count += 1
+        if len(lines) == WRITE_LINES:
+            out.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        out.write("\n".join(lines) + "\n")
     return count
 
 
