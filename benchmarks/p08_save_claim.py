@@ -54,7 +54,7 @@ def run() -> list[Row]:
         reader = Store(source, readonly=True)
         try:
             for _article, claim in reader.iter_claims():
-                records.append(claim)
+                records.append(claim.to_record())  # the stored JSON object
         finally:
             reader.close()
         db_path = tmp / "tinydb.json"
