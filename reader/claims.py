@@ -304,6 +304,8 @@ def validate_claim(claim: object, text_len: int) -> list[str]:
             _to_claim(claim)
         except msgspec.ValidationError as error:
             problems.append(str(error))
+        except UnicodeError:  # msgspec meets a lone surrogate where it wants no string
+            problems.append("a field holds text where the record has none")
     return problems
 
 
@@ -329,8 +331,8 @@ def read_claim(record: object, text_len: int) -> Claim | list[str]:
         if required is not None and record.keys() >= required:
             try:
                 claim = _to_claim(record)
-            except msgspec.ValidationError:
-                pass
+            except (msgspec.ValidationError, UnicodeError):  # (a lone surrogate in a str
+                pass  # where a list belongs raises UnicodeEncodeError)
             else:
                 if claim.start < claim.end and (
                         claim.end <= text_len or claim.status == "orphaned") and (
@@ -350,7 +352,7 @@ def read_claims(records: list[Any], text_len: int) -> list[Claim | list[str]]:
     say run per record, and a record that fails one gets `read_claim`'s answer."""
     try:
         claims = _to_claims(records)
-    except msgspec.ValidationError:
+    except (msgspec.ValidationError, UnicodeError):
         return [read_claim(record, text_len) for record in records]
     found: list[Claim | list[str]] = []
     for record, claim in zip(records, claims, strict=True):

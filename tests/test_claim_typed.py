@@ -76,6 +76,7 @@ REFUSED = {
     "a source of an unknown role": {**GOOD, "sources": [{**GOOD["sources"][0], "role": "x"}]},
     "tags not a list": {**GOOD, "tags": "jobs"},
     "speaker_confirmed not a bool": {**GOOD, "speaker_confirmed": 1},
+    "a lone surrogate where entities belong": {**GOOD, "entities": "\ud800"},
 }
 
 
