@@ -190,3 +190,17 @@ def test_a_session_edit_is_a_new_record_and_undo_puts_the_old_one_back(
         assert after.verdict == "false" and after.updated >= before.updated
         session.undo({aid: article})
         assert session.claims(article) == [before] == store.claims(aid)
+
+
+def test_an_edit_keeps_the_keys_of_the_stored_record_the_reader_does_not_know(
+        tmp_path: Path) -> None:
+    root = tmp_path / "db"
+    aid = _store_with_record(root, {**GOOD, "colour": "blue"})
+    with Store(root) as store:
+        [claim] = store.claims(aid)
+        store.save_claim(msgspec.structs.replace(claim, note="seen"))
+        path = root / "articles" / store.article(aid).file  # type: ignore[union-attr]
+        [again] = store.claims(aid)
+    [stored] = json.loads(path.read_text("utf-8"))["claims"].values()
+    assert list(stored) == [*CLAIM_FIELDS, "colour"] and stored["colour"] == "blue"
+    assert stored["note"] == "seen" and again.note == "seen"

@@ -21,6 +21,7 @@ from typing import Any
 from reader.claims import record_problems, validate_claim
 from reader.clean import correction_problems, decision_problems
 from reader.records import (
+    CLAIM_FIELDS,
     Claim,
     Correction,
     Entity,
@@ -427,7 +428,8 @@ class Store:
     def save_claim(self, claim: Claim) -> None:
         """Insert or replace a claim by id; durable on return (one read of the article file at
         most, one write). The stored record is `claim.to_record()`, checked like one read
-        back. Raises ValueError for an invalid claim, StoreWriteError."""
+        back, and the keys of the stored one this reader does not know (a `Claim` has none)
+        stay, after it. Raises ValueError for an invalid claim, StoreWriteError."""
         article_id = claim.article_id
         if not isinstance(article_id, str):
             raise ValueError("claim has no article_id")
@@ -438,7 +440,8 @@ class Store:
             problems = record_problems(record, len(self.files.text(doc, db)))
             if problems:
                 raise ValueError(f"claim {claim.id!r}: " + "; ".join(problems))
-            self._modify(article_id, lambda d: upsert_by_id(d.table("claims"), record))
+            self._modify(article_id, lambda d: upsert_by_id(
+                d.table("claims"), _keep_unknown(d.table("claims"), record)))
             self.index.set_count(article_id, self.files.count_valid(doc, db))
 
     def delete_claim(self, article_id: str, claim_id: str) -> bool:
@@ -788,3 +791,15 @@ def team_problem(record: object) -> str:
             and 0 <= body["start"] < body["end"]):
         return "a rejection without a span"
     return ""
+
+
+_CLAIM_KEYS = frozenset(CLAIM_FIELDS)
+
+
+def _keep_unknown(table: Any, record: dict[str, Any]) -> dict[str, Any]:
+    """`record` with the keys of the stored record of its id that no claim field names (a
+    hand edit, another tool), so an edit in the reader never drops them."""
+    stored = table.get(RECORD.id == record["id"])
+    if not isinstance(stored, dict) or stored.keys() <= _CLAIM_KEYS:
+        return record
+    return {**record, **{k: v for k, v in stored.items() if k not in _CLAIM_KEYS}}
