@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from reader.formats.base import safe_json
+from reader.formats.base import json_line, record_json_line, safe_json
 from reader.records import text_hash
 from reader.store.articles import decode_text, encode_text
 from reader.store.storage import decode_json, encode
@@ -75,3 +75,18 @@ def test_a_long_text_packs_and_unpacks_whole_with_a_lone_surrogate() -> None:
 def test_safe_json_escapes_what_a_terminal_would_obey_ascii_or_not(
         text: str, written: str) -> None:
     assert safe_json(text) == written
+
+
+@pytest.mark.parametrize("checkworthy", [None, True, False, 1, 0, 0.73, 0.0, -0.0, 1e-4, 1e-05,
+                                         1e15, 1e16, 3.5e300, float("nan"), float("inf"),
+                                         2**70])
+def test_a_record_line_is_the_json_line_whatever_its_float(checkworthy: object) -> None:
+    record = {"id": "c1", "quote": "“Quoted” \x7f \u2028 \\ \"x\" \n 中文", "checkworthy":
+              checkworthy, "tags": [], "entities": [{"start": 0, "end": 2}], "note": {}}
+    assert record_json_line(record, (checkworthy,)) == json_line(record)
+
+
+def test_a_record_line_with_a_lone_surrogate_is_the_json_line() -> None:
+    record = {"quote": "lone \ud800 surrogate", "checkworthy": 0.5}
+    assert record_json_line(record, (0.5,)) == json_line(record) == (
+        '{"quote": "lone \\ud800 surrogate", "checkworthy": 0.5}')

