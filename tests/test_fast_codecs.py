@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,24 @@ def test_a_record_line_with_a_lone_surrogate_is_the_json_line() -> None:
     record = {"quote": "lone \ud800 surrogate", "checkworthy": 0.5}
     assert record_json_line(record, (0.5,)) == json_line(record) == (
         '{"quote": "lone \\ud800 surrogate", "checkworthy": 0.5}')
+
+
+@pytest.mark.parametrize("record", ["hello", 7, None, ["text"]])
+def test_an_article_record_that_is_not_an_object_is_reported_never_a_crash(
+        tmp_path: Path, record: object) -> None:
+    """A hand-damaged article file opens as before the text was decoded once: the store opens,
+    names the file, and keeps the article read-only (it was an AttributeError)."""
+    from reader.records import SourceArticle
+    from reader.store.store import Store
+
+    root = tmp_path / "db"
+    with Store(root) as store:
+        added = store.add_article(SourceArticle(title="T", text="Some text here.",
+                                                source="a.txt"))
+    [path] = (root / "articles").glob("*.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["article"] = {"1": record}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with Store(root) as store:
+        assert added.article.id in store.unreadable
+        assert any("not an article file" in problem.message for problem in store.problems)

@@ -152,7 +152,8 @@ class ArticleFiles:
     def text(self, doc: dict[str, Any], db: FileDB) -> str:
         """The article's text (decoded once per text)."""
         record = next(iter((db.data() or {})["article"].values()))
-        digest = record.get("text_hash", "")
+        # a record that is not an object reaches here from `usable`: decode_text says so
+        digest = record.get("text_hash", "") if isinstance(record, dict) else ""
         cached = self._texts.get(doc["id"])
         if cached is not None and cached[0] == digest and isinstance(digest, str) and digest:
             return cached[1]
