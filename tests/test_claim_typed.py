@@ -204,3 +204,22 @@ def test_an_edit_keeps_the_keys_of_the_stored_record_the_reader_does_not_know(
     [stored] = json.loads(path.read_text("utf-8"))["claims"].values()
     assert list(stored) == [*CLAIM_FIELDS, "colour"] and stored["colour"] == "blue"
     assert stored["note"] == "seen" and again.note == "seen"
+
+
+def test_an_edit_keeps_the_keys_of_a_stored_entity_item_the_reader_does_not_know(
+        tmp_path: Path) -> None:
+    """Another tool's keys inside an entity item (a knowledge-base id) stay through an edit in
+    the reader, as the record's own unknown keys do; an entity the edit removed goes whole."""
+    root = tmp_path / "db"
+    linked = {"text": "Unemployment", "label": "X", "start": 25, "end": 37, "kb_id": "Q41171"}
+    other = {"text": "fell", "label": "Y", "start": 38, "end": 42, "score": 0.5}
+    aid = _store_with_record(root, {**GOOD, "entities": [linked, other]})
+    with Store(root) as store:
+        [claim] = store.claims(aid)
+        store.save_claim(msgspec.structs.replace(claim, verdict="false",
+                                                 entities=claim.entities[:1]))
+        path = root / "articles" / store.article(aid).file  # type: ignore[union-attr]
+    [stored] = json.loads(path.read_text("utf-8"))["claims"].values()
+    assert stored["verdict"] == "false"
+    assert stored["entities"] == [linked]
+    assert list(stored["entities"][0]) == list(linked)

@@ -23,6 +23,7 @@ from reader.clean import correction_problems, decision_problems
 from reader.records import (
     CLAIM_FIELDS,
     Claim,
+    ClaimEntity,
     Correction,
     Entity,
     SourceArticle,
@@ -794,12 +795,27 @@ def team_problem(record: object) -> str:
 
 
 _CLAIM_KEYS = frozenset(CLAIM_FIELDS)
+_ENTITY_KEYS = tuple(ClaimEntity.__struct_fields__)
 
 
 def _keep_unknown(table: Any, record: dict[str, Any]) -> dict[str, Any]:
     """`record` with the keys of the stored record of its id that no claim field names (a
-    hand edit, another tool), so an edit in the reader never drops them."""
+    hand edit, another tool), and those of each stored entity item the record still has (same
+    text, label and bounds), so an edit in the reader never drops them."""
     stored = table.get(RECORD.id == record["id"])
-    if not isinstance(stored, dict) or stored.keys() <= _CLAIM_KEYS:
+    if not isinstance(stored, dict):
         return record
-    return {**record, **{k: v for k, v in stored.items() if k not in _CLAIM_KEYS}}
+    kept = {**record, **{k: v for k, v in stored.items() if k not in _CLAIM_KEYS}}
+    items = stored.get("entities")
+    if isinstance(items, list) and any(
+            isinstance(item, dict) and item.keys() - set(_ENTITY_KEYS) for item in items):
+        kept["entities"] = [_entity_kept(entity, items) for entity in record["entities"]]
+    return kept
+
+
+def _entity_kept(entity: dict[str, Any], stored: list[Any]) -> dict[str, Any]:
+    """`entity` with the other keys of the stored item it is the same entity as, if any."""
+    for item in stored:
+        if isinstance(item, dict) and all(item.get(k) == entity[k] for k in _ENTITY_KEYS):
+            return {**entity, **{k: v for k, v in item.items() if k not in _ENTITY_KEYS}}
+    return entity
