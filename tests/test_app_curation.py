@@ -50,6 +50,14 @@ def _gold(store: Any, aid: str) -> dict[tuple[str, ...], dict[str, Any]]:
     return {tuple(c.derived_from): c for c in store.claims(aid) if c.annotator == "gold"}
 
 
+def _three_coders_and_ed(tmp_path: Path, tiny_nlp: Any) -> tuple[str, dict[str, Any], Any]:
+    """Three annotators' claims on one article in `tmp_path/db`, and the app opened on it by
+    the adjudicator "ed": the article id, the claims made, the app."""
+    path = tmp_path / "three.txt"
+    aid, made = three_coders(tmp_path / "db", path=path)
+    return aid, made, make_app(tmp_path / "db", [path], tiny_nlp, annotator="ed")
+
+
 def _ids(made: dict[str, Any], prefix: str) -> tuple[str, ...]:
     return tuple(made[f"{prefix}_{who}"].id for who in ANNOTATORS)
 
@@ -57,9 +65,7 @@ def _ids(made: dict[str, Any], prefix: str) -> tuple[str, ...]:
 async def test_each_kind_of_disagreement_is_adjudicated_by_keys(tmp_path: Path,
                                                                 tiny_nlp: Any) -> None:
     db = tmp_path / "db"
-    path = tmp_path / "three.txt"
-    aid, made = three_coders(db, path=path)
-    app = make_app(db, [path], tiny_nlp, annotator="ed")
+    aid, made, app = _three_coders_and_ed(tmp_path, tiny_nlp)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot)
         # every annotator coded the growth figure alike: merged on its own
@@ -117,7 +123,8 @@ async def test_each_kind_of_disagreement_is_adjudicated_by_keys(tmp_path: Path,
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         shown = {c.annotator for c in app.session.claims(app.articles[0])}
         assert "gold" in shown
-    async with make_app(db, [path], tiny_nlp, annotator="ben").run_test(size=SIZE) as pilot:
+    ben = make_app(db, [tmp_path / "three.txt"], tiny_nlp, annotator="ben")
+    async with ben.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         main = pilot.app.screen
         await pilot.press("f3")
@@ -143,10 +150,7 @@ async def _row_detail(pilot: Any, main: Any, claim_id: str) -> str:
 
 async def test_running_curation_again_keeps_the_decisions(tmp_path: Path,
                                                           tiny_nlp: Any) -> None:
-    db = tmp_path / "db"
-    path = tmp_path / "three.txt"
-    aid, made = three_coders(db, path=path)
-    app = make_app(db, [path], tiny_nlp, annotator="ed")
+    aid, made, app = _three_coders_and_ed(tmp_path, tiny_nlp)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot)
         await _to(pilot, screen, "The bridge will be finished by 2030")
@@ -180,10 +184,7 @@ async def test_running_curation_again_keeps_the_decisions(tmp_path: Path,
 
 
 async def test_curation_opens_from_the_palette(tmp_path: Path, tiny_nlp: Any) -> None:
-    db = tmp_path / "db"
-    path = tmp_path / "three.txt"
-    three_coders(db, path=path)
-    app = make_app(db, [path], tiny_nlp, annotator="ed")
+    _, _, app = _three_coders_and_ed(tmp_path, tiny_nlp)
     async with app.run_test(size=SIZE) as pilot:
         await wait_entities(pilot)
         await pilot.press("ctrl+p")
