@@ -41,7 +41,8 @@ def format_sections() -> dict[str, tuple[str, str]]:
 
 
 def test_every_format_has_its_own_section_that_says_what_it_does() -> None:
-    from reader.formats import EXPORT_FORMATS, IMPORT_FORMATS, NEEDS_OUT
+    from reader.formats import EXPORT_FORMATS, IMPORT_FORMATS
+    from reader.formats.exporting import NEEDS_OUT
 
     sections = format_sections()
     for fmt in EXPORT_FORMATS:

@@ -14,8 +14,7 @@ from itertools import combinations
 from typing import Any
 
 from reader.agreement.coefficients import cohen_kappa, fleiss_kappa, krippendorff_alpha
-from reader.agreement.matching import ZERO, Match, SpanScore, span_scores
-from reader.agreement.matching import group_matches as _groups
+from reader.agreement.matching import ZERO, Match, SpanScore, group_matches, span_scores
 from reader.agreement.unitizing import (
     EMPTY,
     ArticleTally,
@@ -164,7 +163,7 @@ def agreement(
                     counts = (len(present[a]), len(present[b]))
                     label_pairs.setdefault(label, {}).setdefault((a, b), []).extend((
                         SpanScore(same_exact, *counts), SpanScore(same, *counts)))
-        groups = _groups(names, coded, matches_by_pair)
+        groups = group_matches(names, coded, matches_by_pair)
         groups_all.extend(groups)
         coded_groups = _GroupCodes(groups, names, scale)
         codes_all.add(coded_groups)

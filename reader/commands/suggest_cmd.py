@@ -137,8 +137,9 @@ def _stored_claims(db: str, err: TextIO) -> _Stored | None:
                 records.append(known_record(claim, doc.title or ""))
                 stored.claims.setdefault(doc.id, []).append(claim)
             stored.known = most_recent(records)
-            stored.by_hash = {doc.text_hash: doc.id for doc in store.articles()}
-            stored.by_source = {doc.source: doc.id for doc in store.articles()}
+            docs = store.articles()
+            stored.by_hash = {doc.text_hash: doc.id for doc in docs}
+            stored.by_source = {doc.source: doc.id for doc in docs}
             for problem in store.problems:
                 print(f"reader suggest: {problem.path}: {problem.message}", file=err)
     except (StoreError, OSError) as exc:

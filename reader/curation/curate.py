@@ -141,9 +141,9 @@ class Curation:
             gold = self._gold_from(chosen, item)
             golds.append(gold)
             decisions.append(self._decision(item, action, [gold], [chosen.id]))
-        if decisions:  # one write of the article's file for all of them
+        if decisions:  # one write of the article's file for all of them, then read again
             self.store.curate(self.article_id, save=golds, decisions=decisions)
-        self.load()
+            self.load()
         return len(decisions)
 
     def find(self, item_id: str) -> Item | Decided | None:

@@ -19,8 +19,6 @@ from reader.agreement.matching import group_matches, match_spans
 from reader.agreement.units import Unit, by_annotator
 from reader.records import Claim
 
-KINDS = ("span", "overlap", "label", "verdict", "speaker")
-
 
 def item_id(claim_ids: Iterable[str]) -> str:
     """The stable id of the item made of these claims (a decision is stored under it)."""

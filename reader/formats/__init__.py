@@ -11,15 +11,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reader.formats.base import EXPORT_FORMATS
 from reader.formats.detect import IMPORT_FORMATS
 from reader.formats.export_worker import export_folder
-from reader.formats.exporting import EXPORT_FORMATS, EXTENSIONS, NEEDS_OUT, ClaimFilter
 from reader.wording import plural
 
+# the exporters (`reader.formats.exporting` and every format) load when an export runs, not
+# with the package: the UI process imports `reader.formats.base` to list the formats
 __all__ = [
     "EXPORT_FORMATS",
     "IMPORT_FORMATS",
-    "NEEDS_OUT",
     "export_article",
     "export_folder",
     "export_name",
@@ -29,6 +30,7 @@ __all__ = [
 def export_name(article: dict[str, Any], fmt: str, now: datetime | None = None) -> str:
     """`<title-slug>-<short id>-<UTC timestamp><extension>` for an export file or folder."""
     from reader.formats.base import article_file_stem
+    from reader.formats.exporting import EXTENSIONS
 
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     return f"{article_file_stem(article)}-{moment:%Y%m%d-%H%M%S}{EXTENSIONS[fmt]}"
@@ -53,7 +55,13 @@ def export_article(
     """
     from reader.config import ConfigError, load_publisher
     from reader.formats.claimreview import ClaimReviewOptions
-    from reader.formats.exporting import export_file, organisations, store_entities
+    from reader.formats.exporting import (
+        EXTENSIONS,
+        ClaimFilter,
+        export_file,
+        organisations,
+        store_entities,
+    )
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")

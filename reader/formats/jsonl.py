@@ -7,7 +7,6 @@ generated from the record class by `claim_schema.py`.
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from reader.formats.base import (
     record_json_line,
 )
 from reader.records import CLAIM_FIELDS, Claim
-from reader.text.pages import page_starts
+from reader.text.pages import page_starts, pages_of
 
 __all__ = ["ARTICLE_FIELDS", "SCHEMA_PATH", "ArticlePart", "claim_line", "load_schema", "parse",
            "write"]
@@ -80,11 +79,10 @@ def claim_line(article: Mapping[str, Any], claim: Claim,
             "suffix": claim.suffix,
         },
     ]
-    if part.pages:  # an article from a PDF: the pages, derived (RFC 3778 fragments)
-        pages = {max(1, bisect_right(part.pages, max(0, offset)))  # `page_at`, inline
-                 for offset in (start, max(start, end - 1))}
+    pages = pages_of(part.pages, start, end)
+    if pages is not None:  # an article from a PDF: the pages, derived (RFC 3778 fragments)
         record["selectors"] += [{"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT,
-                                 "value": f"page={page}"} for page in sorted(pages)]
+                                 "value": f"page={page}"} for page in sorted(set(pages))]
     return record
 
 

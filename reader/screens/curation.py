@@ -157,10 +157,12 @@ class CurationScreen(Screen[CurationResult]):
 
     # -- showing ------------------------------------------------------------------
     def _reload(self, merge: bool = False, keep: str | None = None) -> None:
+        """Show the items: read again and merge what agrees (`merge`: opening, `a`), or as
+        the last decision left them (each `Curation` step reads the article again itself)."""
         cur = self.curation
         try:
-            cur.load()
             if merge:
+                cur.load()
                 merged = cur.auto_merge()
                 self.changed = self.changed or merged > 0
         except NothingToCurate as error:

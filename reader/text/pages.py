@@ -30,7 +30,11 @@ def page_at(starts: list[int], offset: int) -> int | None:
 
 def span_pages(meta: Mapping[str, Any] | None, start: int, end: int) -> tuple[int, int] | None:
     """`(page, page_end)` of the span `[start, end)`, or None for an article without pages."""
-    starts = page_starts(meta)
+    return pages_of(page_starts(meta), start, end)
+
+
+def pages_of(starts: list[int], start: int, end: int) -> tuple[int, int] | None:
+    """`span_pages` over page starts already read (an export reads them once per article)."""
     first = page_at(starts, start)
     if first is None:
         return None
