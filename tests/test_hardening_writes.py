@@ -376,6 +376,7 @@ def test_two_ctrl_e_exports_in_one_second_keep_both(tmp_path: Path, fmt: str,
     from datetime import UTC, datetime
 
     import reader.formats as formats
+    from reader.formats.exporting import EXTENSIONS
 
     db = tmp_path / "db"
     aid, _ = make_store(db)
@@ -386,7 +387,7 @@ def test_two_ctrl_e_exports_in_one_second_keep_both(tmp_path: Path, fmt: str,
         first = formats.export_article(store, aid, fmt)
         second = formats.export_article(store, aid, fmt)
     assert first != second and first.exists() and second.exists()
-    assert second.name.endswith(f"-2{formats.EXTENSIONS[fmt]}")
+    assert second.name.endswith(f"-2{EXTENSIONS[fmt]}")
 
 
 @pytest.mark.parametrize("kind", ["fifo", "link-to-device"])
